@@ -1,0 +1,3 @@
+export async function handler(): Promise<{ scanned: number }> {
+  return { scanned: 0 };
+}
