@@ -1,0 +1,35 @@
+import { DmsClient, type DmsClientOptions } from '../dms/client';
+import type { Credentials } from '../signing/credentials';
+import { resolveSecret, type SsmReader } from './resolveSecret';
+import type { AppConfig, ProjectConfig } from './types';
+
+/** Resolves the cloud credentials named by the configuration (once per cold start). */
+export async function resolveCredentials(config: AppConfig, options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {}): Promise<Credentials> {
+  const [accessKeyId, secretAccessKey] = await Promise.all([resolveSecret(config.credentials.ak, options), resolveSecret(config.credentials.sk, options)]);
+  const tokenRef = config.credentials.securityToken;
+  let securityToken: string | undefined;
+  if (tokenRef) {
+    // The token is optional: only a reference that was set explicitly to SSM must resolve.
+    securityToken = 'env' in tokenRef ? (options.env ?? process.env)[tokenRef.env] || undefined : await resolveSecret(tokenRef, options);
+  }
+  return securityToken ? { accessKeyId, secretAccessKey, securityToken } : { accessKeyId, secretAccessKey };
+}
+
+/** A DMS client for one configured project. */
+export function clientForProject(
+  config: AppConfig,
+  project: ProjectConfig,
+  credentials: Credentials,
+  overrides: Partial<DmsClientOptions> = {},
+): DmsClient {
+  const endpoint = project.endpoint ?? config.endpoint;
+  return new DmsClient({
+    projectId: project.projectId,
+    credentials,
+    region: project.region,
+    ...(endpoint ? { endpoint } : {}),
+    offsetParam: config.offsetParam,
+    timeoutMs: config.timeoutMs,
+    ...overrides,
+  });
+}

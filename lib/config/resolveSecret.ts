@@ -1,0 +1,44 @@
+import { SecretResolutionError } from './errors';
+import type { SecretRef } from './types';
+
+/** Reads SSM parameters; the default loads `@aws-sdk/client-ssm` (provided by the Lambda runtime) on first use. */
+export type SsmReader = (name: string) => Promise<string>;
+
+export function describeRef(ref: SecretRef): string {
+  return 'env' in ref ? `env:${ref.env}` : `ssm:${ref.ssm}`;
+}
+
+let defaultReader: SsmReader | undefined;
+
+/** The default SSM reader, created once per cold start. `AWS_ENDPOINT_URL_SSM` points it elsewhere (tests). */
+export function defaultSsmReader(): SsmReader {
+  defaultReader ??= async (name) => {
+    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const client = new SSMClient({});
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const value = out.Parameter?.Value;
+    if (value === undefined) throw new Error('parameter has no value');
+    return value;
+  };
+  return defaultReader;
+}
+
+/** Resolves a secret reference. Errors name the reference, never the value. */
+export async function resolveSecret(
+  ref: SecretRef,
+  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
+): Promise<string> {
+  if ('env' in ref) {
+    const value = (options.env ?? process.env)[ref.env];
+    if (value === undefined || value === '') throw new SecretResolutionError(describeRef(ref), 'environment variable is not set');
+    return value;
+  }
+  try {
+    const value = await (options.ssm ?? defaultSsmReader())(ref.ssm);
+    if (value === '') throw new Error('parameter is empty');
+    return value;
+  } catch (cause) {
+    const problem = cause instanceof Error ? cause.name : 'error';
+    throw new SecretResolutionError(describeRef(ref), `SSM read failed (${problem})`, { cause });
+  }
+}

@@ -1,0 +1,55 @@
+import type { Engine, OffsetParam } from '../dms/types';
+
+/**
+ * A secret is never written inline in the configuration: it names an environment variable or an SSM
+ * parameter (SecureString, decrypted at cold start).
+ */
+export type SecretRef = { readonly env: string } | { readonly ssm: string };
+
+export interface WatchedInstance {
+  readonly id: string;
+  readonly engine: Engine;
+  /** Friendly name used in notifications. @default the id */
+  readonly name: string;
+  /** Names of notification routes for this instance (interpreted by the notifier). @default [] (the default routes) */
+  readonly routes: readonly string[];
+}
+
+export interface ProjectConfig {
+  readonly projectId: string;
+  readonly region: string;
+  /** Endpoint override for this project. @default the top-level `endpoint`, else the region's */
+  readonly endpoint?: string;
+  /** Instances watched by the notifier (and allowed by `http.allowInstances: "watched"`). @default [] */
+  readonly instances: readonly WatchedInstance[];
+  /** Engines whose instances are discovered through the instance listing API. @default [] */
+  readonly discover: readonly Engine[];
+}
+
+export interface HttpConfig {
+  /** Callers must send a bearer token. @default true */
+  readonly authRequired: boolean;
+  /** Accepted bearer tokens (several at once, for rotation). Each reference may hold a comma-separated list. */
+  readonly tokens: readonly SecretRef[];
+  /**
+   * Instances the HTTP functions may read: `"any"` (every instance of a configured project),
+   * `"watched"` (only those listed under `projects.*.instances`), or an explicit list of ids.
+   * @default "any"
+   */
+  readonly allowInstances: 'any' | 'watched' | readonly string[];
+}
+
+export interface AppConfig {
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  /** Endpoint override for every project (the emulator, a proxy). */
+  readonly endpoint?: string;
+  /** @default 'start' */
+  readonly offsetParam: OffsetParam;
+  /** @default 10000 */
+  readonly timeoutMs: number;
+  /** @default { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' }, securityToken: { env: 'CLOUD_SDK_SECURITY_TOKEN' } } */
+  readonly credentials: { readonly ak: SecretRef; readonly sk: SecretRef; readonly securityToken?: SecretRef };
+  readonly http: HttpConfig;
+  /** The raw `notify` section, validated by the notifier's own parser. */
+  readonly notify: unknown;
+}

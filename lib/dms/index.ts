@@ -1,0 +1,7 @@
+export { DmsClient, type DmsClientOptions, type CallOptions, type RetryInfo } from './client';
+export { iterateTaskPages, collectTasks, type IterateTasksOptions, type TaskPage, type IterationResult, type StopReason } from './paginate';
+export { endpointForRegion, isKnownRegion, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS } from './endpoints';
+export { DmsError, DmsApiError, DmsResponseError, DmsNetworkError, DmsTimeoutError, UnknownRegionError, isDmsError, type DmsErrorDetails } from './errors';
+export { parseRetryAfter } from './retryAfter';
+export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryOptions } from './retryPolicy';
+export * from './types';

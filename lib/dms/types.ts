@@ -1,0 +1,62 @@
+/** Task status values documented upstream (2025-12 docs). Unknown values are passed through as strings. */
+export const TASK_STATUSES = ['CREATED', 'SUCCESS', 'FAILED', 'DELETED', 'EXECUTING', 'CANCELLED'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** One background task, exactly as upstream returns it: every field a string, `params` a JSON document inside a string. */
+export interface DmsTask {
+  readonly id: string;
+  readonly name: string;
+  readonly user_name: string;
+  readonly user_id: string;
+  readonly params: string;
+  readonly status: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** Body of list and show: `task_count` is a string. */
+export interface TaskListBody {
+  readonly task_count: string;
+  readonly tasks: readonly DmsTask[];
+}
+
+/** The engines of DMS. The instance listing API calls RocketMQ `reliability`. */
+export const ENGINES = ['kafka', 'rocketmq', 'rabbitmq'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface DmsInstance {
+  readonly instance_id: string;
+  readonly name: string;
+  readonly engine: string;
+  readonly status?: string;
+}
+
+export interface InstanceListBody {
+  readonly instances: readonly DmsInstance[];
+  readonly instance_num: number;
+}
+
+/** Which query parameter carries the page offset upstream. Every official SDK sends `start`. */
+export const OFFSET_PARAMS = ['start', 'offset'] as const;
+export type OffsetParam = (typeof OFFSET_PARAMS)[number];
+
+export interface ListTasksParams {
+  readonly instanceId: string;
+  /** Index of the first task, sent as `start` or `offset` (see `DmsClientOptions.offsetParam`). */
+  readonly offset?: number;
+  readonly limit?: number;
+  /** `YYYYMMDDHHmmss`, UTC. */
+  readonly beginTime?: string;
+  /** `YYYYMMDDHHmmss`, UTC. */
+  readonly endTime?: string;
+}
+
+/** A successful upstream answer with what the caller may pass back. */
+export interface UpstreamResult<T> {
+  readonly body: T;
+  readonly status: number;
+  /** Upstream `X-Request-Id`, when sent. */
+  readonly requestId?: string;
+  /** How many HTTP attempts it took (1 = no retry). */
+  readonly attempts: number;
+}
