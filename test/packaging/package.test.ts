@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
+
+interface ZipEntry {
+  readonly name: string;
+  readonly data: Buffer;
+}
+
+/** Reads a zip's entries through its central directory (stored or deflated), enough for serverless' archives. */
+function readZip(buf: Buffer): ZipEntry[] {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const compressed = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(dataStart, dataStart + compressed);
+    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
+}
+
+describe('serverless package (offline, no AWS credentials)', () => {
+  let out: string;
+  const zips = new Map<string, ZipEntry[]>();
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'dtf-package-'));
+    await run(join('node_modules', '.bin', 'serverless'), ['package', '--package', out, '--stage', 'ci'], {
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      timeout: 120_000,
+    });
+    for (const fn of FUNCTIONS) zips.set(fn, readZip(await readFile(join(out, `${fn}.zip`))));
+  }, 150_000);
+
+  afterAll(async () => {
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('produces exactly one zip per function and a CloudFormation template', async () => {
+    const files = (await readdir(out)).sort();
+    expect(files.filter((f) => f.endsWith('.zip')).sort()).toEqual(FUNCTIONS.map((f) => `${f}.zip`).sort());
+    expect(files).toContain('cloudformation-template-update-stack.json');
+  });
+
+  it.each(FUNCTIONS)('%s.zip holds only its own minified bundle', async (fn) => {
+    const entries = zips.get(fn) ?? [];
+    const code = entries.filter((e) => e.name.endsWith('.js'));
+    expect(code.map((e) => e.name)).toEqual([`functions/${fn}.js`]);
+    expect(entries.some((e) => e.name.includes('node_modules/'))).toBe(false);
+    const js = code[0]?.data.toString('utf8') ?? '';
+    expect(js).toMatch(/handler/);
+    // Neither the official SDK nor its lodash/moment, nor the AWS SDK (provided by the runtime), is shipped.
+    expect(js).not.toMatch(/huaweicloud-sdk|lodash|moment\.js|Moment\.js/);
+    expect(js).not.toMatch(/smithy-client|@smithy\/core/);
+    const others = FUNCTIONS.filter((f) => f !== fn);
+    for (const other of others) expect(entries.some((e) => e.name.includes(`functions/${other}.js`))).toBe(false);
+    expect((await stat(join(out, `${fn}.zip`))).size).toBeGreaterThan(100);
+  });
+});
