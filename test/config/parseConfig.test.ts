@@ -1,0 +1,109 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, SecretResolutionError, clientForProject, loadConfig, parseConfig, resolveCredentials, resolveSecret } from '../../lib/config';
+
+const P1 = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies documented defaults', () => {
+    const c = parseConfig({ projects: { [P1]: 'cn-north-4' } });
+    expect(c.offsetParam).toBe('start');
+    expect(c.timeoutMs).toBe(10_000);
+    expect(c.credentials.ak).toEqual({ env: 'CLOUD_SDK_AK' });
+    expect(c.http).toEqual({ authRequired: true, tokens: [{ env: 'API_TOKENS' }], allowInstances: 'any' });
+    const p = c.projects.get(P1);
+    expect(p).toEqual({ projectId: P1, region: 'cn-north-4', instances: [], discover: [] });
+  });
+
+  it('uses the top-level region for projects given without one, and discover: true means all engines', () => {
+    const c = parseConfig({ region: 'ap-southeast-1', projects: { [P1]: { discover: true } } });
+    expect(c.projects.get(P1)?.region).toBe('ap-southeast-1');
+    expect(c.projects.get(P1)?.discover).toEqual(['kafka', 'rocketmq', 'rabbitmq']);
+  });
+
+  it('parses watched instances with name defaulting to the id', () => {
+    const c = parseConfig({ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'i-1', engine: 'kafka' }, { id: 'i-2', engine: 'rabbitmq', name: 'mq', routes: ['ops'] }] } } });
+    expect(c.projects.get(P1)?.instances).toEqual([
+      { id: 'i-1', engine: 'kafka', name: 'i-1', routes: [] },
+      { id: 'i-2', engine: 'rabbitmq', name: 'mq', routes: ['ops'] },
+    ]);
+  });
+
+  it.each([
+    [{ projects: { [P1]: 'xx-nowhere-1' } }, `projects.${P1}.region`, /not a DMS region/],
+    [{ projects: { [P1]: { region: 'cn-south-4', instances: [{ id: 'r', engine: 'rabbitmq' }] } } }, `projects.${P1}.region`, /for rabbitmq/],
+    [{ projects: {} }, 'projects', /at least one/],
+    [{ projects: { [P1]: 'cn-north-4' }, offsetParam: 'page' }, 'offsetParam', /"start" or "offset"/],
+    [{ projects: { [P1]: 'cn-north-4' }, typo: 1 }, '(root).typo', /unknown setting/],
+    [{ projects: { '../etc': 'cn-north-4' } }, 'projects.../etc', /not a valid id/],
+    [{ projects: { [P1]: 'cn-north-4' }, credentials: { ak: 'AKINLINE' } }, 'credentials.ak', /never inline/],
+    [{ projects: { [P1]: 'cn-north-4' }, credentials: { sk: { env: 'A', ssm: '/b' } } }, 'credentials.sk', /exactly one/],
+    [{ projects: { [P1]: 'cn-north-4' }, endpoint: 'https://x.example/path' }, 'endpoint', /origin only/],
+    [{ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'a', engine: 'kafka' }, { id: 'a', engine: 'kafka' }] } } }, `projects.${P1}.instances[1].id`, /duplicate/],
+    [{ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'a', engine: 'mqtt' }] } } }, `projects.${P1}.instances[0].engine`, /one of/],
+    [{ projects: { [P1]: 'cn-north-4' }, http: { authRequired: true, tokens: [] } }, 'http.tokens', /at least one/],
+    [{ projects: { [P1]: 'cn-north-4' }, http: { allowInstances: 'some' } }, 'http.allowInstances', /"any", "watched"/],
+    [{ projects: { [P1]: 'cn-north-4' }, timeoutMs: 0 }, 'timeoutMs', /integer from 1/],
+  ])('rejects %j at %s', (raw, path, problem) => {
+    const e = errorOf(() => parseConfig(raw));
+    expect(e.path).toBe(path);
+    expect(e.message).toMatch(problem);
+  });
+
+  it('never echoes a secret-looking inline value in its error', () => {
+    const e = errorOf(() => parseConfig({ projects: { [P1]: 'cn-north-4' }, credentials: { sk: 'SUPERSECRETSK' } }));
+    expect(e.message).not.toContain('SUPERSECRETSK');
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads DMS_TASKS_CONFIG, or DMS_TASKS_CONFIG_FILE', async () => {
+    const doc = { projects: { [P1]: 'cn-north-4' } };
+    expect(loadConfig({ DMS_TASKS_CONFIG: JSON.stringify(doc) }).projects.has(P1)).toBe(true);
+    const dir = await mkdtemp(join(tmpdir(), 'dtf-config-'));
+    await writeFile(join(dir, 'c.json'), JSON.stringify(doc));
+    expect(loadConfig({ DMS_TASKS_CONFIG_FILE: join(dir, 'c.json') }).projects.has(P1)).toBe(true);
+  });
+
+  it('names the variable when it is missing or not JSON', () => {
+    expect(errorOf(() => loadConfig({})).path).toBe('DMS_TASKS_CONFIG');
+    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG: '{nope' })).message).toMatch(/not valid JSON/);
+    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG_FILE: '/nonexistent/x.json' })).path).toBe('DMS_TASKS_CONFIG_FILE');
+  });
+});
+
+describe('secrets', () => {
+  it('resolves env and ssm references; errors name the reference only', async () => {
+    await expect(resolveSecret({ env: 'X' }, { env: { X: 'v1' } })).resolves.toBe('v1');
+    await expect(resolveSecret({ ssm: '/p' }, { ssm: async (n) => `value-of-${n}` })).resolves.toBe('value-of-/p');
+    const err = await resolveSecret({ ssm: '/p' }, { ssm: async () => { throw new Error('AccessDenied secretvalue'); } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretResolutionError);
+    expect((err as Error).message).toBe('cannot resolve secret ssm:/p: SSM read failed (Error)');
+    await expect(resolveSecret({ env: 'MISSING' }, { env: {} })).rejects.toThrow(/env:MISSING/);
+  });
+
+  it('resolves credentials with an optional security token, and builds a client per project', async () => {
+    const c = parseConfig({ endpoint: 'http://127.0.0.1:9', projects: { [P1]: 'cn-north-4' } });
+    const creds = await resolveCredentials(c, { env: { CLOUD_SDK_AK: 'ak', CLOUD_SDK_SK: 'sk' } });
+    expect(creds).toEqual({ accessKeyId: 'ak', secretAccessKey: 'sk' });
+    const withToken = await resolveCredentials(c, { env: { CLOUD_SDK_AK: 'ak', CLOUD_SDK_SK: 'sk', CLOUD_SDK_SECURITY_TOKEN: 't' } });
+    expect(withToken.securityToken).toBe('t');
+    const project = c.projects.get(P1);
+    if (!project) throw new Error('project missing');
+    const client = clientForProject(c, project, creds);
+    expect(client.projectId).toBe(P1);
+    expect(client.offsetParam).toBe('start');
+  });
+});
