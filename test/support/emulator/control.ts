@@ -1,0 +1,130 @@
+import type { ApiResponse } from './api';
+import { ERRORS } from './errorCodes';
+import { validateFault, type FaultSet } from './faults';
+import type { EmulatorState } from './state';
+import { EmulatorInputError, type NewInstance, type RecordedRequest, type TaskInput, type TaskStatus } from './types';
+
+/** What the control surface can reach inside a running emulator. */
+export interface ControlContext {
+  readonly state: EmulatorState;
+  readonly faults: FaultSet;
+  readonly requests: () => readonly RecordedRequest[];
+  readonly resetRequests: () => void;
+  readonly latencyMs: () => number;
+  readonly setLatency: (ms: number) => void;
+  readonly accessKeyIds: readonly string[];
+}
+
+const controlError = (e: (typeof ERRORS)['controlBadRequest' | 'controlNotFound'], msg: string): ApiResponse => ({
+  status: e.status,
+  body: { error_code: e.code, error_msg: msg },
+});
+
+const asObject = (value: unknown): Record<string, unknown> => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EmulatorInputError('the body must be a JSON object');
+  return value as Record<string, unknown>;
+};
+
+const str = (body: Record<string, unknown>, key: string): string | undefined => {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new EmulatorInputError(`${key} must be a string`);
+  return value;
+};
+
+/** Resolves `projectId` when only `instanceId` was given (handy with curl). */
+function resolveProject(ctx: ControlContext, instanceId: string, projectId: string | undefined): string {
+  if (projectId !== undefined) return projectId;
+  const found = ctx.state.snapshot().find((p) => p.instances.some((i) => i.instance_id === instanceId));
+  if (!found) throw new EmulatorInputError(`instance not found: ${instanceId}`, 'not-found');
+  return found.project_id;
+}
+
+/**
+ * The emulator-only control surface under `/__emulator` (no signature, no faults, not recorded):
+ *
+ * | method and path | body | answer |
+ * |---|---|---|
+ * | `GET /__emulator/state` | | projects, instances with `task_count`, access key ids, faults, latency |
+ * | `POST /__emulator/instances` | `{projectId, name, engine, instance_id?}` | 201 the instance |
+ * | `POST /__emulator/tasks` | `{projectId?, instanceId, ...task fields}` | 201 the task |
+ * | `POST /__emulator/tasks/{task_id}/status` | `{status}` | 200 the task |
+ * | `POST /__emulator/faults` | a fault | 201 `{faults: n}` |
+ * | `DELETE /__emulator/faults` | | 204 |
+ * | `GET /__emulator/requests` | | `{requests: [...]}` |
+ * | `DELETE /__emulator/requests` | | 204 |
+ * | `POST /__emulator/latency` | `{ms}` | 200 `{latencyMs}` |
+ *
+ * `projectId` may be left out of `POST /__emulator/tasks`: the instance is looked up in every project.
+ *
+ * @example
+ * curl -XPOST "$URL/__emulator/tasks" -d '{"instanceId":"9c4d5e6f-7a8b-4c9d-be0f-a1b2c3d4e5f7","status":"FAILED"}'
+ */
+export function routeControl(ctx: ControlContext, method: string, subPath: string, rawBody: string): ApiResponse {
+  try {
+    const parse = (): Record<string, unknown> => {
+      try {
+        return asObject(rawBody.trim() === '' ? {} : JSON.parse(rawBody));
+      } catch (err) {
+        if (err instanceof EmulatorInputError) throw err;
+        throw new EmulatorInputError('the body is not valid JSON');
+      }
+    };
+    const statusMatch = /^\/tasks\/([^/]+)\/status$/.exec(subPath);
+    const route = `${method} ${statusMatch ? '/tasks/{id}/status' : subPath}`;
+    switch (route) {
+      case 'GET /state':
+        return {
+          status: 200,
+          body: { projects: ctx.state.snapshot(), accessKeyIds: ctx.accessKeyIds, faults: ctx.faults.list(), latencyMs: ctx.latencyMs() },
+        };
+      case 'POST /instances': {
+        const body = parse();
+        const projectId = str(body, 'projectId');
+        if (projectId === undefined) throw new EmulatorInputError('projectId is required');
+        const { projectId: _omit, ...instance } = body;
+        return { status: 201, body: ctx.state.addInstance(projectId, instance as unknown as NewInstance) };
+      }
+      case 'POST /tasks': {
+        const body = parse();
+        const instanceId = str(body, 'instanceId');
+        if (instanceId === undefined) throw new EmulatorInputError('instanceId is required');
+        const projectId = resolveProject(ctx, instanceId, str(body, 'projectId'));
+        const { projectId: _p, instanceId: _i, ...task } = body;
+        return { status: 201, body: ctx.state.addTask(projectId, instanceId, task as TaskInput) };
+      }
+      case 'POST /tasks/{id}/status': {
+        const taskId = decodeURIComponent(statusMatch?.[1] ?? '');
+        const body = parse();
+        const where = ctx.state.locateTask(taskId);
+        if (!where) throw new EmulatorInputError(`task not found: ${taskId}`, 'not-found');
+        return { status: 200, body: ctx.state.setTaskStatus(where.projectId, where.instanceId, taskId, body.status as TaskStatus) };
+      }
+      case 'POST /faults':
+        ctx.faults.add(validateFault(parse()));
+        return { status: 201, body: { faults: ctx.faults.size } };
+      case 'DELETE /faults':
+        ctx.faults.clear();
+        return { status: 204, body: undefined };
+      case 'GET /requests':
+        return { status: 200, body: { requests: ctx.requests() } };
+      case 'DELETE /requests':
+        ctx.resetRequests();
+        return { status: 204, body: undefined };
+      case 'POST /latency': {
+        const ms = parse().ms;
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new EmulatorInputError('ms must be a non-negative number');
+        ctx.setLatency(ms);
+        return { status: 200, body: { latencyMs: ms } };
+      }
+      default:
+        return controlError(ERRORS.controlNotFound, `No control route ${method} /__emulator${subPath}.`);
+    }
+  } catch (err) {
+    if (err instanceof EmulatorInputError) {
+      return controlError(err.kind === 'not-found' ? ERRORS.controlNotFound : ERRORS.controlBadRequest, err.message);
+    }
+    if (err instanceof URIError) return controlError(ERRORS.controlBadRequest, 'bad escape in path');
+    throw err;
+  }
+}

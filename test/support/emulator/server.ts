@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { routeApi, type ApiResponse, type PagingSettings } from './api';
+import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, MAX_REQUEST_BODY_BYTES } from './constants';
+import { routeControl } from './control';
+import { defaultFaultError, ERRORS } from './errorCodes';
+import { FaultSet, MALFORMED_BODIES } from './faults';
+import { EmulatorState } from './state';
+import { EmulatorInputError, type Emulator, type EmulatorOptions, type Fault, type LatencyFault, type RecordedRequest } from './types';
+import { decodePathSegments, decodeQuery, verifySignature } from './verifySignature';
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        req.pause();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, requestId: string, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  const type = text.trimStart().startsWith('<') ? 'text/html;charset=UTF-8' : JSON_TYPE;
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(text),
+    'X-Request-Id': requestId,
+    ...extraHeaders,
+  });
+  res.end(text);
+}
+
+/** Writes `size` bytes of valid JSON (`{"task_count":"0","tasks":[]` + spaces + `}`) in chunks, honouring backpressure. */
+async function sendHuge(res: ServerResponse, requestId: string, status: number, size: number): Promise<void> {
+  const head = '{"task_count":"0","tasks":[]';
+  const total = Math.max(size, head.length + 1);
+  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': total, 'X-Request-Id': requestId });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let left = total - head.length - 1;
+  res.write(head);
+  while (left > 0 && !res.destroyed) {
+    const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    left -= piece.length;
+    if (!res.write(piece)) {
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+  }
+  if (!res.destroyed) res.end('}');
+}
+
+async function sendFault(req: IncomingMessage, res: ServerResponse, requestId: string, fault: Exclude<Fault, LatencyFault>): Promise<number> {
+  switch (fault.kind) {
+    case 'reset':
+      req.socket.destroy();
+      return 0;
+    case 'status': {
+      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+      const def = defaultFaultError(fault.status);
+      const body = fault.body ?? { error_code: def.code, error_msg: def.msg, request_id: requestId };
+      send(res, requestId, fault.status, body, headers);
+      return fault.status;
+    }
+    case 'malformed': {
+      const status = fault.status ?? 200;
+      if (fault.hugeBytes !== undefined) await sendHuge(res, requestId, status, fault.hugeBytes);
+      else send(res, requestId, status, fault.body ?? MALFORMED_BODIES.truncatedJson);
+      return status;
+    }
+  }
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * Starts a local emulator of the Huawei Cloud DMS background-task API (Kafka, RocketMQ, RabbitMQ
+ * share it) with signature checking, deterministic seed data, injectable faults and an
+ * emulator-only control surface under `/__emulator`. See `types.ts` for the options and their
+ * defaults, `api.ts` for the API's behaviour, `errorCodes.ts` for every error it sends.
+ *
+ * @example
+ * const emulator = await startEmulator({ now: () => new Date('2026-01-01T00:00:00Z') });
+ * const client = KafkaClient.newBuilder()
+ *   .withCredential(new BasicCredentials().withAk(EMULATOR_CREDENTIALS.accessKeyId).withSk(EMULATOR_CREDENTIALS.secretAccessKey).withProjectId(SEED_IDS.mainProject))
+ *   .withEndpoint(emulator.url)
+ *   .build();
+ * // ...
+ * await emulator.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? (() => new Date());
+  const credentials = options.credentials ?? [EMULATOR_CREDENTIALS];
+  if (credentials.length === 0) throw new RangeError('credentials must not be empty');
+  const maxLimit = positiveInt('maxLimit', options.maxLimit ?? EMULATOR_DEFAULTS.maxLimit);
+  const paging: PagingSettings = {
+    offsetBase: options.offsetBase ?? EMULATOR_DEFAULTS.offsetBase,
+    acceptedOffsetParams: options.acceptedOffsetParams ?? EMULATOR_DEFAULTS.acceptedOffsetParams,
+    defaultLimit: Math.min(positiveInt('defaultLimit', options.defaultLimit ?? EMULATOR_DEFAULTS.defaultLimit), maxLimit),
+    maxLimit,
+  };
+  const maxClockSkewMs = options.maxClockSkewMs ?? EMULATOR_DEFAULTS.maxClockSkewMs;
+  let latencyMs = options.latencyMs ?? EMULATOR_DEFAULTS.latencyMs;
+
+  const state = new EmulatorState(now);
+  if (options.seed ?? true) state.loadSeed();
+  const faults = new FaultSet();
+  let requests: RecordedRequest[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomBytes(16).toString('hex');
+    const at = now().toISOString();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('Connection', 'close');
+        send(res, requestId, 413, { error_code: 'APIGW.0201', error_msg: 'Request entity too large.', request_id: requestId });
+        return;
+      }
+      throw err;
+    }
+
+    if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
+      const result = routeControl(
+        {
+          state,
+          faults,
+          requests: () => [...requests],
+          resetRequests: () => {
+            requests = [];
+          },
+          latencyMs: () => latencyMs,
+          setLatency: (ms) => {
+            latencyMs = ms;
+          },
+          accessKeyIds: credentials.map((c) => c.accessKeyId),
+        },
+        method,
+        rawPath.slice(CONTROL_PREFIX.length),
+        body.toString('utf8'),
+      );
+      send(res, requestId, result.status, result.body);
+      return;
+    }
+
+    const check = verifySignature({ method, rawPath, rawQuery, headers: req.headers, body }, { credentials, now: now(), maxClockSkewMs });
+    const query = decodeQuery(rawQuery) ?? {};
+    const decision = faults.decide(rawPath);
+    const record = (status: number, sentId: string): void => {
+      const entry: RecordedRequest = { method, path: rawPath, query, status, signed: check.ok, at, requestId: sentId };
+      const fault = decision.answer?.kind ?? decision.fired[0];
+      requests.push(fault ? { ...entry, fault } : entry);
+    };
+
+    const delay = latencyMs + decision.latencyMs;
+    if (delay > 0) await sleep(delay);
+
+    if (decision.answer) {
+      const status = await sendFault(req, res, requestId, decision.answer);
+      record(status, status === 0 ? '' : requestId);
+      return;
+    }
+
+    let result: ApiResponse;
+    try {
+      result = routeApi(state, paging, { method, segments: decodePathSegments(rawPath), query, check, requestId });
+    } catch (err) {
+      console.error('[dms-emulator] handler failed', err);
+      result = { status: 500, body: { error_code: ERRORS.internal.code, error_msg: ERRORS.internal.msg } };
+    }
+    send(res, requestId, result.status, result.body);
+    record(result.status, requestId);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('[dms-emulator] request failed', err);
+      if (!res.headersSent) send(res, randomBytes(16).toString('hex'), 500, { error_code: ERRORS.internal.code, error_msg: ERRORS.internal.msg });
+      else res.destroy();
+    });
+  });
+
+  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? EMULATOR_DEFAULTS.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    credentials,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    addInstance: (projectId, instance) => state.addInstance(projectId, instance),
+    addTask: (projectId, instanceId, partial) => state.addTask(projectId, instanceId, partial),
+    setTaskStatus: (projectId, instanceId, taskId, status) => state.setTaskStatus(projectId, instanceId, taskId, status),
+    tasks: (projectId, instanceId) => {
+      const tasks = state.tasks(projectId, instanceId);
+      if (!tasks) throw new EmulatorInputError(`unknown project or instance: ${projectId}/${instanceId}`, 'not-found');
+      return tasks.map((t) => ({ ...t }));
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    setLatency: (ms) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number of ms, got ${ms}`);
+      latencyMs = ms;
+    },
+    get requests() {
+      return [...requests];
+    },
+    resetRequests: () => {
+      requests = [];
+    },
+  };
+}

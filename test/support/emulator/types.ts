@@ -1,0 +1,217 @@
+import type { Credentials } from '../../../lib/signing';
+
+/**
+ * Task status values, as listed by the 2025-12 DMS docs. `CANCELLED` is a scheduled task that was
+ * cancelled before it ran.
+ */
+export const TASK_STATUSES = ['CREATED', 'SUCCESS', 'FAILED', 'DELETED', 'EXECUTING', 'CANCELLED'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Engine names as the background-task API and this project use them. */
+export const ENGINES = ['kafka', 'rocketmq', 'rabbitmq'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/**
+ * The `engine` value of the instance-listing API (`GET /v2/{project_id}/instances?engine=...`) and of
+ * the `engine` field it returns: RocketMQ is called `reliability` there.
+ */
+export const ENGINE_WIRE_NAMES = {
+  kafka: 'kafka',
+  rocketmq: 'reliability',
+  rabbitmq: 'rabbitmq',
+} as const satisfies Record<Engine, string>;
+export type EngineWireName = (typeof ENGINE_WIRE_NAMES)[Engine];
+
+/**
+ * One background task exactly as the upstream API returns it: every field a string, `params` a JSON
+ * document inside a string, times as `2020-06-23T03:00:03.471Z`.
+ */
+export interface DmsTask {
+  readonly id: string;
+  readonly name: string;
+  readonly user_name: string;
+  readonly user_id: string;
+  readonly params: string;
+  readonly status: TaskStatus;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** What the emulator knows of an instance; the listing API renders it with {@link ENGINE_WIRE_NAMES}. */
+export interface EmulatorInstance {
+  /** A UUID, like the real ones. */
+  readonly instance_id: string;
+  readonly name: string;
+  readonly engine: Engine;
+  readonly engine_version: string;
+  /** `RUNNING` for every seeded instance. */
+  readonly status: string;
+  /** `cluster` or `single`. */
+  readonly type: string;
+  readonly specification: string;
+  /** Milliseconds since the epoch, as a string, the way the DMS instance APIs return it. */
+  readonly created_at: string;
+}
+
+/** Input of `Emulator.addInstance`; only `name` and `engine` are required. */
+export interface NewInstance {
+  /** @default a fresh random UUID */
+  readonly instance_id?: string;
+  readonly name: string;
+  readonly engine: Engine;
+  /** @default per engine: kafka `3.x`, rocketmq `5.x`, rabbitmq `3.8.35` */
+  readonly engine_version?: string;
+  /** @default 'RUNNING' */
+  readonly status?: string;
+  /** @default 'cluster' */
+  readonly type?: string;
+}
+
+/** Fields a caller may set on a new task; everything left out gets a realistic default. */
+export type TaskInput = Partial<DmsTask>;
+
+/** A request the emulator received (control-surface requests under `/__emulator/` are not recorded). */
+export interface RecordedRequest {
+  readonly method: string;
+  /** The raw path, without the query string. */
+  readonly path: string;
+  /** Decoded query pairs; a repeated key keeps its last value. */
+  readonly query: Readonly<Record<string, string>>;
+  /** The status sent; `0` when a `reset` fault destroyed the socket instead. */
+  readonly status: number;
+  /** Whether the request carried a valid signature (recorded even when a fault answered it). */
+  readonly signed: boolean;
+  /** ISO time of arrival, from the emulator's clock (`options.now`). */
+  readonly at: string;
+  /** The `X-Request-Id` sent back (empty for a reset). */
+  readonly requestId: string;
+  /** The kind of the fault that answered or delayed the request, if any. */
+  readonly fault?: Fault['kind'];
+}
+
+/**
+ * When a fault applies. With neither `count` nor `rate` it applies to every matching request until
+ * `clearFaults()`. With `count` it applies to the next `count` matching requests. With `rate` each
+ * matching request is hit with that probability, drawn from a PRNG seeded with `seed`, so a run is
+ * reproducible; with both, it stops after `count` hits.
+ */
+export interface FaultMatch {
+  /** Substring of the request path (not the query) that the fault is limited to. @default every API path */
+  readonly path?: string;
+  /** @default unlimited */
+  readonly count?: number;
+  /** 0..1. @default 1 */
+  readonly rate?: number;
+  /** Seed of the fault's own PRNG, used only with `rate`. @default 1 */
+  readonly seed?: number;
+}
+
+/** Answer with this status instead of the real response (e.g. 429 with `Retry-After`, or a 5xx). */
+export interface StatusFault extends FaultMatch {
+  readonly kind: 'status';
+  readonly status: number;
+  /** A string is sent as is; anything else as JSON. @default an APIGW/DMS-style error body for the status */
+  readonly body?: unknown;
+  /** Value of the `Retry-After` header (seconds, or an HTTP date). @default no header */
+  readonly retryAfter?: number | string;
+}
+
+/** Destroy the socket without writing any response. */
+export interface ResetFault extends FaultMatch {
+  readonly kind: 'reset';
+}
+
+/** Answer with a body a JSON parser must reject, or one too large to buffer blindly. */
+export interface MalformedFault extends FaultMatch {
+  readonly kind: 'malformed';
+  /** @default MALFORMED_BODIES.truncatedJson (`{"tasks":`) */
+  readonly body?: string;
+  /** @default 200 */
+  readonly status?: number;
+  /**
+   * Send a body of this many bytes instead of `body`: a syntactically valid JSON document padded
+   * with spaces, so a client must stop on its size rather than on a parse error.
+   */
+  readonly hugeBytes?: number;
+}
+
+/** Delay the response by `ms` (added to the global latency); other faults may still apply. */
+export interface LatencyFault extends FaultMatch {
+  readonly kind: 'latency';
+  readonly ms: number;
+}
+
+export type Fault = StatusFault | ResetFault | MalformedFault | LatencyFault;
+
+/** Options of {@link startEmulator}; every one has a default. */
+export interface EmulatorOptions {
+  /** Port to listen on; `0` picks a free one. @default 0 */
+  readonly port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * Credentials the emulator accepts. A pair with a `securityToken` (temporary credentials) is
+   * accepted only with that `X-Security-Token`, signed.
+   * @default [EMULATOR_CREDENTIALS]
+   */
+  readonly credentials?: readonly Credentials[];
+  /** Load the deterministic seed data (`SEED`). @default true */
+  readonly seed?: boolean;
+  /** The emulator's clock: seed times, clock-skew checks, new tasks. @default () => new Date() */
+  readonly now?: () => Date;
+  /** Largest accepted difference between `X-Sdk-Date` and `now()`. @default 900_000 (15 min) */
+  readonly maxClockSkewMs?: number;
+  /** What `start=0` / `offset=0` means: `0` = the first task; with `1`, `1` is the first task. @default 0 */
+  readonly offsetBase?: 0 | 1;
+  /**
+   * Paging parameters the task list honours; one not listed is ignored, as a real server might
+   * ignore a parameter it does not know. When both are given and accepted, `offset` wins.
+   * @default ['start', 'offset']
+   */
+  readonly acceptedOffsetParams?: readonly ('start' | 'offset')[];
+  /** Page size when `limit` is absent. @default 10 */
+  readonly defaultLimit?: number;
+  /** Larger limits are silently clamped to this. @default 50 */
+  readonly maxLimit?: number;
+  /** Delay before every API response (not the control surface). @default 0 */
+  readonly latencyMs?: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:{port}`, no trailing slash: give it to `.withEndpoint()` or a DMS client. */
+  readonly url: string;
+  readonly port: number;
+  /** The accepted credentials (the emulator's own fake ones unless configured). */
+  readonly credentials: readonly Credentials[];
+  /** Stops listening and drops open (keep-alive) connections. */
+  close(): Promise<void>;
+  /** Adds an instance, creating the project if it is new (the project id must be 32 hex chars). */
+  addInstance(projectId: string, instance: NewInstance): EmulatorInstance;
+  /** Adds a task (status `CREATED`, created now, unless `partial` says otherwise) and returns it. */
+  addTask(projectId: string, instanceId: string, partial?: TaskInput): DmsTask;
+  /** Sets a task's status and its `updated_at` to now; returns the updated task. */
+  setTaskStatus(projectId: string, instanceId: string, taskId: string, status: TaskStatus): DmsTask;
+  /** The instance's tasks, newest first (copies). */
+  tasks(projectId: string, instanceId: string): DmsTask[];
+  /** Adds a fault; faults are tried in the order they were added. */
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Sets the delay before every API response. */
+  setLatency(ms: number): void;
+  /** Requests received so far, oldest first (a copy). */
+  readonly requests: readonly RecordedRequest[];
+  resetRequests(): void;
+}
+
+/** Thrown by the programmatic API (and mapped to 400/404 by the control surface) on bad input. */
+export class EmulatorInputError extends Error {
+  override readonly name = 'EmulatorInputError';
+  constructor(
+    message: string,
+    /** `not-found` for an unknown project, instance or task; `invalid` otherwise. */
+    readonly kind: 'invalid' | 'not-found' = 'invalid',
+  ) {
+    super(message);
+  }
+}
