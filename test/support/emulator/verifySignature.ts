@@ -77,9 +77,9 @@ const fail = (failure: AuthFailure, detail?: string): SignatureCheck => ({
  * SignedHeaders with `host` from the Host header, X-Sdk-Date, the body bytes) with the project's own
  * `computeSignature`, and comparing in constant time.
  *
- * Checks, in order: Authorization present and well-formed; `host` and `x-sdk-date` signed; every
- * signed header present; X-Sdk-Date present, well-formed and within `maxClockSkewMs` of `now`;
- * an X-Security-Token, if sent, signed and matching the credentials' token; access key known;
+ * Checks, in order: Authorization present and well-formed; `host` and `x-sdk-date` signed;
+ * X-Sdk-Date present, well-formed and within `maxClockSkewMs` of `now`; every signed header
+ * present; an X-Security-Token, if sent, signed and matching the credentials' token; access key known;
  * signature equal.
  */
 export function verifySignature(req: ReceivedRequest, options: VerifyOptions): SignatureCheck {
@@ -90,13 +90,6 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): S
 
   const signed = auth.signedHeaders;
   if (!signed.includes('host') || !signed.includes('x-sdk-date')) return fail('requiredHeaderNotSigned', `SignedHeaders=${signed.join(';')}`);
-  const signedValues: Record<string, string> = {};
-  for (const name of signed) {
-    const value = headerValue(req.headers, name);
-    if (value === undefined) return fail('signedHeaderMissing', `header: ${name}`);
-    signedValues[name] = value;
-  }
-
   const sdkDate = headerValue(req.headers, SIGNING.dateHeader.toLowerCase());
   if (sdkDate === undefined) return fail('missingDate');
   const signedAt = parseSdkDate(sdkDate);
@@ -105,6 +98,13 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): S
   if (Math.abs(options.now.getTime() - signedAt.getTime()) > maxSkew) {
     const serverTime = options.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
     return fail('signatureExpired', `signature time:${sdkDate},server time:${serverTime}`);
+  }
+
+  const signedValues: Record<string, string> = {};
+  for (const name of signed) {
+    const value = headerValue(req.headers, name);
+    if (value === undefined) return fail('signedHeaderMissing', `header: ${name}`);
+    signedValues[name] = value;
   }
 
   const tokenHeader = SIGNING.securityTokenHeader.toLowerCase();
