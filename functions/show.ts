@@ -1,5 +1,4 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createHttpHandler } from '../lib/http/createHttpHandler';
 
-export async function handler(): Promise<APIGatewayProxyStructuredResultV2> {
-  return { statusCode: 501, body: JSON.stringify({ error_code: 'DTF.00501000', error_msg: 'not implemented' }) };
-}
+/** `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (see README, "HTTP functions"). Configuration is read here, at cold start. */
+export const handler = createHttpHandler('show');

@@ -1,0 +1,76 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ConfigError } from '../config/errors';
+import { describeRef, resolveSecret, type SsmReader } from '../config/resolveSecret';
+import type { SecretRef } from '../config/types';
+import { AUTH_REALM } from './constants';
+import { AuthenticationError } from './errors';
+
+/** Shortest bearer token accepted in configuration: a guessable token is a configuration error. */
+export const MIN_TOKEN_LENGTH = 16;
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+/**
+ * The accepted bearer tokens, kept only as SHA-256 digests. `matches` compares a candidate with
+ * every token in constant time (equal-length digests, no early exit), so neither the position
+ * of a difference nor which token matched shows in the timing.
+ */
+export class TokenSet {
+  readonly #digests: readonly Buffer[];
+  readonly #plain: readonly string[];
+  constructor(tokens: readonly string[]) {
+    this.#digests = tokens.map(digest);
+    this.#plain = [...tokens];
+  }
+  /** The tokens themselves, only for the log redactor. */
+  plain(): readonly string[] {
+    return this.#plain;
+  }
+  get size(): number {
+    return this.#digests.length;
+  }
+  matches(candidate: string): boolean {
+    const d = digest(candidate);
+    let ok = false;
+    for (const known of this.#digests) ok = timingSafeEqual(d, known) || ok;
+    return ok;
+  }
+  /** Never shows a token. */
+  toJSON(): string {
+    return `[TokenSet of ${this.size}]`;
+  }
+}
+
+/**
+ * Resolves the configured references (each may hold a comma-separated list, for rotation) into a
+ * `TokenSet`. Throws `ConfigError` naming the reference (never a value) when one holds a token
+ * shorter than `MIN_TOKEN_LENGTH` or nothing at all.
+ */
+export async function resolveTokens(refs: readonly SecretRef[], options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {}): Promise<TokenSet> {
+  const lists = await Promise.all(refs.map((r) => resolveSecret(r, options)));
+  const tokens: string[] = [];
+  for (const [i, list] of lists.entries()) {
+    const ref = refs[i];
+    const where = ref ? describeRef(ref) : `http.tokens[${i}]`;
+    const parts = list.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    if (parts.length === 0) throw new ConfigError(`http.tokens[${i}]`, `${where} holds no token`);
+    for (const t of parts) {
+      if (t.length < MIN_TOKEN_LENGTH) throw new ConfigError(`http.tokens[${i}]`, `${where} holds a token shorter than ${MIN_TOKEN_LENGTH} characters`);
+      if (!BEARER.test(`Bearer ${t}`)) throw new ConfigError(`http.tokens[${i}]`, `${where} holds a token with characters a bearer token cannot carry`);
+    }
+    tokens.push(...parts);
+  }
+  return new TokenSet(tokens);
+}
+
+/** Checks `Authorization: Bearer <token>`; throws `AuthenticationError` (401 with `WWW-Authenticate`). */
+export function authenticate(authorization: string | undefined, tokens: TokenSet): void {
+  if (authorization === undefined || authorization.trim() === '') throw new AuthenticationError('missing', `Bearer realm="${AUTH_REALM}"`);
+  const m = BEARER.exec(authorization);
+  const ok = m?.[1] !== undefined && tokens.matches(m[1]);
+  if (!ok) throw new AuthenticationError('invalid', `Bearer realm="${AUTH_REALM}", error="invalid_token"`);
+}

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { clientForProject, resolveCredentials } from '../config/clientFor';
+import { loadConfig } from '../config/loadConfig';
+import type { SsmReader } from '../config/resolveSecret';
+import type { AppConfig, ProjectConfig } from '../config/types';
+import type { CallOptions, DmsClient, DmsClientOptions } from '../dms/client';
+import { iterateTaskPages } from '../dms/paginate';
+import type { DmsTask, TaskListBody } from '../dms/types';
+import type { Credentials } from '../signing/credentials';
+import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
+import { ALL_PAGE_SIZE, DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES, ERROR_CODES, HEADERS } from './constants';
+import { HttpError, NotServedError } from './errors';
+import { toErrorResponse } from './errorResponse';
+import { normalizeEvent, type NormalizedRequest } from './normalizeEvent';
+import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
+import { Redactor } from './redact';
+import { consoleSink, type LogSink, type RequestLogLine } from './requestLog';
+import { jsonResponse, type HttpResponse } from './response';
+import { validateListRequest, validateShowRequest, type ListRequest, type ShowRequest } from './validateRequest';
+
+export const ROUTES = {
+  list: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
+  show: 'GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
+} as const;
+export type RouteName = keyof typeof ROUTES;
+
+export interface HttpHandlerOptions {
+  /** Where configuration, credentials and env token references are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** SSM reader for `{"ssm": ...}` references. @default the AWS SDK's, loaded on first use */
+  readonly ssm?: SsmReader;
+  /** DMS client overrides (tests: retry timing, fetch). @default none */
+  readonly client?: Partial<DmsClientOptions>;
+  /** Pages `all=true` follows before it stops and says so. @default DEFAULT_ALL_MAX_PAGES (20) */
+  readonly allMaxPages?: number;
+  /** Where the per-request log line goes. @default console.log */
+  readonly log?: LogSink;
+}
+
+/** The part of the Lambda context the handlers use (FunctionGraph and tests may pass less or nothing). */
+export type ContextLike = Partial<Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>>;
+
+export type HttpHandler = (event: unknown, context?: ContextLike) => Promise<HttpResponse>;
+
+interface Runtime {
+  readonly config: AppConfig;
+  readonly credentials: Credentials;
+  readonly tokens: TokenSet | undefined;
+  readonly redactor: Redactor;
+  readonly clients: Map<string, DmsClient>;
+}
+
+interface Outcome {
+  readonly response: HttpResponse;
+  readonly upstreamRequestIds: readonly string[];
+  readonly upstreamPages?: number;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
+
+function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike | undefined): string {
+  const candidate = req?.gatewayRequestId ?? context?.awsRequestId;
+  return candidate && SAFE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+}
+
+function instanceAllowed(config: AppConfig, project: ProjectConfig, instanceId: string): boolean {
+  const allow = config.http.allowInstances;
+  if (allow === 'any') return true;
+  if (allow === 'watched') return project.instances.some((i) => i.id === instanceId);
+  return allow.includes(instanceId);
+}
+
+/**
+ * Builds the `list` or `show` handler. Configuration is read and validated here, once per cold
+ * start; secrets (AK/SK, bearer tokens) are resolved on the first request and kept. A configuration
+ * error answers every request with a generic 500; its message goes to the log only.
+ *
+ * @example
+ * export const handler = createHttpHandler('list');
+ */
+export function createHttpHandler(route: RouteName, options: HttpHandlerOptions = {}): HttpHandler {
+  const env = options.env ?? process.env;
+  const log = options.log ?? consoleSink;
+  const allMaxPages = options.allMaxPages ?? DEFAULT_ALL_MAX_PAGES;
+  let config: AppConfig | undefined;
+  let configError: unknown;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    configError = e;
+  }
+  // Until the configured references are known, redact the SDK's default variables.
+  const fallbackRedactor = new Redactor([env.CLOUD_SDK_AK, env.CLOUD_SDK_SK, env.CLOUD_SDK_SECURITY_TOKEN, ...(env.API_TOKENS ?? '').split(',')]);
+  let ready: Promise<Runtime> | undefined;
+
+  const init = async (): Promise<Runtime> => {
+    if (!config) throw configError;
+    const secretOptions = options.ssm ? { env, ssm: options.ssm } : { env };
+    const [credentials, tokens] = await Promise.all([
+      resolveCredentials(config, secretOptions),
+      config.http.authRequired ? resolveTokens(config.http.tokens, secretOptions) : Promise.resolve(undefined),
+    ]);
+    const redactor = new Redactor([credentials.accessKeyId, credentials.secretAccessKey, credentials.securityToken, ...(tokens?.plain() ?? [])]);
+    return { config, credentials, tokens, redactor, clients: new Map() };
+  };
+  const runtime = (): Promise<Runtime> => {
+    ready ??= init().catch((e: unknown) => {
+      ready = undefined; // a transient SSM failure is retried on the next request
+      throw e;
+    });
+    return ready;
+  };
+
+  const clientFor = (rt: Runtime, project: ProjectConfig): DmsClient => {
+    let client = rt.clients.get(project.projectId);
+    if (!client) {
+      client = clientForProject(rt.config, project, rt.credentials, options.client);
+      rt.clients.set(project.projectId, client);
+    }
+    return client;
+  };
+
+  const serve = async (req: NormalizedRequest, requestId: string, context: ContextLike | undefined, rt: Runtime): Promise<Outcome> => {
+    if (req.method !== 'GET') throw new HttpError(405, ERROR_CODES.methodNotAllowed, `method ${req.method.slice(0, 16)} is not allowed (only GET)`, { Allow: 'GET' });
+    if (rt.tokens) authenticate(req.headers.get('authorization'), rt.tokens);
+    const input = route === 'list' ? validateListRequest(req) : validateShowRequest(req);
+    const project = rt.config.projects.get(input.projectId);
+    if (!project) throw new NotServedError(404, ERROR_CODES.projectNotConfigured, 'project_id: this project is not served here');
+    if (!instanceAllowed(rt.config, project, input.instanceId)) throw new NotServedError(404, ERROR_CODES.instanceNotAllowed, 'instance_id: this instance is not served here');
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const call: CallOptions = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
+    const client = clientFor(rt, project);
+    if ('taskId' in input) return show(client, input, requestId, call);
+    return input.all ? listAll(client, input, req, requestId, call, rt.config) : listPage(client, input, req, requestId, call, rt.config);
+  };
+
+  const show = async (client: DmsClient, input: ShowRequest, requestId: string, call: CallOptions): Promise<Outcome> => {
+    const res = await client.showTask(input.instanceId, input.taskId, call);
+    const headers: Record<string, string> = res.requestId ? { [HEADERS.upstreamRequestId]: res.requestId } : {};
+    return { response: jsonResponse(200, res.body, requestId, headers), upstreamRequestIds: res.requestId ? [res.requestId] : [] };
+  };
+
+  const listPage = async (client: DmsClient, input: ListRequest, req: NormalizedRequest, requestId: string, call: CallOptions, cfg: AppConfig): Promise<Outcome> => {
+    const res = await client.listTasks(
+      {
+        instanceId: input.instanceId,
+        ...(input.offset !== undefined ? { offset: input.offset } : {}),
+        ...(input.limit !== undefined ? { limit: input.limit } : {}),
+        ...(input.beginTime !== undefined ? { beginTime: input.beginTime } : {}),
+        ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
+      },
+      call,
+    );
+    const headers: Record<string, string> = res.requestId ? { [HEADERS.upstreamRequestId]: res.requestId } : {};
+    const next = nextOffsetAfter(input.offset ?? 0, res.body.tasks.length, res.body.task_count, input.limit);
+    if (next !== undefined) Object.assign(headers, nextPageHeaders(input, req.path, next, cfg.offsetParam));
+    return { response: jsonResponse(200, res.body, requestId, headers), upstreamRequestIds: res.requestId ? [res.requestId] : [] };
+  };
+
+  const listAll = async (client: DmsClient, input: ListRequest, req: NormalizedRequest, requestId: string, call: CallOptions, cfg: AppConfig): Promise<Outcome> => {
+    const tasks: DmsTask[] = [];
+    const upstreamIds: string[] = [];
+    const pages = iterateTaskPages(client, {
+      instanceId: input.instanceId,
+      pageSize: input.limit ?? ALL_PAGE_SIZE,
+      startOffset: input.offset ?? 0,
+      maxPages: allMaxPages,
+      ...(input.beginTime !== undefined ? { beginTime: input.beginTime } : {}),
+      ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
+      ...call,
+    });
+    let step = await pages.next();
+    while (!step.done) {
+      tasks.push(...step.value.tasks);
+      if (step.value.requestId) upstreamIds.push(step.value.requestId);
+      step = await pages.next();
+    }
+    const result = step.value;
+    const body: TaskListBody = { task_count: String(tasks.length), tasks };
+    const headers: Record<string, string> = { [HEADERS.pages]: String(result.pages), [HEADERS.truncated]: String(result.truncated) };
+    if (upstreamIds.length > 0) headers[HEADERS.upstreamRequestId] = upstreamIds.join(', ');
+    if (result.truncated) Object.assign(headers, nextPageHeaders(input, req.path, result.nextOffset, cfg.offsetParam));
+    return { response: jsonResponse(200, body, requestId, headers), upstreamRequestIds: upstreamIds, upstreamPages: result.pages };
+  };
+
+  return async (event, context) => {
+    const started = Date.now();
+    let req: NormalizedRequest | undefined;
+    let outcome: Outcome;
+    let errorCode: string | undefined;
+    let errorDetail: string | undefined;
+    let redactor = fallbackRedactor;
+    let requestId = ourRequestId(undefined, context);
+    try {
+      req = normalizeEvent(event);
+      requestId = ourRequestId(req, context);
+      const rt = await runtime();
+      redactor = rt.redactor;
+      outcome = await serve(req, requestId, context, rt);
+    } catch (e) {
+      const mapped = toErrorResponse(e, requestId);
+      const upstreamRequestId = mapped.response.headers[HEADERS.upstreamRequestId];
+      outcome = { response: mapped.response, upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [] };
+      errorCode = mapped.errorCode;
+      errorDetail = mapped.logDetail;
+    }
+    const response: HttpResponse = { ...outcome.response, body: redactor.redact(outcome.response.body) };
+    const line: RequestLogLine = {
+      level: response.statusCode >= 500 ? 'error' : 'info',
+      msg: 'request',
+      route: ROUTES[route],
+      method: req ? req.method.slice(0, 16) : '-',
+      status: response.statusCode,
+      durationMs: Date.now() - started,
+      requestId,
+      upstreamRequestIds: outcome.upstreamRequestIds,
+      event: req?.kind ?? 'unrecognised',
+      ...(errorCode ? { errorCode } : {}),
+      ...(errorDetail ? { error: errorDetail } : {}),
+      ...(outcome.upstreamPages !== undefined ? { upstreamPages: outcome.upstreamPages } : {}),
+    };
+    log(redactor.redact(JSON.stringify(line)));
+    return response;
+  };
+}

@@ -1,0 +1,11 @@
+export { createHttpHandler, ROUTES, type RouteName, type HttpHandler, type HttpHandlerOptions, type ContextLike } from './createHttpHandler';
+export { normalizeEvent, detectEventKind, type NormalizedRequest, type EventKind, type FunctionGraphApigEvent } from './normalizeEvent';
+export { validateListRequest, validateShowRequest, isCalendarTime, ID_RULE, TIME_RULE, type ListRequest, type ShowRequest } from './validateRequest';
+export { authenticate, resolveTokens, TokenSet, MIN_TOKEN_LENGTH } from './bearerAuth';
+export { toErrorResponse, DEFAULT_RETRY_AFTER_SECONDS, type ErrorOutcome } from './errorResponse';
+export { HttpError, ValidationError, AuthenticationError, NotServedError, EventShapeError, isHttpError } from './errors';
+export { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
+export { jsonResponse, type HttpResponse, type ErrorBody } from './response';
+export { Redactor } from './redact';
+export type { RequestLogLine, LogSink } from './requestLog';
+export * from './constants';

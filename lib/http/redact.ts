@@ -1,0 +1,21 @@
+/** Shortest value worth redacting (shorter ones would mangle unrelated text). */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Last line of defence: replaces every known secret (AK, SK, security token, bearer tokens) with
+ * `[REDACTED]` in a log line or response body. Nothing is meant to contain them in the first place.
+ */
+export class Redactor {
+  readonly #secrets: readonly string[];
+  constructor(secrets: readonly (string | undefined)[]) {
+    this.#secrets = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  }
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+    return out;
+  }
+  toJSON(): string {
+    return '[Redactor]';
+  }
+}

@@ -1,0 +1,21 @@
+/** The one structured line logged per request. Holds no header, query value or secret. */
+export interface RequestLogLine {
+  readonly level: 'info' | 'error';
+  readonly msg: 'request';
+  readonly route: string;
+  readonly method: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly requestId: string;
+  readonly upstreamRequestIds: readonly string[];
+  readonly event: string;
+  readonly errorCode?: string;
+  readonly error?: string;
+  readonly upstreamPages?: number;
+}
+
+export type LogSink = (line: string) => void;
+
+export const consoleSink: LogSink = (line) => {
+  console.log(line);
+};

@@ -1,0 +1,157 @@
+import { ID_PATTERN } from '../config/parseConfig';
+import type { OffsetParam } from '../dms/types';
+import { ERROR_CODES, LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from './constants';
+import { HttpError, ValidationError } from './errors';
+import type { NormalizedRequest } from './normalizeEvent';
+
+export interface TaskPath {
+  readonly projectId: string;
+  readonly instanceId: string;
+}
+
+export interface ListRequest extends TaskPath {
+  /** `start` or `offset`, whichever the caller sent. */
+  readonly offset?: number;
+  /** Which name the caller used (the `Link` to the next page uses the same). */
+  readonly offsetName?: OffsetParam;
+  readonly limit?: number;
+  /** `YYYYMMDDHHmmss`. */
+  readonly beginTime?: string;
+  readonly endTime?: string;
+  /** `all=true`: follow every page (bounded). */
+  readonly all: boolean;
+}
+
+export interface ShowRequest extends TaskPath {
+  readonly taskId: string;
+}
+
+export const ID_RULE = 'must be 1 to 64 characters (letters, digits, "-" and "_"), starting with a letter or digit';
+export const TIME_RULE = 'must be a real UTC date-time written YYYYMMDDHHmmss (year 1970 to 9999)';
+
+const PATH_SHAPE = /\/v2\/([^/]*)\/instances\/([^/]*)\/tasks(?:\/([^/]*))?\/?$/;
+
+function decodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
+function pathIds(req: NormalizedRequest, withTask: boolean): Map<string, string | undefined> {
+  const p = req.pathParameters;
+  if (p.has('project_id') || p.has('instance_id') || p.has('task_id')) {
+    return new Map([
+      ['project_id', p.get('project_id')],
+      ['instance_id', p.get('instance_id')],
+      ['task_id', p.get('task_id')],
+    ]);
+  }
+  const m = PATH_SHAPE.exec(req.path);
+  if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
+  return new Map([
+    ['project_id', decodeSegment(m[1] ?? '')],
+    ['instance_id', decodeSegment(m[2] ?? '')],
+    ['task_id', m[3] === undefined ? undefined : decodeSegment(m[3])],
+  ]);
+}
+
+function id(ids: Map<string, string | undefined>, field: string, code: ErrorCode): string {
+  const v = ids.get(field);
+  if (v === undefined || v === '') throw new ValidationError(field, code, `is required; ${ID_RULE}`);
+  if (!ID_PATTERN.test(v)) throw new ValidationError(field, code, ID_RULE);
+  return v;
+}
+
+/** Rejects parameters not in `allowed` and parameters given more than once; returns single values. */
+function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, vs] of req.query) {
+    if (!allowed.includes(name)) {
+      const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
+      const rule = allowed.length > 0 ? `unknown query parameter (allowed: ${allowed.join(', ')})` : 'this route takes no query parameters';
+      throw new ValidationError(`query parameter "${shown}"`, ERROR_CODES.unknownParameter, rule);
+    }
+    if (vs.length !== 1) throw new ValidationError(name, ERROR_CODES.repeatedParameter, 'must be given at most once');
+    out.set(name, vs[0] ?? '');
+  }
+  return out;
+}
+
+function nonNegativeInt(v: string, field: string, code: ErrorCode, max: number): number {
+  if (!/^\d{1,10}$/.test(v) || Number(v) > max) throw new ValidationError(field, code, `must be a non-negative integer (0 to ${max})`);
+  return Number(v);
+}
+
+/** `YYYYMMDDHHmmss` that names a real calendar instant (no 31 April, no 29 February 2023, no 24:00). */
+export function isCalendarTime(v: string): boolean {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (y < 1970 || h > 23 || mi > 59 || s > 59) return false;
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+function time(v: string, field: string, code: ErrorCode): string {
+  if (!isCalendarTime(v)) throw new ValidationError(field, code, TIME_RULE);
+  return v;
+}
+
+/**
+ * Validates a `list` request before any upstream call. Each failure is a `ValidationError` naming
+ * the field and the rule.
+ */
+export function validateListRequest(req: NormalizedRequest): ListRequest {
+  const ids = pathIds(req, false);
+  const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
+  const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
+  const q = singleValues(req, LIST_QUERY_PARAMS);
+  const start = q.has('start') ? nonNegativeInt(q.get('start') ?? '', 'start', ERROR_CODES.invalidOffset, MAX_OFFSET) : undefined;
+  const offsetValue = q.has('offset') ? nonNegativeInt(q.get('offset') ?? '', 'offset', ERROR_CODES.invalidOffset, MAX_OFFSET) : undefined;
+  if (start !== undefined && offsetValue !== undefined && start !== offsetValue) {
+    throw new ValidationError('start/offset', ERROR_CODES.conflictingOffset, 'are two names for the same parameter: give one, or the same value in both');
+  }
+  const limitRaw = q.get('limit');
+  let limit: number | undefined;
+  if (limitRaw !== undefined) {
+    if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < LIMIT_RANGE.min || Number(limitRaw) > LIMIT_RANGE.max) {
+      throw new ValidationError('limit', ERROR_CODES.invalidLimit, `must be an integer from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max}`);
+    }
+    limit = Number(limitRaw);
+  }
+  const beginRaw = q.get('begin_time');
+  const endRaw = q.get('end_time');
+  const beginTime = beginRaw === undefined ? undefined : time(beginRaw, 'begin_time', ERROR_CODES.invalidBeginTime);
+  const endTime = endRaw === undefined ? undefined : time(endRaw, 'end_time', ERROR_CODES.invalidEndTime);
+  // Same-length digit strings compare as their instants.
+  if (beginTime !== undefined && endTime !== undefined && beginTime > endTime) {
+    throw new ValidationError('begin_time', ERROR_CODES.timeRangeInverted, 'must not be later than end_time');
+  }
+  const allRaw = q.get('all');
+  if (allRaw !== undefined && allRaw !== 'true' && allRaw !== 'false') throw new ValidationError('all', ERROR_CODES.invalidAll, 'must be "true" or "false"');
+  const offset = start ?? offsetValue;
+  const offsetName: OffsetParam | undefined = start !== undefined ? 'start' : offsetValue !== undefined ? 'offset' : undefined;
+  return {
+    projectId,
+    instanceId,
+    ...(offset !== undefined ? { offset } : {}),
+    ...(offsetName ? { offsetName } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(beginTime !== undefined ? { beginTime } : {}),
+    ...(endTime !== undefined ? { endTime } : {}),
+    all: allRaw === 'true',
+  };
+}
+
+/** Validates a `show` request before any upstream call. */
+export function validateShowRequest(req: NormalizedRequest): ShowRequest {
+  const ids = pathIds(req, true);
+  const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
+  const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
+  const taskId = id(ids, 'task_id', ERROR_CODES.invalidTaskId);
+  singleValues(req, SHOW_QUERY_PARAMS);
+  return { projectId, instanceId, taskId };
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { EMULATOR_CREDENTIALS, SEED } from '../test/support/emulator';
+
+/**
+ * The configuration document for a local run against the emulator: every seed project with its
+ * region and instances (so `allowInstances: "watched"` and the notifier see them), the emulator as
+ * the endpoint, credentials and tokens by environment reference. Validated by `parseConfig` like any
+ * other configuration.
+ */
+export interface LocalConfigOptions {
+  /** The emulator's base URL. */
+  readonly endpoint: string;
+  /** @default 'start' */
+  readonly offsetParam?: 'start' | 'offset';
+  /** @default 'any' */
+  readonly allowInstances?: 'any' | 'watched' | readonly string[];
+  /** @default true */
+  readonly authRequired?: boolean;
+  /** Per-attempt upstream timeout. @default 5000 */
+  readonly timeoutMs?: number;
+  /** The `notify` section (the notifier's own format); left out when undefined. */
+  readonly notify?: unknown;
+}
+
+export function buildLocalConfig(options: LocalConfigOptions): Record<string, unknown> {
+  const projects: Record<string, unknown> = {};
+  for (const p of SEED.projects) {
+    projects[p.project_id] = {
+      region: p.region,
+      instances: p.instances.map((i) => ({ id: i.instance_id, engine: i.engine, name: i.name })),
+    };
+  }
+  return {
+    endpoint: options.endpoint,
+    offsetParam: options.offsetParam ?? 'start',
+    timeoutMs: options.timeoutMs ?? 5000,
+    credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' } },
+    projects,
+    http: { authRequired: options.authRequired ?? true, tokens: [{ env: 'API_TOKENS' }], allowInstances: options.allowInstances ?? 'any' },
+    ...(options.notify !== undefined ? { notify: options.notify } : {}),
+  };
+}
+
+/** A fresh random bearer token (URL-safe, 32 characters). */
+export function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** The environment the functions need locally: the config document, the emulator's AK/SK, the tokens. */
+export function localEnvironment(config: Record<string, unknown>, tokens: readonly string[]): Record<string, string> {
+  return {
+    DMS_TASKS_CONFIG: JSON.stringify(config),
+    CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+    CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+    API_TOKENS: tokens.join(','),
+  };
+}
