@@ -1,0 +1,22 @@
+import type { DestinationType } from '../types';
+import { dingtalkChannel } from './dingtalk';
+import { feishuChannel } from './feishu';
+import { slackChannel } from './slack';
+import { teamsChannel } from './teams';
+import type { Channel } from './types';
+import { webhookChannel } from './webhook';
+import { wecomChannel } from './wecom';
+
+export const CHANNELS: Readonly<Record<DestinationType, Channel>> = {
+  webhook: webhookChannel,
+  slack: slackChannel,
+  teams: teamsChannel,
+  feishu: feishuChannel,
+  dingtalk: dingtalkChannel,
+  wecom: wecomChannel,
+};
+
+export { standardWebhookSignature, webhookPayload } from './webhook';
+export { feishuSign } from './feishu';
+export { dingtalkSign } from './dingtalk';
+export type { Channel, Outcome, OutgoingRequest, BuildContext } from './types';

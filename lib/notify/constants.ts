@@ -1,0 +1,47 @@
+import type { DestinationType } from './types';
+
+/** Per-type limits from the platforms' documentation (REFERENCE, "Webhooks"). */
+export const DESTINATION_DEFAULTS = {
+  webhook: { ratePerMinute: 600, maxBodyBytes: 64 * 1024 },
+  slack: { ratePerMinute: 60, maxBodyBytes: 32 * 1024 },
+  teams: { ratePerMinute: 60, maxBodyBytes: 24 * 1024 },
+  feishu: { ratePerMinute: 100, maxBodyBytes: 20 * 1024 },
+  dingtalk: { ratePerMinute: 20, maxBodyBytes: 20 * 1024 },
+  wecom: { ratePerMinute: 20, maxBodyBytes: 4096 },
+} as const satisfies Record<DestinationType, { ratePerMinute: number; maxBodyBytes: number }>;
+
+export const NOTIFY_DEFAULTS = {
+  statuses: ['FAILED'],
+  stuckStatuses: ['CREATED', 'EXECUTING'],
+  stuckAfterMinutes: 120,
+  lookbackHours: 24,
+  maxCatchUpHours: 168,
+  baseline: true,
+  maxAgeHours: 24,
+  concurrency: 16,
+  maxGroupItems: 20,
+  postTimeoutMs: 10_000,
+  filePath: '.state/notify-state.json',
+} as const;
+
+/** Delivery retry: in-run attempts per group, backoff base/cap, and the cap of the wait between runs. */
+export const DELIVERY = {
+  inRunAttempts: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  /** Cap of the delay before a later run retries. */
+  maxNextAttemptMs: 30 * 60_000,
+  /** A `Retry-After` longer than this is not waited for in-run; the item waits for a later run. */
+  maxInRunWaitMs: 15_000,
+  /** Keep delivered and dead outbox items (and their webhook-ids) this long. */
+  keepDoneMs: 7 * 24 * 3600_000,
+  /** Outbox items fetched per run. */
+  maxItemsPerRun: 1000,
+  /** Stop starting new work when less than this is left of the invocation. */
+  reserveMs: 3000,
+} as const;
+
+/** Standard Webhooks wire names. */
+export const WEBHOOK_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+
+export const USER_AGENT = 'dms-task-functions-notifier/0.1';

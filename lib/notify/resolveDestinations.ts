@@ -1,0 +1,32 @@
+import { resolveSecret, type SsmReader } from '../config/resolveSecret';
+import { WebhookUrlError } from './errors';
+import type { NotifyConfig, ResolvedDestination } from './types';
+import { webhookUrlProblem } from './urlPolicy';
+
+/**
+ * Reads every destination's URL and secrets (cold start) and applies the URL policy. Errors name
+ * the destination and the reference, never the value.
+ */
+export async function resolveDestinations(
+  config: NotifyConfig,
+  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
+): Promise<Map<string, ResolvedDestination>> {
+  const out = new Map<string, ResolvedDestination>();
+  await Promise.all(
+    [...config.destinations.values()].map(async (d) => {
+      const [rawUrl, ...secrets] = await Promise.all([resolveSecret(d.url, options), ...d.secrets.map((s) => resolveSecret(s, options))]);
+      const { url, problem } = webhookUrlProblem(rawUrl ?? '', config.allowInsecureWebhooks);
+      if (!url) throw new WebhookUrlError(d.id, problem ?? 'bad URL');
+      if (d.type === 'webhook') {
+        for (const s of secrets) {
+          const key = s.startsWith('whsec_') ? s.slice(6) : s;
+          if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < 16) {
+            throw new WebhookUrlError(d.id, 'a webhook secret must be whsec_ followed by base64 of at least 16 bytes');
+          }
+        }
+      }
+      out.set(d.id, { ...d, url, secrets });
+    }),
+  );
+  return out;
+}

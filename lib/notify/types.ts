@@ -1,0 +1,120 @@
+import type { SecretRef } from '../config/types';
+
+/** Destination kinds. `webhook` is a generic Standard Webhooks receiver; the others are chat bots. */
+export const DESTINATION_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
+export type DestinationType = (typeof DESTINATION_TYPES)[number];
+
+/** What a notification is about. `failed` covers every configured terminal status (FAILED, optionally CANCELLED). */
+export const EVENT_KINDS = ['failed', 'stuck'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Include/exclude filters; patterns are globs (`*` = any run of characters), matched case-sensitively. */
+export interface Filter {
+  /** Task names: empty include = every task. */
+  readonly tasksInclude: readonly string[];
+  readonly tasksExclude: readonly string[];
+  /** Instances, matched against the id or the friendly name: empty include = every instance. */
+  readonly instancesInclude: readonly string[];
+  readonly instancesExclude: readonly string[];
+  /** @default ['failed', 'stuck'] */
+  readonly events: readonly EventKind[];
+}
+
+export interface DestinationConfig {
+  readonly id: string;
+  readonly type: DestinationType;
+  /** The URL is a secret for every chat platform (it embeds the token), so it is always a reference. */
+  readonly url: SecretRef;
+  /** `webhook`: Standard Webhooks secrets (`whsec_...`, several for rotation); `feishu`/`dingtalk`: the signing secret. */
+  readonly secrets: readonly SecretRef[];
+  /** Messages per minute to this destination. @default per type (slack 60, feishu 100, dingtalk 20, wecom 20, teams 60, webhook 600) */
+  readonly ratePerMinute: number;
+  /** Largest request body in bytes. @default per type (see README) */
+  readonly maxBodyBytes: number;
+  /** Timeout of one POST. @default 10000 */
+  readonly timeoutMs: number;
+}
+
+export interface RouteConfig {
+  readonly name: string;
+  readonly destinations: readonly string[];
+  readonly filter: Filter;
+}
+
+export type StoreConfig = { readonly type: 'file'; readonly path: string } | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
+
+/** The validated `notify` section. Secrets are still references; see `resolveDestinations`. */
+export interface NotifyConfig {
+  readonly destinations: ReadonlyMap<string, DestinationConfig>;
+  readonly routes: ReadonlyMap<string, RouteConfig>;
+  /** Routes used by instances that name none (and by discovered instances). @default every route */
+  readonly defaultRoutes: readonly string[];
+  /** Filter applied before routing. @default everything passes */
+  readonly filter: Filter;
+  /** Statuses that count as a failure. @default ['FAILED'] */
+  readonly statuses: readonly string[];
+  /** @default 120 */
+  readonly stuckAfterMinutes: number;
+  /** Statuses that can be stuck. @default ['CREATED', 'EXECUTING'] */
+  readonly stuckStatuses: readonly string[];
+  /** @default 24 */
+  readonly lookbackHours: number;
+  /** Longest catch-up window after an outage, from the last successful scan. @default 168 (7 days) */
+  readonly maxCatchUpHours: number;
+  /** Record what the first scan of an instance finds without sending it. @default true */
+  readonly baseline: boolean;
+  /** A notification still undelivered after this long is dead. @default 24 */
+  readonly maxAgeHours: number;
+  /** Instances scanned at once. @default 16 */
+  readonly concurrency: number;
+  /** Failures shown in one grouped chat message before "and N more". @default 20 */
+  readonly maxGroupItems: number;
+  /** @default file `.state/notify-state.json`, or DynamoDB table `$NOTIFY_TABLE` when that is set */
+  readonly store: StoreConfig;
+  /** Local development only: allow `http:` and loopback/private hosts. @default false */
+  readonly allowInsecureWebhooks: boolean;
+}
+
+/** A destination whose references were resolved (cold start). Never log one. */
+export interface ResolvedDestination extends Omit<DestinationConfig, 'url' | 'secrets'> {
+  readonly url: URL;
+  readonly secrets: readonly string[];
+}
+
+/** A watched instance with everything a notification needs. */
+export interface InstanceTarget {
+  readonly projectId: string;
+  readonly region: string;
+  readonly instanceId: string;
+  readonly name: string;
+  readonly engine: string;
+  readonly routes: readonly string[];
+}
+
+/** The task facts copied into a notification (params left out: they can be large and hold internal data). */
+export interface TaskSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly user_name: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** One event for one destination: what the outbox holds and the channels render. */
+export interface Notification {
+  /** The Standard Webhooks `webhook-id`: stable per (task, event, destination). */
+  readonly id: string;
+  readonly destinationId: string;
+  readonly event: EventKind;
+  readonly projectId: string;
+  readonly region: string;
+  readonly instanceId: string;
+  readonly instanceName: string;
+  readonly engine: string;
+  readonly task: TaskSnapshot;
+  /** ISO time the event was detected. */
+  readonly detectedAt: string;
+  /** For `stuck`: minutes since the task was created, at detection. */
+  readonly stuckMinutes?: number;
+}

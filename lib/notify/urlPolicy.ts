@@ -1,0 +1,41 @@
+import { isIP } from 'node:net';
+
+function ipv4Private(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+}
+
+function ipv6Private(ip: string): boolean {
+  const x = ip.toLowerCase();
+  if (x === '::' || x === '::1') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
+  if (mapped?.[1]) return ipv4Private(mapped[1]);
+  return /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(x);
+}
+
+/** True for loopback, private, link-local, CGNAT, multicast and unspecified addresses, and for local host names. */
+export function isNonPublicHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const kind = isIP(h);
+  if (kind === 4) return ipv4Private(h);
+  if (kind === 6) return ipv6Private(h);
+  return h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || !h.includes('.');
+}
+
+/**
+ * Checks a webhook URL: `https:` to a public host, no credentials in it. With `allowInsecure`
+ * (local development) `http:` and loopback/private hosts pass too. Returns a problem, or undefined.
+ * Host names are checked as written; they are not resolved.
+ */
+export function webhookUrlProblem(raw: string, allowInsecure: boolean): { url?: URL; problem?: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { problem: 'URL is not an absolute URL' };
+  }
+  if (url.protocol !== 'https:' && !(allowInsecure && url.protocol === 'http:')) return { problem: `URL scheme must be https${allowInsecure ? ' or http' : ' (http only with allowInsecureWebhooks)'}` };
+  if (url.username || url.password) return { problem: 'URL must not hold user info' };
+  if (!allowInsecure && isNonPublicHost(url.hostname)) return { problem: 'URL host must be public (loopback/private only with allowInsecureWebhooks)' };
+  return { url };
+}

@@ -1,0 +1,37 @@
+/** A JSON object stored under a key. */
+export type StoredValue = Readonly<Record<string, unknown>>;
+
+/** A record as read back: `version` grows by one on every write and guards conditional updates. */
+export interface Versioned<T extends StoredValue = StoredValue> {
+  readonly key: string;
+  readonly version: number;
+  readonly value: T;
+  /** Epoch ms while the record is listed by `listDue`. */
+  readonly due?: number;
+  /** Epoch ms after which the record is gone (DynamoDB TTL; the file store sweeps). */
+  readonly expiresAt?: number;
+}
+
+export interface WriteOptions {
+  /** List the record in `listDue` from this time (epoch ms); absent = not listed. */
+  readonly due?: number;
+  /** Epoch ms after which the record may be deleted; absent = kept. */
+  readonly expiresAt?: number;
+}
+
+/**
+ * The notifier's state: a small key-value store with conditional writes, the only primitive the
+ * exactly-once bookkeeping needs. Expired records read as absent in every implementation.
+ */
+export interface StateStore {
+  get(key: string): Promise<Versioned | undefined>;
+  getMany(keys: readonly string[]): Promise<Map<string, Versioned>>;
+  /** Unconditional write (last writer wins). */
+  put(key: string, value: StoredValue, options?: WriteOptions): Promise<void>;
+  /** Writes only when no live record holds the key. Resolves `false` when one does. */
+  create(key: string, value: StoredValue, options?: WriteOptions): Promise<boolean>;
+  /** Writes only when the record is still at `expectedVersion`. Resolves `false` otherwise. */
+  update(key: string, expectedVersion: number, value: StoredValue, options?: WriteOptions): Promise<boolean>;
+  /** Records whose `due` is at or before `now`, soonest first, at most `limit`. May be slightly stale (re-read before acting). */
+  listDue(now: number, limit: number): Promise<Versioned[]>;
+}
