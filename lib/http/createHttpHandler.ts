@@ -59,9 +59,13 @@ interface Outcome {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
+/**
+ * Our request id: the Lambda request id (unique, and in the platform's own log lines), else the
+ * gateway's (FunctionGraph has no `awsRequestId`), else a fresh UUID. Only safe characters pass.
+ */
 function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike | undefined): string {
-  const candidate = req?.gatewayRequestId ?? context?.awsRequestId;
-  return candidate && SAFE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+  for (const candidate of [context?.awsRequestId, req?.gatewayRequestId]) if (candidate && SAFE_REQUEST_ID.test(candidate)) return candidate;
+  return randomUUID();
 }
 
 function instanceAllowed(config: AppConfig, project: ProjectConfig, instanceId: string): boolean {
@@ -216,6 +220,7 @@ export function createHttpHandler(route: RouteName, options: HttpHandlerOptions 
       requestId,
       upstreamRequestIds: outcome.upstreamRequestIds,
       event: req?.kind ?? 'unrecognised',
+      ...(req?.gatewayRequestId && SAFE_REQUEST_ID.test(req.gatewayRequestId) ? { gatewayRequestId: req.gatewayRequestId } : {}),
       ...(errorCode ? { errorCode } : {}),
       ...(errorDetail ? { error: errorDetail } : {}),
       ...(outcome.upstreamPages !== undefined ? { upstreamPages: outcome.upstreamPages } : {}),

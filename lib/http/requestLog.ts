@@ -9,6 +9,8 @@ export interface RequestLogLine {
   readonly requestId: string;
   readonly upstreamRequestIds: readonly string[];
   readonly event: string;
+  /** The API gateway's own request id, when it differs from `requestId`. */
+  readonly gatewayRequestId?: string;
   readonly errorCode?: string;
   readonly error?: string;
   readonly upstreamPages?: number;

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** Something `npm start` or a test started, stopped in reverse order. */
+export interface Service {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+export interface OfflineOptions {
+  /** Environment of the serverless process (config, credentials, tokens), added to `process.env`. */
+  readonly env: Readonly<Record<string, string>>;
+  /** @default a free port */
+  readonly httpPort?: number;
+  /** @default a free port (serverless-offline's own Lambda-invoke port; a free one avoids clashes) */
+  readonly lambdaPort?: number;
+  /** @default 90_000 */
+  readonly readyTimeoutMs?: number;
+  /** Receives the process's output lines (default: kept, shown only if it fails to start). */
+  readonly onOutput?: (line: string) => void;
+  /** @default the repository root */
+  readonly cwd?: string;
+}
+
+export interface Offline extends Service {
+  /** `http://127.0.0.1:{port}` */
+  readonly url: string;
+  readonly pid: number;
+  /** Output so far (for a failing test's message). */
+  output(): string;
+}
+
+/** A port free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Spawns `serverless offline` in its own process group (so stopping it kills serverless, esbuild and
+ * every worker with it) and resolves once it answers HTTP. `stop()` sends SIGTERM to the group, then
+ * SIGKILL after 5 s. The serverless CLI never calls home: telemetry and notifications are off.
+ */
+export async function startOffline(options: OfflineOptions): Promise<Offline> {
+  const cwd = options.cwd ?? join(__dirname, '..', '..');
+  const httpPort = options.httpPort ?? (await freePort());
+  const lambdaPort = options.lambdaPort ?? (await freePort());
+  const bin = join(cwd, 'node_modules', '.bin', 'serverless');
+  const args = ['offline', 'start', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--noPrependStageInUrl'];
+  const child = spawn(bin, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('serverless offline did not start');
+  let out = '';
+  const onData = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    out = (out + text).slice(-20_000);
+    if (options.onOutput) for (const line of text.split('\n')) if (line.trim() !== '') options.onOutput(line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  // Never leave the group behind, even if the parent dies on an exception.
+  const onExit = (): void => killGroup(pid, 'SIGKILL');
+  process.once('exit', onExit);
+
+  const url = `http://127.0.0.1:${httpPort}`;
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', onExit);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killGroup(pid, 'SIGKILL'); // stragglers of an exited leader
+      return;
+    }
+    killGroup(pid, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000);
+    await exited(child);
+    clearTimeout(timer);
+    killGroup(pid, 'SIGKILL');
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`serverless offline exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out}`);
+    }
+    try {
+      // Any HTTP answer means the routes are up (the probe is unauthenticated: 401 or 404).
+      await fetch(`${url}/v2/probe/instances/probe/tasks`, { signal: AbortSignal.timeout(2_000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`serverless offline was not ready within ${options.readyTimeoutMs ?? 90_000} ms:\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return { name: 'serverless-offline', url, pid, stop, output: () => out };
+}
