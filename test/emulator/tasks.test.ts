@@ -205,8 +205,9 @@ describe('GET /v2/{project_id}/instances', () => {
     expect(rest.instance_num).toBe(4);
   });
 
-  it('refuses an unknown engine name with 400 (the list API knows reliability, not rocketmq)', async () => {
-    const res = await signedGet(emulator, ['v2', mainProject, 'instances'], { engine: 'rocketmq' });
+  it('accepts rocketmq as an alias of reliability, and refuses an unknown engine name with 400', async () => {
+    expect((await list({ engine: 'rocketmq' })).instances.map((i) => [i.instance_id, i.engine])).toEqual([[rocketmq, 'reliability']]);
+    const res = await signedGet(emulator, ['v2', mainProject, 'instances'], { engine: 'activemq' });
     expect(res.status).toBe(400);
     expect(asError(res.json).error_code).toBe('DMS.00400001');
   });

@@ -1,6 +1,6 @@
 import { ERRORS } from './errorCodes';
 import { PROJECT_ID_PATTERN, type EmulatorState } from './state';
-import { ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
+import { ENGINE_QUERY_NAMES, ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
 import type { SignatureCheck } from './verifySignature';
 
 /** A response before it is written: status and a JSON-serialisable body. */
@@ -116,18 +116,20 @@ export function renderInstance(instance: EmulatorInstance): Record<string, strin
 /**
  * `GET /v2/{project_id}/instances?engine=kafka|reliability|rabbitmq&offset&limit`:
  * `{"instances": [...], "instance_num": N}` with N the total matching the engine filter. Without
- * `engine`, every engine is listed; another value is 400 `DMS.00400001`. `offset` is 0-based
+ * `engine`, every engine is listed; `rocketmq` is accepted as an alias of `reliability` (newer
+ * docs, and the SDK's enum); another value is 400 `DMS.00400001`. `offset` is 0-based
  * whatever `offsetBase` says (that option is about the task list). A well-formed project id the
  * emulator does not know lists no instances (200), as a real project without instances would.
  */
 export function listInstances(state: EmulatorState, paging: PagingSettings, projectId: string, query: Readonly<Record<string, string>>): ApiResponse {
   if (!PROJECT_ID_PATTERN.test(projectId)) return dmsError(ERRORS.invalidProjectId);
   const engine = query.engine;
-  const wireNames: readonly string[] = Object.values(ENGINE_WIRE_NAMES);
-  if (engine !== undefined && engine !== '' && !wireNames.includes(engine)) return invalid(`engine must be one of ${wireNames.join(', ')}`);
+  const accepted: readonly string[] = Object.values(ENGINE_QUERY_NAMES).flat();
+  if (engine !== undefined && engine !== '' && !accepted.includes(engine)) return invalid(`engine must be one of ${accepted.join(', ')}`);
   const window = pageWindow(query, paging, ['offset'], 0);
   if ('status' in window) return window;
-  const all = (state.instances(projectId) ?? []).filter((i) => !engine || ENGINE_WIRE_NAMES[i.engine] === engine);
+  const selects = (i: EmulatorInstance): boolean => !engine || (ENGINE_QUERY_NAMES[i.engine] as readonly string[]).includes(engine);
+  const all = (state.instances(projectId) ?? []).filter(selects);
   return { status: 200, body: { instances: all.slice(window.index, window.index + window.limit).map(renderInstance), instance_num: all.length } };
 }
 

@@ -13,6 +13,7 @@ export {
   TASK_STATUSES,
   ENGINES,
   ENGINE_WIRE_NAMES,
+  ENGINE_QUERY_NAMES,
   EmulatorInputError,
   type TaskStatus,
   type Engine,

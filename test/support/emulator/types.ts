@@ -12,8 +12,12 @@ export const ENGINES = ['kafka', 'rocketmq', 'rabbitmq'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
- * The `engine` value of the instance-listing API (`GET /v2/{project_id}/instances?engine=...`) and of
- * the `engine` field it returns: RocketMQ is called `reliability` there.
+ * The `engine` field the instance-listing API (`GET /v2/{project_id}/instances`) returns, and the
+ * name its `engine` query parameter has always accepted: RocketMQ is called `reliability` there.
+ * The 2026 RocketMQ docs (and the Node SDK's `ListInstancesRequestEngineEnum.ROCKETMQ`) also accept
+ * `engine=rocketmq`, "`reliability`: RocketMQ engine alias", so the emulator accepts both in the
+ * query (see {@link ENGINE_QUERY_NAMES}); it always returns `reliability`, and a client should
+ * accept either in responses.
  */
 export const ENGINE_WIRE_NAMES = {
   kafka: 'kafka',
@@ -21,6 +25,13 @@ export const ENGINE_WIRE_NAMES = {
   rabbitmq: 'rabbitmq',
 } as const satisfies Record<Engine, string>;
 export type EngineWireName = (typeof ENGINE_WIRE_NAMES)[Engine];
+
+/** Values of the instance listing's `engine` query parameter that select each engine. */
+export const ENGINE_QUERY_NAMES = {
+  kafka: ['kafka'],
+  rocketmq: ['reliability', 'rocketmq'],
+  rabbitmq: ['rabbitmq'],
+} as const satisfies Record<Engine, readonly string[]>;
 
 /**
  * One background task exactly as the upstream API returns it: every field a string, `params` a JSON
