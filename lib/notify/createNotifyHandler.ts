@@ -1,0 +1,103 @@
+import { clientForProject, resolveCredentials } from '../config/clientFor';
+import { loadConfig } from '../config/loadConfig';
+import type { SsmReader } from '../config/resolveSecret';
+import type { AppConfig } from '../config/types';
+import type { DmsClient } from '../dms/client';
+import { createStore } from '../state/createStore';
+import type { StateStore } from '../state/types';
+import type { LogFn } from './deliver';
+import { parseNotifyConfig } from './parseNotifyConfig';
+import { resolveDestinations } from './resolveDestinations';
+import { defaultLog, runNotifier, type RunSummary } from './runNotifier';
+import { normalizeTrigger } from './triggerEvent';
+import type { NotifyConfig, ResolvedDestination } from './types';
+
+/** The part of a Lambda (or FunctionGraph) context the notifier reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+  /** FunctionGraph's name for it. */
+  getRemainingTimeInMilliSeconds?: () => number;
+}
+
+export interface NotifyHandlerOptions {
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly ssm?: SsmReader;
+  /** A ready store (tests); @default built from `notify.store` */
+  readonly store?: StateStore;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly log?: LogFn;
+  readonly fetch?: typeof fetch;
+  /** Used when the context gives no remaining time (local runs). @default 60000 */
+  readonly defaultRemainingMs?: number;
+}
+
+interface Ready {
+  readonly store: StateStore;
+  readonly destinations: ReadonlyMap<string, ResolvedDestination>;
+  readonly clients: ReadonlyMap<string, DmsClient>;
+}
+
+/**
+ * Builds the scheduled handler. The configuration is read and validated now (cold start), so a bad
+ * setting fails the init with its path; secrets and the store are resolved on the first invocation
+ * and kept while the instance is warm (a failure is retried by the next invocation).
+ *
+ * @example
+ * export const handler = createNotifyHandler();
+ */
+export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
+  const env = options.env ?? process.env;
+  const app: AppConfig = loadConfig(env);
+  const config: NotifyConfig = parseNotifyConfig(app, env);
+  const log = options.log ?? defaultLog;
+  let ready: Promise<Ready> | undefined;
+
+  const init = async (): Promise<Ready> => {
+    const secretOptions = { env, ...(options.ssm ? { ssm: options.ssm } : {}) };
+    const [credentials, destinations, store] = await Promise.all([
+      resolveCredentials(app, secretOptions),
+      resolveDestinations(config, secretOptions),
+      options.store ?? createStore(config.store, options.now ? { now: options.now } : {}),
+    ]);
+    const clients = new Map<string, DmsClient>();
+    for (const p of app.projects.values()) clients.set(p.projectId, clientForProject(app, p, credentials));
+    if (destinations.size === 0) log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
+    if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME) log({ level: 'warn', msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb' });
+    return { store, destinations, clients };
+  };
+
+  return async (event, context) => {
+    ready ??= init().catch((e: unknown) => {
+      ready = undefined;
+      throw e;
+    });
+    const r = await ready;
+    const remainingMs = (): number => context?.getRemainingTimeInMillis?.() ?? context?.getRemainingTimeInMilliSeconds?.() ?? options.defaultRemainingMs ?? 60_000;
+    const started = Date.now();
+    const remaining = context?.getRemainingTimeInMillis || context?.getRemainingTimeInMilliSeconds ? remainingMs : () => (options.defaultRemainingMs ?? 60_000) - (Date.now() - started);
+    const trigger = normalizeTrigger(event);
+    return runNotifier(
+      {
+        app,
+        config,
+        store: r.store,
+        destinations: r.destinations,
+        clientFor: (projectId) => {
+          const c = r.clients.get(projectId);
+          if (!c) throw new Error(`no client for project ${projectId}`);
+          return c;
+        },
+        remainingMs: remaining,
+        log,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      },
+      trigger.kind,
+    );
+  };
+}

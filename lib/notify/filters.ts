@@ -1,0 +1,37 @@
+import type { EventKind, Filter, InstanceTarget, NotifyConfig } from './types';
+
+const cache = new Map<string, RegExp>();
+
+/** `*` matches any run of characters; everything else is literal. */
+export function globMatch(pattern: string, value: string): boolean {
+  let re = cache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    cache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+function side(include: readonly string[], exclude: readonly string[], values: readonly string[]): boolean {
+  if (include.length > 0 && !include.some((p) => values.some((v) => globMatch(p, v)))) return false;
+  return !exclude.some((p) => values.some((v) => globMatch(p, v)));
+}
+
+export function passes(filter: Filter, target: InstanceTarget, taskName: string, event: EventKind): boolean {
+  return (
+    filter.events.includes(event) &&
+    side(filter.tasksInclude, filter.tasksExclude, [taskName]) &&
+    side(filter.instancesInclude, filter.instancesExclude, [target.instanceId, target.name])
+  );
+}
+
+/** Destination ids for one event: global filter, then each of the instance's routes (or the default routes) with its own filter. */
+export function destinationsFor(config: NotifyConfig, target: InstanceTarget, taskName: string, event: EventKind): string[] {
+  if (!passes(config.filter, target, taskName, event)) return [];
+  const out = new Set<string>();
+  for (const name of target.routes.length > 0 ? target.routes : config.defaultRoutes) {
+    const route = config.routes.get(name);
+    if (route && passes(route.filter, target, taskName, event)) for (const d of route.destinations) out.add(d);
+  }
+  return [...out];
+}

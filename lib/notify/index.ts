@@ -1,0 +1,13 @@
+export type * from './types';
+export { parseNotifyConfig } from './parseNotifyConfig';
+export { resolveDestinations } from './resolveDestinations';
+export { runNotifier, defaultLog, type RunDependencies, type RunSummary } from './runNotifier';
+export { deliverOutbox, type DeliverContext, type DeliverResult, type LogFn } from './deliver';
+export { scanInstance, formatDmsTime, type ScanContext, type ScanResult } from './scan';
+export { normalizeTrigger, type Trigger } from './triggerEvent';
+export { notificationId, keys, type CursorRecord, type SeenRecord, type OutboxRecord, type OutboxState } from './records';
+export { webhookUrlProblem, isNonPublicHost } from './urlPolicy';
+export { NotifyError, WebhookUrlError } from './errors';
+export { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS, DELIVERY, WEBHOOK_HEADERS } from './constants';
+export { CHANNELS, standardWebhookSignature, feishuSign, dingtalkSign } from './channels';
+export { createNotifyHandler, type NotifyHandlerOptions, type InvocationContext } from './createNotifyHandler';

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { EventKind, Notification } from './types';
+
+/** Per instance: where the next scan starts and whether the first-scan baseline is done. */
+export interface CursorRecord {
+  readonly [k: string]: unknown;
+  /** ISO time the last successful scan started. */
+  readonly lastScanAt: string;
+  readonly baselineDone: boolean;
+}
+
+/** Per task: what was already notified (or recorded as baseline), so a later scan adds nothing. */
+export interface SeenRecord {
+  readonly [k: string]: unknown;
+  /** Status that was notified as a failure (or baselined). */
+  readonly failed?: string;
+  readonly stuck?: boolean;
+  readonly baseline?: boolean;
+}
+
+export const OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** One notification for one destination: `pending` → (claimed) → `delivered` | `dead`. */
+export interface OutboxRecord {
+  readonly [k: string]: unknown;
+  readonly notification: Notification;
+  readonly state: OutboxState;
+  /** POSTs made so far. */
+  readonly attempts: number;
+  /** Epoch ms the item was queued; it dies `maxAgeHours` later if still undelivered. */
+  readonly createdAt: number;
+  /** Run holding the claim, and until when (epoch ms). Another run may take the item after that. */
+  readonly claimedBy?: string;
+  readonly claimedUntil?: number;
+  readonly nextAttemptAt?: number;
+  readonly lastError?: string;
+  readonly doneAt?: number;
+}
+
+export const keys = {
+  cursor: (projectId: string, instanceId: string) => `cursor#${projectId}#${instanceId}`,
+  seen: (projectId: string, instanceId: string, taskId: string) => `seen#${projectId}#${instanceId}#${taskId}`,
+  outbox: (id: string) => `outbox#${id}`,
+  rate: (destinationId: string) => `rate#${destinationId}`,
+} as const;
+
+/**
+ * The `webhook-id` of a notification: stable for (project, instance, task, event, destination), so a
+ * retry — by this run, a later run, or a second run racing it — always carries the same id.
+ */
+export function notificationId(projectId: string, instanceId: string, taskId: string, event: EventKind, destinationId: string): string {
+  const h = createHash('sha256').update([projectId, instanceId, taskId, event, destinationId].join('\n')).digest('base64url');
+  return `msg_${h.slice(0, 32)}`;
+}

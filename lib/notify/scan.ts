@@ -1,0 +1,103 @@
+import type { DmsClient } from '../dms/client';
+import { collectTasks } from '../dms/paginate';
+import type { StateStore } from '../state/types';
+import { DELIVERY } from './constants';
+import { detect, mayNotify } from './detect';
+import { destinationsFor } from './filters';
+import { keys, notificationId, type CursorRecord, type OutboxRecord, type SeenRecord } from './records';
+import type { InstanceTarget, Notification, NotifyConfig } from './types';
+
+const HOUR = 3600_000;
+/** Margin on the listing window, for clock differences and an inclusive/exclusive `begin_time`. */
+const WINDOW_MARGIN_MS = 10 * 60_000;
+
+export interface ScanContext {
+  readonly config: NotifyConfig;
+  readonly store: StateStore;
+  readonly now: () => number;
+  /** Absolute deadline (real epoch ms) for the DMS calls of this scan. */
+  readonly deadline: number;
+}
+
+export interface ScanResult {
+  readonly tasksSeen: number;
+  readonly newFailures: number;
+  readonly stuck: number;
+  readonly baselined: number;
+  /** Outbox items created (new notifications × destinations). */
+  readonly queued: number;
+}
+
+/** `YYYYMMDDHHmmss`, UTC, as `begin_time` wants it. */
+export function formatDmsTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * Scans one instance. Order of writes is what makes a crash safe: outbox items first (put-if-absent
+ * by webhook-id, so re-running creates nothing twice), then the tasks' seen records, then the cursor.
+ * A crash anywhere re-detects the same events next run and loses nothing.
+ */
+export async function scanInstance(ctx: ScanContext, client: DmsClient, target: InstanceTarget): Promise<ScanResult> {
+  const { config, store } = ctx;
+  const now = ctx.now();
+  const cursorKey = keys.cursor(target.projectId, target.instanceId);
+  const cursor = (await store.get(cursorKey))?.value as CursorRecord | undefined;
+  const lastScan = cursor ? Date.parse(cursor.lastScanAt) : NaN;
+  // Look back `lookbackHours` before the last successful scan (catch-up after an outage), bounded by maxCatchUpHours.
+  const from = Math.max(now - config.maxCatchUpHours * HOUR, (Number.isNaN(lastScan) ? now : Math.min(lastScan, now)) - config.lookbackHours * HOUR);
+  const begin = from - WINDOW_MARGIN_MS;
+  const { tasks } = await collectTasks(client, { instanceId: target.instanceId, beginTime: formatDmsTime(begin), deadline: ctx.deadline, maxPages: 200 });
+  // Do not trust the server to filter: a task created before the window is out of scope.
+  const inWindow = tasks.filter((t) => {
+    const created = Date.parse(t.created_at);
+    return Number.isNaN(created) || created >= begin;
+  });
+  const candidates = inWindow.filter((t) => mayNotify(t, config, now));
+  const seenMap = await store.getMany(candidates.map((t) => keys.seen(target.projectId, target.instanceId, t.id)));
+  const baselineMode = config.baseline && !cursor?.baselineDone;
+  let newFailures = 0;
+  let stuck = 0;
+  let baselined = 0;
+  let queued = 0;
+  const seenWrites: { key: string; value: SeenRecord }[] = [];
+  for (const task of candidates) {
+    const key = keys.seen(target.projectId, target.instanceId, task.id);
+    const seen = seenMap.get(key)?.value as SeenRecord | undefined;
+    const d = detect(task, seen, config, now);
+    if (!d) continue;
+    const mark: SeenRecord = d.event === 'failed' ? { ...seen, failed: task.status } : { ...seen, stuck: true };
+    if (baselineMode) {
+      baselined++;
+      seenWrites.push({ key, value: { ...mark, baseline: true } });
+      continue;
+    }
+    if (d.event === 'failed') newFailures++;
+    else stuck++;
+    for (const destinationId of destinationsFor(config, target, task.name, d.event)) {
+      const id = notificationId(target.projectId, target.instanceId, task.id, d.event, destinationId);
+      const notification: Notification = {
+        id,
+        destinationId,
+        event: d.event,
+        projectId: target.projectId,
+        region: target.region,
+        instanceId: target.instanceId,
+        instanceName: target.name,
+        engine: target.engine,
+        task: { id: task.id, name: task.name, status: task.status, user_name: task.user_name, created_at: task.created_at, updated_at: task.updated_at },
+        detectedAt: new Date(now).toISOString(),
+        ...(d.stuckMinutes !== undefined ? { stuckMinutes: d.stuckMinutes } : {}),
+      };
+      const item: OutboxRecord = { notification, state: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now };
+      if (await store.create(keys.outbox(id), item, { due: now, expiresAt: now + config.maxAgeHours * HOUR + DELIVERY.keepDoneMs })) queued++;
+    }
+    seenWrites.push({ key, value: mark });
+  }
+  // Seen records outlive the widest window in which the task can be listed again.
+  const seenExpires = now + (config.maxCatchUpHours + config.lookbackHours + 24) * HOUR;
+  for (const w of seenWrites) await store.put(w.key, w.value, { expiresAt: seenExpires });
+  const next: CursorRecord = { lastScanAt: new Date(now).toISOString(), baselineDone: true };
+  await store.put(cursorKey, next);
+  return { tasksSeen: inWindow.length, newFailures, stuck, baselined, queued };
+}
