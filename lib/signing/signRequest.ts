@@ -55,12 +55,18 @@ export function computeSignature(
 
 /**
  * Signs a request with SDK-HMAC-SHA256 and returns the headers to send (the caller's headers plus
- * `X-Sdk-Date`, `host`, `X-Security-Token` when the credentials are temporary, and `Authorization`).
+ * `X-Sdk-Date`, `host`, `X-Security-Token` when the credentials are temporary, and `Authorization`;
+ * a caller header with the name of one of these, in any case, is replaced rather than sent twice).
  * Pure: no I/O, no clock unless `options.date` is left out.
  */
 export function signRequest(req: RequestToSign, credentials: Credentials, options: SignOptions = {}): Record<string, string> {
   const sdkDate = formatSdkDate(options.date ?? new Date());
-  const toSign: Record<string, string> = { ...req.headers, [SIGNING.dateHeader]: sdkDate, host: req.host };
+  const owned = new Set<string>([SIGNING.dateHeader, 'host', SIGNING.authorizationHeader].map((name) => name.toLowerCase()));
+  if (credentials.securityToken) owned.add(SIGNING.securityTokenHeader.toLowerCase());
+  const toSign: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers ?? {})) if (!owned.has(name.toLowerCase())) toSign[name] = value;
+  toSign[SIGNING.dateHeader] = sdkDate;
+  toSign.host = req.host;
   if (credentials.securityToken) toSign[SIGNING.securityTokenHeader] = credentials.securityToken;
   const { signedHeaders, signature } = computeSignature(req, toSign, sdkDate, credentials.secretAccessKey);
   return {
