@@ -195,10 +195,16 @@ export const SEED_USERS = [
 ] as const;
 
 type Params = Record<string, string | number | boolean>;
-type ParamsFactory = (next: () => number) => Params;
+type ParamsFactory = (next: () => number, engine: Engine) => Params;
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 const ip = (next: () => number): string => `49.${4 + Math.floor(next() * 200)}.${Math.floor(next() * 255)}.${1 + Math.floor(next() * 250)}`;
+
+const UPGRADES: Readonly<Record<Engine, Params>> = {
+  kafka: { old_engine_version: '2.7', new_engine_version: '3.x' },
+  rocketmq: { old_engine_version: '4.8.0', new_engine_version: '5.x' },
+  rabbitmq: { old_engine_version: '3.8.35', new_engine_version: '3.12.13' },
+};
 
 /** Task names and realistic `params` for each, per engine. */
 const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
@@ -213,7 +219,7 @@ const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
   createTopic: (n) => ({ topic: pick(n, ['orders', 'payments', 'audit-log', 'click-stream']) + '-v' + (1 + Math.floor(n() * 4)), partition: pick(n, [3, 6, 12]), replication: 3 }),
   deleteTopic: (n) => ({ topics: pick(n, ['tmp-load-test', 'orders-v1', 'legacy-events']) }),
   resetConsumerOffset: (n) => ({ group: pick(n, ['billing-consumer', 'search-indexer', 'notifier']), topic: pick(n, ['orders', 'payments']), timestamp: 1_700_000_000_000 + Math.floor(n() * 1e9) }),
-  upgradeInstance: (n) => pick<Params>(n, [{ old_engine_version: '2.7', new_engine_version: '3.x' }, { old_engine_version: '4.8.0', new_engine_version: '5.x' }]),
+  upgradeInstance: (_n, engine) => UPGRADES[engine],
   changeDiskSize: (n) => {
     const from = pick(n, [300, 600, 900]);
     return { old_storage_space: from, new_storage_space: from * 2 };
@@ -230,9 +236,9 @@ const NAMES_BY_ENGINE: Readonly<Record<Engine, readonly string[]>> = {
 };
 
 /** A realistic `params` string for a task name (`{}` for a name without a known shape). */
-export function paramsFor(name: string, next: () => number): string {
+export function paramsFor(name: string, engine: Engine, next: () => number): string {
   const factory = TASK_KINDS[name];
-  return JSON.stringify(factory ? factory(next) : {});
+  return JSON.stringify(factory ? factory(next, engine) : {});
 }
 
 /** A task name the given engine really reports. */
@@ -288,7 +294,7 @@ export function buildSeedTasks(spec: SeedInstance, now: Date): DmsTask[] {
       name,
       user_name: user.user_name,
       user_id: user.user_id,
-      params: paramsFor(name, next),
+      params: paramsFor(name, spec.engine, next),
       status,
       created_at: new Date(created).toISOString(),
       updated_at: new Date(Math.min(created + durationMs, nowMs)).toISOString(),

@@ -133,7 +133,7 @@ export class EmulatorState {
       name,
       user_name: partial.user_name ?? user.user_name,
       user_id: partial.user_id ?? user.user_id,
-      params: partial.params ?? paramsFor(name, this.ids),
+      params: partial.params ?? paramsFor(name, inst.instance.engine, this.ids),
       status: partial.status ?? 'CREATED',
       created_at: created,
       updated_at: partial.updated_at ?? created,
