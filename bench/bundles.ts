@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+import { readZip } from '../test/support/readZip';
+
+const run = promisify(execFile);
+export const ROOT = resolve(__dirname, '..');
+export const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export interface Bundle {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** The esbuild options serverless.yml uses, so the reference bundles are built the same way. */
+const ESBUILD_OPTIONS: BuildOptions = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@aws-sdk/*'], logLevel: 'error' };
+
+/** Runs `serverless package` and extracts each function's shipped bundle into `dir`. */
+export async function packageFunctions(dir: string): Promise<Record<FunctionName, Bundle>> {
+  const pkg = join(dir, 'package');
+  await run(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', pkg, '--stage', 'bench'], {
+    cwd: ROOT,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    timeout: 180_000,
+  });
+  const out = {} as Record<FunctionName, Bundle>;
+  for (const fn of FUNCTIONS) {
+    const entry = readZip(await readFile(join(pkg, `${fn}.zip`))).find((e) => e.name === `functions/${fn}.js`);
+    if (!entry) throw new Error(`${fn}.zip holds no functions/${fn}.js`);
+    const path = join(dir, 'functions', `${fn}.js`);
+    await mkdir(join(dir, 'functions'), { recursive: true });
+    await writeFile(path, entry.data);
+    out[fn] = { name: fn, path, bytes: entry.data.byteLength };
+  }
+  return out;
+}
+
+/** Bundles one of `bench/fixtures/*.ts` with the same esbuild options as the functions. */
+export async function bundleFixture(dir: string, fixture: 'sdkKafkaList' | 'ourList'): Promise<Bundle> {
+  const outfile = join(dir, 'fixtures', `${fixture}.js`);
+  const result = await build({ ...ESBUILD_OPTIONS, entryPoints: [join(ROOT, 'bench', 'fixtures', `${fixture}.ts`)], outfile, metafile: true });
+  const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
+  return { name: fixture, path: outfile, bytes };
+}

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: ours next to the official SDK, measured in one run on this machine.
+ *
+ *   npm run bench -- [--runs 15] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16] [--out bench/results]
+ *
+ * Prints one table and writes the same figures as JSON to `<out>/bench-<timestamp>.json` and `<out>/latest.json`.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FUNCTIONS, ROOT, bundleFixture, packageFunctions } from './bundles';
+import { measureColdLoad } from './coldLoad';
+import { runScan } from './scan';
+import { round } from './stats';
+import { renderTable, type Row } from './table';
+import { listHandlerTarget, measureWarm } from './warmTargets';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    calls: { type: 'string', default: '300' },
+    instances: { type: 'string', default: '1000' },
+    latency: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '16' },
+    out: { type: 'string', default: join(ROOT, 'bench', 'results') },
+  },
+});
+const opts = {
+  runs: Number(values.runs),
+  calls: Number(values.calls),
+  instances: Number(values.instances),
+  latencyMs: Number(values.latency),
+  concurrency: Number(values.concurrency),
+};
+
+const TARGETS = { listBundleBytes: 30_000, notifyBundleBytes: 60_000, coldAboveNodeMs: 10, warmRatio: 0.33, scanOverBound: 1.25, scanRssMb: 150 } as const;
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'dtf-bench-'));
+  const rows: Row[] = [];
+  try {
+    // 1. Bundle sizes
+    const fns = await packageFunctions(work);
+    const sdk = await bundleFixture(work, 'sdkKafkaList');
+    const ours = await bundleFixture(work, 'ourList');
+    for (const fn of FUNCTIONS) {
+      const b = fns[fn];
+      const target = fn === 'notify-on-failure' ? TARGETS.notifyBundleBytes : TARGETS.listBundleBytes;
+      rows.push({ section: 'bundle', metric: `${fn} bundle (KB)`, ours: round(b.bytes / 1000, 1), reference: round(sdk.bytes / 1000, 1), ratio: round(b.bytes / sdk.bytes, 3), target: `<= ${target / 1000} KB`, met: b.bytes <= target });
+    }
+    rows.push({ section: 'bundle', metric: 'sign + list script (KB)', ours: round(ours.bytes / 1000, 1), reference: round(sdk.bytes / 1000, 1), ratio: round(ours.bytes / sdk.bytes, 3), target: '-', met: undefined });
+
+    // 2. Cold load: a fresh node process loading and initialising each bundle
+    const env = { ...process.env, ...benchEnv('http://127.0.0.1:9') };
+    const load = (path: string, init: string): string => `const m=require(${JSON.stringify(path)});${init}`;
+    const cold = measureColdLoad(
+      [
+        { name: 'node', script: '' },
+        ...FUNCTIONS.map((fn) => ({ name: fn, script: load(fns[fn].path, "if(typeof m.handler!=='function')process.exit(3)") })),
+        { name: 'sdk', script: load(sdk.path, "m.createClient('http://127.0.0.1:9','a','b','p')") },
+        { name: 'ourList', script: load(ours.path, "m.createClient('http://127.0.0.1:9','a','b','p')") },
+      ],
+      opts.runs,
+      env,
+    );
+    const coldOf = (n: string): number => cold.find((c) => c.name === n)?.medianMs ?? Number.NaN;
+    const bare = coldOf('node');
+    const sdkAbove = coldOf('sdk') - bare;
+    rows.push({ section: 'cold', metric: 'bare node -e "" (ms)', ours: round(bare, 1), reference: round(bare, 1), ratio: 1, target: '-', met: undefined });
+    for (const fn of [...FUNCTIONS, 'ourList'] as const) {
+      const above = coldOf(fn) - bare;
+      rows.push({ section: 'cold', metric: `${fn} load above node (ms)`, ours: round(above, 1), reference: round(sdkAbove, 1), ratio: round(above / sdkAbove, 3), target: fn === 'ourList' ? '-' : `<= ${TARGETS.coldAboveNodeMs} ms`, met: fn === 'ourList' ? undefined : above <= TARGETS.coldAboveNodeMs });
+    }
+
+    // 3. Warm call: our client vs the SDK client, same emulator, same parameters, interleaved
+    const warm = await measureWarm(sdk.path, opts.calls, listHandlerTarget(fns.list.path));
+    const w = (n: string) => warm.find((r) => r.name === n);
+    const oursW = w('our client');
+    const sdkW = w('sdk client');
+    const handlerW = w('list handler');
+    if (oursW && sdkW) {
+      rows.push({ section: 'warm', metric: 'list one page p50 (ms)', ours: round(oursW.p50Ms, 3), reference: round(sdkW.p50Ms, 3), ratio: round(oursW.p50Ms / sdkW.p50Ms, 3), target: `ratio <= ${TARGETS.warmRatio}`, met: oursW.p50Ms / sdkW.p50Ms <= TARGETS.warmRatio });
+      rows.push({ section: 'warm', metric: 'list one page p99 (ms)', ours: round(oursW.p99Ms, 3), reference: round(sdkW.p99Ms, 3), ratio: round(oursW.p99Ms / sdkW.p99Ms, 3), target: '-', met: undefined });
+    }
+    if (handlerW && oursW) {
+      rows.push({ section: 'warm', metric: 'list handler in-process p50 (ms)', ours: round(handlerW.p50Ms, 3), reference: round(oursW.p50Ms, 3), ratio: round(handlerW.p50Ms / oursW.p50Ms, 3), target: '- (reference: our client alone)', met: undefined });
+    }
+
+    // 4. Scan
+    const scan = await runScan(fns['notify-on-failure'].path, opts);
+    rows.push({ section: 'scan', metric: `scan ${opts.instances} instances wall (ms)`, ours: round(scan.wallMs, 0), reference: round(scan.lowerBoundMs, 0), ratio: round(scan.wallMs / scan.lowerBoundMs, 3), target: `ratio <= ${TARGETS.scanOverBound}`, met: scan.wallMs / scan.lowerBoundMs <= TARGETS.scanOverBound });
+    rows.push({ section: 'scan', metric: 'scan requests made', ours: scan.requests, reference: scan.requests, ratio: 1, target: '-', met: undefined });
+    rows.push({ section: 'scan', metric: 'scan peak RSS (MB)', ours: round(scan.peakRssMb, 1), reference: TARGETS.scanRssMb, ratio: round(scan.peakRssMb / TARGETS.scanRssMb, 3), target: `<= ${TARGETS.scanRssMb} MB`, met: scan.peakRssMb <= TARGETS.scanRssMb });
+
+    const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30, 1), platform: process.platform };
+    const report = { at: new Date().toISOString(), machine, options: opts, rows, cold, warm, scan };
+    console.log(renderTable(rows));
+    console.log(`\nmachine: ${machine.cpuModel} x${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}`);
+    const out = resolve(values.out ?? join(ROOT, 'bench', 'results'));
+    await mkdir(out, { recursive: true });
+    const json = JSON.stringify(report, null, 2);
+    await writeFile(join(out, `bench-${report.at.replace(/[:.]/g, '-')}.json`), json);
+    await writeFile(join(out, 'latest.json'), json);
+    console.log(`figures written to ${join(out, 'latest.json')}`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Environment that lets every bundle initialise against a given endpoint. */
+export function benchEnv(endpoint: string): Record<string, string> {
+  return {
+    CLOUD_SDK_AK: 'BENCHAK00000000000000',
+    CLOUD_SDK_SK: 'bench-secret',
+    API_TOKENS: 'bench-token-0123456789abcdef',
+    DMS_TASKS_CONFIG: JSON.stringify({ endpoint, projects: { '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a': 'cn-north-4' } }),
+  };
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

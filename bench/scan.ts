@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EMULATOR_CREDENTIALS, startEmulator } from '../test/support/emulator';
+import { startSink } from '../test/support/sink';
+
+export interface ScanOptions {
+  readonly instances: number;
+  readonly latencyMs: number;
+  readonly concurrency: number;
+}
+
+export interface ScanResult {
+  readonly instances: number;
+  readonly concurrency: number;
+  readonly latencyMs: number;
+  /** Handler invocation, from event in to summary out (module load excluded). */
+  readonly wallMs: number;
+  /** ceil(requests / concurrency) x latency: what perfect overlap would cost. */
+  readonly lowerBoundMs: number;
+  /** DMS requests the emulator answered. */
+  readonly requests: number;
+  readonly deliveries: number;
+  readonly failuresPlanted: number;
+  /** Peak resident set of the process that ran the handler. */
+  readonly peakRssMb: number;
+  readonly summary: Record<string, unknown>;
+}
+
+const PROJECT = '0b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e';
+
+/**
+ * `notify-on-failure` over N watched instances, each with a few tasks, one in 50 with a fresh failure.
+ * The emulator (this process) adds a fixed latency to every request; the handler bundle runs in a
+ * child process so its peak RSS is its own.
+ */
+export async function runScan(bundlePath: string, options: ScanOptions): Promise<ScanResult> {
+  const emu = await startEmulator({ seed: false });
+  const sink = await startSink();
+  const dir = await mkdtemp(join(tmpdir(), 'dtf-scan-'));
+  try {
+    const now = Date.now();
+    const instances: { id: string; engine: 'kafka' | 'rocketmq' | 'rabbitmq'; name: string }[] = [];
+    let failuresPlanted = 0;
+    const engines = ['kafka', 'rocketmq', 'rabbitmq'] as const;
+    for (let i = 0; i < options.instances; i++) {
+      const engine = engines[i % 3] ?? 'kafka';
+      const inst = emu.addInstance(PROJECT, { name: `bench-${i}`, engine });
+      instances.push({ id: inst.instance_id, engine, name: `bench-${i}` });
+      for (let t = 0; t < 3; t++) {
+        emu.addTask(PROJECT, inst.instance_id, { status: 'SUCCESS', created_at: new Date(now - (t + 1) * 3_600_000).toISOString() });
+      }
+      if (i % 50 === 0) {
+        emu.addTask(PROJECT, inst.instance_id, { status: 'FAILED', created_at: new Date(now - 600_000).toISOString() });
+        failuresPlanted++;
+      }
+    }
+    emu.setLatency(options.latencyMs);
+    emu.resetRequests();
+    const config = {
+      endpoint: emu.url,
+      projects: { [PROJECT]: { region: 'cn-north-4', instances } },
+      http: { authRequired: false },
+      notify: {
+        baseline: false,
+        concurrency: options.concurrency,
+        allowInsecureWebhooks: true,
+        store: { type: 'file', path: join(dir, 'state.json') },
+        destinations: { sink: { type: 'webhook', url: { env: 'BENCH_SINK_URL' }, secrets: [{ env: 'BENCH_SINK_SECRET' }] } },
+        routes: { all: { destinations: ['sink'] } },
+      },
+    };
+    const env = {
+      ...process.env,
+      CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+      CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+      BENCH_SINK_URL: sink.urlFor('webhook', 'bench'),
+      BENCH_SINK_SECRET: 'whsec_' + Buffer.from('bench-secret-key-0123456789abcdef').toString('base64'),
+      DMS_TASKS_CONFIG: JSON.stringify(config),
+    };
+    const script = `
+      const { handler } = require(${JSON.stringify(bundlePath)});
+      const t0 = process.hrtime.bigint();
+      handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }, { getRemainingTimeInMillis: () => 900000 })
+        .then((summary) => {
+          const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+          process.stdout.write('\\n@@RESULT' + JSON.stringify({ wallMs, summary, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+        })
+        .catch((e) => { console.error(e && e.stack || e); process.exit(1); });
+    `;
+    const out = await runNode(script, env);
+    const line = out.split('\n').find((l) => l.startsWith('@@RESULT'));
+    if (!line) throw new Error('scan produced no result');
+    const r = JSON.parse(line.slice('@@RESULT'.length)) as { wallMs: number; summary: Record<string, unknown>; maxRssKb: number };
+    const requests = emu.requests.length;
+    return {
+      instances: options.instances,
+      concurrency: options.concurrency,
+      latencyMs: options.latencyMs,
+      wallMs: r.wallMs,
+      lowerBoundMs: Math.ceil(requests / options.concurrency) * options.latencyMs,
+      requests,
+      deliveries: sink.accepted.length,
+      failuresPlanted,
+      peakRssMb: r.maxRssKb / 1024,
+      summary: r.summary,
+    };
+  } finally {
+    await Promise.all([emu.close(), sink.close()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a script in a fresh node process; resolves with its stdout, rejects on a non-zero exit. */
+function runNode(script: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`scan process exited ${code}: ${stderr.slice(-800)}`))));
+  });
+}

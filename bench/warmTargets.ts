@@ -1,0 +1,92 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { DmsClient } from '../lib/dms/client';
+import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../test/support/emulator';
+import { measureWarmCalls, type WarmResult, type WarmTarget } from './warmCall';
+
+const PAGE = 10;
+
+interface SdkFixture {
+  createClient(endpoint: string, ak: string, sk: string, projectId: string): unknown;
+  listOnce(client: unknown, instanceId: string, limit: number): Promise<number>;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/** Builds the in-process `list` handler target once the emulator's URL is known. */
+export type HandlerTargetFactory = (endpoint: string) => WarmTarget;
+
+export function listHandlerTarget(bundlePath: string): HandlerTargetFactory {
+  return (endpoint) => {
+    Object.assign(process.env, {
+      CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+      CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+      API_TOKENS: 'bench-token-0123456789abcdef',
+      DMS_TASKS_CONFIG: JSON.stringify({ endpoint, projects: { [SEED_IDS.mainProject]: 'cn-north-4' } }),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(bundlePath) as { handler: Handler };
+    const path = `/v2/${SEED_IDS.mainProject}/instances/${SEED_IDS.kafkaPaged}/tasks`;
+    const event = (): APIGatewayProxyEventV2 => ({
+      version: '2.0',
+      routeKey: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
+      rawPath: path,
+      rawQueryString: `limit=${PAGE}`,
+      headers: { authorization: 'Bearer bench-token-0123456789abcdef', host: 'localhost' },
+      queryStringParameters: { limit: String(PAGE) },
+      pathParameters: { project_id: SEED_IDS.mainProject, instance_id: SEED_IDS.kafkaPaged },
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'bench',
+        apiId: 'bench',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+        requestId: 'bench',
+        routeKey: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
+        stage: '$default',
+        time: new Date().toISOString(),
+        timeEpoch: Date.now(),
+      },
+    });
+    const context = { getRemainingTimeInMillis: () => 29_000, awsRequestId: 'bench', functionName: 'list' } as unknown as Context;
+    return {
+      name: 'list handler',
+      call: async () => {
+        const res = await handler(event(), context);
+        if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`list handler answered ${JSON.stringify(res).slice(0, 300)}`);
+      },
+    };
+  };
+}
+
+/**
+ * One emulator on loopback; our client, the official SDK client (from its bundle) and the `list`
+ * handler each list the same page of the same instance, interleaved.
+ */
+export async function measureWarm(sdkBundlePath: string, calls: number, handlerTarget?: HandlerTargetFactory): Promise<WarmResult[]> {
+  const emu = await startEmulator();
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require(sdkBundlePath) as SdkFixture;
+    const sdkClient = sdk.createClient(emu.url, EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey, SEED_IDS.mainProject);
+    const ours = new DmsClient({ projectId: SEED_IDS.mainProject, endpoint: emu.url, credentials: EMULATOR_CREDENTIALS });
+    const expectPage = (n: number): void => {
+      if (n !== PAGE) throw new Error(`expected ${PAGE} tasks, got ${n}`);
+    };
+    const targets: WarmTarget[] = [
+      { name: 'our client', call: async () => expectPage((await ours.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 0, limit: PAGE })).body.tasks.length) },
+      { name: 'sdk client', call: async () => expectPage(await sdk.listOnce(sdkClient, SEED_IDS.kafkaPaged, PAGE)) },
+    ];
+    if (handlerTarget) targets.push(handlerTarget(emu.url));
+    // The handler writes one JSON log line per request; keep them out of the table (the call still formats them).
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      return await measureWarmCalls(targets, calls);
+    } finally {
+      console.log = log;
+    }
+  } finally {
+    await emu.close();
+  }
+}
