@@ -163,7 +163,8 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
             break;
           }
           const sentAt = ctx.now();
-          const req = channel.build(dest, group.map((c) => c.record.notification), { now: new Date(sentAt), maxItems: config.maxGroupItems });
+          // Signatures and their timestamps use the wall clock: receivers check them against theirs.
+          const req = channel.build(dest, group.map((c) => c.record.notification), { now: new Date(Date.now()), maxItems: config.maxGroupItems });
           limiter.record(sentAt);
           attempts++;
           if (attempts > 1 || prevAttempts > 0) result.retried++;
