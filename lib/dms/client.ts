@@ -179,12 +179,22 @@ export class DmsClient {
         ...details,
         status: res.status,
         errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
-        errorMsg: parsed?.errorMsg ?? `upstream answered ${res.status} without a JSON error body`,
+        errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
         ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
     const body = parse(parseJson(text, details), details);
     return requestId ? { body, status: res.status, requestId } : { body, status: res.status };
+  }
+
+  /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
+  #scrub(message: string): string {
+    const { accessKeyId, secretAccessKey, securityToken } = this.#options.credentials;
+    let out = message;
+    for (const secret of [accessKeyId, secretAccessKey, securityToken]) {
+      if (secret) out = out.split(secret).join('[redacted]');
+    }
+    return out;
   }
 
   #transportError(cause: unknown, timeout: AbortSignal, ms: number, cutByDeadline: boolean, attempt: number): DmsError {

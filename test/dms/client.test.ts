@@ -209,11 +209,17 @@ describe('DmsClient against the emulator', () => {
       const e = await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
       seen.push(e.message, inspect(e, { depth: 6 }), JSON.stringify(e), String(e.stack));
     }
+    emu.clearFaults();
     const { c } = client({ credentials: { ...creds, secretAccessKey: 'another-secret-key' } });
     const e = await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
     seen.push(e.message, inspect(e, { depth: 6 }), JSON.stringify(e));
+    // An unknown AK: the gateway echoes it in error_msg ("ak:XXX"); the client scrubs it.
+    const { c: unknownAk } = client({ credentials: { accessKeyId: 'UNKNOWNAK00000000000', secretAccessKey: 'x' } });
+    const e2 = await failure(unknownAk.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
+    expect((e2 as DmsApiError).errorMsg).toContain('[redacted]');
+    seen.push(e2.message, inspect(e2, { depth: 6 }), JSON.stringify(e2));
     const text = seen.join('\n');
-    for (const secret of [creds.accessKeyId, creds.secretAccessKey, TOKEN, 'another-secret-key', 'SDK-HMAC-SHA256', 'Signature=']) {
+    for (const secret of [creds.accessKeyId, creds.secretAccessKey, TOKEN, 'another-secret-key', 'UNKNOWNAK00000000000', 'SDK-HMAC-SHA256', 'Signature=']) {
       expect(text).not.toContain(secret);
     }
   });
