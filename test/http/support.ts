@@ -50,11 +50,20 @@ export interface EventInput {
 
 export const auth = (token = TOKEN_A): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
+/** A gateway decodes path parameters; a malformed escape stays as it is. */
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function pathParams(path: string): Record<string, string> | null {
   const m = /^\/v2\/([^/]+)\/instances\/([^/]+)\/tasks(?:\/([^/]+))?$/.exec(path);
   if (!m) return null;
-  const out: Record<string, string> = { project_id: decodeURIComponent(m[1] ?? ''), instance_id: decodeURIComponent(m[2] ?? '') };
-  if (m[3] !== undefined) out.task_id = decodeURIComponent(m[3]);
+  const out: Record<string, string> = { project_id: decode(m[1] ?? ''), instance_id: decode(m[2] ?? '') };
+  if (m[3] !== undefined) out.task_id = decode(m[3]);
   return out;
 }
 
@@ -81,9 +90,10 @@ export function v2Event(i: EventInput): Record<string, unknown> {
 export function v1Event(i: EventInput): Record<string, unknown> {
   const method = i.method ?? 'GET';
   const params = i.pathParameters === undefined ? pathParams(i.path) : i.pathParameters;
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of new URLSearchParams(i.query ?? '')) (multi[k] ??= []).push(v);
-  const single = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1] ?? '']));
+  const pairs = new Map<string, string[]>();
+  for (const [k, v] of new URLSearchParams(i.query ?? '')) pairs.set(k, [...(pairs.get(k) ?? []), v]);
+  const multi = Object.fromEntries(pairs);
+  const single = Object.fromEntries([...pairs].map(([k, v]) => [k, v[v.length - 1] ?? '']));
   const headers = { Host: 'api.example.com', ...(i.headers ?? {}) };
   return {
     resource: '/v2/{project_id}/instances/{instance_id}/tasks',
