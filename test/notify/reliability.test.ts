@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StateStore } from '../../lib/state/types';
+import { createHarness, HOUR, MIN, type Harness } from './harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await h?.close();
+  h = undefined;
+});
+
+const taskIdOf = (raw: string): string => (JSON.parse(raw) as { data: { task: { id: string } } }).data.task.id;
+
+describe('delivery never loses and never duplicates', () => {
+  it('sink down for three runs, then up: every notification arrives, once per webhook-id', async () => {
+    h = await createHarness({
+      destinations: [
+        { type: 'webhook', name: 'hook' },
+        { type: 'slack', name: 'slack' },
+      ],
+    });
+    const a = h.addInstance('a');
+    const b = h.addInstance('b');
+    await h.run();
+    h.advance(5 * MIN);
+    const tasks = [h.fail(a), h.fail(a), h.fail(b)];
+    h.sink.down();
+    for (let i = 0; i < 3; i++) {
+      const s = await h.run();
+      expect(s.sent).toBe(0);
+      expect(s.pending).toBeGreaterThan(0);
+      h.advance(10 * MIN);
+    }
+    h.sink.up();
+    const s = await h.run();
+    expect(s).toMatchObject({ sent: 6, pending: 0, dead: 0 });
+    const hooks = h.sink.accepted.filter((r) => r.type === 'webhook');
+    expect(hooks).toHaveLength(3);
+    expect(new Set(hooks.map((r) => r.webhookId)).size).toBe(3);
+    expect(hooks.map((r) => taskIdOf(r.raw)).sort()).toEqual([...tasks].sort());
+    // The webhook-id of a notification is the same on every attempt.
+    for (const id of new Set(h.sink.requests.filter((r) => r.type === 'webhook').map((r) => r.webhookId))) {
+      const bodies = h.sink.requests.filter((r) => r.webhookId === id).map((r) => taskIdOf(r.raw));
+      expect(new Set(bodies).size).toBe(1);
+    }
+    const slack = h.sink.accepted.filter((r) => r.type === 'slack');
+    for (const t of tasks) expect(slack.filter((r) => r.raw.includes(t))).toHaveLength(1);
+    h.advance(10 * MIN);
+    expect(await h.run()).toMatchObject({ sent: 0, pending: 0 });
+  });
+
+  it('two concurrent runs never send the same notification twice', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }, { type: 'teams', name: 'teams' }] });
+    const ids = Array.from({ length: 6 }, (_, i) => h!.addInstance(`i${i}`));
+    await h.run();
+    h.advance(MIN);
+    for (const id of ids) {
+      h.fail(id);
+      h.fail(id);
+    }
+    const [r1, r2] = await Promise.all([h.handler()({}), h.handler()({})]);
+    expect((r1?.sent ?? 0) + (r2?.sent ?? 0)).toBe(12 + 12);
+    const hooks = h.sink.accepted.filter((r) => r.type === 'webhook');
+    expect(hooks).toHaveLength(12);
+    expect(new Set(hooks.map((r) => r.webhookId)).size).toBe(12);
+    const teamsItems = h.sink.accepted.filter((r) => r.type === 'teams').flatMap((r) => [...r.raw.matchAll(/task ([0-9a-f]{32})/g)].map((m) => m[1]));
+    expect(teamsItems).toHaveLength(12);
+    expect(new Set(teamsItems).size).toBe(12);
+  });
+
+  it('a run killed after claiming: its claims expire and a later run delivers them, once', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    h.fail(inst);
+    // The store "dies" right after the claims were written (before anything is sent).
+    const real = h.store;
+    const dying: StateStore = {
+      get: (k) => real.get(k),
+      getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)),
+      put: (k, v, o) => real.put(k, v, o),
+      create: (k, v, o) => real.create(k, v, o),
+      update: (k, ver, v, o) => real.update(k, ver, v, o),
+      listDue: (n, l) => real.listDue(n, l),
+    };
+    const killed = await h.run({ handler: { store: dying } });
+    expect(killed).toMatchObject({ newFailures: 2, sent: 0 });
+    expect(h.sink.requests).toHaveLength(0);
+    // Right after: the lease still holds, nobody sends.
+    h.advance(MIN);
+    expect(await h.run()).toMatchObject({ sent: 0 });
+    // After the lease: delivered, once each.
+    h.advance(20 * MIN);
+    expect(await h.run()).toMatchObject({ sent: 2 });
+    expect(new Set(h.sink.accepted.map((r) => r.webhookId)).size).toBe(2);
+    expect(h.sink.accepted).toHaveLength(2);
+  });
+
+  it('a crash between recording the outbox and marking tasks seen creates nothing twice', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    const real = h.store;
+    const dying: StateStore = { ...bind(real), put: (k, v, o) => (k.startsWith('seen#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    const s1 = await h.run({ handler: { store: dying } });
+    expect(s1).toMatchObject({ instancesFailed: 1, sent: 1 }); // the outbox item was recorded, so it is delivered
+    h.advance(5 * MIN);
+    expect(await h.run()).toMatchObject({ newFailures: 1, queued: 0, sent: 0 }); // re-detected, already queued
+    expect(h.sink.accepted).toHaveLength(1);
+  });
+
+  it('dead after max age: retried by later runs, then recorded dead, logged and counted', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { maxAgeHours: 1 } });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    h.sink.respond(() => ({ status: 500, body: 'boom' }));
+    let dead = 0;
+    for (let i = 0; i < 8 && dead === 0; i++) {
+      dead = (await h.run()).dead;
+      h.advance(15 * MIN);
+    }
+    expect(dead).toBe(1);
+    expect(h.logs.some((l) => l.msg === 'notification dead' && String(l.reason).startsWith('max age'))).toBe(true);
+    const attempts = h.sink.requests.length;
+    h.advance(HOUR);
+    expect(await h.run()).toMatchObject({ sent: 0, dead: 0 });
+    expect(h.sink.requests).toHaveLength(attempts);
+  });
+
+  it('410 and other 4xx are permanent: dead at once; platform errors inside a 200 body are failures', async () => {
+    h = await createHarness({
+      destinations: [
+        { type: 'webhook', name: 'gone' },
+        { type: 'feishu', name: 'feishu' },
+        { type: 'dingtalk', name: 'ding' },
+      ],
+    });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    h.sink.respond(({ type, count }) => {
+      if (type === 'webhook') return { status: 410, body: 'gone' };
+      if (type === 'feishu') return { status: 200, body: { code: 19024, msg: 'Key Words Not Found' } };
+      if (type === 'dingtalk' && count === 0) return { status: 200, body: { errcode: 130101, errmsg: 'send too fast' } };
+      return undefined;
+    });
+    const s = await h.run();
+    expect(s).toMatchObject({ dead: 2, sent: 0, pending: 1 }); // dingtalk 130101 waits 10 minutes
+    h.advance(11 * MIN);
+    expect(await h.run()).toMatchObject({ sent: 1 });
+    expect(h.sink.requests.filter((r) => r.type === 'webhook')).toHaveLength(1);
+    expect(h.sink.requests.filter((r) => r.type === 'feishu')).toHaveLength(1);
+  });
+
+  it('redirects are not followed', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    h.sink.respond(() => ({ status: 307, headers: { location: 'https://example.com/' } }));
+    expect(await h.run()).toMatchObject({ dead: 1 });
+    expect(h.sink.requests).toHaveLength(1);
+  });
+
+  it('stops starting scans before the deadline and leaves the rest to the next run (least recently scanned first)', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { concurrency: 1 } });
+    const ids = Array.from({ length: 5 }, (_, i) => h!.addInstance(`i${i}`));
+    // Each task listing "costs" 20 s of a 60 s invocation; the scan phase keeps 40% (24 s) for delivery.
+    const listings = (): number => h!.emulator.requests.filter((r) => r.path.endsWith('/tasks')).length;
+    const context = { getRemainingTimeInMillis: () => 60_000 - 20_000 * listings() };
+    const s1 = await h.run({ context });
+    expect(s1).toMatchObject({ instancesScanned: 2, instancesSkipped: 3 });
+    const firstTwo = h.emulator.requests.map((r) => r.path.split('/')[4]);
+    h.emulator.resetRequests();
+    h.advance(5 * MIN);
+    const s2 = await h.run();
+    expect(s2).toMatchObject({ instancesScanned: 5, instancesSkipped: 0 });
+    const order = h.emulator.requests.map((r) => r.path.split('/')[4]);
+    expect(order.slice(0, 3).sort()).toEqual(ids.filter((id) => !firstTwo.includes(id)).sort());
+  });
+
+  it('never logs a webhook URL, a secret, or the AK/SK, whatever fails', async () => {
+    h = await createHarness({
+      destinations: [
+        { type: 'webhook', name: 'hook' },
+        { type: 'dingtalk', name: 'ding' },
+        { type: 'feishu', name: 'feishu' },
+        { type: 'wecom', name: 'wecom' },
+      ],
+      notify: { maxAgeHours: 0.5 },
+    });
+    const out: string[] = [];
+    for (const m of ['log', 'error', 'warn', 'info', 'debug'] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
+    const inst = h.addInstance('a');
+    const log = (e: Record<string, unknown>) => out.push(JSON.stringify(e));
+    await h.run({ handler: { log } });
+    h.advance(MIN);
+    h.fail(inst);
+    h.emulator.injectFault({ kind: 'reset', count: 1 });
+    h.sink.respond(({ type, count }) => (type === 'webhook' ? { status: 503, reset: count % 2 === 0 } : type === 'wecom' ? { status: 400, body: { errcode: 93000 } } : { status: 200, body: { code: 19021, errcode: 310000 } }));
+    for (let i = 0; i < 4; i++) {
+      await h.run({ handler: { log } });
+      h.advance(15 * MIN);
+    }
+    h.emulator.injectFault({ kind: 'status', status: 500 });
+    await h.run({ handler: { log } });
+    h.emulator.clearFaults();
+    // A bad reference and a bad URL fail the cold start without echoing the value.
+    const badEnv = { ...h.env, DMS_TASKS_CONFIG: JSON.stringify({ projects: { [h.projectId]: 'cn-north-4' }, notify: { destinations: { x: { type: 'slack', url: { env: 'HOOK_HOOK_URL' } } } } }) };
+    const { createNotifyHandler } = await import('../../lib/notify/createNotifyHandler');
+    await expect(createNotifyHandler({ env: badEnv, store: h.store, log })({})).rejects.toThrow(/destination x: URL scheme must be https/);
+    try {
+      await createNotifyHandler({ env: badEnv, store: h.store, log })({});
+    } catch (e) {
+      out.push(String(e), (e as Error).stack ?? '');
+    }
+    const text = out.join('\n');
+    expect(out.length).toBeGreaterThan(5);
+    expect(text).toContain('notification dead');
+    for (const s of h.secretValues) expect(text).not.toContain(s);
+    expect(text).not.toContain(h.sink.url);
+    expect(text).not.toMatch(/access_token|127\.0\.0\.1:\d+\/(webhook|dingtalk|feishu|wecom)/);
+  });
+});
+
+function bind(s: StateStore): StateStore {
+  return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
+}
