@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLocalConfig, localEnvironment, randomToken } from '../../scripts/localConfig';
+import { startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
+import { startOffline, type Offline } from './startOffline';
+
+/**
+ * End to end: `serverless offline` (serverless-esbuild bundles, the real serverless.yml routes)
+ * against the emulator, called with fetch. The process group is killed afterwards.
+ */
+let emulator: Emulator;
+let offline: Offline | undefined;
+const token = randomToken();
+const P = SEED_IDS.mainProject;
+const K = SEED_IDS.kafkaPaged;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  const env = localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [token]);
+  offline = await startOffline({ env, readyTimeoutMs: 50_000 });
+}, 60_000);
+
+afterAll(async () => {
+  const pid = offline?.pid;
+  await offline?.stop();
+  await emulator?.close();
+  if (pid !== undefined) {
+    // The whole group is gone: no orphaned serverless, esbuild or worker.
+    expect(() => process.kill(-pid, 0)).toThrow();
+  }
+}, 20_000);
+
+const get = (path: string, auth = true): Promise<Response> =>
+  fetch(`${offline?.url}${path}`, { headers: auth ? { Authorization: `Bearer ${token}` } : {} });
+
+describe('serverless offline + emulator', () => {
+  it('list: a page with the next-page headers, then the next page', async () => {
+    const r = await get(`/v2/${P}/instances/${K}/tasks?offset=0&limit=30`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await r.json()) as { task_count: string; tasks: { id: string }[] };
+    expect(body.task_count).toBe('64');
+    expect(body.tasks).toHaveLength(30);
+    expect(r.headers.get('x-next-offset')).toBe('30');
+    expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.headers.get('x-dtf-request-id')).toBeTruthy();
+    const link = /^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') ?? '')?.[1] ?? '';
+    const next = await get(link);
+    expect(next.status).toBe(200);
+    const page2 = (await next.json()) as { tasks: { id: string }[] };
+    expect(page2.tasks).toHaveLength(30);
+    expect(page2.tasks.some((t) => body.tasks.some((u) => u.id === t.id))).toBe(false);
+  });
+
+  it('list all=true and show', async () => {
+    const all = await get(`/v2/${P}/instances/${K}/tasks?all=true`);
+    expect(all.status).toBe(200);
+    expect(((await all.json()) as { tasks: unknown[] }).tasks).toHaveLength(64);
+    expect(all.headers.get('x-dtf-truncated')).toBe('false');
+    const t = SEED_IDS.recentFailures[0];
+    const show = await get(`/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`);
+    expect(show.status).toBe(200);
+    expect(await show.json()).toMatchObject({ task_count: '1', tasks: [{ id: t.taskId, status: 'FAILED' }] });
+  });
+
+  it('errors are JSON: 401, 400, 404', async () => {
+    const noAuth = await get(`/v2/${P}/instances/${K}/tasks`, false);
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+    expect(await noAuth.json()).toMatchObject({ error_code: 'DTF.00401001' });
+    const bad = await get(`/v2/${P}/instances/${K}/tasks?limit=500`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error_code: 'DTF.00400012' });
+    const unknown = await get(`/v2/${P}/instances/${K}/tasks/ff80808200000000000000000000dead`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error_code: 'DMS.00404040' });
+  });
+});
