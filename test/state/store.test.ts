@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStore } from '../../lib/state/dynamoStore';
+import { FileStore } from '../../lib/state/fileStore';
+import type { StateStore } from '../../lib/state/types';
+import { startDynalite } from './dynaliteTable';
+
+let dyn: Awaited<ReturnType<typeof startDynalite>>;
+const dir = mkdtempSync(join(tmpdir(), 'store-'));
+beforeAll(async () => {
+  dyn = await startDynalite();
+});
+afterAll(async () => {
+  await dyn.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+const impls: [string, (now: () => number) => Promise<StateStore>][] = [
+  ['FileStore', async (now) => new FileStore(join(dir, `s${++files}.json`), { now })],
+  ['DynamoStore (dynalite, real @aws-sdk/client-dynamodb)', async (now) => new DynamoStore({ table: await dyn.newTable(), client: dyn.client, now })],
+];
+
+describe.each(impls)('%s', (_name, make) => {
+  const clock = { t: 1_800_000_000_000 };
+  const now = () => clock.t;
+
+  it('get/put/getMany round-trip with versions', async () => {
+    const s = await make(now);
+    expect(await s.get('a')).toBeUndefined();
+    await s.put('a', { x: 1 });
+    await s.put('a', { x: 2 });
+    await s.put('b', { y: 'é' });
+    expect(await s.get('a')).toMatchObject({ key: 'a', version: 2, value: { x: 2 } });
+    const many = await s.getMany(['a', 'b', 'c', 'a']);
+    expect([...many.keys()].sort()).toEqual(['a', 'b']);
+    expect(many.get('b')?.value).toEqual({ y: 'é' });
+  });
+
+  it('create is put-if-absent; update is conditional on the version', async () => {
+    const s = await make(now);
+    expect(await s.create('o', { n: 1 })).toBe(true);
+    expect(await s.create('o', { n: 2 })).toBe(false);
+    expect((await s.get('o'))?.value).toEqual({ n: 1 });
+    expect(await s.update('o', 1, { n: 3 })).toBe(true);
+    expect(await s.update('o', 1, { n: 4 })).toBe(false);
+    expect(await s.update('missing', 0, { n: 1 })).toBe(false);
+    expect(await s.get('o')).toMatchObject({ version: 2, value: { n: 3 } });
+  });
+
+  it('only one of many racing conditional writers wins', async () => {
+    const s = await make(now);
+    const creates = await Promise.all(Array.from({ length: 8 }, (_, i) => s.create('race', { i })));
+    expect(creates.filter(Boolean)).toHaveLength(1);
+    const updates = await Promise.all(Array.from({ length: 8 }, (_, i) => s.update('race', 1, { i })));
+    expect(updates.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('expired records read as absent and can be created again', async () => {
+    const s = await make(now);
+    await s.create('e', { a: 1 }, { expiresAt: clock.t + 10_000 });
+    expect(await s.get('e')).toBeDefined();
+    clock.t += 11_000;
+    expect(await s.get('e')).toBeUndefined();
+    expect((await s.getMany(['e'])).size).toBe(0);
+    expect(await s.create('e', { a: 2 })).toBe(true);
+    expect((await s.get('e'))?.value).toEqual({ a: 2 });
+  });
+
+  it('listDue lists only records with a due time at or before now, soonest first; a write without due unlists', async () => {
+    const s = await make(now);
+    const t = clock.t;
+    await s.create('d1', { k: 1 }, { due: t + 5 });
+    await s.create('d2', { k: 2 }, { due: t - 5 });
+    await s.create('d3', { k: 3 });
+    await s.put('d4', { k: 4 }, { due: t });
+    expect((await s.listDue(t, 10)).map((r) => r.key)).toEqual(['d2', 'd4']);
+    expect((await s.listDue(t + 10, 10)).map((r) => r.key)).toEqual(['d2', 'd4', 'd1']);
+    expect((await s.listDue(t + 10, 1)).map((r) => r.key)).toEqual(['d2']);
+    const d2 = await s.get('d2');
+    expect(await s.update('d2', d2?.version ?? 0, { k: 2, done: true })).toBe(true);
+    await s.put('d4', { k: 4 });
+    expect((await s.listDue(t + 10, 10)).map((r) => r.key)).toEqual(['d1']);
+  });
+
+  it('getMany handles more than one batch', async () => {
+    const s = await make(now);
+    await Promise.all(Array.from({ length: 130 }, (_, i) => s.put(`k${i}`, { i })));
+    const got = await s.getMany(Array.from({ length: 150 }, (_, i) => `k${i}`));
+    expect(got.size).toBe(130);
+  });
+});
+
+describe('FileStore across processes', () => {
+  it('two processes writing at once lose nothing and both see one winner per conditional create', async () => {
+    const path = join(dir, 'shared.json');
+    const script = join(__dirname, 'fileStoreWorker.ts');
+    const worker = (name: string) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', script, path, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker ${name} exited ${code}`))));
+      });
+    const [a, b] = await Promise.all([worker('A'), worker('B')]);
+    const wins = JSON.parse(a).wins + JSON.parse(b).wins;
+    expect(wins).toBe(40); // 40 contested keys, one winner each
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { records: Record<string, { value: { by: string } }> };
+    const own = Object.keys(data.records).filter((k) => k.startsWith('own-'));
+    expect(own).toHaveLength(80); // 40 unconditional puts from each process, none lost
+  }, 60_000);
+});
