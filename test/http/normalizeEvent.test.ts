@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { detectEventKind, normalizeEvent, nextOffsetAfter, TokenSet, authenticate, AuthenticationError } from '../../lib/http';
+import { fgEvent, LIST_PATH, v1Event, v2Event } from './support';
+
+describe('normalizeEvent', () => {
+  it('detects the three shapes', () => {
+    expect(detectEventKind(v2Event({ path: '/' }))).toBe('apigw-http-v2');
+    expect(detectEventKind(v1Event({ path: '/' }))).toBe('apigw-rest-v1');
+    expect(detectEventKind(fgEvent({ path: '/' }))).toBe('functiongraph-apig');
+    expect(detectEventKind({ httpMethod: 'GET', path: '/', version: '1.0' })).toBe('apigw-rest-v1');
+  });
+
+  it('decodes a base64 body, lower-cases headers, gives empty maps for nulls', () => {
+    const r = normalizeEvent({ ...fgEvent({ path: LIST_PATH, body: '{"a":1}', headers: { 'X-Thing': 'v' } }), queryStringParameters: null, pathParameters: null });
+    expect(r.body).toBe('{"a":1}');
+    expect(r.headers.get('x-thing')).toBe('v');
+    expect(r.query.size).toBe(0);
+    expect(r.pathParameters.size).toBe(0);
+    expect(r.gatewayRequestId).toBe('fg-req-1');
+    const bare = normalizeEvent({ httpMethod: 'get', path: '/x' });
+    expect(bare.method).toBe('GET');
+    expect(bare.headers.size).toBe(0);
+  });
+
+  it('HTTP API: reads repeated parameters from rawQueryString; REST: from the multi-value map', () => {
+    expect(normalizeEvent(v2Event({ path: '/', query: 'a=1&a=2&b=%20' })).query).toEqual(new Map([['a', ['1', '2']], ['b', [' ']]]));
+    expect(normalizeEvent(v1Event({ path: '/', query: 'a=1&a=2' })).query.get('a')).toEqual(['1', '2']);
+  });
+
+  it('keeps odd keys as data', () => {
+    const r = normalizeEvent(v2Event({ path: '/', query: '__proto__=1&constructor=2' }));
+    expect([...r.query.keys()]).toEqual(['__proto__', 'constructor']);
+  });
+});
+
+describe('nextOffsetAfter', () => {
+  it.each([
+    [0, 10, '64', 10, 10],
+    [60, 4, '64', 10, undefined],
+    [0, 0, '0', 10, undefined],
+    [0, 10, '10', 10, 10], // task_count read as the page size: a full page may have a successor
+    [0, 10, '10', undefined, undefined],
+    [0, 5, 'x', undefined, undefined],
+  ])('offset %i, %i received, count %s, limit %s -> %s', (offset, received, count, limit, next) => {
+    expect(nextOffsetAfter(offset, received, count, limit)).toBe(next);
+  });
+});
+
+describe('bearer tokens', () => {
+  const tokens = new TokenSet(['tok-one-0123456789abc', 'tok-two-0123456789abc']);
+  it('accepts any configured token, case-insensitive scheme', () => {
+    expect(() => authenticate('Bearer tok-one-0123456789abc', tokens)).not.toThrow();
+    expect(() => authenticate('bearer   tok-two-0123456789abc', tokens)).not.toThrow();
+  });
+  it.each([undefined, '', '   '])('missing %j', (h) => {
+    expect(() => authenticate(h, tokens)).toThrow(expect.objectContaining({ reason: 'missing' }) as AuthenticationError);
+  });
+  it.each(['Bearer tok-one', 'Token tok-one-0123456789abc', 'Bearer tok-one-0123456789abc tok-two-0123456789abc'])('invalid %j', (h) => {
+    expect(() => authenticate(h, tokens)).toThrow(expect.objectContaining({ reason: 'invalid' }) as AuthenticationError);
+  });
+  it('never serialises the tokens', () => {
+    expect(JSON.stringify({ tokens })).not.toContain('tok-one');
+  });
+});
