@@ -46,7 +46,7 @@ const value = fc.oneof(
 const randomQuery = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => new URLSearchParams(pairs).toString());
 const validQuery = fc
   .record({ start: fc.nat(70), limit: fc.integer({ min: 1, max: 50 }), all: fc.constantFrom('true', 'false') }, { requiredKeys: [] })
-  .map((r) => new URLSearchParams(Object.entries(r).map(([k, v]) => [k, String(v)])).toString());
+  .map((r) => new URLSearchParams(Object.entries(r).map(([k, v]): [string, string] => [k, String(v)])).toString());
 const query = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 3, arbitrary: validQuery }, { weight: 5, arbitrary: randomQuery });
 
 const headerValue = fc.oneof(fc.constant(`Bearer ${TOKEN_A}`), fc.constant(`bearer ${TOKEN_A}`), fc.string({ maxLength: 30 }), fc.constant('Bearer'), fc.constant(`Bearer ${TOKEN_A} extra`));
