@@ -234,3 +234,33 @@ describe('delivery never loses and never duplicates', () => {
 function bind(s: StateStore): StateStore {
   return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
 }
+
+describe('with the DynamoDB store (dynalite)', () => {
+  it('two concurrent runs, then an outage and recovery: each webhook-id delivered once', async () => {
+    const { startDynalite } = await import('../state/dynaliteTable');
+    const { DynamoStore } = await import('../../lib/state/dynamoStore');
+    const dyn = await startDynalite();
+    try {
+      const table = await dyn.newTable();
+      h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], store: (now) => new DynamoStore({ table, client: dyn.client, now }) });
+      const ids = Array.from({ length: 4 }, (_, i) => h!.addInstance(`i${i}`));
+      await h.run();
+      h.advance(MIN);
+      for (const id of ids) h.fail(id);
+      const runs = await Promise.all([h.handler()({}), h.handler()({})]);
+      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
+      h.advance(MIN);
+      for (const id of ids) h.fail(id);
+      h.sink.down();
+      expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
+      h.sink.up();
+      h.advance(10 * MIN);
+      expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
+      const got = h.sink.accepted.map((r) => r.webhookId);
+      expect(got).toHaveLength(8);
+      expect(new Set(got).size).toBe(8);
+    } finally {
+      await dyn.close();
+    }
+  });
+});
