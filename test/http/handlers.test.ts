@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildLocalConfig, localEnvironment } from '../../scripts/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
 import { DEFAULT_ALL_MAX_PAGES, HEADERS } from '../../lib/http';
 import { auth, expectMatchesOpenApi, fgEvent, handlersFor, json, K, LIST_PATH, P, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
@@ -403,6 +404,25 @@ describe('event shapes', () => {
     expectMatchesOpenApi('list', r);
     expect(r.headers.Allow).toBe('GET');
     expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+describe('functions/*.ts', () => {
+  it('read their configuration once, at cold start (import), from process.env', async () => {
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    for (const [k, v] of Object.entries(localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [TOKEN_A]))) vi.stubEnv(k, v);
+    vi.resetModules();
+    const list = await import('../../functions/list');
+    const show = await import('../../functions/show');
+    vi.stubEnv('DMS_TASKS_CONFIG', '{broken'); // too late: already read
+    const r = await list.handler(v2Event({ path: LIST_PATH, query: 'limit=1', headers: auth() }), { awsRequestId: 'cold-1' });
+    expect(r.statusCode).toBe(200);
+    const t = SEED_IDS.recentFailures[0];
+    expect((await show.handler(v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: auth() }))).statusCode).toBe(200);
+    expect(logs).toHaveLength(2);
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
   });
 });
 
