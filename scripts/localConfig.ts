@@ -55,3 +55,35 @@ export function localEnvironment(config: Record<string, unknown>, tokens: readon
     API_TOKENS: tokens.join(','),
   };
 }
+
+/**
+ * The `notify` section for a local run: one destination of each signed kind plus Slack, all on the
+ * local webhook sink (`allowInsecureWebhooks`), a file store under `.state/`, and the environment
+ * holding their URLs and secrets (references only in the document, as in production).
+ */
+export function localNotify(sinkUrl: string): { notify: Record<string, unknown>; env: Record<string, string>; secrets: Record<string, string> } {
+  const whsec = `whsec_${randomBytes(24).toString('base64')}`;
+  const botSecret = `SEC${randomBytes(16).toString('hex')}`;
+  return {
+    notify: {
+      destinations: {
+        hook: { type: 'webhook', url: { env: 'LOCAL_HOOK_URL' }, secrets: [{ env: 'LOCAL_HOOK_SECRET' }] },
+        slack: { type: 'slack', url: { env: 'LOCAL_SLACK_URL' } },
+        feishu: { type: 'feishu', url: { env: 'LOCAL_FEISHU_URL' }, secret: { env: 'LOCAL_BOT_SECRET' } },
+        dingtalk: { type: 'dingtalk', url: { env: 'LOCAL_DINGTALK_URL' }, secret: { env: 'LOCAL_BOT_SECRET' } },
+      },
+      routes: { all: { destinations: ['hook', 'slack', 'feishu', 'dingtalk'] } },
+      store: { type: 'file', path: '.state/notify-local.json' },
+      allowInsecureWebhooks: true,
+    },
+    env: {
+      LOCAL_HOOK_URL: `${sinkUrl}/webhook/hook`,
+      LOCAL_HOOK_SECRET: whsec,
+      LOCAL_SLACK_URL: `${sinkUrl}/slack/slack`,
+      LOCAL_FEISHU_URL: `${sinkUrl}/feishu/feishu`,
+      LOCAL_DINGTALK_URL: `${sinkUrl}/dingtalk/dingtalk`,
+      LOCAL_BOT_SECRET: botSecret,
+    },
+    secrets: { hook: whsec, feishu: botSecret, dingtalk: botSecret },
+  };
+}

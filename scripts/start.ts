@@ -11,7 +11,10 @@
  */
 import { startEmulator, SEED_IDS } from '../test/support/emulator';
 import { freePort, startOffline, type Service } from '../test/e2e/startOffline';
-import { buildLocalConfig, localEnvironment, randomToken } from './localConfig';
+import { buildLocalConfig, localEnvironment, localNotify, randomToken } from './localConfig';
+import { startSink } from '../test/support/sink';
+import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 process.env.SLS_TELEMETRY_DISABLED = '1';
 process.env.SLS_NOTIFICATIONS_MODE = 'off';
@@ -51,12 +54,48 @@ async function main(): Promise<void> {
 
   const tokens = (process.env.API_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   if (tokens.length === 0) tokens.push(randomToken());
-  const config = buildLocalConfig({ endpoint: emulator.url });
-  const env = localEnvironment(config, tokens);
+  // Notifier: a webhook sink that prints what it receives, and the notify section pointing at it.
+  const sinkPort = Number(process.env.SINK_PORT ?? 0);
+  const sink = await startSink({ port: sinkPort, print: true });
+  const local = localNotify(sink.url);
+  for (const [name, secret] of Object.entries(local.secrets)) sink.setSecret(name, secret);
+  services.push({ name: 'webhook sink', stop: () => sink.close() });
+  console.log(`webhook sink:        ${sink.url}`);
+  const config = buildLocalConfig({ endpoint: emulator.url, notify: local.notify });
+  const env = { ...localEnvironment(config, tokens), ...local.env };
+  mkdirSync('.state', { recursive: true });
+  writeFileSync('.state/npm-start.json', JSON.stringify({ emulator: emulator.url, sink: sink.url }));
 
   console.log('starting serverless-offline (esbuild bundles first, a few seconds)...');
   const offline = await startOffline({ env, httpPort: await portOr(Number(process.env.PORT ?? 3000)) });
   services.push(offline);
+
+  // The notifier on a short schedule, in this process (serverless-offline also fires its 5-minute
+  // schedule event; both share the file store, which is safe: claims are conditional writes).
+  const notifyEverySeconds = Math.max(2, Number(process.env.NOTIFY_INTERVAL_SECONDS ?? 15));
+  const notify = createNotifyHandler({
+    env: { ...process.env, ...env },
+    log: (e) => {
+      if (e.msg === 'notify run') console.log(`[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} (${e.durationMs} ms)`);
+      else console.log(`[notify] ${JSON.stringify(e)}`);
+    },
+  });
+  let notifying = false;
+  const tick = async (): Promise<void> => {
+    if (notifying) return;
+    notifying = true;
+    try {
+      const t0 = Date.now();
+      await notify({ version: 'v1.0', time: new Date().toISOString(), trigger_type: 'TIMER', trigger_name: 'npm-start', user_event: '' }, { getRemainingTimeInMillis: () => 60_000 - (Date.now() - t0) });
+    } catch (e) {
+      console.error(`[notify] run failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      notifying = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), notifyEverySeconds * 1000);
+  services.push({ name: 'notifier', stop: async () => clearInterval(timer) });
+  void tick();
 
   const token = tokens[0] ?? '';
   const base = offline.url;
@@ -75,6 +114,11 @@ Try:
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks/${failed}'
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?begin_time=20260230000000'   # 400: not a date
   curl -si '${base}/v2/${p}/instances/${k}/tasks'   # 401 without a token
+
+Notifier: runs every ${notifyEverySeconds} s against the emulator (NOTIFY_INTERVAL_SECONDS); the first run records
+the seed failures as a baseline. Make a task fail and watch the [sink] lines:
+  node --import tsx scripts/fail-task.ts            # FAILED task on the seed Kafka instance
+  node --import tsx scripts/fail-task.ts --stuck    # EXECUTING for 3 h: a "stuck" notice
 
 Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
 Ctrl-C stops everything.`);
