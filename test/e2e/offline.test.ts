@@ -16,7 +16,7 @@ const K = SEED_IDS.kafkaPaged;
 beforeAll(async () => {
   emulator = await startEmulator();
   const env = localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [token]);
-  offline = await startOffline({ env, readyTimeoutMs: 50_000 });
+  offline = await startOffline({ env, readyTimeoutMs: 50_000, isolate: true });
 }, 60_000);
 
 afterAll(async () => {

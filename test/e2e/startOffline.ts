@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Something `npm start` or a test started, stopped in reverse order. */
@@ -21,6 +23,23 @@ export interface OfflineOptions {
   readonly onOutput?: (line: string) => void;
   /** @default the repository root */
   readonly cwd?: string;
+  /**
+   * Run from a private copy of the service (serverless.yml, package.json, tsconfig.json, functions/,
+   * lib/, node_modules as a symlink), so its `.esbuild/` build folder cannot be deleted by a
+   * `serverless package` running at the same time in the repository (serverless-esbuild removes
+   * `.esbuild/` when packaging ends). Used by the tests; `npm start` runs in the repository.
+   * @default false
+   */
+  readonly isolate?: boolean;
+}
+
+/** A private copy of the service directory; see `OfflineOptions.isolate`. */
+function isolatedServiceDir(root: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dtf-offline-'));
+  for (const f of ['serverless.yml', 'package.json', 'tsconfig.json']) copyFileSync(join(root, f), join(dir, f));
+  for (const d of ['functions', 'lib']) cpSync(join(root, d), join(dir, d), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 export interface Offline extends Service {
@@ -63,10 +82,11 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * SIGKILL after 5 s. The serverless CLI never calls home: telemetry and notifications are off.
  */
 export async function startOffline(options: OfflineOptions): Promise<Offline> {
-  const cwd = options.cwd ?? join(__dirname, '..', '..');
+  const root = options.cwd ?? join(__dirname, '..', '..');
+  const cwd = options.isolate ? isolatedServiceDir(root) : root;
   const httpPort = options.httpPort ?? (await freePort());
   const lambdaPort = options.lambdaPort ?? (await freePort());
-  const bin = join(cwd, 'node_modules', '.bin', 'serverless');
+  const bin = join(root, 'node_modules', '.bin', 'serverless');
   const args = ['offline', 'start', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--noPrependStageInUrl'];
   const child = spawn(bin, args, {
     cwd,
@@ -91,15 +111,14 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   const url = `http://127.0.0.1:${httpPort}`;
   const stop = async (): Promise<void> => {
     process.removeListener('exit', onExit);
-    if (child.exitCode !== null || child.signalCode !== null) {
-      killGroup(pid, 'SIGKILL'); // stragglers of an exited leader
-      return;
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(timer);
     }
-    killGroup(pid, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000);
-    await exited(child);
-    clearTimeout(timer);
-    killGroup(pid, 'SIGKILL');
+    killGroup(pid, 'SIGKILL'); // stragglers of an exited leader
+    if (cwd !== root) rmSync(cwd, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
