@@ -68,6 +68,16 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Whether any process of the group is still there (zombies not yet reaped count). */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -118,6 +128,8 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
       clearTimeout(timer);
     }
     killGroup(pid, 'SIGKILL'); // stragglers of an exited leader
+    // Wait until the kernel has removed every member of the group (up to 5 s).
+    for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
     if (cwd !== root) rmSync(cwd, { recursive: true, force: true });
   };
 
