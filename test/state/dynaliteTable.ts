@@ -19,7 +19,7 @@ export async function startDynalite(): Promise<{ client: DynamoDBClient; endpoin
     endpoint,
     async newTable() {
       const TableName = `notify-test-${++n}`;
-      const { TimeToLiveSpecification: _ttl, PointInTimeRecoverySpecification: _pitr, ...rest } = props;
+      const { TimeToLiveSpecification: _ttl, PointInTimeRecoverySpecification: _pitr, TableName: _name, ...rest } = props;
       await client.send(new CreateTableCommand({ ...(rest as Omit<CreateTableCommandInput, 'TableName'>), TableName }));
       return TableName;
     },
