@@ -102,7 +102,10 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   const due = await store.listDue(ctx.now(), DELIVERY.maxItemsPerRun);
   const claimed: Claimed[] = [];
   await mapLimit(due, 8, async (listed) => {
-    if (ctx.remainingMs() < DELIVERY.reserveMs) return;
+    if (ctx.remainingMs() < DELIVERY.reserveMs) {
+      result.pending++; // out of time: still due, the next run takes it
+      return;
+    }
     const fresh: Versioned | undefined = await store.get(listed.key);
     const now = ctx.now();
     if (!fresh || fresh.due === undefined || fresh.due > now) return;
