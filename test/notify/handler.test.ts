@@ -4,6 +4,7 @@ import { createHarness, MIN, type Harness } from './harness';
 let h: Harness | undefined;
 afterEach(async () => {
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   vi.resetModules();
   await h?.close();
   h = undefined;
@@ -50,5 +51,28 @@ describe('discovery', () => {
     const s = await h.run();
     expect(s).toMatchObject({ instancesScanned: 1, instancesFailed: 0 });
     expect(h.logs.some((l) => l.msg === 'instance discovery failed')).toBe(true);
+  });
+});
+
+describe('bounded concurrency', () => {
+  it('never has more than `concurrency` DMS requests in flight', async () => {
+    h = await createHarness({ destinations: [], notify: { concurrency: 3 } });
+    for (let i = 0; i < 10; i++) h.addInstance(`i${i}`);
+    h.emulator.setLatency(30);
+    const real = globalThis.fetch;
+    let inFlight = 0;
+    let max = 0;
+    const emu = h.emulator.url;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const counted = String(input instanceof Request ? input.url : input).startsWith(emu);
+      if (counted) max = Math.max(max, ++inFlight);
+      try {
+        return await real(input, init);
+      } finally {
+        if (counted) inFlight--;
+      }
+    });
+    expect(await h.run()).toMatchObject({ instancesScanned: 10 });
+    expect(max).toBe(3);
   });
 });
