@@ -1,4 +1,5 @@
 import { createHttpHandler } from '../lib/http/createHttpHandler';
+import { listRoute } from '../lib/http/listRoute';
 
 /** `GET /v2/{project_id}/instances/{instance_id}/tasks` (see README, "HTTP functions"). Configuration is read here, at cold start. */
-export const handler = createHttpHandler('list');
+export const handler = createHttpHandler(listRoute);

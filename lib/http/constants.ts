@@ -4,6 +4,13 @@
  * so a client can tell our answers from upstream ones at a glance.
  */
 
+/** The two routes, as logged (`route` in the request log line). */
+export const ROUTES = {
+  list: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
+  show: 'GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
+} as const;
+export type RouteName = keyof typeof ROUTES;
+
 /** `limit` accepted from callers: 1 to 50 (the pager never asks upstream for more than 50). */
 export const LIMIT_RANGE = { min: 1, max: 50 } as const;
 

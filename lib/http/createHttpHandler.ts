@@ -4,26 +4,18 @@ import { clientForProject, resolveCredentials } from '../config/clientFor';
 import { loadConfig } from '../config/loadConfig';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig, ProjectConfig } from '../config/types';
-import type { CallOptions, DmsClient, DmsClientOptions } from '../dms/client';
-import { iterateTaskPages } from '../dms/paginate';
-import type { DmsTask, TaskListBody } from '../dms/types';
+import type { DmsClient, DmsClientOptions } from '../dms/client';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
-import { ALL_PAGE_SIZE, DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES, ERROR_CODES, HEADERS } from './constants';
+import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES, ERROR_CODES, HEADERS } from './constants';
 import { HttpError, NotServedError } from './errors';
 import { toErrorResponse } from './errorResponse';
 import { normalizeEvent, type NormalizedRequest } from './normalizeEvent';
-import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
 import { Redactor } from './redact';
 import { consoleSink, type LogSink, type RequestLogLine } from './requestLog';
-import { jsonResponse, type HttpResponse } from './response';
-import { validateListRequest, validateShowRequest, type ListRequest, type ShowRequest } from './validateRequest';
-
-export const ROUTES = {
-  list: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
-  show: 'GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
-} as const;
-export type RouteName = keyof typeof ROUTES;
+import type { HttpResponse } from './response';
+import type { HttpRoute, RouteOutcome } from './route';
+import type { TaskPath } from './validateRequest';
 
 export interface HttpHandlerOptions {
   /** Where configuration, credentials and env token references are read. @default process.env */
@@ -51,12 +43,6 @@ interface Runtime {
   readonly clients: Map<string, DmsClient>;
 }
 
-interface Outcome {
-  readonly response: HttpResponse;
-  readonly upstreamRequestIds: readonly string[];
-  readonly upstreamPages?: number;
-}
-
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 /**
@@ -76,14 +62,16 @@ function instanceAllowed(config: AppConfig, project: ProjectConfig, instanceId: 
 }
 
 /**
- * Builds the `list` or `show` handler. Configuration is read and validated here, once per cold
- * start; secrets (AK/SK, bearer tokens) are resolved on the first request and kept. A configuration
- * error answers every request with a generic 500; its message goes to the log only.
+ * Builds the handler of one route (`listRoute` or `showRoute`): the checks every route shares
+ * (method, bearer token, the route's own validation, project and instance served), then the route.
+ * Configuration is read and validated here, once per cold start; secrets (AK/SK, bearer tokens) are
+ * resolved on the first request and kept. A configuration error answers every request with a
+ * generic 500; its message goes to the log only.
  *
  * @example
- * export const handler = createHttpHandler('list');
+ * export const handler = createHttpHandler(listRoute);
  */
-export function createHttpHandler(route: RouteName, options: HttpHandlerOptions = {}): HttpHandler {
+export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input>, options: HttpHandlerOptions = {}): HttpHandler {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleSink;
   const allMaxPages = options.allMaxPages ?? DEFAULT_ALL_MAX_PAGES;
@@ -100,10 +88,10 @@ export function createHttpHandler(route: RouteName, options: HttpHandlerOptions 
 
   const init = async (): Promise<Runtime> => {
     if (!config) throw configError;
-    const secretOptions = options.ssm ? { env, ssm: options.ssm } : { env };
+    const secretOptions = { env, ssm: options.ssm };
     const [credentials, tokens] = await Promise.all([
       resolveCredentials(config, secretOptions),
-      config.http.authRequired ? resolveTokens(config.http.tokens, secretOptions) : Promise.resolve(undefined),
+      config.http.authRequired ? resolveTokens(config.http.tokens, secretOptions) : undefined,
     ]);
     const redactor = new Redactor([credentials.accessKeyId, credentials.secretAccessKey, credentials.securityToken, ...(tokens?.plain() ?? [])]);
     return { config, credentials, tokens, redactor, clients: new Map() };
@@ -125,73 +113,23 @@ export function createHttpHandler(route: RouteName, options: HttpHandlerOptions 
     return client;
   };
 
-  const serve = async (req: NormalizedRequest, requestId: string, context: ContextLike | undefined, rt: Runtime): Promise<Outcome> => {
+  const serve = async (req: NormalizedRequest, requestId: string, context: ContextLike | undefined, rt: Runtime): Promise<RouteOutcome> => {
     if (req.method !== 'GET') throw new HttpError(405, ERROR_CODES.methodNotAllowed, `method ${req.method.slice(0, 16)} is not allowed (only GET)`, { Allow: 'GET' });
     if (rt.tokens) authenticate(req.headers.get('authorization'), rt.tokens);
-    const input = route === 'list' ? validateListRequest(req) : validateShowRequest(req);
-    const project = rt.config.projects.get(input.projectId);
+    const input = route.validate(req);
+    const { config } = rt;
+    const project = config.projects.get(input.projectId);
     if (!project) throw new NotServedError(404, ERROR_CODES.projectNotConfigured, 'project_id: this project is not served here');
-    if (!instanceAllowed(rt.config, project, input.instanceId)) throw new NotServedError(404, ERROR_CODES.instanceNotAllowed, 'instance_id: this instance is not served here');
+    if (!instanceAllowed(config, project, input.instanceId)) throw new NotServedError(404, ERROR_CODES.instanceNotAllowed, 'instance_id: this instance is not served here');
     const remaining = context?.getRemainingTimeInMillis?.();
-    const call: CallOptions = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
-    const client = clientFor(rt, project);
-    if ('taskId' in input) return show(client, input, requestId, call);
-    return input.all ? listAll(client, input, req, requestId, call, rt.config) : listPage(client, input, req, requestId, call, rt.config);
-  };
-
-  const show = async (client: DmsClient, input: ShowRequest, requestId: string, call: CallOptions): Promise<Outcome> => {
-    const res = await client.showTask(input.instanceId, input.taskId, call);
-    const headers: Record<string, string> = res.requestId ? { [HEADERS.upstreamRequestId]: res.requestId } : {};
-    return { response: jsonResponse(200, res.body, requestId, headers), upstreamRequestIds: res.requestId ? [res.requestId] : [] };
-  };
-
-  const listPage = async (client: DmsClient, input: ListRequest, req: NormalizedRequest, requestId: string, call: CallOptions, cfg: AppConfig): Promise<Outcome> => {
-    const res = await client.listTasks(
-      {
-        instanceId: input.instanceId,
-        ...(input.offset !== undefined ? { offset: input.offset } : {}),
-        ...(input.limit !== undefined ? { limit: input.limit } : {}),
-        ...(input.beginTime !== undefined ? { beginTime: input.beginTime } : {}),
-        ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
-      },
-      call,
-    );
-    const headers: Record<string, string> = res.requestId ? { [HEADERS.upstreamRequestId]: res.requestId } : {};
-    const next = nextOffsetAfter(input.offset ?? 0, res.body.tasks.length, res.body.task_count, input.limit);
-    if (next !== undefined) Object.assign(headers, nextPageHeaders(input, req.path, next, cfg.offsetParam));
-    return { response: jsonResponse(200, res.body, requestId, headers), upstreamRequestIds: res.requestId ? [res.requestId] : [] };
-  };
-
-  const listAll = async (client: DmsClient, input: ListRequest, req: NormalizedRequest, requestId: string, call: CallOptions, cfg: AppConfig): Promise<Outcome> => {
-    const tasks: DmsTask[] = [];
-    const upstreamIds: string[] = [];
-    const pages = iterateTaskPages(client, {
-      instanceId: input.instanceId,
-      pageSize: input.limit ?? ALL_PAGE_SIZE,
-      startOffset: input.offset ?? 0,
-      maxPages: allMaxPages,
-      ...(input.beginTime !== undefined ? { beginTime: input.beginTime } : {}),
-      ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
-      ...call,
-    });
-    let step = await pages.next();
-    while (!step.done) {
-      tasks.push(...step.value.tasks);
-      if (step.value.requestId) upstreamIds.push(step.value.requestId);
-      step = await pages.next();
-    }
-    const result = step.value;
-    const body: TaskListBody = { task_count: String(tasks.length), tasks };
-    const headers: Record<string, string> = { [HEADERS.pages]: String(result.pages), [HEADERS.truncated]: String(result.truncated) };
-    if (upstreamIds.length > 0) headers[HEADERS.upstreamRequestId] = upstreamIds.join(', ');
-    if (result.truncated) Object.assign(headers, nextPageHeaders(input, req.path, result.nextOffset, cfg.offsetParam));
-    return { response: jsonResponse(200, body, requestId, headers), upstreamRequestIds: upstreamIds, upstreamPages: result.pages };
+    const call = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
+    return route.execute(input, { req, requestId, config, client: clientFor(rt, project), call, allMaxPages });
   };
 
   return async (event, context) => {
     const started = Date.now();
     let req: NormalizedRequest | undefined;
-    let outcome: Outcome;
+    let outcome: RouteOutcome;
     let errorCode: string | undefined;
     let errorDetail: string | undefined;
     let redactor = fallbackRedactor;
@@ -210,20 +148,22 @@ export function createHttpHandler(route: RouteName, options: HttpHandlerOptions 
       errorDetail = mapped.logDetail;
     }
     const response: HttpResponse = { ...outcome.response, body: redactor.redact(outcome.response.body) };
+    const gatewayRequestId = req?.gatewayRequestId;
+    // Fields left undefined are absent from the JSON line.
     const line: RequestLogLine = {
       level: response.statusCode >= 500 ? 'error' : 'info',
       msg: 'request',
-      route: ROUTES[route],
+      route: route.name,
       method: req ? req.method.slice(0, 16) : '-',
       status: response.statusCode,
       durationMs: Date.now() - started,
       requestId,
       upstreamRequestIds: outcome.upstreamRequestIds,
       event: req?.kind ?? 'unrecognised',
-      ...(req?.gatewayRequestId && SAFE_REQUEST_ID.test(req.gatewayRequestId) ? { gatewayRequestId: req.gatewayRequestId } : {}),
-      ...(errorCode ? { errorCode } : {}),
-      ...(errorDetail ? { error: errorDetail } : {}),
-      ...(outcome.upstreamPages !== undefined ? { upstreamPages: outcome.upstreamPages } : {}),
+      gatewayRequestId: gatewayRequestId && SAFE_REQUEST_ID.test(gatewayRequestId) ? gatewayRequestId : undefined,
+      errorCode,
+      error: errorDetail || undefined,
+      upstreamPages: outcome.upstreamPages,
     };
     log(redactor.redact(JSON.stringify(line)));
     return response;

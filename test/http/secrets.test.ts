@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHttpHandler, type HttpResponse } from '../../lib/http';
+import { createHttpHandler, listRoute, showRoute, type HttpResponse } from '../../lib/http';
 import { buildLocalConfig } from '../../scripts/localConfig';
 import { EMULATOR_CREDENTIALS, startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
 import { FAST_CLIENT, LIST_PATH, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
@@ -60,8 +60,8 @@ describe('secrets never reach logs or responses', () => {
   it('on every failure path', async () => {
     const lines = captureConsole();
     const config = buildLocalConfig({ endpoint: emulator.url, timeoutMs: 150 });
-    const list = createHttpHandler('list', { env: envFor(config), client: FAST_CLIENT });
-    const show = createHttpHandler('show', { env: envFor(config), client: FAST_CLIENT });
+    const list = createHttpHandler(listRoute, { env: envFor(config), client: FAST_CLIENT });
+    const show = createHttpHandler(showRoute, { env: envFor(config), client: FAST_CLIENT });
     const good = { authorization: `Bearer ${TOKEN_B}` };
     const responses: HttpResponse[] = [];
     const t = SEED_IDS.recentFailures[0];
@@ -82,7 +82,7 @@ describe('secrets never reach logs or responses', () => {
     expect(statuses).toEqual([200, 401, 401, 401, 400, 404, 502, 429, 502, 502, 504]);
 
     // Upstream refuses our credentials (its 401 message names the AK): 502, and nothing leaks.
-    const badSk = createHttpHandler('list', { env: envFor(config, { CLOUD_SDK_SK: 'wrong-sk-SECRET-000000000000' }), client: FAST_CLIENT });
+    const badSk = createHttpHandler(listRoute, { env: envFor(config, { CLOUD_SDK_SK: 'wrong-sk-SECRET-000000000000' }), client: FAST_CLIENT });
     const refused = await badSk(v2Event({ path: LIST_PATH, headers: good }));
     expect(refused.statusCode).toBe(502);
     responses.push(refused);
@@ -103,7 +103,7 @@ describe('secrets never reach logs or responses', () => {
       return name === '/dtf/tokens' ? TOKEN_A : EMULATOR_CREDENTIALS.secretAccessKey;
     };
     const ssmConfig = { ...config, credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { ssm: '/dtf/sk' } }, http: { tokens: [{ ssm: '/dtf/tokens' }] } };
-    const h = createHttpHandler('list', { env: envFor(ssmConfig, { CLOUD_SDK_SK: '' }), ssm, client: FAST_CLIENT });
+    const h = createHttpHandler(listRoute, { env: envFor(ssmConfig, { CLOUD_SDK_SK: '' }), ssm, client: FAST_CLIENT });
     const first = await h(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } }));
     expect(first.statusCode).toBe(500);
     fail = false;
@@ -112,7 +112,7 @@ describe('secrets never reach logs or responses', () => {
     responses.push(first, second);
     // Missing SK, malformed config document
     for (const env of [envFor(config, { CLOUD_SDK_SK: '' }), envFor(config, { DMS_TASKS_CONFIG: `{"projects": ${JSON.stringify(TOKEN_A)}` })]) {
-      responses.push(await createHttpHandler('list', { env })(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } })));
+      responses.push(await createHttpHandler(listRoute, { env })(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } })));
     }
     expect(responses.map((r) => r.statusCode)).toEqual([500, 200, 500, 500]);
     for (const r of responses.filter((x) => x.statusCode === 500)) expect(JSON.parse(r.body).error_msg).toBe('internal error; see the function log with this request_id');

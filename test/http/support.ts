@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import { createHttpHandler, type HttpHandler, type HttpHandlerOptions, type HttpResponse } from '../../lib/http';
+import { createHttpHandler, listRoute, showRoute, type HttpHandler, type HttpHandlerOptions, type HttpResponse } from '../../lib/http';
 import { buildLocalConfig, localEnvironment, type LocalConfigOptions } from '../../scripts/localConfig';
 import { EMULATOR_CREDENTIALS, SEED_IDS, type Emulator } from '../support/emulator';
 
@@ -35,7 +35,7 @@ export function handlersFor(
   const env = { ...localEnvironment(doc, options.tokens ?? [TOKEN_A]), ...options.env };
   const logs: string[] = [];
   const opts: HttpHandlerOptions = { env, client: FAST_CLIENT, log: (l) => logs.push(l), ...options.handler };
-  return { list: createHttpHandler('list', opts), show: createHttpHandler('show', opts), env, logs };
+  return { list: createHttpHandler(listRoute, opts), show: createHttpHandler(showRoute, opts), env, logs };
 }
 
 export interface EventInput {
