@@ -83,6 +83,13 @@ async function main(): Promise<void> {
       rows.push({ section: 'warm', metric: 'list one page p50 (ms)', ours: round(oursW.p50Ms, 3), reference: round(sdkW.p50Ms, 3), ratio: round(oursW.p50Ms / sdkW.p50Ms, 3), target: `ratio <= ${TARGETS.warmRatio}`, met: oursW.p50Ms / sdkW.p50Ms <= TARGETS.warmRatio });
       rows.push({ section: 'warm', metric: 'list one page p99 (ms)', ours: round(oursW.p99Ms, 3), reference: round(sdkW.p99Ms, 3), ratio: round(oursW.p99Ms / sdkW.p99Ms, 3), target: '-', met: undefined });
     }
+    const floorW = w('bare fetch floor');
+    if (floorW && oursW && sdkW) {
+      const oursAbove = oursW.p50Ms - floorW.p50Ms;
+      const sdkAbove = sdkW.p50Ms - floorW.p50Ms;
+      rows.push({ section: 'warm', metric: 'floor: bare signed fetch p50 (ms)', ours: round(floorW.p50Ms, 3), reference: round(floorW.p50Ms, 3), ratio: 1, target: '- (loopback + emulator)', met: undefined });
+      rows.push({ section: 'warm', metric: 'client cost above floor p50 (ms)', ours: round(oursAbove, 3), reference: round(sdkAbove, 3), ratio: round(oursAbove / sdkAbove, 3), target: '-', met: undefined });
+    }
     if (handlerW && oursW) {
       rows.push({ section: 'warm', metric: 'list handler in-process p50 (ms)', ours: round(handlerW.p50Ms, 3), reference: round(oursW.p50Ms, 3), ratio: round(handlerW.p50Ms / oursW.p50Ms, 3), target: '- (reference: our client alone)', met: undefined });
     }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DmsClient } from '../lib/dms/client';
+import { buildSignedUrl, signRequest } from '../lib/signing';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../test/support/emulator';
 import { measureWarmCalls, type WarmResult, type WarmTarget } from './warmCall';
 
@@ -73,7 +74,13 @@ export async function measureWarm(sdkBundlePath: string, calls: number, handlerT
     const expectPage = (n: number): void => {
       if (n !== PAGE) throw new Error(`expected ${PAGE} tasks, got ${n}`);
     };
+    // The floor both clients pay: the same signed request sent with a bare fetch, body read, nothing else.
+    const req = { method: 'GET', host: new URL(emu.url).host, pathSegments: ['v2', SEED_IDS.mainProject, 'instances', SEED_IDS.kafkaPaged, 'tasks'], query: { start: 0, limit: PAGE }, headers: { 'X-Project-Id': SEED_IDS.mainProject } };
+    const floorHeaders = signRequest(req, EMULATOR_CREDENTIALS);
+    delete floorHeaders.host;
+    const floorUrl = buildSignedUrl(emu.url, req);
     const targets: WarmTarget[] = [
+      { name: 'bare fetch floor', call: async () => (await fetch(floorUrl, { headers: floorHeaders })).text() },
       { name: 'our client', call: async () => expectPage((await ours.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 0, limit: PAGE })).body.tasks.length) },
       { name: 'sdk client', call: async () => expectPage(await sdk.listOnce(sdkClient, SEED_IDS.kafkaPaged, PAGE)) },
     ];
