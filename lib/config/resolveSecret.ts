@@ -13,7 +13,9 @@ let defaultReader: SsmReader | undefined;
 /** The default SSM reader, created once per cold start. `AWS_ENDPOINT_URL_SSM` points it elsewhere (tests). */
 export function defaultSsmReader(): SsmReader {
   defaultReader ??= async (name) => {
-    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    // A plain require (the bundles are CommonJS and keep the SDK external): `await import()` would make
+    // the bundler add its ESM interop helpers to every function for this one call.
+    const { SSMClient, GetParameterCommand } = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
     const client = new SSMClient({});
     const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = out.Parameter?.Value;
