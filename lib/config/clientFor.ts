@@ -15,6 +15,24 @@ export async function resolveCredentials(config: AppConfig, options: { env?: Nod
   return securityToken ? { accessKeyId, secretAccessKey, securityToken } : { accessKeyId, secretAccessKey };
 }
 
+/** The DMS client options of one configured project (endpoint, region, offset name, timeout). */
+export function clientOptionsFor(
+  config: AppConfig,
+  project: ProjectConfig,
+  credentials: Credentials,
+  overrides: Partial<DmsClientOptions> = {},
+): DmsClientOptions {
+  return {
+    projectId: project.projectId,
+    credentials,
+    region: project.region,
+    endpoint: project.endpoint ?? config.endpoint,
+    offsetParam: config.offsetParam,
+    timeoutMs: config.timeoutMs,
+    ...overrides,
+  };
+}
+
 /** A DMS client for one configured project. */
 export function clientForProject(
   config: AppConfig,
@@ -22,14 +40,5 @@ export function clientForProject(
   credentials: Credentials,
   overrides: Partial<DmsClientOptions> = {},
 ): DmsClient {
-  const endpoint = project.endpoint ?? config.endpoint;
-  return new DmsClient({
-    projectId: project.projectId,
-    credentials,
-    region: project.region,
-    ...(endpoint ? { endpoint } : {}),
-    offsetParam: config.offsetParam,
-    timeoutMs: config.timeoutMs,
-    ...overrides,
-  });
+  return new DmsClient(clientOptionsFor(config, project, credentials, overrides));
 }

@@ -3,4 +3,4 @@ export type { AppConfig, HttpConfig, ProjectConfig, SecretRef, WatchedInstance }
 export { parseConfig, parseSecretRef, ID_PATTERN } from './parseConfig';
 export { loadConfig } from './loadConfig';
 export { resolveSecret, defaultSsmReader, describeRef, type SsmReader } from './resolveSecret';
-export { resolveCredentials, clientForProject } from './clientFor';
+export { resolveCredentials, clientForProject, clientOptionsFor } from './clientFor';

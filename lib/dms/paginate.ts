@@ -1,4 +1,4 @@
-import type { CallOptions, DmsClient } from './client';
+import type { CallOptions, DmsTaskClient } from './taskClient';
 import type { DmsTask } from './types';
 
 export interface IterateTasksOptions extends CallOptions {
@@ -42,7 +42,7 @@ export interface IterationResult {
  * nothing new, a short page (unless `task_count` read as a total says more remain), once `task_count`
  * tasks were seen, or after `maxPages`. The offset advances by what each page held.
  */
-export async function* iterateTaskPages(client: DmsClient, options: IterateTasksOptions): AsyncGenerator<TaskPage, IterationResult, void> {
+export async function* iterateTaskPages(client: DmsTaskClient, options: IterateTasksOptions): AsyncGenerator<TaskPage, IterationResult, void> {
   const pageSize = options.pageSize ?? 50;
   const maxPages = options.maxPages ?? 100;
   const seen = new Set<string>();
@@ -69,7 +69,7 @@ export async function* iterateTaskPages(client: DmsClient, options: IterateTasks
 }
 
 /** Collects every task of an instance (see `iterateTaskPages`). */
-export async function collectTasks(client: DmsClient, options: IterateTasksOptions): Promise<{ tasks: DmsTask[] } & IterationResult> {
+export async function collectTasks(client: DmsTaskClient, options: IterateTasksOptions): Promise<{ tasks: DmsTask[] } & IterationResult> {
   const tasks: DmsTask[] = [];
   const it = iterateTaskPages(client, options);
   for (;;) {

@@ -1,7 +1,7 @@
 import { DmsResponseError, type DmsErrorDetails } from './errors';
 import type { DmsInstance, DmsTask, InstanceListBody, TaskListBody } from './types';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isObject(v: unknown): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { clientForProject, resolveCredentials } from '../config/clientFor';
+import { clientOptionsFor, resolveCredentials } from '../config/clientFor';
 import { loadConfig } from '../config/loadConfig';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig, ProjectConfig } from '../config/types';
-import type { DmsClient, DmsClientOptions } from '../dms/client';
+import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
 import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES, ERROR_CODES, HEADERS } from './constants';
@@ -40,7 +40,7 @@ interface Runtime {
   readonly credentials: Credentials;
   readonly tokens: TokenSet | undefined;
   readonly redactor: Redactor;
-  readonly clients: Map<string, DmsClient>;
+  readonly clients: Map<string, DmsTaskClient>;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
@@ -104,10 +104,10 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     return ready;
   };
 
-  const clientFor = (rt: Runtime, project: ProjectConfig): DmsClient => {
+  const clientFor = (rt: Runtime, project: ProjectConfig): DmsTaskClient => {
     let client = rt.clients.get(project.projectId);
     if (!client) {
-      client = clientForProject(rt.config, project, rt.credentials, options.client);
+      client = new DmsTaskClient(clientOptionsFor(rt.config, project, rt.credentials, options.client));
       rt.clients.set(project.projectId, client);
     }
     return client;

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/types';
-import type { CallOptions, DmsClient } from '../dms/client';
+import type { CallOptions, DmsTaskClient } from '../dms/taskClient';
 import type { TaskListBody } from '../dms/types';
 import { HEADERS } from './constants';
 import type { NormalizedRequest } from './normalizeEvent';
@@ -11,7 +11,7 @@ export interface RouteContext {
   readonly req: NormalizedRequest;
   readonly requestId: string;
   readonly config: AppConfig;
-  readonly client: DmsClient;
+  readonly client: DmsTaskClient;
   readonly call: CallOptions;
   /** Pages `all=true` follows before it stops (`list` only). */
   readonly allMaxPages: number;

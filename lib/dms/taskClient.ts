@@ -1,0 +1,204 @@
+import { SIGNING, buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../signing';
+import { endpointForRegion } from './endpoints';
+import { DmsApiError, DmsError, DmsNetworkError, DmsTimeoutError, type DmsErrorDetails } from './errors';
+import { parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
+import { readBodyCapped } from './readBody';
+import { parseRetryAfter } from './retryAfter';
+import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryOptions } from './retryPolicy';
+import type { Engine, ListTasksParams, OffsetParam, TaskListBody, UpstreamResult } from './types';
+
+export interface DmsClientOptions {
+  /** The project every request is made in (sent as a path segment and as signed `X-Project-Id`). */
+  readonly projectId: string;
+  readonly credentials: Credentials;
+  /** Region of the project; gives the endpoint. One of `region` or `endpoint` is required. */
+  readonly region?: string;
+  /** Explicit endpoint (`https://host[:port]`, or `http://` for the emulator); wins over `region`. */
+  readonly endpoint?: string;
+  /** Engine, only to check the region serves it (RabbitMQ has fewer regions). */
+  readonly engine?: Engine;
+  /** Query parameter name for the page offset. @default 'start' (what every official SDK sends) */
+  readonly offsetParam?: OffsetParam;
+  /** Timeout of one HTTP attempt. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Budget of one call, retries and their waits included. @default 25000 */
+  readonly deadlineMs?: number;
+  /** @default DEFAULT_RETRY (3 attempts, 200 ms base, 5 s cap) */
+  readonly retry?: Partial<RetryOptions>;
+  /** Largest response body accepted. @default 4 MiB */
+  readonly maxResponseBytes?: number;
+  /** Injected for tests. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Injected for tests (records the delays scheduled). @default a timer that the deadline can cut short */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** @default Math.random */
+  readonly random?: () => number;
+  /** Called before each retry wait. Receives no secret. */
+  readonly onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+  readonly operation: 'list-tasks' | 'show-task' | 'list-instances';
+}
+
+export interface CallOptions {
+  /** Cancels the call. */
+  readonly signal?: AbortSignal;
+  /** Absolute deadline (epoch ms) for this call, e.g. the Lambda's remaining time; the sooner of this and `deadlineMs` applies. */
+  readonly deadline?: number;
+}
+
+interface Resolved {
+  readonly origin: string;
+  readonly host: string;
+  readonly retry: RetryOptions;
+}
+
+/**
+ * A small client for the DMS background-task API (list and show): signed with `lib/signing`, built-in
+ * `fetch`, per-attempt timeout, overall deadline, bounded retries of idempotent GETs on network errors,
+ * 429 and 5xx with full-jitter backoff and `Retry-After`. Never logs; errors carry no secret. The HTTP
+ * functions use it as it is; `DmsClient` adds the instance listing the notifier needs.
+ *
+ * @example
+ * const client = new DmsTaskClient({ projectId, region: 'cn-north-4', credentials: credentialsFromEnv() });
+ * const { body } = await client.listTasks({ instanceId, limit: 10 });
+ */
+export class DmsTaskClient {
+  readonly projectId: string;
+  readonly offsetParam: OffsetParam;
+  readonly #options: DmsClientOptions;
+  readonly #resolved: Resolved;
+
+  constructor(options: DmsClientOptions) {
+    const endpoint = options.endpoint ?? (options.region !== undefined ? endpointForRegion(options.region, options.engine) : undefined);
+    if (!endpoint) throw new TypeError('DmsClient needs a region or an endpoint');
+    const url = new URL(endpoint);
+    this.#options = options;
+    this.#resolved = { origin: url.origin, host: url.host, retry: { ...DEFAULT_RETRY, ...options.retry } };
+    this.projectId = options.projectId;
+    this.offsetParam = options.offsetParam ?? 'start';
+  }
+
+  /** One page of tasks: `GET /v2/{project_id}/instances/{instance_id}/tasks`. */
+  async listTasks(params: ListTasksParams, call: CallOptions = {}): Promise<UpstreamResult<TaskListBody>> {
+    const query: Record<string, string | number | undefined> = {
+      [this.offsetParam]: params.offset,
+      limit: params.limit,
+      begin_time: params.beginTime,
+      end_time: params.endTime,
+    };
+    return this.request(['v2', this.projectId, 'instances', params.instanceId, 'tasks'], query, parseTaskListBody, call, 'list-tasks');
+  }
+
+  /** One task: `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (upstream answers in the list shape). */
+  async showTask(instanceId: string, taskId: string, call: CallOptions = {}): Promise<UpstreamResult<TaskListBody>> {
+    return this.request(['v2', this.projectId, 'instances', instanceId, 'tasks', taskId], {}, parseTaskListBody, call, 'show-task');
+  }
+
+  /** One signed GET with retries; `parse` checks the 2xx body. */
+  protected async request<T>(
+    pathSegments: readonly string[],
+    query: QueryParams,
+    parse: (json: Json, details: DmsErrorDetails) => T,
+    call: CallOptions,
+    operation: RetryInfo['operation'],
+  ): Promise<UpstreamResult<T>> {
+    const o = this.#options;
+    const { retry } = this.#resolved;
+    const deadline = Math.min(Date.now() + (o.deadlineMs ?? 25_000), call.deadline ?? Infinity);
+    const doSleep = o.sleep ?? sleep;
+    for (let attempt = 1; ; attempt++) {
+      let failure: DmsError;
+      let retryAfterMs: number | undefined;
+      try {
+        return { ...(await this.#attempt(pathSegments, query, parse, call, deadline, attempt)), attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof DmsError)) throw e;
+        failure = e;
+        if (e instanceof DmsApiError && e.retryAfterSeconds !== undefined) retryAfterMs = e.retryAfterSeconds * 1000;
+      }
+      const retryable =
+        failure instanceof DmsNetworkError ||
+        (failure instanceof DmsTimeoutError && failure.kind === 'request') ||
+        (failure instanceof DmsApiError && isRetryableStatus(failure.status ?? 0));
+      if (!retryable || attempt >= retry.attempts || call.signal?.aborted) throw failure;
+      const delayMs = retryAfterMs ?? backoffDelay(attempt, retry, o.random);
+      if (Date.now() + delayMs >= deadline) throw failure;
+      o.onRetry?.({ attempt, delayMs, reason: failure.name + (failure.status ? ` ${failure.status}` : ''), operation });
+      await doSleep(delayMs, call.signal);
+    }
+  }
+
+  async #attempt<T>(
+    pathSegments: readonly string[],
+    query: QueryParams,
+    parse: (json: Json, details: DmsErrorDetails) => T,
+    call: CallOptions,
+    deadline: number,
+    attempt: number,
+  ): Promise<{ body: T; status: number; requestId?: string }> {
+    const o = this.#options;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new DmsTimeoutError('deadline', 'DMS call deadline exceeded', { attempts: attempt - 1 });
+    const perAttempt = Math.min(o.timeoutMs ?? 10_000, remaining);
+    const timeout = AbortSignal.timeout(perAttempt);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
+    const headers = signRequest(req, o.credentials);
+    delete headers.host; // fetch sets Host itself, to the same value
+    const url = buildSignedUrl(this.#resolved.origin, req);
+    let res: Response;
+    try {
+      res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
+    } catch (cause) {
+      throw this.#transportError(cause, timeout, perAttempt, perAttempt < (o.timeoutMs ?? 10_000), attempt);
+    }
+    const requestId = res.headers.get('x-request-id') ?? undefined;
+    const details: DmsErrorDetails = requestId ? { status: res.status, requestId, attempts: attempt } : { status: res.status, attempts: attempt };
+    let text: string;
+    try {
+      text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
+    } catch (cause) {
+      if (cause instanceof DmsError) throw cause;
+      throw this.#transportError(cause, timeout, perAttempt, perAttempt < (o.timeoutMs ?? 10_000), attempt);
+    }
+    if (res.status < 200 || res.status > 299) {
+      const parsed = parseErrorBody(text);
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      throw new DmsApiError({
+        ...details,
+        status: res.status,
+        errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
+        errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
+        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+      });
+    }
+    const body = parse(parseJson(text, details), details);
+    return requestId ? { body, status: res.status, requestId } : { body, status: res.status };
+  }
+
+  /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
+  #scrub(message: string): string {
+    const { accessKeyId, secretAccessKey, securityToken } = this.#options.credentials;
+    let out = message;
+    for (const secret of [accessKeyId, secretAccessKey, securityToken]) {
+      if (secret) out = out.split(secret).join('[redacted]');
+    }
+    return out;
+  }
+
+  #transportError(cause: unknown, timeout: AbortSignal, ms: number, cutByDeadline: boolean, attempt: number): DmsError {
+    if (timeout.aborted) {
+      return cutByDeadline
+        ? new DmsTimeoutError('deadline', `DMS call deadline exceeded after ${ms} ms`, { attempts: attempt }, { cause })
+        : new DmsTimeoutError('request', `DMS request timed out after ${ms} ms`, { attempts: attempt }, { cause });
+    }
+    if (cause instanceof Error && cause.name === 'AbortError') return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
+    const code = cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause ? String(cause.cause.code) : 'network error';
+    return new DmsNetworkError(`DMS request failed: ${code}`, { attempts: attempt }, { cause });
+  }
+}
