@@ -25,17 +25,35 @@ export interface FileStoreOptions {
   readonly lockTimeoutMs?: number;
 }
 
+/** What one queued operation does to the file's records; `changed` says whether it wrote. */
+type Apply<T> = (records: Record<string, FileRecord>) => { readonly result: T; readonly changed: boolean };
+
+interface QueuedOp {
+  readonly writes: boolean;
+  readonly apply: Apply<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The embedded store for local runs: one JSON file. Every write holds an exclusive lock file
  * (`{path}.lock`, created with `O_EXCL`) for its read-modify-write and replaces the file atomically
  * (write a temporary file, then `rename`), so two processes never lose each other's writes and a
  * reader never sees half a file. Not for Lambda: `/tmp` is per instance.
+ *
+ * Within one process, operations are queued and group-committed: whatever was queued while the
+ * previous commit ran is applied in order to one read of the file (each conditional write judged
+ * against the state the ones before it left), under one lock, with one write and `rename`. Each
+ * caller gets its own result, and only once the commit is on disk. So N concurrent writers cost
+ * about one read-modify-write per commit rather than N, and never poll for their own lock.
  */
 export class FileStore implements StateStore {
   readonly #path: string;
   readonly #now: () => number;
   readonly #staleMs: number;
   readonly #timeoutMs: number;
+  #queue: QueuedOp[] = [];
+  #draining = false;
 
   constructor(path: string, options: FileStoreOptions = {}) {
     this.#path = path;
@@ -69,7 +87,7 @@ export class FileStore implements StateStore {
     return { key, version: r.version, value: r.value, ...(r.due !== undefined ? { due: r.due } : {}), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}) };
   }
 
-  async #withLock<T>(fn: (data: FileShape) => T): Promise<T> {
+  async #lock(): Promise<string> {
     const lock = `${this.#path}.lock`;
     await mkdir(dirname(this.#path), { recursive: true });
     const started = Date.now();
@@ -78,7 +96,7 @@ export class FileStore implements StateStore {
         const fh = await open(lock, 'wx');
         await fh.writeFile(`${process.pid}\n`);
         await fh.close();
-        break;
+        return lock;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateStoreError('lock', (e as NodeJS.ErrnoException).code ?? 'lock failed', { cause: e });
         const st = await stat(lock).catch(() => undefined);
@@ -87,68 +105,143 @@ export class FileStore implements StateStore {
         await new Promise((r) => setTimeout(r, Math.min(50, 2 + i) * (0.5 + Math.random())));
       }
     }
+  }
+
+  /** Replaces the file atomically: a crash before the `rename` leaves the previous file whole. */
+  async #write(data: FileShape): Promise<void> {
+    const tmp = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(data));
+      await rename(tmp, this.#path);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw new StateStoreError('write', (e as NodeJS.ErrnoException).code ?? 'write failed', { cause: e });
+    }
+  }
+
+  /** Applies `ops` in order to one read of the file; with any write among them, under the lock and followed by one write. */
+  async #commit(ops: readonly QueuedOp[]): Promise<{ ok: boolean; value: unknown }[]> {
+    const run = (records: Record<string, FileRecord>): { outcomes: { ok: boolean; value: unknown }[]; changed: boolean } => {
+      let changed = false;
+      const outcomes = ops.map((op) => {
+        try {
+          const r = op.apply(records);
+          changed ||= r.changed;
+          return { ok: true, value: r.result };
+        } catch (e) {
+          return { ok: false, value: e };
+        }
+      });
+      return { outcomes, changed };
+    };
+    if (!ops.some((op) => op.writes)) return run((await this.#read()).records).outcomes;
+    const lock = await this.#lock();
     try {
       const data = await this.#read();
       const now = this.#now();
-      for (const [k, r] of Object.entries(data.records)) if (r.expiresAt !== undefined && r.expiresAt <= now) delete data.records[k];
-      const result = fn(data);
-      const tmp = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, JSON.stringify(data));
-      await rename(tmp, this.#path);
-      return result;
+      let swept = false;
+      for (const [k, r] of Object.entries(data.records)) {
+        if (r.expiresAt !== undefined && r.expiresAt <= now) {
+          delete data.records[k];
+          swept = true;
+        }
+      }
+      const { outcomes, changed } = run(data.records);
+      if (changed || swept) await this.#write(data);
+      return outcomes;
     } finally {
       await unlink(lock).catch(() => undefined);
     }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
+        try {
+          const outcomes = await this.#commit(batch);
+          batch.forEach((op, i) => {
+            const o = outcomes[i];
+            if (o?.ok) op.resolve(o.value);
+            else op.reject(o?.value);
+          });
+        } catch (e) {
+          // Nothing of this batch reached the file (or it cannot be known to have): every caller hears of it.
+          for (const op of batch) op.reject(e);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #enqueue<T>(writes: boolean, apply: Apply<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ writes, apply, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#draining) return;
+      this.#draining = true;
+      // Start on the next microtask, so operations issued together (a `Promise.all`) share the first commit too.
+      queueMicrotask(() => void this.#drain());
+    });
   }
 
   #record(prev: FileRecord | undefined, value: StoredValue, options: WriteOptions): FileRecord {
     return { version: (prev?.version ?? 0) + 1, value, ...(options.due !== undefined ? { due: options.due } : {}), ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}) };
   }
 
-  async get(key: string): Promise<Versioned | undefined> {
-    const r = (await this.#read()).records[key];
-    return this.#live(r) ? this.#out(key, r) : undefined;
-  }
-
-  async getMany(keys: readonly string[]): Promise<Map<string, Versioned>> {
-    const { records } = await this.#read();
-    const out = new Map<string, Versioned>();
-    for (const k of keys) {
-      const r = records[k];
-      if (this.#live(r)) out.set(k, this.#out(k, r));
-    }
-    return out;
-  }
-
-  async put(key: string, value: StoredValue, options: WriteOptions = {}): Promise<void> {
-    await this.#withLock((d) => {
-      d.records[key] = this.#record(d.records[key], value, options);
+  get(key: string): Promise<Versioned | undefined> {
+    return this.#enqueue(false, (records) => {
+      const r = records[key];
+      return { result: this.#live(r) ? this.#out(key, r) : undefined, changed: false };
     });
   }
 
-  async create(key: string, value: StoredValue, options: WriteOptions = {}): Promise<boolean> {
-    return this.#withLock((d) => {
-      if (d.records[key]) return false;
-      d.records[key] = this.#record(undefined, value, options);
-      return true;
+  getMany(keys: readonly string[]): Promise<Map<string, Versioned>> {
+    const wanted = [...keys];
+    return this.#enqueue(false, (records) => {
+      const out = new Map<string, Versioned>();
+      for (const k of wanted) {
+        const r = records[k];
+        if (this.#live(r)) out.set(k, this.#out(k, r));
+      }
+      return { result: out, changed: false };
     });
   }
 
-  async update(key: string, expectedVersion: number, value: StoredValue, options: WriteOptions = {}): Promise<boolean> {
-    return this.#withLock((d) => {
-      const prev = d.records[key];
-      if (!prev || prev.version !== expectedVersion) return false;
-      d.records[key] = this.#record(prev, value, options);
-      return true;
+  put(key: string, value: StoredValue, options: WriteOptions = {}): Promise<void> {
+    return this.#enqueue(true, (records) => {
+      records[key] = this.#record(records[key], value, options);
+      return { result: undefined, changed: true };
     });
   }
 
-  async listDue(now: number, limit: number): Promise<Versioned[]> {
-    const { records } = await this.#read();
-    return Object.entries(records)
-      .filter(([, r]) => this.#live(r) && r.due !== undefined && r.due <= now)
-      .sort(([, a], [, b]) => (a.due ?? 0) - (b.due ?? 0))
-      .slice(0, limit)
-      .map(([k, r]) => this.#out(k, r));
+  create(key: string, value: StoredValue, options: WriteOptions = {}): Promise<boolean> {
+    return this.#enqueue(true, (records) => {
+      // Expired records were swept before the batch; `#live` also covers one expiring during it.
+      if (this.#live(records[key])) return { result: false, changed: false };
+      records[key] = this.#record(undefined, value, options);
+      return { result: true, changed: true };
+    });
+  }
+
+  update(key: string, expectedVersion: number, value: StoredValue, options: WriteOptions = {}): Promise<boolean> {
+    return this.#enqueue(true, (records) => {
+      const prev = records[key];
+      if (!this.#live(prev) || prev.version !== expectedVersion) return { result: false, changed: false };
+      records[key] = this.#record(prev, value, options);
+      return { result: true, changed: true };
+    });
+  }
+
+  listDue(now: number, limit: number): Promise<Versioned[]> {
+    return this.#enqueue(false, (records) => ({
+      result: Object.entries(records)
+        .filter(([, r]) => this.#live(r) && r.due !== undefined && r.due <= now)
+        .sort(([, a], [, b]) => (a.due ?? 0) - (b.due ?? 0))
+        .slice(0, limit)
+        .map(([k, r]) => this.#out(k, r)),
+      changed: false,
+    }));
   }
 }
