@@ -110,7 +110,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
         }
         const target = queue[next++] as InstanceTarget;
         try {
-          const r = await scanInstance({ config, store, now, deadline: deadline() - reserve / 2 }, deps.clientFor(target.projectId), target);
+          const r = await scanInstance({ config, store, now, deadline: deadline() - reserve / 2 }, deps.clientFor(target.projectId), target, cursors.get(keys.cursor(target.projectId, target.instanceId)));
           totals.instancesScanned++;
           totals.tasksSeen += r.tasksSeen;
           totals.newFailures += r.newFailures;

@@ -1,6 +1,6 @@
 import type { DmsClient } from '../dms/client';
 import { collectTasks } from '../dms/paginate';
-import type { StateStore } from '../state/types';
+import type { StateStore, Versioned } from '../state/types';
 import { DELIVERY } from './constants';
 import { detect, mayNotify } from './detect';
 import { destinationsFor } from './filters';
@@ -33,16 +33,44 @@ export function formatDmsTime(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
+/** Store writes of one instance in flight at once (a DynamoDB request each; the file store groups them). */
+const WRITE_CONCURRENCY = 16;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * The instance's cursor. `known` (read for the whole run before scanning) is enough when it says the
+ * baseline is done: `baselineDone` never goes back, and an older `lastScanAt` only widens the listing
+ * window. Otherwise it is read again, so a run racing one that just finished the baseline does not
+ * baseline (and so silence) what that run has since started notifying.
+ */
+async function readCursor(store: StateStore, key: string, config: NotifyConfig, known: Versioned | undefined): Promise<Versioned | undefined> {
+  const done = (known?.value as CursorRecord | undefined)?.baselineDone === true;
+  return done || !config.baseline ? known : store.get(key);
+}
+
 /**
  * Scans one instance. Order of writes is what makes a crash safe: outbox items first (put-if-absent
  * by webhook-id, so re-running creates nothing twice), then the tasks' seen records, then the cursor.
  * A crash anywhere re-detects the same events next run and loses nothing.
  */
-export async function scanInstance(ctx: ScanContext, client: DmsClient, target: InstanceTarget): Promise<ScanResult> {
+export async function scanInstance(ctx: ScanContext, client: DmsClient, target: InstanceTarget, known?: Versioned): Promise<ScanResult> {
   const { config, store } = ctx;
   const now = ctx.now();
   const cursorKey = keys.cursor(target.projectId, target.instanceId);
-  const cursor = (await store.get(cursorKey))?.value as CursorRecord | undefined;
+  const cursor = (await readCursor(store, cursorKey, config, known))?.value as CursorRecord | undefined;
   const lastScan = cursor ? Date.parse(cursor.lastScanAt) : NaN;
   // Look back `lookbackHours` before the last successful scan (catch-up after an outage), bounded by maxCatchUpHours.
   const from = Math.max(now - config.maxCatchUpHours * HOUR, (Number.isNaN(lastScan) ? now : Math.min(lastScan, now)) - config.lookbackHours * HOUR);
@@ -54,13 +82,13 @@ export async function scanInstance(ctx: ScanContext, client: DmsClient, target: 
     return Number.isNaN(created) || created >= begin;
   });
   const candidates = inWindow.filter((t) => mayNotify(t, config, now));
-  const seenMap = await store.getMany(candidates.map((t) => keys.seen(target.projectId, target.instanceId, t.id)));
+  const seenMap = candidates.length > 0 ? await store.getMany(candidates.map((t) => keys.seen(target.projectId, target.instanceId, t.id))) : new Map<string, Versioned>();
   const baselineMode = config.baseline && !cursor?.baselineDone;
   let newFailures = 0;
   let stuck = 0;
   let baselined = 0;
-  let queued = 0;
   const seenWrites: { key: string; value: SeenRecord }[] = [];
+  const outboxWrites: { key: string; value: OutboxRecord }[] = [];
   for (const task of candidates) {
     const key = keys.seen(target.projectId, target.instanceId, task.id);
     const seen = seenMap.get(key)?.value as SeenRecord | undefined;
@@ -89,14 +117,17 @@ export async function scanInstance(ctx: ScanContext, client: DmsClient, target: 
         detectedAt: new Date(now).toISOString(),
         ...(d.stuckMinutes !== undefined ? { stuckMinutes: d.stuckMinutes } : {}),
       };
-      const item: OutboxRecord = { notification, state: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now };
-      if (await store.create(keys.outbox(id), item, { due: now, expiresAt: now + config.maxAgeHours * HOUR + DELIVERY.keepDoneMs })) queued++;
+      outboxWrites.push({ key: keys.outbox(id), value: { notification, state: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now } });
     }
     seenWrites.push({ key, value: mark });
   }
+  // Each step starts only once the one before it is stored; within a step the writes are independent.
+  const outboxExpires = now + config.maxAgeHours * HOUR + DELIVERY.keepDoneMs;
+  const created = await mapLimit(outboxWrites, WRITE_CONCURRENCY, (w) => store.create(w.key, w.value, { due: now, expiresAt: outboxExpires }));
+  const queued = created.filter(Boolean).length;
   // Seen records outlive the widest window in which the task can be listed again.
   const seenExpires = now + (config.maxCatchUpHours + config.lookbackHours + 24) * HOUR;
-  for (const w of seenWrites) await store.put(w.key, w.value, { expiresAt: seenExpires });
+  await mapLimit(seenWrites, WRITE_CONCURRENCY, (w) => store.put(w.key, w.value, { expiresAt: seenExpires }));
   const next: CursorRecord = { lastScanAt: new Date(now).toISOString(), baselineDone: true };
   await store.put(cursorKey, next);
   return { tasksSeen: inWindow.length, newFailures, stuck, baselined, queued };
