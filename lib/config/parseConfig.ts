@@ -1,4 +1,5 @@
 import { isKnownRegion } from '../dms/endpoints';
+import { isRecord } from '../dms/isRecord';
 import { ENGINES, OFFSET_PARAMS, type Engine, type OffsetParam } from '../dms/types';
 import { ConfigError } from './errors';
 import type { AppConfig, HttpConfig, ProjectConfig, SecretRef, WatchedInstance } from './types';
@@ -8,12 +9,8 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 type Raw = Record<string, unknown>;
 
-function isRaw(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function obj(v: unknown, path: string): Raw {
-  if (!isRaw(v)) throw new ConfigError(path, 'must be an object');
+  if (!isRecord(v)) throw new ConfigError(path, 'must be an object');
   return v;
 }
 

@@ -1,11 +1,11 @@
 import { DmsResponseError, type DmsErrorDetails } from './errors';
+import { isRecord } from './isRecord';
 import type { DmsInstance, DmsTask, InstanceListBody, TaskListBody } from './types';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function isObject(v: unknown): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** `isRecord` for parsed JSON. */
+const isObject = (v: Json): v is { [key: string]: Json } => isRecord(v);
 
 export function parseJson(text: string, details: DmsErrorDetails): Json {
   try {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isRecord } from '../dms/isRecord';
 import { EventShapeError } from './errors';
 
 /**
@@ -37,9 +38,7 @@ export interface NormalizedRequest {
 
 type Raw = Record<string, unknown>;
 
-function isRaw(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const record = (v: unknown): Raw => (isRecord(v) ? v : {});
 
 /** Strings as they are, numbers and booleans as text, arrays flattened; anything else dropped. */
 function values(v: unknown): string[] {
@@ -49,35 +48,28 @@ function values(v: unknown): string[] {
   return [];
 }
 
-function multiMap(...sources: unknown[]): Map<string, string[]> {
+/** Every value of every key, the first source naming a key winning; `name` maps keys (header names: lower-case). */
+function multiMap(sources: readonly unknown[], name: (key: string) => string = (k) => k): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const source of sources) {
-    if (!isRaw(source)) continue;
-    for (const [k, v] of Object.entries(source)) {
+    for (const [k, v] of Object.entries(record(source))) {
       const vs = values(v);
-      if (vs.length > 0 && !out.has(k)) out.set(k, vs);
+      if (vs.length > 0 && !out.has(name(k))) out.set(name(k), vs);
     }
   }
   return out;
 }
 
-function headerMap(...sources: unknown[]): Map<string, string> {
+/** Header names lower-cased, repeated values joined as one header line. */
+function headerMap(sources: readonly unknown[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const source of sources) {
-    if (!isRaw(source)) continue;
-    for (const [k, v] of Object.entries(source)) {
-      const name = k.toLowerCase();
-      const vs = values(v);
-      if (vs.length > 0 && !out.has(name)) out.set(name, vs.join(', '));
-    }
-  }
+  for (const [k, vs] of multiMap(sources, (k) => k.toLowerCase())) out.set(k, vs.join(', '));
   return out;
 }
 
 function stringMap(v: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  if (!isRaw(v)) return out;
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out.set(k, x);
+  for (const [k, x] of Object.entries(record(v))) if (typeof x === 'string') out.set(k, x);
   return out;
 }
 
@@ -91,20 +83,15 @@ function queryFromRaw(raw: string): Map<string, string[]> {
   return out;
 }
 
-function decodeBody(body: unknown, base64: unknown): string {
-  if (typeof body !== 'string') return '';
-  return base64 === true ? Buffer.from(body, 'base64').toString('utf8') : body;
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** Which event this is: HTTP API (payload 2.0), REST API (1.0) or FunctionGraph APIG. */
 export function detectEventKind(event: unknown): EventKind {
-  if (!isRaw(event)) throw new EventShapeError('not an object');
-  const rc = isRaw(event.requestContext) ? event.requestContext : {};
-  if (event.version === '2.0' || (isRaw(rc.http) && typeof event.rawPath === 'string')) return 'apigw-http-v2';
+  if (!isRecord(event)) throw new EventShapeError('not an object');
+  const rc = record(event.requestContext);
+  if (event.version === '2.0' || (isRecord(rc.http) && typeof event.rawPath === 'string')) return 'apigw-http-v2';
   if (typeof event.httpMethod === 'string') {
     const restMarkers = 'multiValueHeaders' in event || 'multiValueQueryStringParameters' in event || 'resource' in event;
     const restContext = 'resourcePath' in rc || 'identity' in rc || 'httpMethod' in rc || 'resourceId' in rc;
@@ -120,31 +107,24 @@ export function detectEventKind(event: unknown): EventKind {
 export function normalizeEvent(event: APIGatewayProxyEventV2 | APIGatewayProxyEvent | FunctionGraphApigEvent | unknown): NormalizedRequest {
   const kind = detectEventKind(event);
   const e = event as Raw;
-  const rc = isRaw(e.requestContext) ? e.requestContext : {};
-  if (kind === 'apigw-http-v2') {
-    const http = isRaw(rc.http) ? rc.http : {};
-    const method = str(http.method);
-    if (!method) throw new EventShapeError('payload 2.0 event without requestContext.http.method');
-    return {
-      kind,
-      method: method.toUpperCase(),
-      path: str(e.rawPath) ?? str(http.path) ?? '',
-      pathParameters: stringMap(e.pathParameters),
-      query: typeof e.rawQueryString === 'string' ? queryFromRaw(e.rawQueryString) : multiMap(e.queryStringParameters),
-      headers: headerMap(e.headers),
-      body: decodeBody(e.body, e.isBase64Encoded),
-      gatewayRequestId: str(rc.requestId),
-    };
-  }
+  const rc = record(e.requestContext);
+  const http = record(rc.http);
+  const v2 = kind === 'apigw-http-v2';
+  // detectEventKind saw a string httpMethod in 1.0 and FunctionGraph events.
+  const method = v2 ? str(http.method) : String(e.httpMethod);
+  if (method === undefined) throw new EventShapeError('payload 2.0 event without requestContext.http.method');
   return {
     kind,
-    method: String(e.httpMethod).toUpperCase(),
-    path: str(e.path) ?? '',
+    method: method.toUpperCase(),
+    path: (v2 ? (str(e.rawPath) ?? str(http.path)) : str(e.path)) ?? '',
     pathParameters: stringMap(e.pathParameters),
     // REST sends every value in multiValue*; the single-value maps hold the last one only.
-    query: multiMap(e.multiValueQueryStringParameters, e.queryStringParameters),
-    headers: headerMap(e.multiValueHeaders, e.headers),
-    body: decodeBody(e.body, e.isBase64Encoded),
+    query:
+      v2 && typeof e.rawQueryString === 'string'
+        ? queryFromRaw(e.rawQueryString)
+        : multiMap(v2 ? [e.queryStringParameters] : [e.multiValueQueryStringParameters, e.queryStringParameters]),
+    headers: headerMap(v2 ? [e.headers] : [e.multiValueHeaders, e.headers]),
+    body: typeof e.body !== 'string' ? '' : e.isBase64Encoded === true ? Buffer.from(e.body, 'base64').toString('utf8') : e.body,
     gatewayRequestId: str(rc.requestId),
   };
 }
