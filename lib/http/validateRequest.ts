@@ -39,27 +39,20 @@ function decodeSegment(s: string): string | undefined {
   }
 }
 
+const PATH_FIELDS = ['project_id', 'instance_id', 'task_id'] as const;
+type PathIds = Partial<Record<(typeof PATH_FIELDS)[number], string>>;
+
 /** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
-function pathIds(req: NormalizedRequest, withTask: boolean): Map<string, string | undefined> {
+function pathIds(req: NormalizedRequest, withTask: boolean): PathIds {
   const p = req.pathParameters;
-  if (p.has('project_id') || p.has('instance_id') || p.has('task_id')) {
-    return new Map([
-      ['project_id', p.get('project_id')],
-      ['instance_id', p.get('instance_id')],
-      ['task_id', p.get('task_id')],
-    ]);
-  }
+  if (PATH_FIELDS.some((f) => p.has(f))) return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
   const m = PATH_SHAPE.exec(req.path);
   if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
-  return new Map([
-    ['project_id', decodeSegment(m[1] ?? '')],
-    ['instance_id', decodeSegment(m[2] ?? '')],
-    ['task_id', m[3] === undefined ? undefined : decodeSegment(m[3])],
-  ]);
+  return { project_id: decodeSegment(m[1] ?? ''), instance_id: decodeSegment(m[2] ?? ''), task_id: m[3] === undefined ? undefined : decodeSegment(m[3]) };
 }
 
-function id(ids: Map<string, string | undefined>, field: string, code: ErrorCode): string {
-  const v = ids.get(field);
+function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
+  const v = ids[field];
   if (v === undefined || v === '') throw new ValidationError(field, code, `is required; ${ID_RULE}`);
   if (!ID_PATTERN.test(v)) throw new ValidationError(field, code, ID_RULE);
   return v;
@@ -132,16 +125,15 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
   }
   const allRaw = q.get('all');
   if (allRaw !== undefined && allRaw !== 'true' && allRaw !== 'false') throw new ValidationError('all', ERROR_CODES.invalidAll, 'must be "true" or "false"');
-  const offset = start ?? offsetValue;
-  const offsetName: OffsetParam | undefined = start !== undefined ? 'start' : offsetValue !== undefined ? 'offset' : undefined;
+  // Properties left undefined mean "not given".
   return {
     projectId,
     instanceId,
-    ...(offset !== undefined ? { offset } : {}),
-    ...(offsetName ? { offsetName } : {}),
-    ...(limit !== undefined ? { limit } : {}),
-    ...(beginTime !== undefined ? { beginTime } : {}),
-    ...(endTime !== undefined ? { endTime } : {}),
+    offset: start ?? offsetValue,
+    offsetName: start !== undefined ? 'start' : offsetValue !== undefined ? 'offset' : undefined,
+    limit,
+    beginTime,
+    endTime,
     all: allRaw === 'true',
   };
 }
