@@ -7,11 +7,8 @@ import type { AppConfig, ProjectConfig } from './types';
 export async function resolveCredentials(config: AppConfig, options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {}): Promise<Credentials> {
   const [accessKeyId, secretAccessKey] = await Promise.all([resolveSecret(config.credentials.ak, options), resolveSecret(config.credentials.sk, options)]);
   const tokenRef = config.credentials.securityToken;
-  let securityToken: string | undefined;
-  if (tokenRef) {
-    // The token is optional: only a reference that was set explicitly to SSM must resolve.
-    securityToken = 'env' in tokenRef ? (options.env ?? process.env)[tokenRef.env] || undefined : await resolveSecret(tokenRef, options);
-  }
+  // The token is optional: only a reference that was set explicitly to SSM must resolve.
+  const securityToken = !tokenRef ? undefined : 'env' in tokenRef ? (options.env ?? process.env)[tokenRef.env] : await resolveSecret(tokenRef, options);
   return securityToken ? { accessKeyId, secretAccessKey, securityToken } : { accessKeyId, secretAccessKey };
 }
 

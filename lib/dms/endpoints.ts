@@ -15,7 +15,7 @@ const RABBITMQ_MISSING: ReadonlySet<string> = new Set([
   'cn-east-4', 'af-north-1', 'ap-southeast-5', 'ru-moscow-1', 'cn-south-4', 'cn-north-11', 'cn-north-12', 'cn-southwest-3',
 ]);
 
-export const RABBITMQ_REGIONS: readonly string[] = KAFKA_ROCKETMQ_REGIONS.filter((r) => !RABBITMQ_MISSING.has(r));
+export const RABBITMQ_REGIONS: readonly string[] = /* @__PURE__ */ KAFKA_ROCKETMQ_REGIONS.filter((r) => !RABBITMQ_MISSING.has(r));
 
 const ALL: ReadonlySet<string> = new Set(KAFKA_ROCKETMQ_REGIONS);
 

@@ -47,10 +47,10 @@ export async function* iterateTaskPages(client: DmsTaskClient, options: IterateT
   const maxPages = options.maxPages ?? 100;
   const seen = new Set<string>();
   let offset = options.startOffset ?? 0;
-  const call: CallOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.deadline !== undefined ? { deadline: options.deadline } : {}) };
+  const call: CallOptions = { signal: options.signal, deadline: options.deadline };
   for (let pages = 1; ; pages++) {
     const { body, requestId } = await client.listTasks(
-      { instanceId: options.instanceId, offset, limit: pageSize, ...(options.beginTime ? { beginTime: options.beginTime } : {}), ...(options.endTime ? { endTime: options.endTime } : {}) },
+      { instanceId: options.instanceId, offset, limit: pageSize, beginTime: options.beginTime || undefined, endTime: options.endTime || undefined },
       call,
     );
     const fresh = body.tasks.filter((t) => !seen.has(t.id));

@@ -157,8 +157,8 @@ export class DmsTaskClient {
     } catch (cause) {
       throw this.#transportError(cause, timeout, perAttempt, perAttempt < (o.timeoutMs ?? 10_000), attempt);
     }
-    const requestId = res.headers.get('x-request-id') ?? undefined;
-    const details: DmsErrorDetails = requestId ? { status: res.status, requestId, attempts: attempt } : { status: res.status, attempts: attempt };
+    const requestId = res.headers.get('x-request-id') || undefined;
+    const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
     let text: string;
     try {
       text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
@@ -174,11 +174,11 @@ export class DmsTaskClient {
         status: res.status,
         errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
         errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
-        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+        retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
       });
     }
     const body = parse(parseJson(text, details), details);
-    return requestId ? { body, status: res.status, requestId } : { body, status: res.status };
+    return { body, status: res.status, requestId };
   }
 
   /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
@@ -193,9 +193,8 @@ export class DmsTaskClient {
 
   #transportError(cause: unknown, timeout: AbortSignal, ms: number, cutByDeadline: boolean, attempt: number): DmsError {
     if (timeout.aborted) {
-      return cutByDeadline
-        ? new DmsTimeoutError('deadline', `DMS call deadline exceeded after ${ms} ms`, { attempts: attempt }, { cause })
-        : new DmsTimeoutError('request', `DMS request timed out after ${ms} ms`, { attempts: attempt }, { cause });
+      const message = cutByDeadline ? `DMS call deadline exceeded after ${ms} ms` : `DMS request timed out after ${ms} ms`;
+      return new DmsTimeoutError(cutByDeadline ? 'deadline' : 'request', message, { attempts: attempt }, { cause });
     }
     if (cause instanceof Error && cause.name === 'AbortError') return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
     const code = cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause ? String(cause.cause.code) : 'network error';

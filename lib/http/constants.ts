@@ -5,10 +5,9 @@
  */
 
 /** The two routes, as logged (`route` in the request log line). */
-export const ROUTES = {
-  list: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
-  show: 'GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
-} as const;
+export const LIST_ROUTE = 'GET /v2/{project_id}/instances/{instance_id}/tasks';
+export const SHOW_ROUTE = 'GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}';
+export const ROUTES = { list: LIST_ROUTE, show: SHOW_ROUTE } as const;
 export type RouteName = keyof typeof ROUTES;
 
 /** `limit` accepted from callers: 1 to 50 (the pager never asks upstream for more than 50). */

@@ -1,6 +1,6 @@
 import { iterateTaskPages } from '../dms/paginate';
 import type { DmsTask, TaskListBody } from '../dms/types';
-import { ALL_PAGE_SIZE, HEADERS, ROUTES } from './constants';
+import { ALL_PAGE_SIZE, HEADERS, LIST_ROUTE } from './constants';
 import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
 import { jsonResponse } from './response';
 import { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';
@@ -37,7 +37,7 @@ async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutc
 
 /** `GET /v2/{project_id}/instances/{instance_id}/tasks`: one page, or every page with `all=true`. */
 export const listRoute: HttpRoute<ListRequest> = {
-  name: ROUTES.list,
+  name: LIST_ROUTE,
   validate: validateListRequest,
   execute: (input, ctx) => (input.all ? listAll(input, ctx) : listPage(input, ctx)),
 };
