@@ -16,30 +16,29 @@ export function parseJson(text: string, details: DmsErrorDetails): Json {
 }
 
 const REQUIRED_TASK_FIELDS = ['id', 'name', 'status', 'created_at'] as const;
-const OPTIONAL_TASK_FIELDS = ['user_name', 'user_id', 'params', 'updated_at'] as const;
 
 function parseTask(v: Json, details: DmsErrorDetails): DmsTask {
   if (!isObject(v)) throw new DmsResponseError('bad-shape', 'upstream task is not an object', details);
   for (const f of REQUIRED_TASK_FIELDS) {
     if (typeof v[f] !== 'string') throw new DmsResponseError('bad-shape', `upstream task field "${f}" is not a string`, details);
   }
-  const optional: Record<string, string> = {};
-  for (const f of OPTIONAL_TASK_FIELDS) {
+  const optional = (f: 'user_name' | 'user_id' | 'params' | 'updated_at'): string => {
     const value = v[f];
-    if (value === undefined || value === null) optional[f] = '';
-    else if (typeof value === 'string') optional[f] = value;
-    else if (f === 'params' && typeof value === 'object') optional[f] = JSON.stringify(value);
-    else throw new DmsResponseError('bad-shape', `upstream task field "${f}" is not a string`, details);
-  }
+    if (value === undefined || value === null) return '';
+    if (typeof value === 'string') return value;
+    if (f === 'params' && typeof value === 'object') return JSON.stringify(value);
+    throw new DmsResponseError('bad-shape', `upstream task field "${f}" is not a string`, details);
+  };
+  // Upstream's field order (the body is passed on field for field); optional fields checked in this order.
   return {
     id: v.id as string,
     name: v.name as string,
-    user_name: optional.user_name ?? '',
-    user_id: optional.user_id ?? '',
-    params: optional.params ?? '',
+    user_name: optional('user_name'),
+    user_id: optional('user_id'),
+    params: optional('params'),
     status: v.status as string,
     created_at: v.created_at as string,
-    updated_at: optional.updated_at ?? '',
+    updated_at: optional('updated_at'),
   };
 }
 

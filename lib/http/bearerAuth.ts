@@ -55,12 +55,15 @@ export async function resolveTokens(refs: readonly SecretRef[], options: { env?:
   const tokens: string[] = [];
   for (const [i, list] of lists.entries()) {
     const ref = refs[i];
-    const where = ref ? describeRef(ref) : `http.tokens[${i}]`;
+    const path = `http.tokens[${i}]`;
+    const fail = (problem: string): never => {
+      throw new ConfigError(path, `${ref ? describeRef(ref) : path} holds ${problem}`);
+    };
     const parts = list.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    if (parts.length === 0) throw new ConfigError(`http.tokens[${i}]`, `${where} holds no token`);
+    if (parts.length === 0) fail('no token');
     for (const t of parts) {
-      if (t.length < MIN_TOKEN_LENGTH) throw new ConfigError(`http.tokens[${i}]`, `${where} holds a token shorter than ${MIN_TOKEN_LENGTH} characters`);
-      if (!BEARER.test(`Bearer ${t}`)) throw new ConfigError(`http.tokens[${i}]`, `${where} holds a token with characters a bearer token cannot carry`);
+      if (t.length < MIN_TOKEN_LENGTH) fail(`a token shorter than ${MIN_TOKEN_LENGTH} characters`);
+      if (!BEARER.test(`Bearer ${t}`)) fail('a token with characters a bearer token cannot carry');
     }
     tokens.push(...parts);
   }

@@ -8,9 +8,9 @@ import { validateListRequest, type ListRequest } from './validateRequest';
 
 /** One upstream page, with `Link`/`X-Next-Offset` when another page may follow. */
 async function listPage(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
-  const { instanceId, offset, limit, beginTime, endTime } = input;
-  const res = await ctx.client.listTasks({ instanceId, offset, limit, beginTime, endTime }, ctx.call);
-  const next = nextOffsetAfter(offset ?? 0, res.body.tasks.length, res.body.task_count, limit);
+  // A ListRequest is a ListTasksParams (instance, offset, limit, times); the client reads only those.
+  const res = await ctx.client.listTasks(input, ctx.call);
+  const next = nextOffsetAfter(input.offset ?? 0, res.body.tasks.length, res.body.task_count, input.limit);
   const paging = next === undefined ? {} : nextPageHeaders(input, ctx.req.path, next, ctx.config.offsetParam);
   return upstreamOk(res.body, res.requestId, ctx, paging);
 }
@@ -19,8 +19,7 @@ async function listPage(input: ListRequest, ctx: RouteContext): Promise<RouteOut
 async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
   const tasks: DmsTask[] = [];
   const upstreamIds: string[] = [];
-  const { instanceId, offset, limit, beginTime, endTime } = input;
-  const pages = iterateTaskPages(ctx.client, { instanceId, pageSize: limit ?? ALL_PAGE_SIZE, startOffset: offset ?? 0, maxPages: ctx.allMaxPages, beginTime, endTime, ...ctx.call });
+  const pages = iterateTaskPages(ctx.client, { ...input, ...ctx.call, pageSize: input.limit ?? ALL_PAGE_SIZE, startOffset: input.offset ?? 0, maxPages: ctx.allMaxPages });
   let step = await pages.next();
   while (!step.done) {
     tasks.push(...step.value.tasks);

@@ -40,13 +40,11 @@ type Raw = Record<string, unknown>;
 
 const record = (v: unknown): Raw => (isRecord(v) ? v : {});
 
-/** Strings as they are, numbers and booleans as text, arrays flattened; anything else dropped. */
-function values(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
-  if (Array.isArray(v)) return v.flatMap((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? [String(x)] : []));
-  return [];
-}
+const SCALARS = ['string', 'number', 'boolean'];
+const scalar = (x: unknown): string[] => (SCALARS.includes(typeof x) ? [String(x)] : []);
+
+/** Strings as they are, numbers and booleans as text, arrays flattened (one level); anything else dropped. */
+const values = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(scalar) : scalar(v));
 
 /** Every value of every key, the first source naming a key winning; `name` maps keys (header names: lower-case). */
 function multiMap(sources: readonly unknown[], name: (key: string) => string = (k) => k): Map<string, string[]> {
@@ -93,8 +91,8 @@ export function detectEventKind(event: unknown): EventKind {
   const rc = record(event.requestContext);
   if (event.version === '2.0' || (isRecord(rc.http) && typeof event.rawPath === 'string')) return 'apigw-http-v2';
   if (typeof event.httpMethod === 'string') {
-    const restMarkers = 'multiValueHeaders' in event || 'multiValueQueryStringParameters' in event || 'resource' in event;
-    const restContext = 'resourcePath' in rc || 'identity' in rc || 'httpMethod' in rc || 'resourceId' in rc;
+    const restMarkers = ['multiValueHeaders', 'multiValueQueryStringParameters', 'resource'].some((k) => k in event);
+    const restContext = ['resourcePath', 'identity', 'httpMethod', 'resourceId'].some((k) => k in rc);
     return event.version === '1.0' || restMarkers || restContext ? 'apigw-rest-v1' : 'functiongraph-apig';
   }
   throw new EventShapeError('neither an API Gateway (1.0 or 2.0) nor a FunctionGraph APIG event');

@@ -102,8 +102,12 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
   const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
   const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
   const q = singleValues(req, LIST_QUERY_PARAMS);
-  const start = q.has('start') ? nonNegativeInt(q.get('start') ?? '', 'start', ERROR_CODES.invalidOffset, MAX_OFFSET) : undefined;
-  const offsetValue = q.has('offset') ? nonNegativeInt(q.get('offset') ?? '', 'offset', ERROR_CODES.invalidOffset, MAX_OFFSET) : undefined;
+  const offsetOf = (name: OffsetParam): number | undefined => {
+    const v = q.get(name);
+    return v === undefined ? undefined : nonNegativeInt(v, name, ERROR_CODES.invalidOffset, MAX_OFFSET);
+  };
+  const start = offsetOf('start');
+  const offsetValue = offsetOf('offset');
   if (start !== undefined && offsetValue !== undefined && start !== offsetValue) {
     throw new ValidationError('start/offset', ERROR_CODES.conflictingOffset, 'are two names for the same parameter: give one, or the same value in both');
   }
