@@ -1,7 +1,10 @@
+import * as HEADERS from './headers';
+import * as ERROR_CODES from './errorCodes';
+
 /**
- * Wire names and limits of the HTTP functions. Error codes follow the upstream format
- * (`{namespace}.{5-digit status}{3-digit number}`, like `DMS.00404022`) in our own namespace `DTF`,
- * so a client can tell our answers from upstream ones at a glance.
+ * Wire names and limits of the HTTP functions. The error codes and added response headers live in
+ * `errorCodes.ts` and `headers.ts` (one constant each, so a bundle ships only those it uses) and are
+ * re-exported here as `ERROR_CODES` and `HEADERS`.
  */
 
 /** The two routes, as logged (`route` in the request log line). */
@@ -29,51 +32,11 @@ export const DEADLINE_MARGIN_MS = 1_000;
 export const LIST_QUERY_PARAMS = ['start', 'offset', 'limit', 'begin_time', 'end_time', 'all'] as const;
 export const SHOW_QUERY_PARAMS = [] as const;
 
-/** Response headers this project adds (the body stays the upstream shape, field for field). */
-export const HEADERS = {
-  /** Upstream `X-Request-Id`, passed back unchanged (a comma-separated list when `all=true` fetched several pages). */
-  upstreamRequestId: 'X-Request-Id',
-  /** Our own request id: the API Gateway / FunctionGraph request id, else the Lambda request id. Always sent. */
-  requestId: 'X-Dtf-Request-Id',
-  /** Offset of the next page, when there may be one (RFC 8288 `Link: <...>; rel="next"` carries the same). */
-  nextOffset: 'X-Next-Offset',
-  /** `all=true`: how many upstream pages were read. */
-  pages: 'X-Dtf-Pages',
-  /** `all=true`: `true` when the page bound cut the walk short (then `Link`/`X-Next-Offset` say where to go on). */
-  truncated: 'X-Dtf-Truncated',
-} as const;
+/** Response headers this project adds (see `headers.ts`; modules of this package import that file directly). */
+export { HEADERS };
 
-export const ERROR_CODES = {
-  // 400: validation, before any upstream call
-  invalidProjectId: 'DTF.00400001',
-  invalidInstanceId: 'DTF.00400002',
-  invalidTaskId: 'DTF.00400003',
-  invalidOffset: 'DTF.00400010',
-  conflictingOffset: 'DTF.00400011',
-  invalidLimit: 'DTF.00400012',
-  invalidBeginTime: 'DTF.00400013',
-  invalidEndTime: 'DTF.00400014',
-  timeRangeInverted: 'DTF.00400015',
-  invalidAll: 'DTF.00400016',
-  unknownParameter: 'DTF.00400017',
-  repeatedParameter: 'DTF.00400018',
-  unrecognisedEvent: 'DTF.00400099',
-  // 401
-  missingToken: 'DTF.00401001',
-  invalidToken: 'DTF.00401002',
-  // 404 / 405
-  routeNotFound: 'DTF.00404000',
-  projectNotConfigured: 'DTF.00404001',
-  instanceNotAllowed: 'DTF.00404002',
-  methodNotAllowed: 'DTF.00405000',
-  // 5xx
-  internal: 'DTF.00500000',
-  upstreamError: 'DTF.00502001',
-  upstreamBadResponse: 'DTF.00502002',
-  upstreamUnreachable: 'DTF.00502003',
-  upstreamRejectedCredentials: 'DTF.00502004',
-  upstreamTimeout: 'DTF.00504001',
-} as const;
+/** Our error codes, by name (see `errorCodes.ts`; modules of this package import that file directly). */
+export { ERROR_CODES };
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -7,7 +7,9 @@ import type { AppConfig, ProjectConfig } from '../config/types';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
-import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES, ERROR_CODES, HEADERS } from './constants';
+import * as ERROR_CODES from './errorCodes';
+import * as HEADERS from './headers';
+import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES } from './constants';
 import { HttpError, NotServedError } from './errors';
 import { toErrorResponse } from './errorResponse';
 import { normalizeEvent, type NormalizedRequest } from './normalizeEvent';
@@ -119,8 +121,8 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     const input = route.validate(req);
     const { config } = rt;
     const project = config.projects.get(input.projectId);
-    if (!project) throw new NotServedError(404, ERROR_CODES.projectNotConfigured, 'project_id: this project is not served here');
-    if (!instanceAllowed(config, project, input.instanceId)) throw new NotServedError(404, ERROR_CODES.instanceNotAllowed, 'instance_id: this instance is not served here');
+    if (!project) throw new NotServedError('project_id');
+    if (!instanceAllowed(config, project, input.instanceId)) throw new NotServedError('instance_id');
     const remaining = context?.getRemainingTimeInMillis?.();
     const call = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
     return route.execute(input, { req, requestId, config, client: clientFor(rt, project), call, allMaxPages });
@@ -142,8 +144,7 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
       outcome = await serve(req, requestId, context, rt);
     } catch (e) {
       const mapped = toErrorResponse(e, requestId);
-      const upstreamRequestId = mapped.response.headers[HEADERS.upstreamRequestId];
-      outcome = { response: mapped.response, upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [] };
+      outcome = mapped;
       errorCode = mapped.errorCode;
       errorDetail = mapped.logDetail;
     }

@@ -1,5 +1,6 @@
 import { DmsApiError, DmsError, DmsResponseError, DmsTimeoutError } from '../dms/errors';
-import { ERROR_CODES, HEADERS } from './constants';
+import * as ERROR_CODES from './errorCodes';
+import * as HEADERS from './headers';
 import { HttpError } from './errors';
 import { jsonResponse, type ErrorBody, type HttpResponse } from './response';
 
@@ -8,6 +9,8 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 export interface ErrorOutcome {
   readonly response: HttpResponse;
+  /** Upstream's `X-Request-Id`, when upstream answered (passed back, and logged). */
+  readonly upstreamRequestIds: readonly string[];
   /** Our code, or the upstream one passed through. */
   readonly errorCode: string;
   /** What the log line says about the error: name, status and codes; never an upstream message. */
@@ -54,16 +57,16 @@ function fromDmsError(err: DmsError): [status: number, code: string, message: st
  * passed only for 400/404/429 (upstream's 401 messages can quote the access key).
  */
 export function toErrorResponse(err: unknown, requestId: string): ErrorOutcome {
-  const outcome = (status: number, code: string, msg: string, logDetail: string, headers: Record<string, string> = {}): ErrorOutcome => {
+  const outcome = (status: number, code: string, msg: string, logDetail: string, headers: Record<string, string> = {}, upstreamRequestId?: string): ErrorOutcome => {
     const body: ErrorBody = { error_code: code, error_msg: msg, request_id: requestId };
-    return { response: jsonResponse(status, body, requestId, headers), errorCode: code, logDetail };
+    return { response: jsonResponse(status, body, requestId, headers), upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [], errorCode: code, logDetail };
   };
   if (err instanceof HttpError) return outcome(err.status, err.code, err.message, err.name, { ...err.headers });
   if (err instanceof DmsError) {
     const [status, code, msg, logDetail, retryAfter] = fromDmsError(err);
     const headers: Record<string, string> = err.requestId ? { [HEADERS.upstreamRequestId]: err.requestId } : {};
     if (retryAfter) headers['Retry-After'] = retryAfter;
-    return outcome(status, code, msg, logDetail, headers);
+    return outcome(status, code, msg, logDetail, headers, err.requestId);
   }
   // Configuration problems and bugs: generic to the caller, precise in the log (messages name settings, never values).
   return outcome(500, ERROR_CODES.internal, 'internal error; see the function log with this request_id', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');

@@ -1,4 +1,5 @@
-import { ERROR_CODES, type ErrorCode } from './constants';
+import * as ERROR_CODES from './errorCodes';
+import type { ErrorCode } from './constants';
 
 /**
  * An error meant for the caller: its status, code and message are sent as they are. Only
@@ -42,6 +43,10 @@ export class AuthenticationError extends HttpError {
 /** The project or instance is not served by this deployment (no upstream call was made). */
 export class NotServedError extends HttpError {
   override readonly name = 'NotServedError';
+  constructor(readonly field: 'project_id' | 'instance_id') {
+    const project = field === 'project_id';
+    super(404, project ? ERROR_CODES.projectNotConfigured : ERROR_CODES.instanceNotAllowed, `${field}: this ${project ? 'project' : 'instance'} is not served here`);
+  }
 }
 
 /** The event is not an HTTP event of a known shape. */

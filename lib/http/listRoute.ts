@@ -1,6 +1,7 @@
 import { iterateTaskPages } from '../dms/paginate';
 import type { DmsTask, TaskListBody } from '../dms/types';
-import { ALL_PAGE_SIZE, HEADERS, LIST_ROUTE } from './constants';
+import * as HEADERS from './headers';
+import { ALL_PAGE_SIZE, LIST_ROUTE } from './constants';
 import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
 import { jsonResponse } from './response';
 import { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';

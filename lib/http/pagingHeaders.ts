@@ -1,4 +1,4 @@
-import { HEADERS } from './constants';
+import * as HEADERS from './headers';
 import type { ListRequest } from './validateRequest';
 import type { OffsetParam } from '../dms/types';
 

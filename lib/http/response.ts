@@ -1,4 +1,4 @@
-import { HEADERS } from './constants';
+import * as HEADERS from './headers';
 
 /** What every handler returns: valid for API Gateway 1.0 and 2.0 and for FunctionGraph APIG. */
 export interface HttpResponse {

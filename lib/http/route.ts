@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/types';
 import type { CallOptions, DmsTaskClient } from '../dms/taskClient';
 import type { TaskListBody } from '../dms/types';
-import { HEADERS } from './constants';
+import * as HEADERS from './headers';
 import type { NormalizedRequest } from './normalizeEvent';
 import { jsonResponse, type HttpResponse } from './response';
 import type { TaskPath } from './validateRequest';

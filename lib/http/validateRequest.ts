@@ -1,6 +1,7 @@
 import { ID_PATTERN } from '../config/parseConfig';
 import type { OffsetParam } from '../dms/types';
-import { ERROR_CODES, LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from './constants';
+import * as ERROR_CODES from './errorCodes';
+import { LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from './constants';
 import { HttpError, ValidationError } from './errors';
 import type { NormalizedRequest } from './normalizeEvent';
 
@@ -45,10 +46,10 @@ type PathIds = Partial<Record<(typeof PATH_FIELDS)[number], string>>;
 /** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
 function pathIds(req: NormalizedRequest, withTask: boolean): PathIds {
   const p = req.pathParameters;
-  if (PATH_FIELDS.some((f) => p.has(f))) return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
+  if (PATH_FIELDS.some((f) => p.has(f))) return Object.fromEntries(PATH_FIELDS.map((f) => [f, p.get(f)]));
   const m = PATH_SHAPE.exec(req.path);
   if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
-  return { project_id: decodeSegment(m[1] ?? ''), instance_id: decodeSegment(m[2] ?? ''), task_id: m[3] === undefined ? undefined : decodeSegment(m[3]) };
+  return Object.fromEntries(PATH_FIELDS.map((f, i) => [f, m[i + 1] === undefined ? undefined : decodeSegment(m[i + 1] ?? '')]));
 }
 
 function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
