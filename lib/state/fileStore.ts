@@ -13,8 +13,14 @@ interface FileRecord {
 
 interface FileShape {
   readonly format: 1;
+  /** Random per write: a file whose head still shows the generation this process wrote is unchanged since. */
+  readonly gen?: string;
   records: Record<string, FileRecord>;
 }
+
+/** Bytes enough to hold `{"format":1,"gen":"<32 hex>"`. */
+const HEAD_BYTES = 64;
+const HEAD = /^\{"format":1,"gen":"([0-9a-f]{32})"/;
 
 export interface FileStoreOptions {
   /** @default Date.now */
@@ -54,12 +60,36 @@ export class FileStore implements StateStore {
   readonly #timeoutMs: number;
   #queue: QueuedOp[] = [];
   #draining = false;
+  /** The file as this process last wrote it, reused while the file's head still shows its generation. */
+  #last: FileShape | undefined;
 
   constructor(path: string, options: FileStoreOptions = {}) {
     this.#path = path;
     this.#now = options.now ?? Date.now;
     this.#staleMs = options.staleLockMs ?? 10_000;
     this.#timeoutMs = options.lockTimeoutMs ?? 10_000;
+  }
+
+  /** The file's records: the copy this process last wrote when the file is still that one, else a full read. */
+  async #current(): Promise<FileShape> {
+    const last = this.#last;
+    if (last?.gen !== undefined && (await this.#headGen()) === last.gen) return last;
+    return this.#read();
+  }
+
+  async #headGen(): Promise<string | undefined> {
+    try {
+      const fh = await open(this.#path, 'r');
+      try {
+        const buf = Buffer.alloc(HEAD_BYTES);
+        const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+        return HEAD.exec(buf.toString('utf8', 0, bytesRead))?.[1];
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      return undefined; // absent or unreadable: the full read says which
+    }
   }
 
   async #read(): Promise<FileShape> {
@@ -84,7 +114,8 @@ export class FileStore implements StateStore {
   }
 
   #out(key: string, r: FileRecord): Versioned {
-    return { key, version: r.version, value: r.value, ...(r.due !== undefined ? { due: r.due } : {}), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}) };
+    // A copy: the records may be kept for the next commit, and callers may edit what they get.
+    return { key, version: r.version, value: structuredClone(r.value), ...(r.due !== undefined ? { due: r.due } : {}), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}) };
   }
 
   async #lock(): Promise<string> {
@@ -108,11 +139,13 @@ export class FileStore implements StateStore {
   }
 
   /** Replaces the file atomically: a crash before the `rename` leaves the previous file whole. */
-  async #write(data: FileShape): Promise<void> {
+  async #write(records: Record<string, FileRecord>): Promise<void> {
     const tmp = `${this.#path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const data: FileShape = { format: 1, gen: randomBytes(16).toString('hex'), records };
     try {
       await writeFile(tmp, JSON.stringify(data));
       await rename(tmp, this.#path);
+      this.#last = data;
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw new StateStoreError('write', (e as NodeJS.ErrnoException).code ?? 'write failed', { cause: e });
@@ -134,10 +167,12 @@ export class FileStore implements StateStore {
       });
       return { outcomes, changed };
     };
-    if (!ops.some((op) => op.writes)) return run((await this.#read()).records).outcomes;
+    if (!ops.some((op) => op.writes)) return run((await this.#current()).records).outcomes;
     const lock = await this.#lock();
     try {
-      const data = await this.#read();
+      const data = await this.#current();
+      // The batch edits `data` in place: until its write succeeds, it is not what the file holds.
+      this.#last = undefined;
       const now = this.#now();
       let swept = false;
       for (const [k, r] of Object.entries(data.records)) {
@@ -147,7 +182,8 @@ export class FileStore implements StateStore {
         }
       }
       const { outcomes, changed } = run(data.records);
-      if (changed || swept) await this.#write(data);
+      if (changed || swept) await this.#write(data.records);
+      else if (data.gen !== undefined) this.#last = data;
       return outcomes;
     } finally {
       await unlink(lock).catch(() => undefined);
@@ -187,7 +223,7 @@ export class FileStore implements StateStore {
   }
 
   #record(prev: FileRecord | undefined, value: StoredValue, options: WriteOptions): FileRecord {
-    return { version: (prev?.version ?? 0) + 1, value, ...(options.due !== undefined ? { due: options.due } : {}), ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}) };
+    return { version: (prev?.version ?? 0) + 1, value: JSON.parse(JSON.stringify(value)) as StoredValue, ...(options.due !== undefined ? { due: options.due } : {}), ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}) };
   }
 
   get(key: string): Promise<Versioned | undefined> {

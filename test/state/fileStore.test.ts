@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,46 @@ describe('FileStore: concurrent operations in one process resolve as if run one 
     };
     await Promise.all(Array.from({ length: 60 }, inc));
     expect((await s.get('counter'))?.value).toEqual({ n: 60 });
+  });
+});
+
+describe('FileStore: the copy kept between commits', () => {
+  it('two stores on one file (as two processes) always see each other\'s writes', async () => {
+    const path = newPath();
+    const one = new FileStore(path);
+    const two = new FileStore(path);
+    await one.put('a', { by: 'one' });
+    await two.put('b', { by: 'two' });
+    expect((await one.get('b'))?.value).toEqual({ by: 'two' });
+    expect(await one.create('b', { by: 'one' })).toBe(false);
+    for (let i = 0; i < 20; i++) {
+      const writer = i % 2 === 0 ? one : two;
+      const cur = await writer.get('a');
+      expect(cur?.version).toBe(i + 1);
+      expect(await writer.update('a', cur?.version ?? 0, { i })).toBe(true);
+    }
+    expect(await two.get('a')).toMatchObject({ version: 21, value: { i: 19 } });
+    expect(Object.keys(onDisk(path).records).sort()).toEqual(['a', 'b']);
+  });
+
+  it('reads a file written without a generation (the earlier format)', async () => {
+    const path = newPath();
+    writeFileSync(path, JSON.stringify({ format: 1, records: { old: { version: 4, value: { x: 1 } } } }));
+    const s = new FileStore(path);
+    expect(await s.get('old')).toMatchObject({ version: 4, value: { x: 1 } });
+    expect(await s.update('old', 4, { x: 2 })).toBe(true);
+    expect(onDisk(path).records.old).toEqual({ version: 5, value: { x: 2 } });
+  });
+
+  it('what callers get and give are not the kept copy', async () => {
+    const s = new FileStore(newPath());
+    const given: { list: number[]; gone?: undefined } = { list: [1], gone: undefined };
+    await s.put('k', given);
+    given.list.push(2);
+    const got = await s.get('k');
+    expect(got?.value).toEqual({ list: [1] }); // as a re-read of the file would give it
+    (got?.value.list as number[]).push(3);
+    expect((await s.get('k'))?.value).toEqual({ list: [1] });
   });
 });
 
