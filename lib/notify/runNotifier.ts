@@ -6,7 +6,7 @@ import { DELIVERY } from './constants';
 import { deliverOutbox, type LogFn } from './deliver';
 import { instancesOf } from './discover';
 import { keys, type CursorRecord } from './records';
-import { scanInstance } from './scan';
+import { listInstance, recordInstance, type ListedInstance, type ScanContext } from './scan';
 import type { InstanceTarget, NotifyConfig, ResolvedDestination } from './types';
 
 export interface RunDependencies {
@@ -98,29 +98,51 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const lastScan = (t: InstanceTarget): string => (cursors.get(keys.cursor(t.projectId, t.instanceId))?.value as CursorRecord | undefined)?.lastScanAt ?? '';
   const queue = [...targets].sort((a, b) => lastScan(a).localeCompare(lastScan(b)));
 
+  const failed = (target: InstanceTarget, e: unknown): void => {
+    totals.instancesFailed++;
+    log({ level: 'warn', msg: 'instance scan failed', project: target.projectId, instance: target.instanceId, error: errorName(e) });
+  };
+  const record = async (ctx: ScanContext, listed: ListedInstance): Promise<void> => {
+    try {
+      const r = await recordInstance(ctx, listed);
+      totals.instancesScanned++;
+      totals.tasksSeen += r.tasksSeen;
+      totals.newFailures += r.newFailures;
+      totals.stuck += r.stuck;
+      totals.baselined += r.baselined;
+      totals.queued += r.queued;
+    } catch (e) {
+      failed(listed.target, e);
+    }
+  };
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(config.concurrency, queue.length) }, async () => {
-      for (;;) {
-        if (next >= queue.length) return;
-        if (deps.remainingMs() < reserve) {
-          totals.instancesSkipped += queue.length - next;
-          next = queue.length;
-          return;
+      // Each worker lists one instance at a time (so `concurrency` bounds the DMS requests) and stores
+      // what it found while it lists the next one: at most one instance of its own being recorded.
+      let recording: Promise<void> = Promise.resolve();
+      try {
+        for (;;) {
+          if (next >= queue.length) return;
+          if (deps.remainingMs() < reserve) {
+            totals.instancesSkipped += queue.length - next;
+            next = queue.length;
+            return;
+          }
+          const target = queue[next++] as InstanceTarget;
+          const ctx: ScanContext = { config, store, now, deadline: deadline() - reserve / 2 };
+          let listed: ListedInstance;
+          try {
+            listed = await listInstance(ctx, deps.clientFor(target.projectId), target, cursors.get(keys.cursor(target.projectId, target.instanceId)));
+          } catch (e) {
+            failed(target, e);
+            continue;
+          }
+          await recording;
+          recording = record(ctx, listed);
         }
-        const target = queue[next++] as InstanceTarget;
-        try {
-          const r = await scanInstance({ config, store, now, deadline: deadline() - reserve / 2 }, deps.clientFor(target.projectId), target, cursors.get(keys.cursor(target.projectId, target.instanceId)));
-          totals.instancesScanned++;
-          totals.tasksSeen += r.tasksSeen;
-          totals.newFailures += r.newFailures;
-          totals.stuck += r.stuck;
-          totals.baselined += r.baselined;
-          totals.queued += r.queued;
-        } catch (e) {
-          totals.instancesFailed++;
-          log({ level: 'warn', msg: 'instance scan failed', project: target.projectId, instance: target.instanceId, error: errorName(e) });
-        }
+      } finally {
+        await recording;
       }
     }),
   );

@@ -1,5 +1,6 @@
 import type { DmsClient } from '../dms/client';
 import { collectTasks } from '../dms/paginate';
+import type { DmsTask } from '../dms/types';
 import type { StateStore, Versioned } from '../state/types';
 import { DELIVERY } from './constants';
 import { detect, mayNotify } from './detect';
@@ -61,12 +62,28 @@ async function readCursor(store: StateStore, key: string, config: NotifyConfig, 
   return done || !config.baseline ? known : store.get(key);
 }
 
+/** What `listInstance` found, for `recordInstance`. */
+export interface ListedInstance {
+  readonly target: InstanceTarget;
+  /** Business time the scan started: the cursor's next `lastScanAt`. */
+  readonly now: number;
+  readonly cursor: CursorRecord | undefined;
+  /** Tasks created within the listing window. */
+  readonly inWindow: readonly DmsTask[];
+}
+
 /**
- * Scans one instance. Order of writes is what makes a crash safe: outbox items first (put-if-absent
- * by webhook-id, so re-running creates nothing twice), then the tasks' seen records, then the cursor.
- * A crash anywhere re-detects the same events next run and loses nothing.
+ * Scans one instance: `listInstance`, then `recordInstance`.
  */
 export async function scanInstance(ctx: ScanContext, client: DmsClient, target: InstanceTarget, known?: Versioned): Promise<ScanResult> {
+  return recordInstance(ctx, await listInstance(ctx, client, target, known));
+}
+
+/**
+ * First half of a scan: the DMS listing (and the cursor, when `known` is not enough). Writes nothing,
+ * so the notifier may list the next instance while this one's records are being stored.
+ */
+export async function listInstance(ctx: ScanContext, client: DmsClient, target: InstanceTarget, known?: Versioned): Promise<ListedInstance> {
   const { config, store } = ctx;
   const now = ctx.now();
   const cursorKey = keys.cursor(target.projectId, target.instanceId);
@@ -81,6 +98,19 @@ export async function scanInstance(ctx: ScanContext, client: DmsClient, target: 
     const created = Date.parse(t.created_at);
     return Number.isNaN(created) || created >= begin;
   });
+  return { target, now, cursor, inWindow };
+}
+
+/**
+ * Second half of a scan: what the listed tasks call for, stored. Order of writes is what makes a crash
+ * safe: outbox items first (put-if-absent by webhook-id, so re-running creates nothing twice), then the
+ * tasks' seen records, then the cursor. A crash anywhere re-detects the same events next run and loses
+ * nothing.
+ */
+export async function recordInstance(ctx: ScanContext, listed: ListedInstance): Promise<ScanResult> {
+  const { config, store } = ctx;
+  const { target, now, cursor, inWindow } = listed;
+  const cursorKey = keys.cursor(target.projectId, target.instanceId);
   const candidates = inWindow.filter((t) => mayNotify(t, config, now));
   const seenMap = candidates.length > 0 ? await store.getMany(candidates.map((t) => keys.seen(target.projectId, target.instanceId, t.id))) : new Map<string, Versioned>();
   const baselineMode = config.baseline && !cursor?.baselineDone;
