@@ -144,7 +144,9 @@ export class DmsTaskClient {
     const o = this.#options;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new DmsTimeoutError('deadline', 'DMS call deadline exceeded', { attempts: attempt - 1 });
-    const perAttempt = Math.min(o.timeoutMs ?? 10_000, remaining);
+    const timeoutMs = o.timeoutMs ?? 10_000;
+    const perAttempt = Math.min(timeoutMs, remaining);
+    const cutByDeadline = perAttempt < timeoutMs;
     const timeout = AbortSignal.timeout(perAttempt);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
@@ -155,7 +157,7 @@ export class DmsTaskClient {
     try {
       res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
     } catch (cause) {
-      throw this.#transportError(cause, timeout, perAttempt, perAttempt < (o.timeoutMs ?? 10_000), attempt);
+      throw this.#transportError(cause, timeout, perAttempt, cutByDeadline, attempt);
     }
     const requestId = res.headers.get('x-request-id') || undefined;
     const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
@@ -164,7 +166,7 @@ export class DmsTaskClient {
       text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
     } catch (cause) {
       if (cause instanceof DmsError) throw cause;
-      throw this.#transportError(cause, timeout, perAttempt, perAttempt < (o.timeoutMs ?? 10_000), attempt);
+      throw this.#transportError(cause, timeout, perAttempt, cutByDeadline, attempt);
     }
     if (res.status < 200 || res.status > 299) {
       const parsed = parseErrorBody(text);

@@ -46,10 +46,10 @@ type PathIds = Partial<Record<(typeof PATH_FIELDS)[number], string>>;
 /** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
 function pathIds(req: NormalizedRequest, withTask: boolean): PathIds {
   const p = req.pathParameters;
-  if (PATH_FIELDS.some((f) => p.has(f))) return Object.fromEntries(PATH_FIELDS.map((f) => [f, p.get(f)]));
+  if (PATH_FIELDS.some((f) => p.has(f))) return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
   const m = PATH_SHAPE.exec(req.path);
   if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
-  return Object.fromEntries(PATH_FIELDS.map((f, i) => [f, m[i + 1] === undefined ? undefined : decodeSegment(m[i + 1] ?? '')]));
+  return { project_id: decodeSegment(m[1] ?? ''), instance_id: decodeSegment(m[2] ?? ''), task_id: m[3] === undefined ? undefined : decodeSegment(m[3]) };
 }
 
 function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
