@@ -34,6 +34,10 @@ export interface DynamoStoreOptions {
 }
 
 const S = DYNAMO_SCHEMA;
+/** Keys one BatchGetItem may ask for. */
+const BATCH_GET_KEYS = 100;
+/** BatchGetItem requests of one `getMany` in flight at once. */
+const BATCH_GET_PARALLEL = 4;
 type Item = Record<string, AttributeValue>;
 
 function isConditionFailure(e: unknown): boolean {
@@ -97,25 +101,33 @@ export class DynamoStore implements StateStore {
   async getMany(keys: readonly string[]): Promise<Map<string, Versioned>> {
     const result = new Map<string, Versioned>();
     const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += 100) {
-      type Req = Record<string, { Keys: Item[]; ConsistentRead: boolean }>;
-      let request: Req | undefined = {
-        [this.#table]: { Keys: unique.slice(i, i + 100).map((k) => ({ [S.key]: { S: k } })), ConsistentRead: true },
-      };
-      for (let round = 0; request && round < 10; round++) {
-        const req: Req = request;
-        const out: BatchGetItemCommandOutput = await this.#send('getMany', () => this.#client.send(new BatchGetItemCommand({ RequestItems: req })));
-        for (const item of out.Responses?.[this.#table] ?? []) {
-          const v = this.#decode(item);
-          if (v) result.set(v.key, v);
-        }
-        const left: Item[] | undefined = out.UnprocessedKeys?.[this.#table]?.Keys;
-        request = left && left.length > 0 ? { [this.#table]: { Keys: left, ConsistentRead: true } } : undefined;
-        if (request) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
-      }
-      if (request) throw new StateStoreError('getMany', 'unprocessed keys after 10 rounds');
-    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) chunks.push(unique.slice(i, i + BATCH_GET_KEYS));
+    // BatchGetItem takes 100 keys: the chunks go out together (a few at a time), not one after another.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH_GET_PARALLEL, chunks.length) }, async () => {
+        while (next < chunks.length) await this.#batchGet(chunks[next++] as string[], result);
+      }),
+    );
     return result;
+  }
+
+  async #batchGet(keys: readonly string[], result: Map<string, Versioned>): Promise<void> {
+    type Req = Record<string, { Keys: Item[]; ConsistentRead: boolean }>;
+    let request: Req | undefined = { [this.#table]: { Keys: keys.map((k) => ({ [S.key]: { S: k } })), ConsistentRead: true } };
+    for (let round = 0; request && round < 10; round++) {
+      const req: Req = request;
+      const out: BatchGetItemCommandOutput = await this.#send('getMany', () => this.#client.send(new BatchGetItemCommand({ RequestItems: req })));
+      for (const item of out.Responses?.[this.#table] ?? []) {
+        const v = this.#decode(item);
+        if (v) result.set(v.key, v);
+      }
+      const left: Item[] | undefined = out.UnprocessedKeys?.[this.#table]?.Keys;
+      request = left && left.length > 0 ? { [this.#table]: { Keys: left, ConsistentRead: true } } : undefined;
+      if (request) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
+    }
+    if (request) throw new StateStoreError('getMany', 'unprocessed keys after 10 rounds');
   }
 
   async put(key: string, value: StoredValue, o: WriteOptions = {}): Promise<void> {

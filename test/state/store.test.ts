@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStore } from '../../lib/state/dynamoStore';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
@@ -91,6 +92,37 @@ describe.each(impls)('%s', (_name, make) => {
     await Promise.all(Array.from({ length: 130 }, (_, i) => s.put(`k${i}`, { i })));
     const got = await s.getMany(Array.from({ length: 150 }, (_, i) => `k${i}`));
     expect(got.size).toBe(130);
+  });
+});
+
+describe('DynamoStore round trips', () => {
+  it('getMany sends its BatchGetItem chunks concurrently, not one after another', async () => {
+    const table = await dyn.newTable();
+    const s = new DynamoStore({ table, client: dyn.client });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => s.put(`k${i * 8}`, { i })));
+    const send = dyn.client.send.bind(dyn.client) as (command: unknown) => Promise<unknown>;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let batches = 0;
+    const spy = vi.spyOn(dyn.client, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof BatchGetItemCommand) {
+        batches++;
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+      }
+      try {
+        return await send(command);
+      } finally {
+        if (command instanceof BatchGetItemCommand) inFlight--;
+      }
+    }) as typeof dyn.client.send);
+    try {
+      const got = await s.getMany(Array.from({ length: 400 }, (_, i) => `k${i}`));
+      expect(got.size).toBe(50);
+      expect(batches).toBe(4);
+      expect(maxInFlight).toBeGreaterThan(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
