@@ -156,13 +156,13 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
           if (wait > 0) {
             if (wait > DELIVERY.maxInRunWaitMs || !enough(wait)) {
               // Rate limit or time: leave it for a later run, not counted as a failed attempt.
-              for (const c of group) await later(c, ctx.now() + wait, c.record.attempts + attempts, attempts > 0 ? 'deferred after failure' : undefined);
+              await Promise.all(group.map((c) => later(c, ctx.now() + wait, c.record.attempts + attempts, attempts > 0 ? 'deferred after failure' : undefined)));
               break;
             }
             await ctx.sleep(wait);
           }
           if (!enough(0)) {
-            for (const c of group) await later(c, ctx.now(), c.record.attempts + attempts);
+            await Promise.all(group.map((c) => later(c, ctx.now(), c.record.attempts + attempts)));
             break;
           }
           const sentAt = ctx.now();
@@ -173,13 +173,13 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
           if (attempts > 1 || prevAttempts > 0) result.retried++;
           const outcome = await postMessage(channel, req, { timeoutMs: dest.timeoutMs, now: ctx.now, ...(ctx.fetch ? { fetch: ctx.fetch } : {}) });
           if (outcome.kind === 'delivered') {
-            for (const c of group) await finish(c, 'delivered', { attempts: c.record.attempts + attempts });
+            await Promise.all(group.map((c) => finish(c, 'delivered', { attempts: c.record.attempts + attempts })));
             result.sent += group.length;
             result.messages++;
             break;
           }
           if (outcome.kind === 'permanent') {
-            for (const c of group) await die(c, outcome.reason, c.record.attempts + attempts);
+            await Promise.all(group.map((c) => die(c, outcome.reason, c.record.attempts + attempts)));
             break;
           }
           const delay = outcome.retryAfterMs ?? backoff(attempts, DELIVERY.baseDelayMs, DELIVERY.maxDelayMs, ctx.random);
@@ -190,7 +190,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
           }
           const total = prevAttempts + attempts;
           const between = Math.max(outcome.retryAfterMs ?? 0, backoff(total, DELIVERY.baseDelayMs, DELIVERY.maxNextAttemptMs, ctx.random));
-          for (const c of group) await later(c, ctx.now() + between, c.record.attempts + attempts, outcome.reason);
+          await Promise.all(group.map((c) => later(c, ctx.now() + between, c.record.attempts + attempts, outcome.reason)));
           break;
         }
       }
