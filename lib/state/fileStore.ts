@@ -175,8 +175,9 @@ export class FileStore implements StateStore {
       this.#last = undefined;
       const now = this.#now();
       let swept = false;
-      for (const [k, r] of Object.entries(data.records)) {
-        if (r.expiresAt !== undefined && r.expiresAt <= now) {
+      for (const k in data.records) {
+        const exp = data.records[k]?.expiresAt;
+        if (exp !== undefined && exp <= now) {
           delete data.records[k];
           swept = true;
         }
