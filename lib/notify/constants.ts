@@ -1,14 +1,18 @@
 import type { DestinationType } from './types';
 
-/** Per-type limits from the platforms' documentation (REFERENCE, "Webhooks"). */
+/**
+ * Per-type limits from the platforms' documentation (REFERENCE, "Webhooks"). `spacingMs` is the least
+ * gap between two messages, for platforms with a per-second limit (Slack about 1/s, Feishu 5/s); the
+ * others only get the per-minute window, so a burst of failures to a generic webhook is not slowed.
+ */
 export const DESTINATION_DEFAULTS = {
-  webhook: { ratePerMinute: 600, maxBodyBytes: 64 * 1024 },
-  slack: { ratePerMinute: 60, maxBodyBytes: 32 * 1024 },
-  teams: { ratePerMinute: 60, maxBodyBytes: 24 * 1024 },
-  feishu: { ratePerMinute: 100, maxBodyBytes: 20 * 1024 },
-  dingtalk: { ratePerMinute: 20, maxBodyBytes: 20 * 1024 },
-  wecom: { ratePerMinute: 20, maxBodyBytes: 4096 },
-} as const satisfies Record<DestinationType, { ratePerMinute: number; maxBodyBytes: number }>;
+  webhook: { ratePerMinute: 600, spacingMs: 0, maxBodyBytes: 64 * 1024 },
+  slack: { ratePerMinute: 60, spacingMs: 1000, maxBodyBytes: 32 * 1024 },
+  teams: { ratePerMinute: 60, spacingMs: 1000, maxBodyBytes: 24 * 1024 },
+  feishu: { ratePerMinute: 100, spacingMs: 200, maxBodyBytes: 20 * 1024 },
+  dingtalk: { ratePerMinute: 20, spacingMs: 0, maxBodyBytes: 20 * 1024 },
+  wecom: { ratePerMinute: 20, spacingMs: 0, maxBodyBytes: 4096 },
+} as const satisfies Record<DestinationType, { ratePerMinute: number; spacingMs: number; maxBodyBytes: number }>;
 
 export const NOTIFY_DEFAULTS = {
   statuses: ['FAILED'],

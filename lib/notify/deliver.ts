@@ -1,6 +1,6 @@
 import type { StateStore, Versioned } from '../state/types';
 import { CHANNELS } from './channels';
-import { DELIVERY } from './constants';
+import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
 import { postMessage } from './post';
 import { RateLimiter } from './rateLimiter';
 import { keys, type OutboxRecord } from './records';
@@ -146,7 +146,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
       const dest = ctx.destinations.get(destId) as ResolvedDestination;
       const channel = CHANNELS[dest.type];
       const saved = rateRecords.get(keys.rate(destId))?.value.sent;
-      const limiter = new RateLimiter(dest.ratePerMinute, Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : []);
+      const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : []);
       const enough = (extraMs: number): boolean => ctx.remainingMs() - extraMs > dest.timeoutMs + DELIVERY.reserveMs;
       for (const group of groups) {
         const prevAttempts = Math.max(...group.map((c) => c.record.attempts));

@@ -1,15 +1,16 @@
 /**
- * A sliding one-minute window per destination, plus an even spacing for fast limits (Slack's
- * "about one per second"). Seeded from and saved to the store so back-to-back runs share it.
+ * A sliding one-minute window per destination, plus a least gap between messages for platforms with a
+ * per-second limit (Slack's "about one per second"). Seeded from and saved to the store so
+ * back-to-back runs share it.
  */
 export class RateLimiter {
   readonly #perMinute: number;
   readonly #spacingMs: number;
   #sent: number[];
 
-  constructor(perMinute: number, sent: readonly number[] = []) {
+  constructor(perMinute: number, spacingMs = 0, sent: readonly number[] = []) {
     this.#perMinute = perMinute;
-    this.#spacingMs = perMinute >= 60 ? Math.floor(60_000 / perMinute) : 0;
+    this.#spacingMs = spacingMs;
     this.#sent = [...sent].sort((a, b) => a - b);
   }
 

@@ -115,10 +115,21 @@ describe('channels', () => {
 });
 
 describe('RateLimiter', () => {
+  it('spaces messages only where the platform has a per-second limit', () => {
+    const burst = new RateLimiter(600, 0);
+    const spaced = new RateLimiter(60, 1000);
+    for (const r of [burst, spaced]) r.record(0);
+    expect(burst.waitMs(1)).toBe(0);
+    expect(spaced.waitMs(1)).toBe(999);
+    // The window still holds for the burst-friendly one: the 601st send in a minute waits.
+    for (let i = 1; i < 600; i++) burst.record(i);
+    expect(burst.waitMs(600)).toBe(59_400);
+  });
+
   it('never allows more than the limit in any minute, and spaces fast limits (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 120 }), fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 200 }), (perMinute, gaps) => {
-        const r = new RateLimiter(perMinute);
+        const r = new RateLimiter(perMinute, perMinute >= 60 ? 1000 : 0);
         let t = 0;
         const sent: number[] = [];
         for (const g of gaps) {
