@@ -147,8 +147,35 @@ export class DmsTaskClient {
     const timeoutMs = o.timeoutMs ?? 10_000;
     const perAttempt = Math.min(timeoutMs, remaining);
     const cutByDeadline = perAttempt < timeoutMs;
-    const timeout = AbortSignal.timeout(perAttempt);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    // A plain controller and timer, cleared when the attempt ends: far cheaper per request than
+    // AbortSignal.timeout/any, which showed in the scan's CPU profile.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('attempt timed out', 'TimeoutError')), perAttempt);
+    const onCallerAbort = (): void => controller.abort(call.signal?.reason);
+    call.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return await this.#send(pathSegments, query, parse, controller, perAttempt, cutByDeadline, attempt, call.signal);
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  async #send<T>(
+    pathSegments: readonly string[],
+    query: QueryParams,
+    parse: (json: Json, details: DmsErrorDetails) => T,
+    controller: AbortController,
+    perAttempt: number,
+    cutByDeadline: boolean,
+    attempt: number,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<{ body: T; status: number; requestId?: string }> {
+    const o = this.#options;
+    const signal = controller.signal;
+    // Which abort it was: our timer, or the caller's signal (reported as an abort, never retried).
+    const timedOut = (): boolean => signal.aborted && !callerSignal?.aborted;
+    const callerAborted = (): boolean => callerSignal?.aborted === true;
     const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
     const headers = signRequest(req, o.credentials);
     delete headers.host; // fetch sets Host itself, to the same value
@@ -157,7 +184,7 @@ export class DmsTaskClient {
     try {
       res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
     } catch (cause) {
-      throw this.#transportError(cause, timeout, perAttempt, cutByDeadline, attempt);
+      throw this.#transportError(cause, timedOut(), callerAborted(), perAttempt, cutByDeadline, attempt);
     }
     const requestId = res.headers.get('x-request-id') || undefined;
     const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
@@ -166,7 +193,7 @@ export class DmsTaskClient {
       text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
     } catch (cause) {
       if (cause instanceof DmsError) throw cause;
-      throw this.#transportError(cause, timeout, perAttempt, cutByDeadline, attempt);
+      throw this.#transportError(cause, timedOut(), callerAborted(), perAttempt, cutByDeadline, attempt);
     }
     if (res.status < 200 || res.status > 299) {
       const parsed = parseErrorBody(text);
@@ -193,12 +220,12 @@ export class DmsTaskClient {
     return out;
   }
 
-  #transportError(cause: unknown, timeout: AbortSignal, ms: number, cutByDeadline: boolean, attempt: number): DmsError {
-    if (timeout.aborted) {
+  #transportError(cause: unknown, timedOut: boolean, callerAborted: boolean, ms: number, cutByDeadline: boolean, attempt: number): DmsError {
+    if (timedOut) {
       const message = cutByDeadline ? `DMS call deadline exceeded after ${ms} ms` : `DMS request timed out after ${ms} ms`;
       return new DmsTimeoutError(cutByDeadline ? 'deadline' : 'request', message, { attempts: attempt }, { cause });
     }
-    if (cause instanceof Error && cause.name === 'AbortError') return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
+    if (callerAborted) return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
     const code = cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause ? String(cause.cause.code) : 'network error';
     return new DmsNetworkError(`DMS request failed: ${code}`, { attempts: attempt }, { cause });
   }

@@ -186,6 +186,18 @@ describe('DmsClient against the emulator', () => {
     expect((e as DmsTimeoutError).kind).toBe('deadline');
   });
 
+  it('stops at once when the caller aborts, without retrying', async () => {
+    emu.setLatency(300);
+    const { c, delays } = client();
+    const ac = new AbortController();
+    const p = c.listTasks({ instanceId: SEED_IDS.kafkaPaged }, { signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('caller gave up')), 50);
+    const e = await failure(p);
+    expect(e.name).toBe('DmsError');
+    expect(e.message).toBe('DMS call aborted');
+    expect(delays).toEqual([]);
+  });
+
   it('lists the project instances by engine', async () => {
     const { c } = client();
     const r = await c.listInstances({ engine: 'reliability' });
