@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: ours next to the official SDK, measured in one run on this machine.
  *
- *   npm run bench -- [--runs 15] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16] [--out bench/results]
+ *   npm run bench -- [--runs 25] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16] [--out bench/results]
  *
  * Prints one table and writes the same figures as JSON to `<out>/bench-<timestamp>.json` and `<out>/latest.json`.
  */
@@ -18,7 +18,7 @@ import { listHandlerTarget, measureWarm } from './warmTargets';
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '15' },
+    runs: { type: 'string', default: '25' },
     calls: { type: 'string', default: '300' },
     instances: { type: 'string', default: '1000' },
     latency: { type: 'string', default: '20' },
@@ -65,12 +65,18 @@ async function main(): Promise<void> {
       env,
     );
     const coldOf = (n: string): number => cold.find((c) => c.name === n)?.medianMs ?? Number.NaN;
+    const aboveNode = (n: string): number => cold.find((c) => c.name === n)?.medianAboveBaselineMs ?? Number.NaN;
     const bare = coldOf('node');
-    const sdkAbove = coldOf('sdk') - bare;
+    const sdkAbove = aboveNode('sdk');
     rows.push({ section: 'cold', metric: 'bare node -e "" (ms)', ours: round(bare, 1), reference: round(bare, 1), ratio: 1, target: '-', met: undefined });
+    const inProcess = (n: string): number => cold.find((c) => c.name === n)?.medianInProcessMs ?? Number.NaN;
     for (const fn of [...FUNCTIONS, 'ourList'] as const) {
-      const above = coldOf(fn) - bare;
+      // The target row, as the issue defines it: a fresh process's wall time minus bare node's (median of per-round pairs).
+      const above = aboveNode(fn);
       rows.push({ section: 'cold', metric: `${fn} load above node (ms)`, ours: round(above, 1), reference: round(sdkAbove, 1), ratio: round(above / sdkAbove, 3), target: fn === 'ourList' ? '-' : `<= ${TARGETS.coldAboveNodeMs} ms`, met: fn === 'ourList' ? undefined : above <= TARGETS.coldAboveNodeMs });
+      // Breakdown, free of process start-up noise: require + initialise timed inside the process (includes loading node:crypto, ~3 ms here).
+      const load = inProcess(fn);
+      rows.push({ section: 'cold', metric: `${fn} require+init timed inside (ms)`, ours: round(load, 1), reference: round(inProcess('sdk'), 1), ratio: round(load / inProcess('sdk'), 3), target: '-', met: undefined });
     }
 
     // 3. Warm call: our client vs the SDK client, same emulator, same parameters, interleaved

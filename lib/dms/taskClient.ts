@@ -150,64 +150,51 @@ export class DmsTaskClient {
     // A plain controller and timer, cleared when the attempt ends: far cheaper per request than
     // AbortSignal.timeout/any, which showed in the scan's CPU profile.
     const controller = new AbortController();
+    const { signal } = controller;
+    const callerSignal = call.signal;
     const timer = setTimeout(() => controller.abort(new DOMException('attempt timed out', 'TimeoutError')), perAttempt);
-    const onCallerAbort = (): void => controller.abort(call.signal?.reason);
-    call.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const onCallerAbort = (): void => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    // Which abort it was: our timer, or the caller's signal (reported as an abort, never retried).
+    const fail = (cause: unknown): DmsError =>
+      this.#transportError(cause, signal.aborted && !callerSignal?.aborted, callerSignal?.aborted === true, perAttempt, cutByDeadline, attempt);
     try {
-      return await this.#send(pathSegments, query, parse, controller, perAttempt, cutByDeadline, attempt, call.signal);
+      const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
+      const headers = signRequest(req, o.credentials);
+      delete headers.host; // fetch sets Host itself, to the same value
+      const url = buildSignedUrl(this.#resolved.origin, req);
+      let res: Response;
+      try {
+        res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
+      } catch (cause) {
+        throw fail(cause);
+      }
+      const requestId = res.headers.get('x-request-id') || undefined;
+      const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
+      let text: string;
+      try {
+        text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
+      } catch (cause) {
+        if (cause instanceof DmsError) throw cause;
+        throw fail(cause);
+      }
+      if (res.status < 200 || res.status > 299) {
+        const parsed = parseErrorBody(text);
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        throw new DmsApiError({
+          ...details,
+          status: res.status,
+          errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
+          errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
+          retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+        });
+      }
+      const body = parse(parseJson(text, details), details);
+      return { body, status: res.status, requestId };
     } finally {
       clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onCallerAbort);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
     }
-  }
-
-  async #send<T>(
-    pathSegments: readonly string[],
-    query: QueryParams,
-    parse: (json: Json, details: DmsErrorDetails) => T,
-    controller: AbortController,
-    perAttempt: number,
-    cutByDeadline: boolean,
-    attempt: number,
-    callerSignal: AbortSignal | undefined,
-  ): Promise<{ body: T; status: number; requestId?: string }> {
-    const o = this.#options;
-    const signal = controller.signal;
-    // Which abort it was: our timer, or the caller's signal (reported as an abort, never retried).
-    const timedOut = (): boolean => signal.aborted && !callerSignal?.aborted;
-    const callerAborted = (): boolean => callerSignal?.aborted === true;
-    const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
-    const headers = signRequest(req, o.credentials);
-    delete headers.host; // fetch sets Host itself, to the same value
-    const url = buildSignedUrl(this.#resolved.origin, req);
-    let res: Response;
-    try {
-      res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
-    } catch (cause) {
-      throw this.#transportError(cause, timedOut(), callerAborted(), perAttempt, cutByDeadline, attempt);
-    }
-    const requestId = res.headers.get('x-request-id') || undefined;
-    const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
-    let text: string;
-    try {
-      text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
-    } catch (cause) {
-      if (cause instanceof DmsError) throw cause;
-      throw this.#transportError(cause, timedOut(), callerAborted(), perAttempt, cutByDeadline, attempt);
-    }
-    if (res.status < 200 || res.status > 299) {
-      const parsed = parseErrorBody(text);
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-      throw new DmsApiError({
-        ...details,
-        status: res.status,
-        errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
-        errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
-        retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-      });
-    }
-    const body = parse(parseJson(text, details), details);
-    return { body, status: res.status, requestId };
   }
 
   /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
