@@ -2,6 +2,7 @@ import type { StateStore, Versioned } from '../state/types';
 import { CHANNELS } from './channels';
 import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
 import { postMessage } from './post';
+import type { Resolver } from './urlPolicy';
 import { RateLimiter } from './rateLimiter';
 import { keys, type OutboxRecord } from './records';
 import type { NotifyConfig, ResolvedDestination } from './types';
@@ -24,6 +25,8 @@ export interface DeliverContext {
   readonly runId: string;
   readonly log: LogFn;
   readonly fetch?: typeof fetch;
+  /** DNS for the public-address check before each POST (tests inject one). @default the system resolver */
+  readonly resolve?: Resolver;
 }
 
 export interface DeliverResult {
@@ -171,7 +174,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
           limiter.record(sentAt);
           attempts++;
           if (attempts > 1 || prevAttempts > 0) result.retried++;
-          const outcome = await postMessage(channel, req, { timeoutMs: dest.timeoutMs, now: ctx.now, ...(ctx.fetch ? { fetch: ctx.fetch } : {}) });
+          const outcome = await postMessage(channel, req, { timeoutMs: dest.timeoutMs, now: ctx.now, publicOnly: !ctx.config.allowInsecureWebhooks, ...(ctx.fetch ? { fetch: ctx.fetch } : {}), ...(ctx.resolve ? { resolve: ctx.resolve } : {}) });
           if (outcome.kind === 'delivered') {
             await Promise.all(group.map((c) => finish(c, 'delivered', { attempts: c.record.attempts + attempts })));
             result.sent += group.length;

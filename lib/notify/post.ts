@@ -1,6 +1,7 @@
 import { parseRetryAfter } from '../dms/retryAfter';
 import { USER_AGENT } from './constants';
 import type { Channel, Outcome, OutgoingRequest } from './channels/types';
+import { nonPublicAddress, type Resolver } from './urlPolicy';
 
 /**
  * Reads an HTTP answer (REFERENCE, Webhooks): 2xx then the platform body; 429, 408 and 5xx retried
@@ -20,8 +21,17 @@ export function classifyResponse(channel: Channel, status: number, retryAfter: s
 export async function postMessage(
   channel: Channel,
   req: OutgoingRequest,
-  options: { timeoutMs: number; fetch?: typeof fetch; now?: () => number; signal?: AbortSignal },
+  options: { timeoutMs: number; fetch?: typeof fetch; now?: () => number; signal?: AbortSignal; publicOnly?: boolean; resolve?: Resolver },
 ): Promise<Outcome> {
+  if (options.publicOnly) {
+    // Re-checked at every send: the name may have been re-pointed since the cold start.
+    try {
+      if (await nonPublicAddress(new URL(req.url).hostname, options.resolve)) return { kind: 'permanent', reason: 'host resolves to a non-public address' };
+    } catch (e) {
+      const code = e instanceof Error && 'code' in e ? String(e.code) : 'error';
+      return { kind: 'retry', reason: `DNS lookup failed ${code}` };
+    }
+  }
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 function ipv4Private(ip: string): boolean {
@@ -25,7 +26,8 @@ export function isNonPublicHost(hostname: string): boolean {
 /**
  * Checks a webhook URL: `https:` to a public host, no credentials in it. With `allowInsecure`
  * (local development) `http:` and loopback/private hosts pass too. Returns a problem, or undefined.
- * Host names are checked as written; they are not resolved.
+ * Host names are checked as written here, at cold start; `nonPublicAddress` checks what they resolve
+ * to before each POST.
  */
 export function webhookUrlProblem(raw: string, allowInsecure: boolean): { url?: URL; problem?: string } {
   let url: URL;
@@ -38,4 +40,20 @@ export function webhookUrlProblem(raw: string, allowInsecure: boolean): { url?: 
   if (url.username || url.password) return { problem: 'URL must not hold user info' };
   if (!allowInsecure && isNonPublicHost(url.hostname)) return { problem: 'URL host must be public (loopback/private only with allowInsecureWebhooks)' };
   return { url };
+}
+
+/** Resolves a host name to all its addresses (injected in tests: there is no DNS in CI). */
+export type Resolver = (hostname: string) => Promise<readonly string[]>;
+
+export const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * The first loopback/private/link-local address a public-looking host name resolves to, if any: a
+ * name pointing inside the network (a mistake, or a DNS record made to reach internal services) is
+ * refused before anything is sent. Names that are IP literals were already checked by `webhookUrlProblem`.
+ */
+export async function nonPublicAddress(hostname: string, resolve: Resolver = systemResolver): Promise<string | undefined> {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  if (isIP(h)) return undefined;
+  return (await resolve(h)).find((address) => isNonPublicHost(address));
 }
