@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DmsApiError,
   DmsClient,
@@ -208,6 +208,8 @@ describe('DmsClient against the emulator', () => {
   it('never puts AK, SK, token or Authorization in errors, whatever the failure', async () => {
     const creds = TEMP;
     const seen: string[] = [];
+    // Whatever reaches the console during the failure paths counts too (the client itself logs nothing).
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void seen.push(args.map((a) => inspect(a)).join(' '))));
     const faults = [
       { kind: 'status', status: 500 },
       { kind: 'status', status: 429, retryAfter: 99 },
@@ -230,6 +232,7 @@ describe('DmsClient against the emulator', () => {
     const e2 = await failure(unknownAk.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
     expect((e2 as DmsApiError).errorMsg).toContain('[redacted]');
     seen.push(e2.message, inspect(e2, { depth: 6 }), JSON.stringify(e2));
+    for (const spy of spies) spy.mockRestore();
     const text = seen.join('\n');
     for (const secret of [creds.accessKeyId, creds.secretAccessKey, TOKEN, 'another-secret-key', 'UNKNOWNAK00000000000', 'SDK-HMAC-SHA256', 'Signature=']) {
       expect(text).not.toContain(secret);
