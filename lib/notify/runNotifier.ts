@@ -6,7 +6,7 @@ import { DELIVERY } from './constants';
 import { deliverOutbox, type LogFn } from './deliver';
 import { instancesOf } from './discover';
 import { keys, type CursorRecord } from './records';
-import { listInstance, recordInstance, type ListedInstance, type ScanContext } from './scan';
+import { listInstance, recordInstance, writeCursors, type ListedInstance, type ScanContext } from './scan';
 import type { InstanceTarget, NotifyConfig, ResolvedDestination } from './types';
 
 export interface RunDependencies {
@@ -115,6 +115,8 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
       failed(listed.target, e);
     }
   };
+  const deferredCursors = new Map<string, CursorRecord>();
+  const deferCursor = (key: string, value: CursorRecord): void => void deferredCursors.set(key, value);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(config.concurrency, queue.length) }, async () => {
@@ -130,7 +132,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
             return;
           }
           const target = queue[next++] as InstanceTarget;
-          const ctx: ScanContext = { config, store, now, deadline: deadline() - reserve / 2 };
+          const ctx: ScanContext = { config, store, now, deadline: deadline() - reserve / 2, deferCursor };
           let listed: ListedInstance;
           try {
             listed = await listInstance(ctx, deps.clientFor(target.projectId), target, cursors.get(keys.cursor(target.projectId, target.instanceId)));
@@ -146,6 +148,13 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
       }
     }),
   );
+
+  try {
+    await writeCursors(store, deferredCursors);
+  } catch (e) {
+    // Not lost: the next run lists from the older cursors and the seen records de-duplicate.
+    log({ level: 'warn', msg: 'cursor write failed', cursors: deferredCursors.size, error: errorName(e) });
+  }
 
   let delivery = { sent: 0, messages: 0, retried: 0, pending: 0, dead: 0, leaseLost: 0 };
   try {

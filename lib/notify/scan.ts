@@ -18,6 +18,13 @@ export interface ScanContext {
   readonly now: () => number;
   /** Absolute deadline (real epoch ms) for the DMS calls of this scan. */
   readonly deadline: number;
+  /**
+   * Collects cursor writes to store together after the scan phase (`writeCursors`) instead of one by
+   * one. Safe because a cursor only narrows the next listing window: a run that dies before the batch
+   * lists the same tasks again, and the outbox and seen records (already stored) de-duplicate them.
+   * Not used for a baseline scan, whose cursor is what marks the baseline done.
+   */
+  readonly deferCursor?: (key: string, value: CursorRecord) => void;
 }
 
 export interface ScanResult {
@@ -159,6 +166,12 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
   const seenExpires = now + (config.maxCatchUpHours + config.lookbackHours + 24) * HOUR;
   await mapLimit(seenWrites, WRITE_CONCURRENCY, (w) => store.put(w.key, w.value, { expiresAt: seenExpires }));
   const next: CursorRecord = { lastScanAt: new Date(now).toISOString(), baselineDone: true };
-  await store.put(cursorKey, next);
+  if (ctx.deferCursor && !baselineMode) ctx.deferCursor(cursorKey, next);
+  else await store.put(cursorKey, next);
   return { tasksSeen: inWindow.length, newFailures, stuck, baselined, queued };
+}
+
+/** Stores the cursors a scan phase deferred (see `ScanContext.deferCursor`); the file store commits them as one group. */
+export async function writeCursors(store: StateStore, cursors: ReadonlyMap<string, CursorRecord>): Promise<void> {
+  await mapLimit([...cursors], 32, ([key, value]) => store.put(key, value));
 }

@@ -113,6 +113,31 @@ describe('delivery never loses and never duplicates', () => {
     expect(h.sink.accepted).toHaveLength(1);
   });
 
+  it('cursors are stored together after the scan; a run that dies before that loses and repeats nothing', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
+    const a = h.addInstance('a');
+    const b = h.addInstance('b');
+    await h.run(); // baseline: cursors written one by one (they mark the baseline done)
+    h.advance(MIN);
+    h.fail(a);
+    const real = h.store;
+    const order: string[] = [];
+    const watching: StateStore = { ...bind(real), put: (k, v, o) => (order.push(k.split('#')[0] ?? k), real.put(k, v, o)) };
+    expect(await h.run({ handler: { store: watching } })).toMatchObject({ newFailures: 1, sent: 1 });
+    // Both cursors after every seen record: the scan of the second instance did not wait for a cursor write.
+    expect(order.lastIndexOf('seen')).toBeLessThan(order.indexOf('cursor'));
+    expect(order.filter((k) => k === 'cursor')).toHaveLength(2);
+    // Next run: the cursor batch fails (the run "dies" there). Nothing is lost or sent twice afterwards.
+    h.advance(MIN);
+    h.fail(b);
+    const dying: StateStore = { ...bind(real), put: (k, v, o) => (k.startsWith('cursor#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    expect(await h.run({ handler: { store: dying } })).toMatchObject({ newFailures: 1, sent: 1 });
+    h.advance(5 * MIN);
+    expect(await h.run()).toMatchObject({ newFailures: 0, queued: 0, sent: 0 });
+    expect(h.sink.accepted).toHaveLength(2);
+    expect(h.logs.some((l) => l.msg === 'cursor write failed')).toBe(true);
+  });
+
   it('dead after max age: retried by later runs, then recorded dead, logged and counted', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { maxAgeHours: 1 } });
     const inst = h.addInstance('a');
