@@ -143,9 +143,12 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   }
   const rateRecords = await store.getMany([...byDest.keys()].map((d) => keys.rate(d)));
 
-  // 3. Send, destinations in parallel, each destination's messages in order under its rate limit.
+  // 3. Send, destinations in parallel, each destination's messages in order under its rate limit. A
+  // failure (of the store) ends that destination's part only: the run must not end while another one
+  // is still sending, and what the others did is counted. Claims it left unrecorded are taken again
+  // once their lease runs out.
   await Promise.all(
-    [...byDest].map(async ([destId, groups]) => {
+    [...byDest].map(([destId, groups]) => (async () => {
       const dest = ctx.destinations.get(destId) as ResolvedDestination;
       const channel = CHANNELS[dest.type];
       const saved = rateRecords.get(keys.rate(destId))?.value.sent;
@@ -199,7 +202,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
       }
       const now = ctx.now();
       await store.put(keys.rate(destId), { sent: limiter.recent(now) }, { expiresAt: now + 120_000 });
-    }),
+    })().catch((e: unknown) => ctx.log({ level: 'error', msg: 'delivery to destination failed', destination: destId, error: e instanceof Error ? e.name : 'error' }))),
   );
   return result;
 }

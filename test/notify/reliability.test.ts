@@ -138,6 +138,40 @@ describe('delivery never loses and never duplicates', () => {
     expect(h.logs.some((l) => l.msg === 'cursor write failed')).toBe(true);
   });
 
+  it('a store failure while recording one destination\'s result does not end the run while another destination is still sending', async () => {
+    h = await createHarness({
+      destinations: [
+        { type: 'webhook', name: 'a' },
+        { type: 'webhook', name: 'b' },
+      ],
+    });
+    const inst = h.addInstance('i');
+    await h.run();
+    h.advance(MIN);
+    h.fail(inst);
+    // b's POST waits until a's result failed to be stored; that failure must not end the run before b is done.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated: typeof fetch = async (input, init) => {
+      if (String(input).includes('/webhook/b')) await gate;
+      return fetch(input, init);
+    };
+    const real = h.store;
+    const failing: StateStore = {
+      ...bind(real),
+      update: (k, ver, v, o) => {
+        if (v.state !== 'delivered' || (v.notification as { destinationId: string }).destinationId !== 'a') return real.update(k, ver, v, o);
+        setImmediate(release);
+        return Promise.reject(new Error('disk full'));
+      },
+    };
+    const s = await h.run({ handler: { store: failing, fetch: gated } });
+    expect(h.sink.accepted.map((r) => r.name).sort()).toEqual(['a', 'b']);
+    expect(s).toMatchObject({ sent: 1 }); // b's; a was accepted but not recorded (its lease expires, it is sent again)
+    expect(h.logs.some((l) => l.msg === 'delivery to destination failed' && l.destination === 'a')).toBe(true);
+    expect(h.logs.some((l) => l.msg === 'delivery phase failed')).toBe(false);
+  });
+
   it('dead after max age: retried by later runs, then recorded dead, logged and counted', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { maxAgeHours: 1 } });
     const inst = h.addInstance('a');
