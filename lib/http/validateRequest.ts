@@ -30,7 +30,8 @@ export interface ShowRequest extends TaskPath {
 export const ID_RULE = 'must be 1 to 64 characters (letters, digits, "-" and "_"), starting with a letter or digit';
 export const TIME_RULE = 'must be a real UTC date-time written YYYYMMDDHHmmss (year 1970 to 9999)';
 
-const PATH_SHAPE = /\/v2\/([^/]*)\/instances\/([^/]*)\/tasks(?:\/([^/]*))?\/?$/;
+/** A path parsed by the function (no gateway path parameters): a trailing slash is allowed, and a task segment, when present, is not empty. */
+const PATH_SHAPE = /\/v2\/([^/]*)\/instances\/([^/]*)\/tasks(?:\/([^/]+))?\/?$/;
 
 function decodeSegment(s: string): string | undefined {
   try {

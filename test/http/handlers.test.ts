@@ -379,6 +379,16 @@ describe('event shapes', () => {
     expect(r.headers[HEADERS.requestId]).toBe('fg-req-1');
   });
 
+  it('ids parsed from the path: a trailing slash is accepted on both routes, an empty task segment is no route', async () => {
+    const h = handlersFor(emulator);
+    const list = await h.list(fgEvent({ path: `${LIST_PATH}/`, query: 'limit=1', headers: auth(), pathParameters: null }));
+    expect(list.statusCode, list.body).toBe(200);
+    expect((await h.show(fgEvent({ path: `${showPath}/`, headers: auth(), pathParameters: null }))).statusCode).toBe(200);
+    const empty = await h.show(fgEvent({ path: `${LIST_PATH}/`, headers: auth(), pathParameters: null }));
+    expect(empty.statusCode).toBe(404);
+    expect(json(empty).error_code).toBe('DTF.00404000');
+  });
+
   it('REST 1.0 repeated query parameters are seen (multiValueQueryStringParameters)', async () => {
     const h = handlersFor(emulator);
     const r = await h.list(v1Event({ path: LIST_PATH, query: 'limit=5&limit=6', headers: auth() }));
