@@ -1,13 +1,15 @@
 /**
- * `npm start`: the DMS emulator with its seed data, and serverless-offline serving `list` and `show`
- * against it. Prints the base URL, a bearer token and curl lines that return real data. Ctrl-C
+ * `npm start`: the DMS emulator with its seed data, a webhook sink that prints what it receives,
+ * serverless-offline serving `list` and `show` against the emulator, and the notifier on a short
+ * schedule. Prints the base URL, a bearer token and curl lines that return real data. Ctrl-C
  * stops everything it started.
  *
- * To add a service (the notifier's webhook sink, ...): start it, push it onto `services` (anything
- * with `name` and `stop()`), and add its settings to the config built by `buildLocalConfig`.
+ * To add a service: start it, push it onto `services` (anything with `name` and `stop()`), and add
+ * its settings to the config built by `buildLocalConfig`.
  *
  * Environment: PORT (serverless-offline HTTP port, default 3000, or a free one if taken),
- * EMULATOR_PORT (default: a free port), API_TOKENS (default: a fresh random token).
+ * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
+ * NOTIFY_INTERVAL_SECONDS (default 15, at least 2).
  */
 import { startEmulator, SEED_IDS } from '../test/support/emulator';
 import { freePort, startOffline, type Service } from '../test/e2e/startOffline';

@@ -15,9 +15,10 @@ function digest(s: string): Buffer {
 }
 
 /**
- * The accepted bearer tokens, kept only as SHA-256 digests. `matches` compares a candidate with
- * every token in constant time (equal-length digests, no early exit), so neither the position
- * of a difference nor which token matched shows in the timing.
+ * The accepted bearer tokens. `matches` compares the SHA-256 digest of a candidate with every
+ * token's in constant time (equal-length digests, no early exit), so neither the position of a
+ * difference nor which token matched shows in the timing. The plain tokens are kept only for the
+ * log redactor (`plain()`); `toJSON` never shows them.
  */
 export class TokenSet {
   readonly #digests: readonly Buffer[];
