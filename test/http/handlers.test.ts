@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildLocalConfig, localEnvironment } from '../../scripts/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
-import { DEFAULT_ALL_MAX_PAGES, HEADERS } from '../../lib/http';
+import { DEFAULT_ALL_MAX_PAGES, HEADERS, type HttpResponse } from '../../lib/http';
 import { auth, expectMatchesOpenApi, fgEvent, handlersFor, json, K, LIST_PATH, P, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
 
 let emulator: Emulator;
@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 
 type Task = { id: string };
-const ids = (r: { body: string }): string[] => (json(r as never).tasks as Task[]).map((t) => t.id);
+const ids = (r: HttpResponse): string[] => (json(r).tasks as Task[]).map((t) => t.id);
 
 describe('list: pagination', () => {
   it('returns the upstream body field for field, and a Link / X-Next-Offset for the next page', async () => {
