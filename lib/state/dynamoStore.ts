@@ -84,6 +84,11 @@ export class DynamoStore implements StateStore {
     };
   }
 
+  /** Now in the TTL attribute's unit, for conditions that treat an expired item as absent. */
+  #nowSeconds(): AttributeValue {
+    return { N: String(Math.floor(this.#now() / 1000)) };
+  }
+
   async #send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -167,7 +172,7 @@ export class DynamoStore implements StateStore {
             // Absent, or present but past its TTL and not yet deleted by DynamoDB.
             ConditionExpression: 'attribute_not_exists(#pk) OR (attribute_exists(#exp) AND #exp <= :now)',
             ExpressionAttributeNames: { '#pk': S.key, '#exp': S.ttl },
-            ExpressionAttributeValues: { ':now': { N: String(Math.floor(this.#now() / 1000)) } },
+            ExpressionAttributeValues: { ':now': this.#nowSeconds() },
           }),
         ),
       );
@@ -185,9 +190,10 @@ export class DynamoStore implements StateStore {
           new PutItemCommand({
             TableName: this.#table,
             Item: this.#item(key, expectedVersion + 1, value, o),
-            ConditionExpression: '#ver = :expected',
-            ExpressionAttributeNames: { '#ver': S.version },
-            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+            // At that version and not past its TTL (an expired item reads as absent until DynamoDB deletes it).
+            ConditionExpression: '#ver = :expected AND (attribute_not_exists(#exp) OR #exp > :now)',
+            ExpressionAttributeNames: { '#ver': S.version, '#exp': S.ttl },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) }, ':now': this.#nowSeconds() },
           }),
         ),
       );

@@ -67,6 +67,7 @@ describe.each(impls)('%s', (_name, make) => {
     clock.t += 11_000;
     expect(await s.get('e')).toBeUndefined();
     expect((await s.getMany(['e'])).size).toBe(0);
+    expect(await s.update('e', 1, { a: 3 })).toBe(false); // gone, even while DynamoDB has not deleted it yet
     expect(await s.create('e', { a: 2 })).toBe(true);
     expect((await s.get('e'))?.value).toEqual({ a: 2 });
   });
