@@ -1,6 +1,7 @@
 import type { StateStore, Versioned } from '../state/types';
 import { CHANNELS } from './channels';
 import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
+import { mapLimit } from './mapLimit';
 import { postMessage } from './post';
 import type { Resolver } from './urlPolicy';
 import { RateLimiter } from './rateLimiter';
@@ -52,15 +53,6 @@ interface Claimed {
 
 function backoff(attempt: number, base: number, cap: number, random: () => number): number {
   return Math.floor(random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1)));
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
 }
 
 /**

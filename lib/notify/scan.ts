@@ -5,6 +5,7 @@ import type { StateStore, Versioned } from '../state/types';
 import { DELIVERY } from './constants';
 import { detect, mayNotify } from './detect';
 import { destinationsFor } from './filters';
+import { mapLimit } from './mapLimit';
 import { keys, notificationId, type CursorRecord, type OutboxRecord, type SeenRecord } from './records';
 import type { InstanceTarget, Notification, NotifyConfig } from './types';
 
@@ -43,20 +44,6 @@ export function formatDmsTime(ms: number): string {
 
 /** Store writes of one instance in flight at once (a DynamoDB request each; the file store groups them). */
 const WRITE_CONCURRENCY = 16;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 /**
  * The instance's cursor. `known` (read for the whole run before scanning) is enough when it says the
