@@ -72,6 +72,12 @@ describe('list: pagination', () => {
     expect(Object.keys(q)).not.toContain(configured === 'start' ? 'offset' : 'start');
   });
 
+  it('a caller who gave no offset gets a Link under the configured offsetParam', async () => {
+    const h = handlersFor(emulator, { offsetParam: 'offset' });
+    const r = await h.list(v2Event({ path: LIST_PATH, query: 'limit=10', headers: auth() }));
+    expect(r.headers.Link).toBe(`<${LIST_PATH}?offset=10&limit=10>; rel="next"`);
+  });
+
   it('start and offset with the same value are accepted', async () => {
     const h = handlersFor(emulator);
     const r = await h.list(v2Event({ path: LIST_PATH, query: 'start=5&offset=5&limit=5', headers: auth() }));
