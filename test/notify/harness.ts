@@ -145,3 +145,8 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     },
   };
 }
+
+/** A store that forwards every call to `s`: spread it and replace the methods a test makes fail or watches. */
+export function bindStore(s: StateStore): StateStore {
+  return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
+}

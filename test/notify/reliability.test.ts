@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StateStore } from '../../lib/state/types';
-import { createHarness, HOUR, MIN, type Harness } from './harness';
+import { bindStore, createHarness, HOUR, MIN, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -77,14 +77,7 @@ describe('delivery never loses and never duplicates', () => {
     h.fail(inst);
     // The store "dies" right after the claims were written (before anything is sent).
     const real = h.store;
-    const dying: StateStore = {
-      get: (k) => real.get(k),
-      getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)),
-      put: (k, v, o) => real.put(k, v, o),
-      create: (k, v, o) => real.create(k, v, o),
-      update: (k, ver, v, o) => real.update(k, ver, v, o),
-      listDue: (n, l) => real.listDue(n, l),
-    };
+    const dying: StateStore = { ...bindStore(real), getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)) };
     const killed = await h.run({ handler: { store: dying } });
     expect(killed).toMatchObject({ newFailures: 2, sent: 0 });
     expect(h.sink.requests).toHaveLength(0);
@@ -105,7 +98,7 @@ describe('delivery never loses and never duplicates', () => {
     h.advance(MIN);
     h.fail(inst);
     const real = h.store;
-    const dying: StateStore = { ...bind(real), put: (k, v, o) => (k.startsWith('seen#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    const dying: StateStore = { ...bindStore(real), put: (k, v, o) => (k.startsWith('seen#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
     const s1 = await h.run({ handler: { store: dying } });
     expect(s1).toMatchObject({ instancesFailed: 1, sent: 1 }); // the outbox item was recorded, so it is delivered
     h.advance(5 * MIN);
@@ -122,7 +115,7 @@ describe('delivery never loses and never duplicates', () => {
     h.fail(a);
     const real = h.store;
     const order: string[] = [];
-    const watching: StateStore = { ...bind(real), put: (k, v, o) => (order.push(k.split('#')[0] ?? k), real.put(k, v, o)) };
+    const watching: StateStore = { ...bindStore(real), put: (k, v, o) => (order.push(k.split('#')[0] ?? k), real.put(k, v, o)) };
     expect(await h.run({ handler: { store: watching } })).toMatchObject({ newFailures: 1, sent: 1 });
     // Both cursors after every seen record: the scan of the second instance did not wait for a cursor write.
     expect(order.lastIndexOf('seen')).toBeLessThan(order.indexOf('cursor'));
@@ -130,7 +123,7 @@ describe('delivery never loses and never duplicates', () => {
     // Next run: the cursor batch fails (the run "dies" there). Nothing is lost or sent twice afterwards.
     h.advance(MIN);
     h.fail(b);
-    const dying: StateStore = { ...bind(real), put: (k, v, o) => (k.startsWith('cursor#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    const dying: StateStore = { ...bindStore(real), put: (k, v, o) => (k.startsWith('cursor#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
     expect(await h.run({ handler: { store: dying } })).toMatchObject({ newFailures: 1, sent: 1 });
     h.advance(5 * MIN);
     expect(await h.run()).toMatchObject({ newFailures: 0, queued: 0, sent: 0 });
@@ -158,7 +151,7 @@ describe('delivery never loses and never duplicates', () => {
     };
     const real = h.store;
     const failing: StateStore = {
-      ...bind(real),
+      ...bindStore(real),
       update: (k, ver, v, o) => {
         if (v.state !== 'delivered' || (v.notification as { destinationId: string }).destinationId !== 'a') return real.update(k, ver, v, o);
         setImmediate(release);
@@ -289,10 +282,6 @@ describe('delivery never loses and never duplicates', () => {
     expect(text).not.toMatch(/access_token|127\.0\.0\.1:\d+\/(webhook|dingtalk|feishu|wecom)/);
   });
 });
-
-function bind(s: StateStore): StateStore {
-  return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
-}
 
 describe('with the DynamoDB store (dynalite)', () => {
   it('two concurrent runs, then an outage and recovery: each webhook-id delivered once', async () => {

@@ -11,7 +11,7 @@ import { scanInstance } from '../../lib/notify/scan';
 import type { InstanceTarget } from '../../lib/notify/types';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore, StoredValue, WriteOptions } from '../../lib/state/types';
-import { createHarness, MIN, type Harness } from './harness';
+import { bindStore, createHarness, MIN, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -89,11 +89,7 @@ describe('scan writes', () => {
     const real = h.store;
     const cursorBefore = await real.get(keys.cursor(h.projectId, a));
     const failing: StateStore = {
-      get: (k) => real.get(k),
-      getMany: (k) => real.getMany(k),
-      listDue: (n, l) => real.listDue(n, l),
-      put: (k, v, o) => real.put(k, v, o),
-      update: (k, ver, v, o) => real.update(k, ver, v, o),
+      ...bindStore(real),
       create: (k, v, o) => ((v.notification as { instanceId: string }).instanceId === a ? Promise.reject(new Error('disk full')) : real.create(k, v, o)),
     };
     expect(await h.run({ handler: { store: failing } })).toMatchObject({ instancesScanned: 1, instancesFailed: 1, sent: 1 });
@@ -138,7 +134,3 @@ describe('the cursor read once for the run', () => {
     expect(gets).toEqual([]);
   });
 });
-
-function bindStore(s: StateStore): StateStore {
-  return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
-}
