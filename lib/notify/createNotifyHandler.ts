@@ -75,9 +75,11 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event:
       throw e;
     });
     const r = await ready;
-    const remainingMs = (): number => context?.getRemainingTimeInMillis?.() ?? context?.getRemainingTimeInMilliSeconds?.() ?? options.defaultRemainingMs ?? 60_000;
+    // The platform's clock when the context has one, else a budget counted down from now.
+    const fromContext = context?.getRemainingTimeInMillis ?? context?.getRemainingTimeInMilliSeconds;
     const started = Date.now();
-    const remaining = context?.getRemainingTimeInMillis || context?.getRemainingTimeInMilliSeconds ? remainingMs : () => (options.defaultRemainingMs ?? 60_000) - (Date.now() - started);
+    const budget = options.defaultRemainingMs ?? 60_000;
+    const remaining = fromContext ? () => fromContext.call(context) : () => budget - (Date.now() - started);
     const trigger = normalizeTrigger(event);
     return runNotifier(
       {
