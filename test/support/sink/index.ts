@@ -123,15 +123,21 @@ function verify(type: SinkType, secrets: readonly string[], headers: Record<stri
   }
 }
 
+/** The value at `path` inside parsed JSON, or undefined where the path leaves it. */
+function at(value: unknown, ...path: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+  return v;
+}
+
 function summary(type: SinkType, body: unknown): string {
-  const b = body as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
-  if (!b) return '';
-  if (type === 'webhook') return `${b.type} ${b.data?.instance?.name} task ${b.data?.task?.name} ${b.data?.task?.status} (${b.data?.task?.id})`;
-  if (type === 'slack') return String(b.text ?? '');
-  if (type === 'feishu') return String(b.card?.header?.title?.content ?? '');
-  if (type === 'dingtalk') return String(b.markdown?.title ?? '');
-  if (type === 'wecom') return String(b.markdown?.content ?? '').split('\n')[0] ?? '';
-  return String(b.attachments?.[0]?.content?.body?.[0]?.text ?? '');
+  if (!body) return '';
+  if (type === 'webhook') return `${at(body, 'type')} ${at(body, 'data', 'instance', 'name')} task ${at(body, 'data', 'task', 'name')} ${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`;
+  if (type === 'slack') return String(at(body, 'text') ?? '');
+  if (type === 'feishu') return String(at(body, 'card', 'header', 'title', 'content') ?? '');
+  if (type === 'dingtalk') return String(at(body, 'markdown', 'title') ?? '');
+  if (type === 'wecom') return String(at(body, 'markdown', 'content') ?? '').split('\n')[0] ?? '';
+  return String(at(body, 'attachments', 0, 'content', 'body', 0, 'text') ?? '');
 }
 
 /** Starts the sink on 127.0.0.1. */
