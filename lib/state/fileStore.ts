@@ -18,6 +18,22 @@ interface FileShape {
   records: Record<string, FileRecord>;
 }
 
+/**
+ * Whether the process named in a lock file (`{pid}\n`) still runs. The file store is local, so the pid
+ * is on this host. An unreadable pid (the lock was just created) or our own (we never wait on our own
+ * lock: commits are serialised in-process) counts as gone, leaving the decision to the lock's age.
+ */
+function ownerAlive(content: string): boolean {
+  const pid = Number.parseInt(content, 10);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Bytes enough to hold `{"format":1,"gen":"<32 hex>"`. */
 const HEAD_BYTES = 64;
 const HEAD = /^\{"format":1,"gen":"([0-9a-f]{32})"/;
@@ -25,7 +41,7 @@ const HEAD = /^\{"format":1,"gen":"([0-9a-f]{32})"/;
 export interface FileStoreOptions {
   /** @default Date.now */
   readonly now?: () => number;
-  /** A lock older than this is taken to belong to a dead process. @default 10000 */
+  /** A lock older than this whose process no longer runs is a crashed process's, and is broken. @default 10000 */
   readonly staleLockMs?: number;
   /** Give up acquiring the lock after this long. @default 10000 */
   readonly lockTimeoutMs?: number;
@@ -131,7 +147,8 @@ export class FileStore implements StateStore {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateStoreError('lock', (e as NodeJS.ErrnoException).code ?? 'lock failed', { cause: e });
         const st = await stat(lock).catch(() => undefined);
-        if (st && Date.now() - st.mtimeMs > this.#staleMs) await unlink(lock).catch(() => undefined);
+        // Old and its owner gone: a crashed process's. An old lock of a live process (a slow commit) is waited for.
+        if (st && Date.now() - st.mtimeMs > this.#staleMs && !ownerAlive(await readFile(lock, 'utf8').catch(() => ''))) await unlink(lock).catch(() => undefined);
         if (Date.now() - started > this.#timeoutMs) throw new StateStoreError('lock', `could not lock ${lock} within ${this.#timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, Math.min(50, 2 + i) * (0.5 + Math.random())));
       }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,27 @@ describe('FileStore: a crash in the middle of a commit', () => {
     expect(await s.create('lost', { v: 2 })).toBe(true);
     expect(await s.update('kept', 1, { v: 3 })).toBe(true);
     expect(onDisk(path).records).toEqual({ kept: { version: 2, value: { v: 3 } }, lost: { version: 1, value: { v: 2 } } });
+  }, 30_000);
+});
+
+describe('FileStore: whose lock is stale', () => {
+  it('waits for an old lock whose process still runs, and breaks it once that process is gone', async () => {
+    const path = newPath();
+    // Another process that holds the lock for a long commit: alive, lock older than staleLockMs.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    await new Promise<void>((r) => holder.once('spawn', () => r()));
+    writeFileSync(`${path}.lock`, `${holder.pid}\n`);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    const s = new FileStore(path, { staleLockMs: 100, lockTimeoutMs: 400 });
+    await expect(s.put('k', { v: 1 })).rejects.toMatchObject({ name: 'StateStoreError' });
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    const exited = new Promise<void>((r) => holder.once('exit', () => r()));
+    holder.kill('SIGKILL');
+    await exited;
+    // Same lock file, same age, owner gone: a crashed process's lock, broken.
+    await s.put('k', { v: 2 });
+    expect(onDisk(path).records.k?.value).toEqual({ v: 2 });
+    expect(existsSync(`${path}.lock`)).toBe(false);
   }, 30_000);
 });
