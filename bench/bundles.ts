@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
-import { readZip } from '../test/support/readZip';
+import { readZip } from '../dev/readZip';
 
 const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '..');

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMULATOR_CREDENTIALS, startEmulator } from '../test/support/emulator';
-import { startSink } from '../test/support/sink';
+import { EMULATOR_CREDENTIALS, startEmulator } from '../dev/emulator';
+import { startSink } from '../dev/sink';
 
 export interface ScanOptions {
   readonly instances: number;

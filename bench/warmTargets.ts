@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DmsClient } from '../lib/dms/client';
 import { buildSignedUrl, signRequest } from '../lib/signing';
-import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../test/support/emulator';
+import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../dev/emulator';
 import { measureWarmCalls, type WarmResult, type WarmTarget } from './warmCall';
 
 const PAGE = 10;

@@ -7,7 +7,7 @@
  * Stops on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../test/support/emulator';
+import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../dev/emulator';
 
 function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

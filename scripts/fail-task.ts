@@ -10,7 +10,7 @@
  * The emulator URL comes from --url, else EMULATOR_URL, else `.state/npm-start.json` (written by `npm start`).
  */
 import { readFileSync } from 'node:fs';
-import { SEED_IDS } from '../test/support/emulator';
+import { SEED_IDS } from '../dev/emulator';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

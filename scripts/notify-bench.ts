@@ -16,8 +16,8 @@ import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
 import type { RunSummary } from '../lib/notify/runNotifier';
 import { FileStore } from '../lib/state/fileStore';
 import type { StateStore } from '../lib/state/types';
-import { EMULATOR_CREDENTIALS, startEmulator, type Engine } from '../test/support/emulator';
-import { startSink } from '../test/support/sink';
+import { EMULATOR_CREDENTIALS, startEmulator, type Engine } from '../dev/emulator';
+import { startSink } from '../dev/sink';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   let closeStore = async (): Promise<void> => {};
   let store: StateStore = new FileStore(join(dir, 'state.json'));
   if (storeKind === 'dynamodb') {
-    const { startDynalite } = await import('../test/state/dynaliteTable');
+    const { startDynalite } = await import('../dev/dynalite');
     const { DynamoStore } = await import('../lib/state/dynamoStore');
     const dyn = await startDynalite();
     store = new DynamoStore({ table: await dyn.newTable(), client: dyn.client });

@@ -11,10 +11,10 @@
  * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
  * NOTIFY_INTERVAL_SECONDS (default 15, at least 2).
  */
-import { startEmulator, SEED_IDS } from '../test/support/emulator';
-import { freePort, startOffline, type Service } from '../test/e2e/startOffline';
-import { buildLocalConfig, localEnvironment, localNotify, randomToken } from './localConfig';
-import { startSink } from '../test/support/sink';
+import { startEmulator, SEED_IDS } from '../dev/emulator';
+import { freePort, startOffline, type Service } from '../dev/startOffline';
+import { buildLocalConfig, localEnvironment, localNotify, randomToken } from '../dev/localConfig';
+import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
 import { mkdirSync, writeFileSync } from 'node:fs';
 

@@ -1,5 +1,5 @@
 import { isKnownRegion } from '../dms/endpoints';
-import { isRecord } from '../dms/isRecord';
+import { isRecord } from '../core/isRecord';
 import { ENGINES, OFFSET_PARAMS, type Engine, type OffsetParam } from '../dms/types';
 import { ConfigError } from './errors';
 import type { AppConfig, HttpConfig, ProjectConfig, SecretRef, WatchedInstance } from './types';

@@ -4,5 +4,5 @@ export { iterateTaskPages, collectTasks, type IterateTasksOptions, type TaskPage
 export { endpointForRegion, isKnownRegion, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS } from './endpoints';
 export { DmsError, DmsApiError, DmsResponseError, DmsNetworkError, DmsTimeoutError, UnknownRegionError, isDmsError, type DmsErrorDetails } from './errors';
 export { parseRetryAfter } from './retryAfter';
-export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryOptions } from './retryPolicy';
+export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
 export * from './types';

@@ -1,5 +1,5 @@
 import { DmsResponseError, type DmsErrorDetails } from './errors';
-import { isRecord } from './isRecord';
+import { isRecord } from '../core/isRecord';
 import type { DmsInstance, DmsTask, InstanceListBody, TaskListBody } from './types';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,3 +1,5 @@
+import { backoff } from '../core/backoff';
+
 /** Retry settings for idempotent GETs. */
 export interface RetryOptions {
   /** Total attempts, the first included. @default 3 */
@@ -15,24 +17,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
 
-/** Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^(attempt-1))). */
+/** The delay before attempt `attempt + 1`: `backoff` (full jitter) within these options. */
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return backoff(attempt, options.baseDelayMs, options.maxDelayMs, random);
 }

@@ -4,7 +4,8 @@ import { DmsApiError, DmsError, DmsNetworkError, DmsTimeoutError, type DmsErrorD
 import { parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
 import { readBodyCapped } from './readBody';
 import { parseRetryAfter } from './retryAfter';
-import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryOptions } from './retryPolicy';
+import { sleep } from '../core/sleep';
+import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
 import type { Engine, ListTasksParams, OffsetParam, TaskListBody, UpstreamResult } from './types';
 
 export interface DmsClientOptions {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { clientOptionsFor, resolveCredentials } from '../config/clientFor';
 import { loadConfig } from '../config/loadConfig';
+import { lazyOnce } from '../core/once';
+import { remainingTimeOf, type RemainingTimeContext } from '../core/remainingTime';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig, ProjectConfig } from '../config/types';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
@@ -33,7 +35,7 @@ export interface HttpHandlerOptions {
 }
 
 /** The part of the Lambda context the handlers use (FunctionGraph and tests may pass less or nothing). */
-export type ContextLike = Partial<Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>>;
+export type ContextLike = Partial<Pick<Context, 'awsRequestId'>> & RemainingTimeContext;
 
 export type HttpHandler = (event: unknown, context?: ContextLike) => Promise<HttpResponse>;
 
@@ -86,9 +88,8 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
   }
   // Until the configured references are known, redact the SDK's default variables.
   const fallbackRedactor = new Redactor([env.CLOUD_SDK_AK, env.CLOUD_SDK_SK, env.CLOUD_SDK_SECURITY_TOKEN, ...(env.API_TOKENS ?? '').split(',')]);
-  let ready: Promise<Runtime> | undefined;
-
-  const init = async (): Promise<Runtime> => {
+  // A transient SSM failure is not kept: the next request tries again.
+  const runtime = lazyOnce(async (): Promise<Runtime> => {
     if (!config) throw configError;
     const secretOptions = { env, ssm: options.ssm };
     const [credentials, tokens] = await Promise.all([
@@ -97,14 +98,7 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     ]);
     const redactor = new Redactor([credentials.accessKeyId, credentials.secretAccessKey, credentials.securityToken, ...(tokens?.plain() ?? [])]);
     return { config, credentials, tokens, redactor, clients: new Map() };
-  };
-  const runtime = (): Promise<Runtime> => {
-    ready ??= init().catch((e: unknown) => {
-      ready = undefined; // a transient SSM failure is retried on the next request
-      throw e;
-    });
-    return ready;
-  };
+  });
 
   const clientFor = (rt: Runtime, project: ProjectConfig): DmsTaskClient => {
     let client = rt.clients.get(project.projectId);
@@ -123,7 +117,8 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     const project = config.projects.get(input.projectId);
     if (!project) throw new NotServedError('project_id');
     if (!instanceAllowed(config, project, input.instanceId)) throw new NotServedError('instance_id');
-    const remaining = context?.getRemainingTimeInMillis?.();
+    // Lambda's or FunctionGraph's time left; none (local runs) leaves the client's own deadline.
+    const remaining = remainingTimeOf(context)?.();
     const call = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
     return route.execute(input, { req, requestId, config, client: clientFor(rt, project), call, allMaxPages });
   };

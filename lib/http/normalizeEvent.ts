@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isRecord } from '../dms/isRecord';
+import { isRecord } from '../core/isRecord';
 import { EventShapeError } from './errors';
 
 /**

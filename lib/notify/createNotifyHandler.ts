@@ -2,6 +2,8 @@ import { clientForProject, resolveCredentials } from '../config/clientFor';
 import { loadConfig } from '../config/loadConfig';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig } from '../config/types';
+import { lazyOnce } from '../core/once';
+import { remainingTimeOr, type RemainingTimeContext } from '../core/remainingTime';
 import type { DmsClient } from '../dms/client';
 import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
@@ -13,11 +15,7 @@ import { normalizeTrigger } from './triggerEvent';
 import type { NotifyConfig, ResolvedDestination } from './types';
 
 /** The part of a Lambda (or FunctionGraph) context the notifier reads. */
-export interface InvocationContext {
-  getRemainingTimeInMillis?: () => number;
-  /** FunctionGraph's name for it. */
-  getRemainingTimeInMilliSeconds?: () => number;
-}
+export type InvocationContext = RemainingTimeContext;
 
 export interface NotifyHandlerOptions {
   /** @default process.env */
@@ -53,9 +51,8 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event:
   const app: AppConfig = loadConfig(env);
   const config: NotifyConfig = parseNotifyConfig(app, env);
   const log = options.log ?? defaultLog;
-  let ready: Promise<Ready> | undefined;
-
-  const init = async (): Promise<Ready> => {
+  // Kept while warm; a failure is not kept, so the next invocation tries again.
+  const ready = lazyOnce(async (): Promise<Ready> => {
     const secretOptions = { env, ...(options.ssm ? { ssm: options.ssm } : {}) };
     const [credentials, destinations, store] = await Promise.all([
       resolveCredentials(app, secretOptions),
@@ -67,19 +64,12 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event:
     if (destinations.size === 0) log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
     if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME) log({ level: 'warn', msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb' });
     return { store, destinations, clients };
-  };
+  });
 
   return async (event, context) => {
-    ready ??= init().catch((e: unknown) => {
-      ready = undefined;
-      throw e;
-    });
-    const r = await ready;
+    const r = await ready();
     // The platform's clock when the context has one, else a budget counted down from now.
-    const fromContext = context?.getRemainingTimeInMillis ?? context?.getRemainingTimeInMilliSeconds;
-    const started = Date.now();
-    const budget = options.defaultRemainingMs ?? 60_000;
-    const remaining = fromContext ? () => fromContext.call(context) : () => budget - (Date.now() - started);
+    const remaining = remainingTimeOr(context, options.defaultRemainingMs ?? 60_000);
     const trigger = normalizeTrigger(event);
     return runNotifier(
       {

@@ -1,7 +1,8 @@
+import { backoff } from '../core/backoff';
 import type { StateStore, Versioned } from '../state/types';
 import { CHANNELS } from './channels';
 import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
-import { mapLimit } from './mapLimit';
+import { mapLimit } from '../core/mapLimit';
 import { postMessage } from './post';
 import type { Resolver } from './urlPolicy';
 import { RateLimiter } from './rateLimiter';
@@ -49,10 +50,6 @@ interface Claimed {
   key: string;
   version: number;
   record: OutboxRecord;
-}
-
-function backoff(attempt: number, base: number, cap: number, random: () => number): number {
-  return Math.floor(random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../core/sleep';
 import type { DmsClient } from '../dms/client';
 import type { AppConfig } from '../config/types';
 import type { StateStore } from '../state/types';
@@ -163,7 +164,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
       store,
       destinations: deps.destinations,
       now,
-      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      sleep: deps.sleep ?? sleep,
       remainingMs: deps.remainingMs,
       random: deps.random ?? Math.random,
       runId,

@@ -5,7 +5,7 @@ import type { StateStore, Versioned } from '../state/types';
 import { DELIVERY } from './constants';
 import { detect, mayNotify } from './detect';
 import { destinationsFor } from './filters';
-import { mapLimit } from './mapLimit';
+import { mapLimit } from '../core/mapLimit';
 import { keys, notificationId, type CursorRecord, type OutboxRecord, type SeenRecord } from './records';
 import type { InstanceTarget, Notification, NotifyConfig } from './types';
 

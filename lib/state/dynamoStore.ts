@@ -9,6 +9,7 @@ import {
   type AttributeValue,
   type BatchGetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { sleep } from '../core/sleep';
 import { StateStoreError } from './errors';
 import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
@@ -130,7 +131,7 @@ export class DynamoStore implements StateStore {
       }
       const left: Item[] | undefined = out.UnprocessedKeys?.[this.#table]?.Keys;
       request = left && left.length > 0 ? { [this.#table]: { Keys: left, ConsistentRead: true } } : undefined;
-      if (request) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
+      if (request) await sleep(50 * 2 ** round);
     }
     if (request) throw new StateStoreError('getMany', 'unprocessed keys after 10 rounds');
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { sleep } from '../core/sleep';
 import { StateStoreError } from './errors';
 import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
@@ -150,7 +151,7 @@ export class FileStore implements StateStore {
         // Old and its owner gone: a crashed process's. An old lock of a live process (a slow commit) is waited for.
         if (st && Date.now() - st.mtimeMs > this.#staleMs && !ownerAlive(await readFile(lock, 'utf8').catch(() => ''))) await unlink(lock).catch(() => undefined);
         if (Date.now() - started > this.#timeoutMs) throw new StateStoreError('lock', `could not lock ${lock} within ${this.#timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, Math.min(50, 2 + i) * (0.5 + Math.random())));
+        await sleep(Math.min(50, 2 + i) * (0.5 + Math.random()));
       }
     }
   }

@@ -9,7 +9,7 @@ import {
   type DmsClientOptions,
   type RetryInfo,
 } from '../../lib/dms';
-import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
 
 const TOKEN = 'temporary-security-token-value-123';
 /** Temporary credentials: the emulator accepts this AK only with this token. */

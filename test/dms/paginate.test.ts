@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmsClient, collectTasks, type OffsetParam } from '../../lib/dms';
-import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator, type EmulatorOptions } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 
 const started: Emulator[] = [];
 afterEach(async () => {

@@ -2,9 +2,9 @@
  * p50/p90 latency of `list` through serverless-offline against the emulator, N sequential calls
  * after one warm-up: `node --import tsx test/e2e/measureLatency.ts [N=50]`.
  */
-import { buildLocalConfig, localEnvironment, randomToken } from '../../scripts/localConfig';
-import { startEmulator, SEED_IDS } from '../support/emulator';
-import { startOffline } from './startOffline';
+import { buildLocalConfig, localEnvironment, randomToken } from '../../dev/localConfig';
+import { startEmulator, SEED_IDS } from '../../dev/emulator';
+import { startOffline } from '../../dev/startOffline';
 
 async function main(): Promise<void> {
   process.env.SLS_TELEMETRY_DISABLED = '1';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLocalConfig, localEnvironment, randomToken } from '../../scripts/localConfig';
-import { startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
-import { groupAlive, startOffline, type Offline } from './startOffline';
+import { buildLocalConfig, localEnvironment, randomToken } from '../../dev/localConfig';
+import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
+import { groupAlive, startOffline, type Offline } from '../../dev/startOffline';
 
 /**
  * End to end: `serverless offline` (serverless-esbuild bundles, the real serverless.yml routes)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_IDS, startEmulator, type DmsTask, type Emulator } from '../support/emulator';
+import { SEED_IDS, startEmulator, type DmsTask, type Emulator } from '../../dev/emulator';
 import { asError, asTaskPage, control, NOW, rawRequest, signedGet, tasksPath } from './helpers';
 
 const { mainProject, rabbitmq } = SEED_IDS;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MALFORMED_BODIES, SEED_IDS, startEmulator, type Emulator, type Fault } from '../support/emulator';
+import { MALFORMED_BODIES, SEED_IDS, startEmulator, type Emulator, type Fault } from '../../dev/emulator';
 import { asError, asTaskPage, control, fixedNow, signedGet, tasksPath } from './helpers';
 
 const LIST = tasksPath(SEED_IDS.mainProject, SEED_IDS.kafkaPaged);

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../../lib/signing';
-import { EMULATOR_CREDENTIALS, type Emulator } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, type Emulator } from '../../dev/emulator';
 
 /** A fixed clock for tests that do not go through the official SDK (which signs with the real clock). */
 export const NOW = new Date('2026-03-01T12:00:00.000Z');

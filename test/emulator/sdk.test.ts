@@ -26,7 +26,7 @@ import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { Logger4jInstance } from '@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger';
 import * as kafka from '@huaweicloud/huaweicloud-sdk-kafka';
 import * as rocketmq from '@huaweicloud/huaweicloud-sdk-rocketmq';
-import { AUTH_FAILURES, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../support/emulator';
+import { AUTH_FAILURES, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
 import { asError, asTaskPage, rawRequest } from './helpers';
 
 const { mainProject, kafkaPaged, stuckTask } = SEED_IDS;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, SEED_IDS, startEmulator, TASK_STATUSES, type DmsTask, type Emulator } from '../support/emulator';
+import { SEED, SEED_IDS, startEmulator, TASK_STATUSES, type DmsTask, type Emulator } from '../../dev/emulator';
 import { fixedNow, NOW } from './helpers';
 
 const HOUR = 3_600_000;

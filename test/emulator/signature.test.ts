@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSignedUrl, computeSignature, formatSdkDate, signRequest, SIGNING } from '../../lib/signing';
-import { AUTH_FAILURES, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../support/emulator';
+import { AUTH_FAILURES, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
 import { asError, asTaskPage, fixedNow, NOW, rawRequest, signedGet, tasksPath, type RawResponse } from './helpers';
 
 const LIST = tasksPath(SEED_IDS.mainProject, SEED_IDS.kafkaPaged);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_WIRE_NAMES, SEED, SEED_IDS, startEmulator, type DmsTask, type Emulator, type EmulatorOptions } from '../support/emulator';
+import { ENGINE_WIRE_NAMES, SEED, SEED_IDS, startEmulator, type DmsTask, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 import { asError, asTaskPage, fixedNow, NOW, signedGet, tasksPath } from './helpers';
 
 const { mainProject, otherProject, kafkaPaged, kafkaEmpty, rocketmq } = SEED_IDS;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ID_PATTERN } from '../../lib/config';
 import { isCalendarTime, type HttpResponse } from '../../lib/http';
-import { startEmulator, SEED, type Emulator } from '../support/emulator';
+import { startEmulator, SEED, type Emulator } from '../../dev/emulator';
 import { expectMatchesOpenApi, fgEvent, handlersFor, TOKEN_A, v1Event, v2Event, type EventInput, type Handlers } from './support';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildLocalConfig, localEnvironment } from '../../scripts/localConfig';
-import { startEmulator, SEED_IDS, type Emulator } from '../support/emulator';
+import { buildLocalConfig, localEnvironment } from '../../dev/localConfig';
+import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { DEFAULT_ALL_MAX_PAGES, HEADERS, type HttpResponse } from '../../lib/http';
 import { auth, expectMatchesOpenApi, fgEvent, handlersFor, json, K, LIST_PATH, P, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
 
@@ -343,6 +343,15 @@ describe('upstream errors', () => {
     expect(r.statusCode).toBe(504);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(r.headers[HEADERS.requestId]).toBe('lambda-1');
+  });
+
+  it("FunctionGraph's deadline (getRemainingTimeInMilliSeconds) cuts the wait short too: 504", async () => {
+    emulator.setLatency(3000);
+    const h = handlersFor(emulator);
+    const started = Date.now();
+    const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { getRemainingTimeInMilliSeconds: () => 1400 });
+    expect(r.statusCode).toBe(504);
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('upstream refusing our credentials is a 502, not a 401, and does not echo the upstream message', async () => {

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHttpHandler, listRoute } from '../../lib/http';
-import { buildLocalConfig } from '../../scripts/localConfig';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../support/emulator';
+import { buildLocalConfig } from '../../dev/localConfig';
+import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/emulator';
 import { FAST_CLIENT, LIST_PATH, TOKEN_A, v2Event } from './support';
 
 /**

@@ -4,8 +4,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
 import { createHttpHandler, listRoute, showRoute, type HttpHandler, type HttpHandlerOptions, type HttpResponse } from '../../lib/http';
-import { buildLocalConfig, localEnvironment, type LocalConfigOptions } from '../../scripts/localConfig';
-import { EMULATOR_CREDENTIALS, SEED_IDS, type Emulator } from '../support/emulator';
+import { buildLocalConfig, localEnvironment, type LocalConfigOptions } from '../../dev/localConfig';
+import { EMULATOR_CREDENTIALS, SEED_IDS, type Emulator } from '../../dev/emulator';
 
 export const TOKEN_A = 'tok-A-0123456789abcdefghij';
 export const TOKEN_B = 'tok-B-zyxwvutsrqponmlkjihg';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../support/emulator';
+import { startEmulator, type Emulator } from '../../dev/emulator';
 import { isCalendarTime } from '../../lib/http';
 import { auth, expectMatchesOpenApi, handlersFor, json, K, LIST_PATH, P, v2Event, type Handlers } from './support';
 

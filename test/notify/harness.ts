@@ -6,8 +6,8 @@ import { createNotifyHandler, type InvocationContext, type NotifyHandlerOptions 
 import type { RunSummary } from '../../lib/notify/runNotifier';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type Engine } from '../support/emulator';
-import { startSink, type Sink, type SinkType } from '../support/sink';
+import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type Engine } from '../../dev/emulator';
+import { startSink, type Sink, type SinkType } from '../../dev/sink';
 
 export const HOUR = 3600_000;
 export const MIN = 60_000;

@@ -285,7 +285,7 @@ describe('delivery never loses and never duplicates', () => {
 
 describe('with the DynamoDB store (dynalite)', () => {
   it('two concurrent runs, then an outage and recovery: each webhook-id delivered once', async () => {
-    const { startDynalite } = await import('../state/dynaliteTable');
+    const { startDynalite } = await import('../../dev/dynalite');
     const { DynamoStore } = await import('../../lib/state/dynamoStore');
     const dyn = await startDynalite();
     try {

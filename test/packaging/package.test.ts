@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZip, type ZipEntry } from '../support/readZip';
+import { readZip, type ZipEntry } from '../../dev/readZip';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;

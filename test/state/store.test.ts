@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStore } from '../../lib/state/dynamoStore';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
-import { startDynalite } from './dynaliteTable';
+import { startDynalite } from '../../dev/dynalite';
 
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
 const dir = mkdtempSync(join(tmpdir(), 'store-'));

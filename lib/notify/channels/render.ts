@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/isRecord';
 import type { Notification } from '../types';
 
 /** Cuts a string to `max` characters, marking the cut. */
@@ -48,7 +49,7 @@ export function fit(items: readonly Notification[], maxItems: number, maxBytes: 
 export function readJson(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isRecord(v) ? v : undefined;
   } catch {
     return undefined;
   }

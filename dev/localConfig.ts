@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EMULATOR_CREDENTIALS, SEED } from '../test/support/emulator';
+import { EMULATOR_CREDENTIALS, SEED } from './emulator';
 
 /**
  * The configuration document for a local run against the emulator: every seed project with its

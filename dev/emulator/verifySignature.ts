@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { computeSignature, parseAuthorization, parseSdkDate, SIGNING, type Credentials } from '../../../lib/signing';
+import { computeSignature, parseAuthorization, parseSdkDate, SIGNING, type Credentials } from '../../lib/signing';
 import { AUTH_FAILURES, type AuthFailure } from './errorCodes';
 
 /** The parts of a received request that the signature covers. */

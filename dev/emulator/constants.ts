@@ -1,4 +1,4 @@
-import type { Credentials } from '../../../lib/signing';
+import type { Credentials } from '../../lib/signing';
 
 /**
  * The emulator's default (and only, unless configured) credential pair. Fake, public, and accepted

@@ -92,7 +92,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * SIGKILL after 5 s. The serverless CLI never calls home: telemetry and notifications are off.
  */
 export async function startOffline(options: OfflineOptions): Promise<Offline> {
-  const root = options.cwd ?? join(__dirname, '..', '..');
+  const root = options.cwd ?? join(__dirname, '..');
   const cwd = options.isolate ? isolatedServiceDir(root) : root;
   const httpPort = options.httpPort ?? (await freePort());
   const lambdaPort = options.lambdaPort ?? (await freePort());

@@ -1,4 +1,4 @@
-import type { Credentials } from '../../../lib/signing';
+import type { Credentials } from '../../lib/signing';
 
 /**
  * Task status values, as listed by the 2025-12 DMS docs. `CANCELLED` is a scheduled task that was

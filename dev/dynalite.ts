@@ -11,7 +11,7 @@ export async function startDynalite(): Promise<{ client: DynamoDBClient; endpoin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const doc = load(readFileSync(join(__dirname, '../../serverless.yml'), 'utf8')) as { resources: { Resources: { NotifyStateTable: { Properties: Record<string, unknown> } } } };
+  const doc = load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as { resources: { Resources: { NotifyStateTable: { Properties: Record<string, unknown> } } } };
   const props = doc.resources.Resources.NotifyStateTable.Properties;
   let n = 0;
   return {
