@@ -17,11 +17,11 @@ export interface FunctionGraphApigEvent {
   readonly requestContext?: { readonly apiId?: string; readonly requestId?: string; readonly stage?: string };
 }
 
-export type EventKind = 'apigw-http-v2' | 'apigw-rest-v1' | 'functiongraph-apig';
+export type HttpEventShape = 'apigw-http-v2' | 'apigw-rest-v1' | 'functiongraph-apig';
 
 /** One HTTP request, whatever event carried it. Maps are never null; header names are lower-case. */
 export interface NormalizedRequest {
-  readonly kind: EventKind;
+  readonly kind: HttpEventShape;
   /** Upper-case. */
   readonly method: string;
   /** The path as the gateway received it (may include a stage prefix). */
@@ -86,7 +86,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** Which event this is: HTTP API (payload 2.0), REST API (1.0) or FunctionGraph APIG. */
-export function detectEventKind(event: unknown): EventKind {
+export function detectEventShape(event: unknown): HttpEventShape {
   if (!isRecord(event)) throw new EventShapeError('not an object');
   const rc = record(event.requestContext);
   if (event.version === '2.0' || (isRecord(rc.http) && typeof event.rawPath === 'string')) return 'apigw-http-v2';
@@ -103,12 +103,12 @@ export function detectEventKind(event: unknown): EventKind {
  * base64 body, lower-cases header names, and gives empty maps instead of nulls. Does nothing else.
  */
 export function normalizeEvent(event: APIGatewayProxyEventV2 | APIGatewayProxyEvent | FunctionGraphApigEvent | unknown): NormalizedRequest {
-  const kind = detectEventKind(event);
+  const kind = detectEventShape(event);
   const e = event as Raw;
   const rc = record(e.requestContext);
   const http = record(rc.http);
   const v2 = kind === 'apigw-http-v2';
-  // detectEventKind saw a string httpMethod in 1.0 and FunctionGraph events.
+  // detectEventShape saw a string httpMethod in 1.0 and FunctionGraph events.
   const method = v2 ? str(http.method) : String(e.httpMethod);
   if (method === undefined) throw new EventShapeError('payload 2.0 event without requestContext.http.method');
   return {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { detectEventKind, normalizeEvent, nextOffsetAfter, TokenSet, authenticate, AuthenticationError } from '../../lib/http';
+import { detectEventShape, normalizeEvent, nextOffsetAfter, TokenSet, authenticate, AuthenticationError } from '../../lib/http';
 import { fgEvent, LIST_PATH, v1Event, v2Event } from './support';
 
 describe('normalizeEvent', () => {
   it('detects the three shapes', () => {
-    expect(detectEventKind(v2Event({ path: '/' }))).toBe('apigw-http-v2');
-    expect(detectEventKind(v1Event({ path: '/' }))).toBe('apigw-rest-v1');
-    expect(detectEventKind(fgEvent({ path: '/' }))).toBe('functiongraph-apig');
-    expect(detectEventKind({ httpMethod: 'GET', path: '/', version: '1.0' })).toBe('apigw-rest-v1');
+    expect(detectEventShape(v2Event({ path: '/' }))).toBe('apigw-http-v2');
+    expect(detectEventShape(v1Event({ path: '/' }))).toBe('apigw-rest-v1');
+    expect(detectEventShape(fgEvent({ path: '/' }))).toBe('functiongraph-apig');
+    expect(detectEventShape({ httpMethod: 'GET', path: '/', version: '1.0' })).toBe('apigw-rest-v1');
   });
 
   it('decodes a base64 body, lower-cases headers, gives empty maps for nulls', () => {
