@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { StateStoreError } from './errors';
+import type { StoredValue } from './types';
+
+/** One record as the state file holds it. */
+export interface StateRecord {
+  version: number;
+  value: StoredValue;
+  due?: number;
+  expiresAt?: number;
+}
+
+/** The state file's JSON document. */
+export interface StateFileContent {
+  readonly format: 1;
+  /** Random per write: a file whose head still shows the generation this process wrote is unchanged since. */
+  readonly gen?: string;
+  records: Record<string, StateRecord>;
+}
+
+/** Bytes enough to hold `{"format":1,"gen":"<32 hex>"`. */
+const HEAD_BYTES = 64;
+const HEAD = /^\{"format":1,"gen":"([0-9a-f]{32})"/;
+
+/**
+ * Deletes the records expired at `now` from `records` (in place). Returns whether any was deleted,
+ * so a commit with nothing else to write still writes the sweep.
+ */
+export function sweepExpired(records: Record<string, StateRecord>, now: number): boolean {
+  let swept = false;
+  for (const k in records) {
+    const exp = records[k]?.expiresAt;
+    if (exp !== undefined && exp <= now) {
+      delete records[k];
+      swept = true;
+    }
+  }
+  return swept;
+}
+
+/**
+ * The JSON file behind the file store. Reads parse and check the format (an absent file is an empty
+ * one); writes replace the file atomically (a temporary file, then `rename`), so a reader never sees
+ * half a file and a crash before the `rename` leaves the previous file whole.
+ *
+ * It also keeps the copy this process last wrote, tagged with a random generation written first in
+ * the file: while the file's first bytes still show that generation, nobody wrote since, and
+ * {@link StateFile.read} returns the copy instead of reading and parsing the whole file again.
+ * Locking is not its concern: the caller holds the lock file around a read-modify-write.
+ */
+export class StateFile {
+  readonly path: string;
+  /** The file as this process last wrote it, reused while the file's head still shows its generation. */
+  #last: StateFileContent | undefined;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  /**
+   * The file's content: the copy this process last wrote when the file is still that one, else a
+   * full read. The result may be the kept copy itself: call {@link StateFile.forget} before editing it.
+   */
+  async read(): Promise<StateFileContent> {
+    const last = this.#last;
+    if (last?.gen !== undefined && (await this.#headGen()) === last.gen) return last;
+    return this.#readAll();
+  }
+
+  /** Drops the kept copy: it is about to be edited in place and, until written, is not what the file holds. */
+  forget(): void {
+    this.#last = undefined;
+  }
+
+  /** Keeps `content` (as read, unchanged) for the next read; one without a generation cannot be recognised. */
+  keep(content: StateFileContent): void {
+    if (content.gen !== undefined) this.#last = content;
+  }
+
+  /** Replaces the file atomically with `records` under a new generation, and keeps what it wrote. */
+  async write(records: Record<string, StateRecord>): Promise<void> {
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const data: StateFileContent = { format: 1, gen: randomBytes(16).toString('hex'), records };
+    try {
+      await writeFile(tmp, JSON.stringify(data));
+      await rename(tmp, this.path);
+      this.#last = data;
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw new StateStoreError('write', (e as NodeJS.ErrnoException).code ?? 'write failed', { cause: e });
+    }
+  }
+
+  async #headGen(): Promise<string | undefined> {
+    try {
+      const fh = await open(this.path, 'r');
+      try {
+        const buf = Buffer.alloc(HEAD_BYTES);
+        const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+        return HEAD.exec(buf.toString('utf8', 0, bytesRead))?.[1];
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      return undefined; // absent or unreadable: the full read says which
+    }
+  }
+
+  async #readAll(): Promise<StateFileContent> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { format: 1, records: {} };
+      throw new StateStoreError('read', (e as NodeJS.ErrnoException).code ?? 'read failed', { cause: e });
+    }
+    try {
+      const parsed = JSON.parse(text) as StateFileContent;
+      if (parsed.format !== 1 || typeof parsed.records !== 'object') throw new Error('unknown format');
+      return parsed;
+    } catch (e) {
+      throw new StateStoreError('read', `${this.path} is not a state file`, { cause: e });
+    }
+  }
+}
