@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
+import { packageProject } from '../dev/projectCopy';
 import { readZip } from '../dev/readZip';
 
-const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '..');
 export const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -19,14 +17,13 @@ export interface Bundle {
 /** The esbuild options serverless.yml uses, so the reference bundles are built the same way. */
 const ESBUILD_OPTIONS: BuildOptions = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@aws-sdk/*'], logLevel: 'error' };
 
-/** Runs `serverless package` and extracts each function's shipped bundle into `dir`. */
+/**
+ * Runs `serverless package` (in a private copy of the project, so nothing is written to the
+ * repository) and extracts each function's shipped bundle into `dir`.
+ */
 export async function packageFunctions(dir: string): Promise<Record<FunctionName, Bundle>> {
   const pkg = join(dir, 'package');
-  await run(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', pkg, '--stage', 'bench'], {
-    cwd: ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    timeout: 180_000,
-  });
+  await packageProject({ outDir: pkg, stage: 'bench' });
   const out = {} as Record<FunctionName, Bundle>;
   for (const fn of FUNCTIONS) {
     const entry = readZip(await readFile(join(pkg, `${fn}.zip`))).find((e) => e.name === `functions/${fn}.js`);

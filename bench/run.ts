@@ -9,6 +9,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BUNDLE_BUDGET_BYTES } from './budgets';
 import { FUNCTIONS, ROOT, bundleFixture, packageFunctions } from './bundles';
 import { measureColdLoad } from './coldLoad';
 import { runScan } from './scan';
@@ -34,7 +35,7 @@ const opts = {
   concurrency: Number(values.concurrency),
 };
 
-const TARGETS = { listBundleBytes: 30_000, notifyBundleBytes: 60_000, coldAboveNodeMs: 10, warmRatio: 0.33, scanOverBound: 1.25, scanRssMb: 150 } as const;
+const TARGETS = { coldAboveNodeMs: 10, warmRatio: 0.33, scanOverBound: 1.25, scanRssMb: 150 } as const;
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'dtf-bench-'));
@@ -46,8 +47,12 @@ async function main(): Promise<void> {
     const ours = await bundleFixture(work, 'ourList');
     for (const fn of FUNCTIONS) {
       const b = fns[fn];
-      const target = fn === 'notify-on-failure' ? TARGETS.notifyBundleBytes : TARGETS.listBundleBytes;
-      rows.push({ section: 'bundle', metric: `${fn} bundle (KB)`, ours: round(b.bytes / 1000, 1), reference: round(sdk.bytes / 1000, 1), ratio: round(b.bytes / sdk.bytes, 3), target: `<= ${target / 1000} KB`, met: b.bytes <= target });
+      // The budget the packaging test holds (bench/budgets.ts), in KiB = 1024 B; the figures are in KB = 1000 B.
+      const budget = BUNDLE_BUDGET_BYTES[fn];
+      const target = `<= ${round(budget / 1000, 1)} KB (${budget / 1024} KiB)`;
+      const ratio = round(b.bytes / sdk.bytes, 3);
+      const kb = (bytes: number): number => round(bytes / 1000, 1);
+      rows.push({ section: 'bundle', metric: `${fn} bundle (KB)`, ours: kb(b.bytes), reference: kb(sdk.bytes), ratio, target, met: b.bytes <= budget });
     }
     rows.push({ section: 'bundle', metric: 'sign + list script (KB)', ours: round(ours.bytes / 1000, 1), reference: round(sdk.bytes / 1000, 1), ratio: round(ours.bytes / sdk.bytes, 3), target: '-', met: undefined });
 

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyProject, serverlessBin, serverlessEnv, type ProjectCopy } from './projectCopy';
 
 /** Something `npm start` or a test started, stopped in reverse order. */
 export interface Service {
@@ -24,22 +23,12 @@ export interface OfflineOptions {
   /** @default the repository root */
   readonly cwd?: string;
   /**
-   * Run from a private copy of the service (serverless.yml, package.json, tsconfig.json, functions/,
-   * lib/, node_modules as a symlink), so its `.esbuild/` build folder cannot be deleted by a
-   * `serverless package` running at the same time in the repository (serverless-esbuild removes
-   * `.esbuild/` when packaging ends). Used by the tests; `npm start` runs in the repository.
+   * Run from a private copy of the service (`copyProject` in `dev/projectCopy.ts`), so its
+   * `.esbuild/` build folder is its own and nothing is written to the repository. Used by the tests;
+   * `npm start` runs in the repository (so an edit to `functions/` or `lib/` is rebuilt).
    * @default false
    */
   readonly isolate?: boolean;
-}
-
-/** A private copy of the service directory; see `OfflineOptions.isolate`. */
-function isolatedServiceDir(root: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dtf-offline-'));
-  for (const f of ['serverless.yml', 'package.json', 'tsconfig.json']) copyFileSync(join(root, f), join(dir, f));
-  for (const d of ['functions', 'lib']) cpSync(join(root, d), join(dir, d), { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
 }
 
 export interface Offline extends Service {
@@ -93,16 +82,17 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function startOffline(options: OfflineOptions): Promise<Offline> {
   const root = options.cwd ?? join(__dirname, '..');
-  const cwd = options.isolate ? isolatedServiceDir(root) : root;
+  const copy: ProjectCopy | undefined = options.isolate ? copyProject(root, 'dtf-offline-') : undefined;
+  const cwd = copy?.dir ?? root;
   const httpPort = options.httpPort ?? (await freePort());
   const lambdaPort = options.lambdaPort ?? (await freePort());
-  const bin = join(root, 'node_modules', '.bin', 'serverless');
+  const bin = serverlessBin(root);
   const args = ['offline', 'start', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--noPrependStageInUrl'];
   const child = spawn(bin, args, {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: serverlessEnv(options.env),
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('serverless offline did not start');
@@ -130,7 +120,7 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
     killGroup(pid, 'SIGKILL'); // stragglers of an exited leader
     // Wait until the kernel has removed every member of the group (up to 5 s).
     for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    if (cwd !== root) rmSync(cwd, { recursive: true, force: true });
+    copy?.remove();
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);

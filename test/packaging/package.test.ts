@@ -1,24 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGET_BYTES } from '../../bench/budgets';
+import { FUNCTIONS } from '../../bench/bundles';
+import { packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
-
-const run = promisify(execFile);
-const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
 
 describe('serverless package (offline, no AWS credentials)', () => {
   let out: string;
   const zips = new Map<string, ZipEntry[]>();
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'dtf-package-'));
-    await run(join('node_modules', '.bin', 'serverless'), ['package', '--package', out, '--stage', 'ci'], {
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
-      timeout: 120_000,
-    });
+    out = await mkdtemp(join(tmpdir(), 'dtf-package-out-'));
+    // In a private copy of the project: nothing is written to the repository's .esbuild/ or .serverless/.
+    await packageProject({ outDir: out, stage: 'ci', timeoutMs: 120_000 });
     for (const fn of FUNCTIONS) zips.set(fn, readZip(await readFile(join(out, `${fn}.zip`))));
   }, 150_000);
 
@@ -45,5 +41,14 @@ describe('serverless package (offline, no AWS credentials)', () => {
     const others = FUNCTIONS.filter((f) => f !== fn);
     for (const other of others) expect(entries.some((e) => e.name.includes(`functions/${other}.js`))).toBe(false);
     expect((await stat(join(out, `${fn}.zip`))).size).toBeGreaterThan(100);
+  });
+
+  it('keeps each bundle within its size budget (bench/budgets.ts)', () => {
+    const sizes = FUNCTIONS.map((fn) => {
+      const bytes = zips.get(fn)?.find((e) => e.name === `functions/${fn}.js`)?.data.byteLength ?? Number.NaN;
+      return { fn, bytes, budget: BUNDLE_BUDGET_BYTES[fn] };
+    });
+    console.log(`bundle sizes (B): ${sizes.map((s) => `${s.fn} ${s.bytes} of ${s.budget}`).join(', ')}`);
+    for (const s of sizes) expect(s.bytes, `functions/${s.fn}.js (B)`).toBeLessThanOrEqual(s.budget);
   });
 });
