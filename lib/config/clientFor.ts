@@ -1,10 +1,13 @@
 import { DmsClient, type DmsClientOptions } from '../dms/client';
 import type { Credentials } from '../signing/credentials';
 import { resolveSecret, type SsmReader } from './resolveSecret';
-import type { AppConfig, ProjectConfig } from './types';
+import type { CoreConfig, CoreProject } from './types';
 
 /** Resolves the cloud credentials named by the configuration (once per cold start). */
-export async function resolveCredentials(config: AppConfig, options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {}): Promise<Credentials> {
+export async function resolveCredentials(
+  config: CoreConfig,
+  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
+): Promise<Credentials> {
   const [accessKeyId, secretAccessKey] = await Promise.all([resolveSecret(config.credentials.ak, options), resolveSecret(config.credentials.sk, options)]);
   const tokenRef = config.credentials.securityToken;
   // The token is optional: only a reference that was set explicitly to SSM must resolve.
@@ -14,8 +17,8 @@ export async function resolveCredentials(config: AppConfig, options: { env?: Nod
 
 /** The DMS client options of one configured project (endpoint, region, offset name, timeout). */
 export function clientOptionsFor(
-  config: AppConfig,
-  project: ProjectConfig,
+  config: CoreConfig,
+  project: CoreProject,
   credentials: Credentials,
   overrides: Partial<DmsClientOptions> = {},
 ): DmsClientOptions {
@@ -32,8 +35,8 @@ export function clientOptionsFor(
 
 /** A DMS client for one configured project. */
 export function clientForProject(
-  config: AppConfig,
-  project: ProjectConfig,
+  config: CoreConfig,
+  project: CoreProject,
   credentials: Credentials,
   overrides: Partial<DmsClientOptions> = {},
 ): DmsClient {

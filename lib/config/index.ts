@@ -1,6 +1,22 @@
 export { ConfigError, SecretResolutionError } from './errors';
-export type { AppConfig, HttpConfig, ProjectConfig, SecretRef, WatchedInstance } from './types';
-export { parseConfig, parseSecretRef, ID_PATTERN } from './parseConfig';
+export type {
+  AppConfig,
+  CoreConfig,
+  CoreInstance,
+  CoreProject,
+  HttpAppConfig,
+  HttpConfig,
+  ProjectConfig,
+  SecretRef,
+  WatchedInstance,
+} from './types';
+export { ID_PATTERN, NAME_PATTERN } from './constants';
+export { readSecretRef } from './readers';
+export { CONFIG_KEYS, parseCoreConfig } from './parseCoreConfig';
+export { parseConfig } from './parseConfig';
+export { HTTP_KEYS, parseHttpAppConfig, parseHttpConfig } from './parseHttpConfig';
+export { readConfigDocument } from './readConfigDocument';
 export { loadConfig } from './loadConfig';
+export { loadHttpConfig } from './loadHttpConfig';
 export { resolveSecret, defaultSsmReader, describeRef, type SsmReader } from './resolveSecret';
 export { resolveCredentials, clientForProject, clientOptionsFor } from './clientFor';

@@ -8,16 +8,25 @@ export function describeRef(ref: SecretRef): string {
   return 'env' in ref ? `env:${ref.env}` : `ssm:${ref.ssm}`;
 }
 
+type SsmSdk = typeof import('@aws-sdk/client-ssm');
+
 let defaultReader: SsmReader | undefined;
 
-/** The default SSM reader, created once per cold start. `AWS_ENDPOINT_URL_SSM` points it elsewhere (tests). */
+/**
+ * The default SSM reader, created once per cold start, with one `SSMClient` built on the first read
+ * and reused by later ones (its connections and credentials too). `AWS_ENDPOINT_URL_SSM` points it
+ * elsewhere (tests).
+ */
 export function defaultSsmReader(): SsmReader {
-  defaultReader ??= async (name) => {
+  if (defaultReader) return defaultReader;
+  let sdk: SsmSdk | undefined;
+  let client: InstanceType<SsmSdk['SSMClient']> | undefined;
+  defaultReader = async (name) => {
     // A plain require (the bundles are CommonJS and keep the SDK external): `await import()` would make
     // the bundler add its ESM interop helpers to every function for this one call.
-    const { SSMClient, GetParameterCommand } = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
-    const client = new SSMClient({});
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    sdk ??= require('@aws-sdk/client-ssm') as SsmSdk;
+    client ??= new sdk.SSMClient({});
+    const out = await client.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = out.Parameter?.Value;
     if (value === undefined) throw new Error('parameter has no value');
     return value;

@@ -6,21 +6,32 @@ import type { Engine, OffsetParam } from '../dms/types';
  */
 export type SecretRef = { readonly env: string } | { readonly ssm: string };
 
-export interface WatchedInstance {
+/** An instance named in the configuration: what every function knows of it. */
+export interface CoreInstance {
   readonly id: string;
   readonly engine: Engine;
   /** Friendly name used in notifications. @default the id */
   readonly name: string;
+}
+
+/** A watched instance as the notifier reads it: the shared part plus its routes. */
+export interface WatchedInstance extends CoreInstance {
   /** Names of notification routes for this instance (interpreted by the notifier). @default [] (the default routes) */
   readonly routes: readonly string[];
 }
 
-export interface ProjectConfig {
+/** A project as every function reads it. */
+export interface CoreProject {
   readonly projectId: string;
   readonly region: string;
   /** Endpoint override for this project. @default the top-level `endpoint`, else the region's */
   readonly endpoint?: string;
   /** Instances watched by the notifier (and allowed by `http.allowInstances: "watched"`). @default [] */
+  readonly instances: readonly CoreInstance[];
+}
+
+/** A project as the notifier reads it: the shared part plus routes per instance and discovery. */
+export interface ProjectConfig extends CoreProject {
   readonly instances: readonly WatchedInstance[];
   /** Engines whose instances are discovered through the instance listing API. @default [] */
   readonly discover: readonly Engine[];
@@ -39,17 +50,34 @@ export interface HttpConfig {
   readonly allowInstances: 'any' | 'watched' | readonly string[];
 }
 
-export interface AppConfig {
-  readonly projects: ReadonlyMap<string, ProjectConfig>;
+/** The settings every function reads: projects, credentials and how the DMS API is called. */
+export interface CoreConfig {
+  readonly projects: ReadonlyMap<string, CoreProject>;
   /** Endpoint override for every project (the emulator, a proxy). */
   readonly endpoint?: string;
   /** @default 'start' */
   readonly offsetParam: OffsetParam;
   /** @default 10000 */
   readonly timeoutMs: number;
-  /** @default { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' }, securityToken: { env: 'CLOUD_SDK_SECURITY_TOKEN' } } */
+  /**
+   * Where the AK/SK (and optional security token) are read.
+   * @default ak `{ env: 'CLOUD_SDK_AK' }`, sk `{ env: 'CLOUD_SDK_SK' }`,
+   *   securityToken `{ env: 'CLOUD_SDK_SECURITY_TOKEN' }`
+   */
   readonly credentials: { readonly ak: SecretRef; readonly sk: SecretRef; readonly securityToken?: SecretRef };
+}
+
+/** What the HTTP functions (`list`, `show`) read: the shared settings and the `http` section. */
+export interface HttpAppConfig extends CoreConfig {
   readonly http: HttpConfig;
+}
+
+/**
+ * What the notifier reads before its own section: the shared settings, with routes and discovery per
+ * project, and the raw `notify` section that `parseNotifyConfig` validates.
+ */
+export interface AppConfig extends CoreConfig {
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
   /** The raw `notify` section, validated by the notifier's own parser. */
   readonly notify: unknown;
 }

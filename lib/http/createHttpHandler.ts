@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { clientOptionsFor, resolveCredentials } from '../config/clientFor';
-import { loadConfig } from '../config/loadConfig';
+import { loadHttpConfig } from '../config/loadHttpConfig';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOf, type RemainingTimeContext } from '../core/remainingTime';
 import type { SsmReader } from '../config/resolveSecret';
-import type { AppConfig, ProjectConfig } from '../config/types';
+import type { CoreProject, HttpAppConfig } from '../config/types';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
@@ -40,7 +40,7 @@ export type ContextLike = Partial<Pick<Context, 'awsRequestId'>> & RemainingTime
 export type HttpHandler = (event: unknown, context?: ContextLike) => Promise<HttpResponse>;
 
 interface Runtime {
-  readonly config: AppConfig;
+  readonly config: HttpAppConfig;
   readonly credentials: Credentials;
   readonly tokens: TokenSet | undefined;
   readonly redactor: Redactor;
@@ -58,7 +58,7 @@ function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike |
   return randomUUID();
 }
 
-function instanceAllowed(config: AppConfig, project: ProjectConfig, instanceId: string): boolean {
+function instanceAllowed(config: HttpAppConfig, project: CoreProject, instanceId: string): boolean {
   const allow = config.http.allowInstances;
   if (allow === 'any') return true;
   if (allow === 'watched') return project.instances.some((i) => i.id === instanceId);
@@ -79,10 +79,10 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
   const env = options.env ?? process.env;
   const log = options.log ?? consoleSink;
   const allMaxPages = options.allMaxPages ?? DEFAULT_ALL_MAX_PAGES;
-  let config: AppConfig | undefined;
+  let config: HttpAppConfig | undefined;
   let configError: unknown;
   try {
-    config = loadConfig(env);
+    config = loadHttpConfig(env);
   } catch (e) {
     configError = e;
   }
@@ -100,7 +100,7 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     return { config, credentials, tokens, redactor, clients: new Map() };
   });
 
-  const clientFor = (rt: Runtime, project: ProjectConfig): DmsTaskClient => {
+  const clientFor = (rt: Runtime, project: CoreProject): DmsTaskClient => {
     let client = rt.clients.get(project.projectId);
     if (!client) {
       client = new DmsTaskClient(clientOptionsFor(rt.config, project, rt.credentials, options.client));

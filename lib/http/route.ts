@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/types';
+import type { HttpAppConfig } from '../config/types';
 import type { CallOptions, DmsTaskClient } from '../dms/taskClient';
 import type { TaskListBody } from '../dms/types';
 import * as HEADERS from './headers';
@@ -10,7 +10,7 @@ import type { TaskPath } from './validateRequest';
 export interface RouteContext {
   readonly req: NormalizedRequest;
   readonly requestId: string;
-  readonly config: AppConfig;
+  readonly config: HttpAppConfig;
   readonly client: DmsTaskClient;
   readonly call: CallOptions;
   /** Pages `all=true` follows before it stops (`list` only). */

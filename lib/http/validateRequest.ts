@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '../config/parseConfig';
+import { ID_PATTERN } from '../config/constants';
 import type { OffsetParam } from '../dms/types';
 import * as ERROR_CODES from './errorCodes';
 import { LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from './constants';

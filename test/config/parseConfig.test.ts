@@ -2,7 +2,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SecretResolutionError, clientForProject, loadConfig, parseConfig, resolveCredentials, resolveSecret } from '../../lib/config';
+import {
+  ConfigError,
+  SecretResolutionError,
+  clientForProject,
+  loadConfig,
+  loadHttpConfig,
+  parseConfig,
+  parseHttpAppConfig,
+  resolveCredentials,
+  resolveSecret,
+} from '../../lib/config';
+import { parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
 
 const P1 = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
@@ -16,13 +27,23 @@ function errorOf(fn: () => unknown): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
+/** The whole document as both kinds of function read it: the notifier's part, then the HTTP functions'. */
+function parseBoth(raw: unknown): void {
+  parseConfig(raw);
+  parseHttpAppConfig(raw);
+}
+
 describe('parseConfig', () => {
   it('applies documented defaults', () => {
     const c = parseConfig({ projects: { [P1]: 'cn-north-4' } });
     expect(c.offsetParam).toBe('start');
     expect(c.timeoutMs).toBe(10_000);
     expect(c.credentials.ak).toEqual({ env: 'CLOUD_SDK_AK' });
-    expect(c.http).toEqual({ authRequired: true, tokens: [{ env: 'API_TOKENS' }], allowInstances: 'any' });
+    expect(parseHttpAppConfig({ projects: { [P1]: 'cn-north-4' } }).http).toEqual({
+      authRequired: true,
+      tokens: [{ env: 'API_TOKENS' }],
+      allowInstances: 'any',
+    });
     const p = c.projects.get(P1);
     expect(p).toEqual({ projectId: P1, region: 'cn-north-4', instances: [], discover: [] });
   });
@@ -57,7 +78,7 @@ describe('parseConfig', () => {
     [{ projects: { [P1]: 'cn-north-4' }, http: { allowInstances: 'some' } }, 'http.allowInstances', /"any", "watched"/],
     [{ projects: { [P1]: 'cn-north-4' }, timeoutMs: 0 }, 'timeoutMs', /integer from 1/],
   ])('rejects %j at %s', (raw, path, problem) => {
-    const e = errorOf(() => parseConfig(raw));
+    const e = errorOf(() => parseBoth(raw));
     expect(e.path).toBe(path);
     expect(e.message).toMatch(problem);
   });
@@ -105,5 +126,52 @@ describe('secrets', () => {
     const client = clientForProject(c, project, creds);
     expect(client.projectId).toBe(P1);
     expect(client.offsetParam).toBe('start');
+  });
+});
+
+describe('each function parses only its own settings', () => {
+  const instances = [{ id: 'i-1', engine: 'kafka', routes: ['ops'] }];
+  const shared = { projects: { [P1]: { region: 'cn-north-4', instances } } };
+
+  it('the HTTP functions ignore a bad notify section and notifier project settings; the notifier refuses them', () => {
+    const badNotify = { ...shared, notify: { destinations: { hook: { type: 'pager', url: { env: 'U' } } } } };
+    const httpView = parseHttpAppConfig(badNotify).projects.get(P1);
+    expect(httpView?.instances).toEqual([{ id: 'i-1', engine: 'kafka', name: 'i-1' }]);
+    const e = errorOf(() => parseNotifyConfig(parseConfig(badNotify), {}));
+    expect(e.path).toBe('notify.destinations.hook.type');
+
+    const badRoutes = [{ id: 'i-1', engine: 'kafka', routes: 'ops' }];
+    const badWatch = { projects: { [P1]: { region: 'cn-north-4', discover: 'yes', instances: badRoutes } } };
+    expect(parseHttpAppConfig(badWatch).projects.has(P1)).toBe(true);
+    expect(errorOf(() => parseConfig(badWatch)).path).toBe(`projects.${P1}.instances[0].routes`);
+  });
+
+  it('the notifier ignores a bad http section; the HTTP functions refuse it', () => {
+    const badHttp = { ...shared, http: { allowInstances: 'some', extra: 1 } };
+    expect(parseConfig(badHttp).projects.get(P1)?.instances[0]?.routes).toEqual(['ops']);
+    expect(errorOf(() => parseHttpAppConfig(badHttp)).path).toBe('http.extra');
+  });
+
+  it.each([
+    [{ ...shared, typo: 1 }, '(root).typo'],
+    [{ projects: { [P1]: { region: 'cn-north-4', discovr: true } } }, `projects.${P1}.discovr`],
+    [
+      { projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'i-1', engine: 'kafka', route: [] }] } } },
+      `projects.${P1}.instances[0].route`,
+    ],
+  ])('both refuse an unknown setting: %j', (raw, path) => {
+    expect(errorOf(() => parseHttpAppConfig(raw)).path).toBe(path);
+    expect(errorOf(() => parseConfig(raw)).path).toBe(path);
+  });
+
+  it('accepts and ignores a top-level $schema', () => {
+    const doc = { $schema: './schema/config.schema.json', ...shared };
+    expect(parseHttpAppConfig(doc).projects.has(P1)).toBe(true);
+    expect(parseConfig(doc).projects.has(P1)).toBe(true);
+  });
+
+  it('loadHttpConfig reads the same variables as loadConfig', () => {
+    expect(loadHttpConfig({ DMS_TASKS_CONFIG: JSON.stringify(shared) }).http.allowInstances).toBe('any');
+    expect(errorOf(() => loadHttpConfig({})).path).toBe('DMS_TASKS_CONFIG');
   });
 });
