@@ -7,7 +7,7 @@ import { remainingTimeOr, type RemainingTimeContext } from '../core/remainingTim
 import type { DmsClient } from '../dms/client';
 import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
-import type { LogFn } from './deliver';
+import type { LogFn } from './log';
 import { parseNotifyConfig } from './parseNotifyConfig';
 import { resolveDestinations } from './resolveDestinations';
 import { defaultLog, runNotifier, type RunSummary } from './runNotifier';

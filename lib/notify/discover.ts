@@ -6,15 +6,19 @@ import type { InstanceTarget } from './types';
 const WIRE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<Engine, string>;
 const FROM_WIRE: Readonly<Record<string, Engine>> = { kafka: 'kafka', reliability: 'rocketmq', rocketmq: 'rocketmq', rabbitmq: 'rabbitmq' };
 
+/** The instances configured for one project (also what is scanned when its discovery fails). */
+export function configuredTargets(project: ProjectConfig): InstanceTarget[] {
+  const { projectId, region } = project;
+  return project.instances.map((i) => ({ projectId, region, instanceId: i.id, name: i.name, engine: i.engine, routes: i.routes }));
+}
+
 /**
  * The instances of one project to scan: those configured, plus, for each `discover` engine, every
  * instance the listing API returns (paged, de-duplicated, bounded). Configured entries win (name, routes).
  */
 export async function instancesOf(project: ProjectConfig, client: DmsClient, call: CallOptions): Promise<InstanceTarget[]> {
   const out = new Map<string, InstanceTarget>();
-  for (const i of project.instances) {
-    out.set(i.id, { projectId: project.projectId, region: project.region, instanceId: i.id, name: i.name, engine: i.engine, routes: i.routes });
-  }
+  for (const t of configuredTargets(project)) out.set(t.instanceId, t);
   for (const engine of project.discover) {
     const seen = new Set<string>();
     for (let page = 0, offset = 0; page < 50; page++) {

@@ -1,0 +1,158 @@
+import { backoff } from '../core/backoff';
+import type { Versioned } from '../state/types';
+import { CHANNELS } from './channels';
+import type { Outcome } from './channels/types';
+import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
+import type { Claimed, DeliverContext, DeliverResult } from './deliveryContext';
+import { maxAgeOf, settleDead, settleDelivered, settleRetry } from './outbox';
+import { postMessage } from './post';
+import { RateLimiter } from './rateLimiter';
+import { keys } from './records';
+import { settleAll } from './settle';
+import type { ResolvedDestination } from './types';
+
+/** How long a destination's saved send times are kept for the next run's rate limiter. */
+const RATE_RECORD_MS = 120_000;
+
+/** One destination being sent to: its settings and its rate limiter for this run. */
+interface Sending {
+  readonly dest: ResolvedDestination;
+  readonly limiter: RateLimiter;
+}
+
+/** POSTs of one group so far: before this run (`before`) and in it (`inRun`). */
+interface Attempts {
+  readonly before: number;
+  readonly inRun: number;
+}
+
+/**
+ * Sends one destination's messages in order under its rate limit (seeded from `rateRecord`, the send
+ * times an earlier run saved, and saved again at the end). A failing store write ends this destination
+ * only; the caller isolates it.
+ */
+export async function sendToDestination(
+  ctx: DeliverContext,
+  dest: ResolvedDestination,
+  groups: readonly (readonly Claimed[])[],
+  rateRecord: Versioned | undefined,
+  result: DeliverResult,
+): Promise<void> {
+  const saved = rateRecord?.value.sent;
+  const sent = Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : [];
+  const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, sent);
+  for (const group of groups) await sendGroup(ctx, { dest, limiter }, group, result);
+  const now = ctx.now();
+  await ctx.store.put(keys.rate(dest.id), { sent: limiter.recent(now) }, { expiresAt: now + RATE_RECORD_MS });
+}
+
+/** One message: waits its turn, POSTs, and retries in-run while that is short and fits; else settles. */
+async function sendGroup(ctx: DeliverContext, s: Sending, group: readonly Claimed[], result: DeliverResult): Promise<void> {
+  const before = Math.max(...group.map((c) => c.record.attempts));
+  let inRun = 0;
+  let wait = s.limiter.waitMs(ctx.now());
+  for (;;) {
+    if (!(await waitTurn(ctx, s, group, wait, inRun, result))) return;
+    inRun++;
+    if (inRun > 1 || before > 0) result.retried++;
+    const outcome = await post(ctx, s, group);
+    const again = await afterOutcome(ctx, s, group, outcome, { before, inRun }, result);
+    if (again === undefined) return;
+    wait = again;
+  }
+}
+
+/**
+ * Waits `waitMs` (rate limit or retry delay) when the run can afford it, and says whether the group
+ * may be sent now. Otherwise the group goes back to pending for a later run, not counted as a failed
+ * attempt.
+ */
+async function waitTurn(
+  ctx: DeliverContext,
+  s: Sending,
+  group: readonly Claimed[],
+  waitMs: number,
+  inRun: number,
+  result: DeliverResult,
+): Promise<boolean> {
+  if (waitMs > 0) {
+    if (waitMs > DELIVERY.maxInRunWaitMs || !ctx.budget.fitsPost(s.dest.timeoutMs, waitMs)) {
+      const reason = inRun > 0 ? 'deferred after failure' : undefined;
+      await retryLater(ctx, group, waitMs, inRun, reason, result);
+      return false;
+    }
+    await ctx.sleep(waitMs);
+  }
+  if (ctx.budget.fitsPost(s.dest.timeoutMs)) return true;
+  await retryLater(ctx, group, 0, inRun, undefined, result);
+  return false;
+}
+
+/** Builds the group's message (signed on the wall clock, which receivers check against theirs) and POSTs it. */
+async function post(ctx: DeliverContext, s: Sending, group: readonly Claimed[]): Promise<Outcome> {
+  const channel = CHANNELS[s.dest.type];
+  const sentAt = ctx.now();
+  const items = group.map((c) => c.record.notification);
+  const req = channel.build(s.dest, items, { now: new Date(Date.now()), maxItems: ctx.config.maxGroupItems });
+  s.limiter.record(sentAt);
+  return postMessage(channel, req, {
+    timeoutMs: s.dest.timeoutMs,
+    now: ctx.now,
+    publicOnly: !ctx.config.allowInsecureWebhooks,
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(ctx.resolve ? { resolve: ctx.resolve } : {}),
+  });
+}
+
+/**
+ * Settles the group after a POST: delivered, dead on a permanent error, else a retry. Returns the wait
+ * before an in-run retry (few attempts so far, a short delay that fits the time left), or `undefined`
+ * once the group is settled, a failed one back to pending with backoff for a later run.
+ */
+async function afterOutcome(
+  ctx: DeliverContext,
+  s: Sending,
+  group: readonly Claimed[],
+  outcome: Outcome,
+  n: Attempts,
+  result: DeliverResult,
+): Promise<number | undefined> {
+  if (outcome.kind === 'delivered') {
+    await settleAll(ctx, group, (c) => settleDelivered(c.record, c.record.attempts + n.inRun, ctx.now()), result);
+    result.sent += group.length;
+    result.messages++;
+    return undefined;
+  }
+  if (outcome.kind === 'permanent') {
+    await settleAll(ctx, group, (c) => settleDead(c.record, outcome.reason, c.record.attempts + n.inRun, ctx.now()), result);
+    return undefined;
+  }
+  const delay = outcome.retryAfterMs ?? backoff(n.inRun, DELIVERY.baseDelayMs, DELIVERY.maxDelayMs, ctx.random);
+  const attempt = n.before + n.inRun;
+  const { reason } = outcome;
+  const items = group.length;
+  ctx.log({ level: 'warn', msg: 'delivery failed, will retry', destination: s.dest.id, items, attempt, reason, retryInMs: delay });
+  const inRun = n.inRun < DELIVERY.inRunAttempts && delay <= DELIVERY.maxInRunWaitMs;
+  if (inRun && ctx.budget.fitsPost(s.dest.timeoutMs, delay)) return Math.max(delay, s.limiter.waitMs(ctx.now()));
+  const between = Math.max(
+    outcome.retryAfterMs ?? 0,
+    backoff(attempt, DELIVERY.baseDelayMs, DELIVERY.maxNextAttemptMs, ctx.random),
+  );
+  await retryLater(ctx, group, between, n.inRun, reason, result);
+  return undefined;
+}
+
+/** The group back to pending, due `inMs` from now (each item dead instead if past its max age). */
+async function retryLater(
+  ctx: DeliverContext,
+  group: readonly Claimed[],
+  inMs: number,
+  inRun: number,
+  reason: string | undefined,
+  result: DeliverResult,
+): Promise<void> {
+  const now = ctx.now();
+  const maxAgeMs = maxAgeOf(ctx.config);
+  const retry = (c: Claimed) => settleRetry(c.record, { at: now + inMs, attempts: c.record.attempts + inRun, reason }, now, maxAgeMs);
+  await settleAll(ctx, group, retry, result);
+}
