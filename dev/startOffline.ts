@@ -14,12 +14,24 @@ export interface OfflineOptions {
   readonly env: Readonly<Record<string, string>>;
   /** @default a free port */
   readonly httpPort?: number;
-  /** @default a free port (serverless-offline's own Lambda-invoke port; a free one avoids clashes) */
+  /**
+   * serverless-offline's own Lambda-invoke port (the AWS SDK's `Invoke` API, for every function). It
+   * cannot be turned off; like the HTTP port it listens on 127.0.0.1 only (`--host`).
+   * @default a free port (a fixed one would clash with a second run)
+   */
   readonly lambdaPort?: number;
+  /**
+   * The stage; in `local`, serverless.yml turns notify-on-failure's schedule off (`params`).
+   * @default 'local'
+   */
+  readonly stage?: string;
   /** @default 90_000 */
   readonly readyTimeoutMs?: number;
-  /** Receives the process's output lines (default: kept, shown only if it fails to start). */
-  readonly onOutput?: (line: string) => void;
+  /**
+   * Receives each output line, whole, with the stream it came from (default: kept, shown only if
+   * it fails to start). The handlers' console output is among them: serverless-offline passes it on.
+   */
+  readonly onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** @default the repository root */
   readonly cwd?: string;
   /**
@@ -34,6 +46,8 @@ export interface OfflineOptions {
 export interface Offline extends Service {
   /** `http://127.0.0.1:{port}` */
   readonly url: string;
+  /** `http://127.0.0.1:{lambdaPort}`, serverless-offline's Lambda-invoke endpoint. */
+  readonly lambdaUrl: string;
   readonly pid: number;
   /** Output so far (for a failing test's message). */
   output(): string;
@@ -87,7 +101,9 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   const httpPort = options.httpPort ?? (await freePort());
   const lambdaPort = options.lambdaPort ?? (await freePort());
   const bin = serverlessBin(root);
-  const args = ['offline', 'start', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--noPrependStageInUrl'];
+  // --host binds both servers, HTTP and Lambda-invoke (serverless-offline's lambda/HttpServer.js uses it too).
+  const args = ['offline', 'start', '--stage', options.stage ?? 'local', '--host', '127.0.0.1'];
+  args.push('--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--noPrependStageInUrl', '--noSponsor');
   const child = spawn(bin, args, {
     cwd,
     detached: true,
@@ -97,13 +113,22 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   const pid = child.pid;
   if (pid === undefined) throw new Error('serverless offline did not start');
   let out = '';
-  const onData = (chunk: Buffer): void => {
-    const text = chunk.toString('utf8');
-    out = (out + text).slice(-20_000);
-    if (options.onOutput) for (const line of text.split('\n')) if (line.trim() !== '') options.onOutput(line);
+  const follow = (stream: 'stdout' | 'stderr', from: NodeJS.ReadableStream | null): void => {
+    let partial = ''; // a line cut between two chunks
+    const emit = (line: string): void => {
+      if (line.trim() !== '') options.onOutput?.(line.trimEnd(), stream);
+    };
+    from?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      out = (out + text).slice(-20_000);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      lines.forEach(emit);
+    });
+    from?.on('end', () => emit(partial));
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  follow('stdout', child.stdout);
+  follow('stderr', child.stderr);
   // Never leave the group behind, even if the parent dies on an exception.
   const onExit = (): void => killGroup(pid, 'SIGKILL');
   process.once('exit', onExit);
@@ -141,5 +166,6 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  return { name: 'serverless-offline', url, pid, stop, output: () => out };
+  const lambdaUrl = `http://127.0.0.1:${lambdaPort}`;
+  return { name: 'serverless-offline', url, lambdaUrl, pid, stop, output: () => out };
 }

@@ -4,6 +4,11 @@
  * schedule. Prints the base URL, a bearer token and curl lines that return real data. Ctrl-C
  * stops everything it started.
  *
+ * Output, one prefix per source: `[list]` / `[show]` a function's JSON log line (look a 500 up by its
+ * `requestId`), `[offline]` serverless-offline's own lines, `[notify]` the notifier, `[sink]` what the
+ * webhook sink received. serverless-offline runs in the stage `local`, where serverless.yml turns
+ * notify-on-failure's schedule off: the notifier runs in this process instead, against the sink.
+ *
  * To add a service: start it, push it onto `services` (anything with `name` and `stop()`), and add
  * its settings to the config built by `buildLocalConfig`.
  *
@@ -12,6 +17,7 @@
  * NOTIFY_INTERVAL_SECONDS (default 15, at least 2).
  */
 import { startEmulator, SEED_IDS } from '../dev/emulator';
+import { offlineLineSource } from '../dev/offlineLog';
 import { freePort, startOffline, type Service } from '../dev/startOffline';
 import { buildLocalConfig, localEnvironment, localNotify, randomToken } from '../dev/localConfig';
 import { startSink } from '../dev/sink';
@@ -69,11 +75,20 @@ async function main(): Promise<void> {
   writeFileSync('.state/npm-start.json', JSON.stringify({ emulator: emulator.url, sink: sink.url }));
 
   console.log('starting serverless-offline (esbuild bundles first, a few seconds)...');
-  const offline = await startOffline({ env, httpPort: await portOr(Number(process.env.PORT ?? 3000)) });
+  const offline = await startOffline({
+    env,
+    httpPort: await portOr(Number(process.env.PORT ?? 3000)),
+    // Every line, prefixed by its source: a function's log line by the function (from its `route`).
+    onOutput: (line, stream) => {
+      const prefixed = `[${offlineLineSource(line)}] ${line}`;
+      if (stream === 'stderr') console.error(prefixed);
+      else console.log(prefixed);
+    },
+  });
   services.push(offline);
 
-  // The notifier on a short schedule, in this process (serverless-offline also fires its 5-minute
-  // schedule event; both share the file store, which is safe: claims are conditional writes).
+  // The notifier on a short schedule, in this process. serverless-offline runs in the stage `local`,
+  // where serverless.yml turns notify-on-failure's own schedule off (it would lack the notify settings).
   const notifyEverySeconds = Math.max(2, Number(process.env.NOTIFY_INTERVAL_SECONDS ?? 15));
   const notify = createNotifyHandler({
     env: { ...process.env, ...env },
@@ -105,7 +120,8 @@ async function main(): Promise<void> {
   const k = SEED_IDS.kafkaPaged;
   const failed = SEED_IDS.recentFailures[0].taskId;
   console.log(`
-serverless-offline:  ${base}   (pid group ${offline.pid})
+serverless-offline:  ${base}   (pid group ${offline.pid}, stage local)
+Lambda invoke port:  ${offline.lambdaUrl}   (serverless-offline's; loopback only, any local user can invoke)
 bearer token:        ${token}
 
 Try:
@@ -117,12 +133,14 @@ Try:
   curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?begin_time=20260230000000'   # 400: not a date
   curl -si '${base}/v2/${p}/instances/${k}/tasks'   # 401 without a token
 
-Notifier: runs every ${notifyEverySeconds} s against the emulator (NOTIFY_INTERVAL_SECONDS); the first run records
+Notifier: runs every ${notifyEverySeconds} s in this process against the emulator (NOTIFY_INTERVAL_SECONDS);
+serverless-offline's own schedule of notify-on-failure is off in the stage local. The first run records
 the seed failures as a baseline. Make a task fail and watch the [sink] lines:
   node --import tsx scripts/fail-task.ts            # FAILED task on the seed Kafka instance
   node --import tsx scripts/fail-task.ts --stuck    # EXECUTING for 3 h: a "stuck" notice
 
 Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
+Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
 Ctrl-C stops everything.`);
 }
 

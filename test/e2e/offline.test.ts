@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalConfig, localEnvironment, randomToken } from '../../dev/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
+import { offlineLineSource } from '../../dev/offlineLog';
 import { groupAlive, startOffline, type Offline } from '../../dev/startOffline';
 
 /**
@@ -12,11 +13,13 @@ let offline: Offline | undefined;
 const token = randomToken();
 const P = SEED_IDS.mainProject;
 const K = SEED_IDS.kafkaPaged;
+/** serverless-offline's output lines, as `npm start` receives them. */
+const lines: string[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator();
   const env = localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [token]);
-  offline = await startOffline({ env, readyTimeoutMs: 50_000, isolate: true });
+  offline = await startOffline({ env, readyTimeoutMs: 50_000, isolate: true, onOutput: (line) => lines.push(line) });
 }, 60_000);
 
 afterAll(async () => {
@@ -73,5 +76,36 @@ describe('serverless offline + emulator', () => {
     const unknown = await get(`/v2/${P}/instances/${K}/tasks/ff80808200000000000000000000dead`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error_code: 'DMS.00404040' });
+  });
+});
+
+describe('serverless offline output (what npm start prints)', () => {
+  /** The output line that satisfies `match`, waited for up to 5 s (a log line may follow its response). */
+  async function lineMatching(match: (line: string) => boolean): Promise<string | undefined> {
+    for (let i = 0; i < 100; i++) {
+      const found = lines.find(match);
+      if (found !== undefined) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
+  }
+
+  it("passes each function's request log line through, recognisably that function's", async () => {
+    const t = SEED_IDS.recentFailures[0];
+    const show = await get(`/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`);
+    const list = await get(`/v2/${P}/instances/${K}/tasks?limit=1`);
+    for (const [fn, r] of [['show', show], ['list', list]] as const) {
+      expect(r.status).toBe(200);
+      const id = r.headers.get('x-dtf-request-id') ?? '';
+      const line = await lineMatching((l) => l.startsWith('{') && l.includes(`"requestId":"${id}"`));
+      expect(line, `${fn} log line with requestId ${id}:\n${lines.join('\n')}`).toBeDefined();
+      expect(offlineLineSource(line ?? '')).toBe(fn);
+    }
+  });
+
+  it('runs in the stage local: the schedule is off, the Lambda port on loopback', () => {
+    expect(lines).toContain('Scheduling [notify-on-failure] cron: disabled');
+    expect(lines.some((l) => l.includes(`listening on ${offline?.lambdaUrl}`))).toBe(true);
+    expect(offline?.lambdaUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });

@@ -1,17 +1,22 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES } from '../../bench/budgets';
 import { FUNCTIONS } from '../../bench/bundles';
-import { packageProject } from '../../dev/projectCopy';
+import { PROJECT_ROOT, packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
 
 describe('serverless package (offline, no AWS credentials)', () => {
   let out: string;
   const zips = new Map<string, ZipEntry[]>();
 
+  /** Which of the folders existed before (an `npm start` in the repository leaves `.esbuild/`). */
+  const rootHad = new Set<string>();
+
   beforeAll(async () => {
+    for (const dir of ['.esbuild', '.serverless']) if (existsSync(join(PROJECT_ROOT, dir))) rootHad.add(dir);
     out = await mkdtemp(join(tmpdir(), 'dtf-package-out-'));
     // In a private copy of the project: nothing is written to the repository's .esbuild/ or .serverless/.
     await packageProject({ outDir: out, stage: 'ci', timeoutMs: 120_000 });
@@ -26,6 +31,20 @@ describe('serverless package (offline, no AWS credentials)', () => {
     const files = (await readdir(out)).sort();
     expect(files.filter((f) => f.endsWith('.zip')).sort()).toEqual(FUNCTIONS.map((f) => `${f}.zip`).sort());
     expect(files).toContain('cloudformation-template-update-stack.json');
+  });
+
+  it("schedules notify-on-failure outside the stage local (serverless.yml's notifySchedule param)", async () => {
+    const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: { State?: string } }>;
+    };
+    const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules.map((r) => r.Properties?.State)).toEqual(['ENABLED']);
+  });
+
+  it("writes nothing to the repository's .esbuild/ or .serverless/", () => {
+    for (const dir of ['.esbuild', '.serverless']) {
+      if (!rootHad.has(dir)) expect(existsSync(join(PROJECT_ROOT, dir)), dir).toBe(false);
+    }
   });
 
   it.each(FUNCTIONS)('%s.zip holds only its own minified bundle', async (fn) => {
