@@ -28,7 +28,11 @@ export async function claimDue(ctx: DeliverContext, result: DeliverResult): Prom
 }
 
 /** One item: claimed, or settled at once, or left alone (not due any more, taken by another run). */
-async function claimOne(ctx: DeliverContext, fresh: Versioned | undefined, result: DeliverResult): Promise<Claimed | undefined> {
+async function claimOne(
+  ctx: DeliverContext,
+  fresh: Versioned | undefined,
+  result: DeliverResult,
+): Promise<Claimed | undefined> {
   const now = ctx.now();
   const record = claimable(fresh, now);
   if (!fresh || !record) return undefined;

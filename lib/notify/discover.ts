@@ -9,7 +9,14 @@ const FROM_WIRE: Readonly<Record<string, Engine>> = { kafka: 'kafka', reliabilit
 /** The instances configured for one project (also what is scanned when its discovery fails). */
 export function configuredTargets(project: ProjectConfig): InstanceTarget[] {
   const { projectId, region } = project;
-  return project.instances.map((i) => ({ projectId, region, instanceId: i.id, name: i.name, engine: i.engine, routes: i.routes }));
+  return project.instances.map((i) => ({
+    projectId,
+    region,
+    instanceId: i.id,
+    name: i.name,
+    engine: i.engine,
+    routes: i.routes,
+  }));
 }
 
 /**

@@ -40,7 +40,8 @@ async function targetsOf(input: PlanInput): Promise<InstanceTarget[]> {
   const targets: InstanceTarget[] = [];
   for (const project of input.app.projects.values()) {
     try {
-      targets.push(...(await instancesOf(project, input.clientFor(project.projectId), { deadline: input.budget.deadline() })));
+      const client = input.clientFor(project.projectId);
+      targets.push(...(await instancesOf(project, client, { deadline: input.budget.deadline() })));
     } catch (e) {
       input.log({ level: 'warn', msg: 'instance discovery failed', project: project.projectId, error: errorName(e) });
       targets.push(...configuredTargets(project));

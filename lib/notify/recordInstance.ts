@@ -1,6 +1,6 @@
 import { mapLimit } from '../core/mapLimit';
 import type { StateStore, Versioned } from '../state/types';
-import { candidatesOf, findingsOf, seenKey } from './findings';
+import { candidatesOf, findingsOf, seenKey, type Findings } from './findings';
 import type { ListedInstance, ScanContext } from './listInstance';
 import type { LogFn } from './log';
 import { errorName } from './log';
@@ -53,7 +53,8 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
   const seen = candidates.length > 0 ? await store.getMany(seenKeys) : new Map<string, Versioned>();
   const f = findingsOf(listed, candidates, seen, config, maxAgeOf(config));
   // Each step starts only once the one before it is stored; within a step the writes are independent.
-  const created = await mapLimit(f.outbox, WRITE_CONCURRENCY, (o) => store.create(o.key, o.write.record, o.write.options));
+  const create = (o: Findings['outbox'][number]) => store.create(o.key, o.write.record, o.write.options);
+  const created = await mapLimit(f.outbox, WRITE_CONCURRENCY, create);
   // Seen records outlive the widest window in which the task can be listed again.
   const seenExpires = now + (config.maxCatchUpHours + config.lookbackHours + 24) * HOUR;
   await mapLimit(f.seen, WRITE_CONCURRENCY, (w) => store.put(w.key, w.value, { expiresAt: seenExpires }));

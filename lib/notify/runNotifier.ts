@@ -88,10 +88,15 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   return summary;
 }
 
-function deliveryContext(deps: RunDependencies, budget: TimeBudget, runId: string): Omit<DeliverContext, 'now' | 'log'> {
+/** The delivery phase's context from the run's dependencies (defaults filled in). */
+function deliveryContext(
+  deps: RunDependencies,
+  budget: TimeBudget,
+  runId: string,
+): Omit<DeliverContext, 'now' | 'log'> {
   const { config, store, destinations } = deps;
-  const random = deps.random ?? Math.random;
-  return { config, store, destinations, sleep: deps.sleep ?? sleep, budget, random, runId, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const waits = { sleep: deps.sleep ?? sleep, random: deps.random ?? Math.random };
+  return { config, store, destinations, budget, runId, ...waits, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
 }
 
 /** The delivery phase; a failure of the phase as a whole is logged, and the run reports nothing delivered. */

@@ -69,7 +69,7 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
     const where = { project: target.projectId, instance: target.instanceId };
     input.log({ level: 'warn', msg: 'instance scan failed', ...where, error: errorName(e) });
   };
-  const steps: PipelineSteps<InstanceTarget, { ctx: ScanContext; listed: ListedInstance }> = {
+  const steps: PipelineSteps<InstanceTarget, Listed> = {
     mayStart: () => input.budget.mayStartScan(),
     first: async (target) => listStep(input, target).catch((e: unknown) => void failed(target, e)),
     second: async ({ ctx, listed }) => {
@@ -86,7 +86,13 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
   return { totals, cursors: [...cursors.values()] };
 }
 
-async function listStep(input: ScanInput, target: InstanceTarget): Promise<{ ctx: ScanContext; listed: ListedInstance }> {
+/** A listed instance and the context it was listed with (its DMS deadline), for the record step. */
+interface Listed {
+  readonly ctx: ScanContext;
+  readonly listed: ListedInstance;
+}
+
+async function listStep(input: ScanInput, target: InstanceTarget): Promise<Listed> {
   const { config, store, now } = input;
   const ctx: ScanContext = { config, store, now, deadline: input.budget.scanDeadline() };
   const known = input.cursors.get(keys.cursor(target.projectId, target.instanceId));

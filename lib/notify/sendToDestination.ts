@@ -47,7 +47,12 @@ export async function sendToDestination(
 }
 
 /** One message: waits its turn, POSTs, and retries in-run while that is short and fits; else settles. */
-async function sendGroup(ctx: DeliverContext, s: Sending, group: readonly Claimed[], result: DeliverResult): Promise<void> {
+async function sendGroup(
+  ctx: DeliverContext,
+  s: Sending,
+  group: readonly Claimed[],
+  result: DeliverResult,
+): Promise<void> {
   const before = Math.max(...group.map((c) => c.record.attempts));
   let inRun = 0;
   let wait = s.limiter.waitMs(ctx.now());
@@ -118,20 +123,23 @@ async function afterOutcome(
   result: DeliverResult,
 ): Promise<number | undefined> {
   if (outcome.kind === 'delivered') {
-    await settleAll(ctx, group, (c) => settleDelivered(c.record, c.record.attempts + n.inRun, ctx.now()), result);
+    const delivered = (c: Claimed) => settleDelivered(c.record, c.record.attempts + n.inRun, ctx.now());
+    await settleAll(ctx, group, delivered, result);
     result.sent += group.length;
     result.messages++;
     return undefined;
   }
   if (outcome.kind === 'permanent') {
-    await settleAll(ctx, group, (c) => settleDead(c.record, outcome.reason, c.record.attempts + n.inRun, ctx.now()), result);
+    const dead = (c: Claimed) => settleDead(c.record, outcome.reason, c.record.attempts + n.inRun, ctx.now());
+    await settleAll(ctx, group, dead, result);
     return undefined;
   }
   const delay = outcome.retryAfterMs ?? backoff(n.inRun, DELIVERY.baseDelayMs, DELIVERY.maxDelayMs, ctx.random);
   const attempt = n.before + n.inRun;
   const { reason } = outcome;
   const items = group.length;
-  ctx.log({ level: 'warn', msg: 'delivery failed, will retry', destination: s.dest.id, items, attempt, reason, retryInMs: delay });
+  const destination = s.dest.id;
+  ctx.log({ level: 'warn', msg: 'delivery failed, will retry', destination, items, attempt, reason, retryInMs: delay });
   const inRun = n.inRun < DELIVERY.inRunAttempts && delay <= DELIVERY.maxInRunWaitMs;
   if (inRun && ctx.budget.fitsPost(s.dest.timeoutMs, delay)) return Math.max(delay, s.limiter.waitMs(ctx.now()));
   const between = Math.max(
@@ -153,6 +161,7 @@ async function retryLater(
 ): Promise<void> {
   const now = ctx.now();
   const maxAgeMs = maxAgeOf(ctx.config);
-  const retry = (c: Claimed) => settleRetry(c.record, { at: now + inMs, attempts: c.record.attempts + inRun, reason }, now, maxAgeMs);
+  const retry = (c: Claimed) =>
+    settleRetry(c.record, { at: now + inMs, attempts: c.record.attempts + inRun, reason }, now, maxAgeMs);
   await settleAll(ctx, group, retry, result);
 }

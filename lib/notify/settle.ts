@@ -6,7 +6,12 @@ import type { OutboxWrite } from './outbox';
  * lease writes nothing), and counts it: back to pending, or settled (a dead item is logged, as is a
  * settlement another run got to first).
  */
-export async function settle(ctx: DeliverContext, c: Claimed, write: OutboxWrite, result: DeliverResult): Promise<void> {
+export async function settle(
+  ctx: DeliverContext,
+  c: Claimed,
+  write: OutboxWrite,
+  result: DeliverResult,
+): Promise<void> {
   const stored = await ctx.store.update(c.key, c.version, write.record, write.options);
   const { state } = write.record;
   if (state === 'pending') {

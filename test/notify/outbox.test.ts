@@ -46,7 +46,12 @@ describe('outbox transitions', () => {
   });
 
   it('claimable: pending and due; a claim is claimable again once its lease ran out', () => {
-    const item = (value: OutboxRecord, due?: number) => ({ key: 'k', version: 1, value, ...(due !== undefined ? { due } : {}) });
+    const item = (value: OutboxRecord, due?: number) => ({
+      key: 'k',
+      version: 1,
+      value,
+      ...(due !== undefined ? { due } : {}),
+    });
     expect(claimable(item(pending, t0), t0)).toBe(pending);
     expect(claimable(item(pending, t0 + 1), t0)).toBeUndefined();
     expect(claimable(item(pending), t0)).toBeUndefined();
@@ -93,7 +98,8 @@ describe('outbox transitions', () => {
     const at = t0 + MAX_AGE;
     const w = settleRetry(claimed, { at: at + 1, attempts: 4, reason: 'HTTP 503' }, at, MAX_AGE);
     expect(w.record).toMatchObject({ state: 'dead', attempts: 4, lastError: 'max age reached (HTTP 503)', doneAt: at });
-    expect(settleRetry(claimed, { at, attempts: 0 }, at, MAX_AGE).record.lastError).toBe('max age reached (not delivered)');
+    const deferred = settleRetry(claimed, { at, attempts: 0 }, at, MAX_AGE);
+    expect(deferred.record.lastError).toBe('max age reached (not delivered)');
   });
 
   it('max age from the configuration; reached at exactly createdAt + max age', () => {

@@ -29,7 +29,7 @@ describe('TimeBudget', () => {
     expect(budget.mayStartScan()).toBe(false);
   });
 
-  it('deadlines on the wall clock: the invocation end less the stop margin; a scan call half the reserve earlier', () => {
+  it('deadlines on the wall clock: the end less the stop margin; a scan call half the reserve earlier', () => {
     const { budget, left, wall } = budgetOf(60_000);
     expect(budget.deadline()).toBe(wall + 60_000 - DELIVERY.reserveMs);
     expect(budget.scanDeadline()).toBe(wall + 60_000 - DELIVERY.reserveMs - 12_000);
