@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildLocalConfig, localEnvironment } from '../../dev/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { DEFAULT_ALL_MAX_PAGES, HEADERS, type HttpResponse } from '../../lib/http';
@@ -11,10 +11,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
+/** When the running test began, by the emulator's clock (real time here): the `at` of its own requests. */
+let testStartedAt = '';
 beforeEach(() => {
   emulator.clearFaults();
   emulator.setLatency(0);
   emulator.resetRequests();
+  testStartedAt = new Date().toISOString();
+});
+// Tests read `emulator.requests[0]` as their own request. A request that arrived before the test began
+// belongs to an earlier test whose upstream call outlived it: such tests use their own emulator (see
+// 'a slow upstream'). This makes any new one that forgets fail here, by name, instead of sometimes
+// failing a later test's assertion.
+afterEach(() => {
+  const leftover = emulator.requests.filter((q) => q.at < testStartedAt);
+  expect(leftover, 'requests left by an earlier test in the shared emulator').toEqual([]);
 });
 
 type Task = { id: string };
@@ -326,32 +337,49 @@ describe('upstream errors', () => {
     expect(json(r).error_code).toBe('DTF.00502002');
   });
 
-  it('latency beyond the timeout: 504', async () => {
-    emulator.injectFault({ kind: 'latency', ms: 1500 });
-    const h = handlersFor(emulator, { timeoutMs: 150 });
-    const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }));
-    expect(r.statusCode).toBe(504);
-    expectMatchesOpenApi('list', r);
-    expect(json(r).error_code).toBe('DTF.00504001');
-  });
+  // The handler answers 504 and the test ends while the upstream call is still being delayed: the
+  // emulator records it seconds later. An emulator of their own keeps those late requests out of the
+  // log that the other tests read.
+  describe('a slow upstream (an emulator of its own)', () => {
+    let slow: Emulator;
+    beforeAll(async () => {
+      slow = await startEmulator();
+    });
+    afterAll(async () => {
+      await slow.close();
+    });
+    beforeEach(() => {
+      slow.clearFaults();
+      slow.setLatency(0);
+    });
 
-  it('the Lambda deadline cuts the wait short: 504', async () => {
-    emulator.setLatency(3000);
-    const h = handlersFor(emulator);
-    const started = Date.now();
-    const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { awsRequestId: 'lambda-1', getRemainingTimeInMillis: () => 1400 });
-    expect(r.statusCode).toBe(504);
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(r.headers[HEADERS.requestId]).toBe('lambda-1');
-  });
+    it('latency beyond the timeout: 504', async () => {
+      slow.injectFault({ kind: 'latency', ms: 1500 });
+      const h = handlersFor(slow, { timeoutMs: 150 });
+      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }));
+      expect(r.statusCode).toBe(504);
+      expectMatchesOpenApi('list', r);
+      expect(json(r).error_code).toBe('DTF.00504001');
+    });
 
-  it("FunctionGraph's deadline (getRemainingTimeInMilliSeconds) cuts the wait short too: 504", async () => {
-    emulator.setLatency(3000);
-    const h = handlersFor(emulator);
-    const started = Date.now();
-    const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { getRemainingTimeInMilliSeconds: () => 1400 });
-    expect(r.statusCode).toBe(504);
-    expect(Date.now() - started).toBeLessThan(1500);
+    it('the Lambda deadline cuts the wait short: 504', async () => {
+      slow.setLatency(3000);
+      const h = handlersFor(slow);
+      const started = Date.now();
+      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { awsRequestId: 'lambda-1', getRemainingTimeInMillis: () => 1400 });
+      expect(r.statusCode).toBe(504);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(r.headers[HEADERS.requestId]).toBe('lambda-1');
+    });
+
+    it("FunctionGraph's deadline (getRemainingTimeInMilliSeconds) cuts the wait short too: 504", async () => {
+      slow.setLatency(3000);
+      const h = handlersFor(slow);
+      const started = Date.now();
+      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { getRemainingTimeInMilliSeconds: () => 1400 });
+      expect(r.statusCode).toBe(504);
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
   });
 
   it('upstream refusing our credentials is a 502, not a 401, and does not echo the upstream message', async () => {
