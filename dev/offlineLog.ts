@@ -1,7 +1,9 @@
 import { ROUTES } from '../lib/http/constants';
 
 /** The function each logged `route` belongs to (`route` in the HTTP functions' request log line). */
-const FUNCTION_OF_ROUTE: ReadonlyMap<string, string> = new Map(Object.entries(ROUTES).map(([fn, route]) => [route, fn]));
+const FUNCTION_OF_ROUTE: ReadonlyMap<string, string> = new Map(
+  Object.entries(ROUTES).map(([fn, route]) => [route, fn]),
+);
 
 /**
  * Where a line of serverless-offline's output comes from, as a label for `npm start`:

@@ -18,7 +18,14 @@ const PROJECT_FOLDERS = ['functions', 'lib'] as const;
  * the CLI's update notifications off (it never calls home), and no colour codes in its output.
  */
 export function serverlessEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, ...extra, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0', NO_COLOR: '1' };
+  return {
+    ...process.env,
+    ...extra,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+  };
 }
 
 /** The Serverless CLI installed in the repository. */

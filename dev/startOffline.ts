@@ -129,8 +129,11 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   };
   follow('stdout', child.stdout);
   follow('stderr', child.stderr);
-  // Never leave the group behind, even if the parent dies on an exception.
-  const onExit = (): void => killGroup(pid, 'SIGKILL');
+  // Never leave the group (or the copy) behind, even if the parent dies on an exception.
+  const onExit = (): void => {
+    killGroup(pid, 'SIGKILL');
+    copy?.remove();
+  };
   process.once('exit', onExit);
 
   const url = `http://127.0.0.1:${httpPort}`;

@@ -3,7 +3,8 @@ import { offlineLineSource } from '../../dev/offlineLog';
 import { LIST_ROUTE, SHOW_ROUTE } from '../../lib/http/constants';
 
 describe('offlineLineSource (the prefix npm start gives a line of serverless-offline output)', () => {
-  const logLine = (fields: Record<string, unknown>): string => JSON.stringify({ level: 'info', msg: 'request', ...fields });
+  const logLine = (fields: Record<string, unknown>): string =>
+    JSON.stringify({ level: 'info', msg: 'request', ...fields });
 
   it('names the function of a request log line by its route', () => {
     expect(offlineLineSource(logLine({ route: LIST_ROUTE, status: 200 }))).toBe('list');
