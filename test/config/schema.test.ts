@@ -1,0 +1,331 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { buildLocalConfig, localNotify } from '../../dev/localConfig';
+import {
+  CONFIG_KEYS,
+  HTTP_KEYS,
+  ID_PATTERN,
+  NAME_PATTERN,
+  parseConfig,
+  parseHttpAppConfig,
+} from '../../lib/config';
+import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../lib/config/constants';
+import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
+import { ENGINES } from '../../lib/dms/types';
+import { NOTIFY_KEYS, parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
+import { DESTINATION_TYPES } from '../../lib/notify/types';
+
+/**
+ * Keeps `schema/config.schema.json` (what an editor validates a config file with) and the parsers
+ * (what the functions run) in agreement: the same documents pass both, the same are refused by both,
+ * and the few rules only a parser can check are listed as such.
+ */
+
+type Json = Record<string, unknown>;
+
+const schema = JSON.parse(readFileSync(join(__dirname, '../../schema/config.schema.json'), 'utf8')) as Json;
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+/** Every parser of the document, as the functions run them (the notifier with no NOTIFY_TABLE). */
+function parseAll(doc: unknown): void {
+  parseHttpAppConfig(doc);
+  parseNotifyConfig(parseConfig(doc), {});
+}
+
+function schemaErrors(doc: unknown): string {
+  return validate(doc) ? '' : ajv.errorsText(validate.errors);
+}
+
+function at(path: string): Json {
+  let node: unknown = schema;
+  for (const key of path.split('.')) node = (node as Json)[key];
+  return node as Json;
+}
+
+const P = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const Q = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+const base = (extra: Json = {}): Json => ({ projects: { [P]: 'cn-north-4' }, ...extra });
+const withInstances = (region: string, instances: Json[]): Json => ({ projects: { [P]: { region, instances } } });
+const withInstance = (instance: Json): Json => withInstances('cn-north-4', [instance]);
+const hook = { type: 'webhook', url: { env: 'HOOK_URL' }, secrets: [{ env: 'HOOK_SECRET' }] };
+const withNotify = (notify: Json): Json => base({ notify: { destinations: { hook }, ...notify } });
+const withDestination = (d: Json): Json => base({ notify: { destinations: { d } } });
+
+const everyDestination: Json = {
+  $schema: './schema/config.schema.json',
+  region: 'ap-southeast-1',
+  endpoint: 'https://dms.example.com',
+  offsetParam: 'offset',
+  timeoutMs: 60_000,
+  credentials: { ak: { ssm: '/dtf/prod/ak' }, sk: { ssm: '/dtf/prod/sk' }, securityToken: { env: 'TOKEN' } },
+  projects: {
+    [P]: 'cn-north-4',
+    [Q]: {
+      endpoint: 'http://127.0.0.1:9000',
+      discover: ['rocketmq', 'rabbitmq'],
+      instances: [
+        { id: 'i-1', engine: 'kafka', name: 'orders', routes: ['oncall', 'china'] },
+        { id: 'i_2', engine: 'rabbitmq' },
+      ],
+    },
+  },
+  http: { authRequired: true, tokens: [{ ssm: '/dtf/prod/tokens' }, { env: 'API_TOKENS' }], allowInstances: 'watched' },
+  notify: {
+    destinations: {
+      'ops-hook': { type: 'webhook', url: { ssm: '/dtf/prod/hook-url' }, secrets: [{ ssm: '/a' }, { env: 'OLD' }] },
+      'one.hook': { type: 'webhook', url: { env: 'U1' }, secret: { env: 'S1' }, ratePerMinute: 6000, timeoutMs: 100 },
+      slack: { type: 'slack', url: { env: 'SLACK_URL' }, maxBodyBytes: 1024 },
+      teams: { type: 'teams', url: { env: 'TEAMS_URL' }, secrets: [] },
+      lark: { type: 'feishu', url: { env: 'FEISHU_URL' }, secret: { env: 'FEISHU_SECRET' } },
+      ding: { type: 'dingtalk', url: { env: 'DING_URL' }, secrets: [{ env: 'DING_SECRET' }] },
+      dingUnsigned: { type: 'dingtalk', url: { env: 'DING2_URL' } },
+      wecom: { type: 'wecom', url: { ssm: '/dtf/wecom' }, maxBodyBytes: 1_048_576 },
+    },
+    routes: {
+      oncall: {
+        destinations: ['ops-hook', 'one.hook', 'slack', 'teams'],
+        filter: { tasks: { exclude: ['restart*'] } },
+      },
+      china: {
+        destinations: ['lark', 'ding', 'dingUnsigned', 'wecom'],
+        filter: { instances: { include: ['cn-*'], exclude: [] }, events: ['failed'] },
+      },
+    },
+    defaultRoutes: ['oncall'],
+    filter: { events: ['failed', 'stuck'] },
+    statuses: ['FAILED', 'CANCELLED', 'DELETED'],
+    stuckStatuses: ['EXECUTING'],
+    stuckAfterMinutes: 43_200,
+    lookbackHours: 720,
+    maxCatchUpHours: 2160,
+    baseline: false,
+    maxAgeHours: 0.5,
+    concurrency: 256,
+    maxGroupItems: 1,
+    store: { type: 'dynamodb', table: 'dtf-state', endpoint: 'http://127.0.0.1:8000' },
+    allowInsecureWebhooks: true,
+  },
+};
+
+const localNotifySection = localNotify('http://127.0.0.1:8').notify;
+const valid: ReadonlyArray<readonly [string, unknown]> = [
+  [
+    'the full local config (dev/localConfig)',
+    buildLocalConfig({ endpoint: 'http://127.0.0.1:9', notify: localNotifySection }),
+  ],
+  [
+    'the local config, watched instances, no auth',
+    buildLocalConfig({ endpoint: 'http://localhost:1', allowInstances: 'watched', authRequired: false }),
+  ],
+  ['every destination type and secret-reference form, a DynamoDB store', everyDestination],
+  ['a project as a region string only', base()],
+  [
+    'discover: true, an explicit allowlist',
+    { projects: { [P]: { region: 'cn-north-4', discover: true } }, http: { allowInstances: ['i-1', 'x_2'] } },
+  ],
+  [
+    'discover: false, no auth and no tokens',
+    { projects: { [P]: { region: 'cn-north-4', discover: false } }, http: { authRequired: false, tokens: [] } },
+  ],
+  ['a file store with its default path', withNotify({ store: { type: 'file' } })],
+  ['a file store with a path', withNotify({ store: { type: 'file', path: '/tmp/state.json' } })],
+  ['notify with no destinations', base({ notify: {} })],
+  ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
+];
+
+const invalid: ReadonlyArray<readonly [string, unknown]> = [
+  // Unknown keys, one per level.
+  ['unknown top-level key', base({ typo: 1 })],
+  ['unknown project key', { projects: { [P]: { region: 'cn-north-4', discovr: true } } }],
+  ['unknown instance key', withInstance({ id: 'i-1', engine: 'kafka', route: ['x'] })],
+  ['unknown credentials key', base({ credentials: { secretKey: { env: 'X' } } })],
+  ['unknown key in a secret reference', base({ credentials: { ak: { env: 'AK', region: 'x' } } })],
+  ['unknown http key', base({ http: { auth: false } })],
+  ['unknown notify key', withNotify({ extra: 1 })],
+  ['unknown destination key', withDestination({ ...hook, retries: 3 })],
+  ['unknown route key', withNotify({ routes: { r: { destinations: ['hook'], channel: 'x' } } })],
+  ['unknown filter key', withNotify({ filter: { task: {} } })],
+  ['unknown filter side key', withNotify({ filter: { tasks: { inclde: ['a'] } } })],
+  ['unknown file store key', withNotify({ store: { type: 'file', table: 'abc' } })],
+  ['unknown dynamodb store key', withNotify({ store: { type: 'dynamodb', table: 'abc', path: 'x' } })],
+  // Wrong types.
+  ['projects as an array', { projects: [P] }],
+  ['a project as a number', { projects: { [P]: 4 } }],
+  ['instances as an object', { projects: { [P]: { region: 'cn-north-4', instances: { id: 'i-1' } } } }],
+  ['discover as a string', { projects: { [P]: { region: 'cn-north-4', discover: 'kafka' } } }],
+  ['routes as a string', withInstance({ id: 'i-1', engine: 'kafka', routes: 'ops' })],
+  ['an empty instance name', withInstance({ id: 'i-1', engine: 'kafka', name: '' })],
+  ['timeoutMs as a string', base({ timeoutMs: '1000' })],
+  ['authRequired as a string', base({ http: { authRequired: 'yes' } })],
+  ['tokens not an array', base({ http: { tokens: { env: 'T' } } })],
+  ['baseline as a string', withNotify({ baseline: 'true' })],
+  ['events as a string', withNotify({ filter: { events: 'failed' } })],
+  ['an empty glob', withNotify({ filter: { tasks: { include: [''] } } })],
+  ['notify as an array', base({ notify: [] })],
+  ['a store without a type', withNotify({ store: { path: 'x' } })],
+  // Out-of-range numbers.
+  ['timeoutMs 0', base({ timeoutMs: 0 })],
+  ['timeoutMs above 60000', base({ timeoutMs: 60_001 })],
+  ['timeoutMs not an integer', base({ timeoutMs: 1.5 })],
+  ['concurrency 0', withNotify({ concurrency: 0 })],
+  ['concurrency above 256', withNotify({ concurrency: 257 })],
+  ['concurrency not an integer', withNotify({ concurrency: 1.5 })],
+  ['maxAgeHours 0', withNotify({ maxAgeHours: 0 })],
+  ['stuckAfterMinutes 0', withNotify({ stuckAfterMinutes: 0 })],
+  ['lookbackHours above 720', withNotify({ lookbackHours: 721 })],
+  ['maxCatchUpHours above 2160', withNotify({ maxCatchUpHours: 2161 })],
+  ['maxGroupItems above 200', withNotify({ maxGroupItems: 201 })],
+  ['ratePerMinute above 6000', withDestination({ ...hook, ratePerMinute: 6001 })],
+  ['maxBodyBytes below 1024', withDestination({ ...hook, maxBodyBytes: 100 })],
+  ['a destination timeout below 100', withDestination({ ...hook, timeoutMs: 50 })],
+  // Inline secrets.
+  ['an inline access key', base({ credentials: { ak: 'AKINLINE' } })],
+  ['an inline bearer token', base({ http: { tokens: ['abcdefghijklmnopqrstu'] } })],
+  ['an inline destination URL', withDestination({ ...hook, url: 'https://example.com/x' })],
+  ['an inline signing secret', withDestination({ type: 'feishu', url: { env: 'U' }, secret: 'SEC123' })],
+  ['a reference with both env and ssm', base({ credentials: { sk: { env: 'A', ssm: '/b' } } })],
+  ['an empty reference', base({ credentials: { sk: {} } })],
+  // Bad enums and cross-field rules the schema can express.
+  ['an unknown engine', withInstance({ id: 'i-1', engine: 'mqtt' })],
+  ['an unknown offsetParam', base({ offsetParam: 'page' })],
+  ['an unknown region', { projects: { [P]: 'xx-nowhere-1' } }],
+  ['an unknown default region', { region: 'xx-nowhere-1', projects: { [P]: {} } }],
+  ['an unknown destination type', withDestination({ type: 'pager', url: { env: 'U' } })],
+  ['an unknown failure status', withNotify({ statuses: ['SUCCESS'] })],
+  ['an unknown stuck status', withNotify({ stuckStatuses: ['FAILED'] })],
+  ['an unknown event', withNotify({ filter: { events: ['late'] } })],
+  ['an unknown store type', withNotify({ store: { type: 'redis' } })],
+  ['an unknown allowInstances word', base({ http: { allowInstances: 'some' } })],
+  ['no project', { projects: {} }],
+  ['no projects section', {}],
+  ['a project without a region and no default', { projects: { [P]: { instances: [] } } }],
+  ['an instance without an engine', withInstance({ id: 'i-1' })],
+  ['an endpoint with a path', base({ endpoint: 'https://x.example/path' })],
+  ['an endpoint with user info', base({ endpoint: 'https://u:p@x.example' })],
+  ['an endpoint that is not http(s)', base({ endpoint: 'ftp://x.example' })],
+  ['auth required with no tokens', base({ http: { tokens: [] } })],
+  ['a webhook without a signing secret', withDestination({ type: 'webhook', url: { env: 'U' } })],
+  ['a webhook with an empty secrets list', withDestination({ type: 'webhook', url: { env: 'U' }, secrets: [] })],
+  ['both secret and secrets', withDestination({ ...hook, secret: { env: 'S2' } })],
+  ['a signed Slack destination', withDestination({ type: 'slack', url: { env: 'U' }, secret: { env: 'S' } })],
+  ['a Teams destination with secrets', withDestination({ type: 'teams', url: { env: 'U' }, secrets: [{ env: 'S' }] })],
+  [
+    'a Feishu destination with two secrets',
+    withDestination({ type: 'feishu', url: { env: 'U' }, secrets: [{ env: 'A' }, { env: 'B' }] }),
+  ],
+  ['a destination without a URL', withDestination({ type: 'slack' })],
+  ['a route without destinations', withNotify({ routes: { r: {} } })],
+  ['a route with no destination', withNotify({ routes: { r: { destinations: [] } } })],
+  // Bad ids and names.
+  ['a bad project id', { projects: { '../etc': 'cn-north-4' } }],
+  ['a bad instance id', withInstance({ id: 'a b', engine: 'kafka' })],
+  ['a too long instance id', withInstance({ id: 'a'.repeat(65), engine: 'kafka' })],
+  ['a bad allowlisted id', base({ http: { allowInstances: ['bad id!'] } })],
+  ['a bad destination name', base({ notify: { destinations: { '-x': hook } } })],
+  ['a bad route name', withNotify({ routes: { 'a b': { destinations: ['hook'] } } })],
+  ['a bad environment variable name', base({ credentials: { ak: { env: '1AK' } } })],
+  ['a bad SSM parameter name', base({ credentials: { ak: { ssm: '/a b' } } })],
+  ['a bad DynamoDB table name', withNotify({ store: { type: 'dynamodb', table: 'x' } })],
+];
+
+/** Rules across settings or over the environment that the schema cannot state: the parsers alone refuse these. */
+const parserOnly: ReadonlyArray<readonly [string, unknown]> = [
+  ['a route naming an unknown destination', withNotify({ routes: { r: { destinations: ['nope'] } } })],
+  ['a default route that does not exist', withNotify({ defaultRoutes: ['nope'] })],
+  [
+    'an instance naming an unknown route',
+    { ...withInstance({ id: 'i-1', engine: 'kafka', routes: ['nope'] }), notify: { destinations: { hook } } },
+  ],
+  [
+    'two instances with one id',
+    withInstances('cn-north-4', [{ id: 'a', engine: 'kafka' }, { id: 'a', engine: 'kafka' }]),
+  ],
+  ['a region without RabbitMQ for a RabbitMQ instance', withInstances('cn-south-4', [{ id: 'r', engine: 'rabbitmq' }])],
+  ['maxCatchUpHours below lookbackHours', withNotify({ lookbackHours: 48, maxCatchUpHours: 24 })],
+  ['a DynamoDB store without a table when NOTIFY_TABLE is unset', withNotify({ store: { type: 'dynamodb' } })],
+];
+
+describe('schema/config.schema.json', () => {
+  it('is a valid draft 2020-12 schema', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(ajv.validateSchema(schema)).toBe(true);
+  });
+
+  it.each(valid)('accepts %s, as the parsers do', (_name, doc) => {
+    expect(schemaErrors(doc)).toBe('');
+    expect(() => parseAll(doc)).not.toThrow();
+  });
+
+  it.each(invalid)('refuses %s, as the parsers do', (_name, doc) => {
+    expect(schemaErrors(doc)).not.toBe('');
+    expect(() => parseAll(doc)).toThrow(expect.objectContaining({ name: 'ConfigError' }));
+  });
+
+  it.each(parserOnly)('parser only: %s (the schema cannot tell)', (_name, doc) => {
+    expect(schemaErrors(doc)).toBe('');
+    expect(() => parseAll(doc)).toThrow(expect.objectContaining({ name: 'ConfigError' }));
+  });
+});
+
+describe('schema and parsers spell the same rules', () => {
+  const keysOf = (path: string): string[] => Object.keys(at(path)).sort();
+  const levels = (level: keyof typeof CONFIG_KEYS): string[] =>
+    [...CONFIG_KEYS[level].core, ...CONFIG_KEYS[level].others].sort();
+
+  it('has the settings the parsers know, at every level', () => {
+    expect(keysOf('properties')).toEqual(levels('root'));
+    expect(keysOf('$defs.project.properties')).toEqual(levels('project'));
+    expect(keysOf('$defs.instance.properties')).toEqual(levels('instance'));
+    expect(keysOf('properties.credentials.properties')).toEqual(levels('credentials'));
+    expect(keysOf('$defs.http.properties')).toEqual([...HTTP_KEYS].sort());
+    expect(keysOf('$defs.notify.properties')).toEqual([...NOTIFY_KEYS.notify].sort());
+    expect(keysOf('$defs.destination.properties')).toEqual([...NOTIFY_KEYS.destination].sort());
+    expect(keysOf('$defs.route.properties')).toEqual([...NOTIFY_KEYS.route].sort());
+    expect(keysOf('$defs.filter.properties')).toEqual([...NOTIFY_KEYS.filter].sort());
+  });
+
+  it('uses the parsers’ patterns and lists', () => {
+    expect(at('$defs.id').pattern).toBe(ID_PATTERN.source);
+    expect(at('$defs.name').pattern).toBe(NAME_PATTERN.source);
+    expect(at('$defs.secretRef.properties.env').pattern).toBe(ENV_NAME_PATTERN.source);
+    expect(at('$defs.secretRef.properties.ssm').pattern).toBe(SSM_NAME_PATTERN.source);
+    const dynamodb = (at('$defs.store.oneOf') as unknown as Json[])[1] as { properties: { table: Json } };
+    expect(dynamodb.properties.table.pattern).toBe(TABLE_NAME_PATTERN.source);
+    expect(at('$defs.region').enum).toEqual([...KAFKA_ROCKETMQ_REGIONS]);
+    expect(at('$defs.engine').enum).toEqual([...ENGINES]);
+    expect(at('$defs.destination.properties.type').enum).toEqual([...DESTINATION_TYPES]);
+  });
+
+  it('documents the parsers’ defaults', () => {
+    const doc = base({ notify: { destinations: { hook } } });
+    const app = parseConfig(doc);
+    const httpApp = parseHttpAppConfig(doc);
+    const notify = parseNotifyConfig(app, {});
+    type Check = [setting: string, documented: unknown, parsed: unknown];
+    /** Each setting at `path` with a `default`, beside what the parser made of its absence in `parsed`. */
+    const defaults = (path: string, parsed: object, skip: readonly string[] = []): Check[] =>
+      Object.entries(at(path)).flatMap(([k, v]): Check[] => {
+        if (!('default' in (v as Json)) || skip.includes(k)) return [];
+        return [[`${path}.${k}`, (v as Json).default, (parsed as Json)[k]]];
+      });
+    const hookTimeout = notify.destinations.get('hook')?.timeoutMs;
+    const checked: Check[] = [
+      ...defaults('properties', app),
+      ...defaults('properties.credentials.properties', app.credentials),
+      ...defaults('$defs.http.properties', httpApp.http),
+      ...defaults('$defs.filter.properties', notify.filter),
+      // `destinations` defaults to {}, parsed as an empty Map.
+      ...defaults('$defs.notify.properties', notify, ['destinations']),
+      ['destination timeoutMs', at('$defs.destination.properties.timeoutMs').default, hookTimeout],
+    ];
+    expect(checked.length).toBeGreaterThan(15);
+    for (const [setting, documented, parsed] of checked) {
+      expect({ setting, value: parsed }).toEqual({ setting, value: documented });
+    }
+  });
+});
