@@ -15,7 +15,15 @@ export interface Bundle {
 }
 
 /** The esbuild options serverless.yml uses, so the reference bundles are built the same way. */
-const ESBUILD_OPTIONS: BuildOptions = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', external: ['@aws-sdk/*'], logLevel: 'error' };
+const ESBUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['@aws-sdk/*'],
+  logLevel: 'error',
+};
 
 /**
  * Runs `serverless package` (in a private copy of the project, so nothing is written to the
@@ -39,7 +47,12 @@ export async function packageFunctions(dir: string): Promise<Record<FunctionName
 /** Bundles one of `bench/fixtures/*.ts` with the same esbuild options as the functions. */
 export async function bundleFixture(dir: string, fixture: 'sdkKafkaList' | 'ourList'): Promise<Bundle> {
   const outfile = join(dir, 'fixtures', `${fixture}.js`);
-  const result = await build({ ...ESBUILD_OPTIONS, entryPoints: [join(ROOT, 'bench', 'fixtures', `${fixture}.ts`)], outfile, metafile: true });
+  const result = await build({
+    ...ESBUILD_OPTIONS,
+    entryPoints: [join(ROOT, 'bench', 'fixtures', `${fixture}.ts`)],
+    outfile,
+    metafile: true,
+  });
   const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
   return { name: fixture, path: outfile, bytes };
 }

@@ -29,7 +29,8 @@ export function measureColdLoad(targets: readonly ColdTarget[], runs: number, en
   const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
   const inProcess = new Map<string, number[]>(targets.map((t) => [t.name, []]));
   // The script is timed inside the process too: process start-up noise (tens of ms here) does not reach that figure.
-  const wrap = (script: string): string => `const t0=performance.now();${script};process.stdout.write('\\n@@'+(performance.now()-t0))`;
+  const wrap = (script: string): string =>
+    `const t0=performance.now();${script};process.stdout.write('\\n@@'+(performance.now()-t0))`;
   for (const t of targets) spawnSync(process.execPath, ['-e', wrap(t.script)], { env }); // warm the file cache once
   for (let i = 0; i < runs; i++) {
     for (const t of targets) {

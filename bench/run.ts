@@ -52,9 +52,25 @@ async function main(): Promise<void> {
       const target = `<= ${round(budget / 1000, 1)} KB (${budget / 1024} KiB)`;
       const ratio = round(b.bytes / sdk.bytes, 3);
       const kb = (bytes: number): number => round(bytes / 1000, 1);
-      rows.push({ section: 'bundle', metric: `${fn} bundle (KB)`, ours: kb(b.bytes), reference: kb(sdk.bytes), ratio, target, met: b.bytes <= budget });
+      rows.push({
+        section: 'bundle',
+        metric: `${fn} bundle (KB)`,
+        ours: kb(b.bytes),
+        reference: kb(sdk.bytes),
+        ratio,
+        target,
+        met: b.bytes <= budget,
+      });
     }
-    rows.push({ section: 'bundle', metric: 'sign + list script (KB)', ours: round(ours.bytes / 1000, 1), reference: round(sdk.bytes / 1000, 1), ratio: round(ours.bytes / sdk.bytes, 3), target: '-', met: undefined });
+    rows.push({
+      section: 'bundle',
+      metric: 'sign + list script (KB)',
+      ours: round(ours.bytes / 1000, 1),
+      reference: round(sdk.bytes / 1000, 1),
+      ratio: round(ours.bytes / sdk.bytes, 3),
+      target: '-',
+      met: undefined,
+    });
 
     // 2. Cold load: a fresh node process loading and initialising each bundle
     const env = { ...process.env, ...benchEnv('http://127.0.0.1:9') };
@@ -62,7 +78,10 @@ async function main(): Promise<void> {
     const cold = measureColdLoad(
       [
         { name: 'node', script: '' },
-        ...FUNCTIONS.map((fn) => ({ name: fn, script: load(fns[fn].path, "if(typeof m.handler!=='function')process.exit(3)") })),
+        ...FUNCTIONS.map((fn) => ({
+          name: fn,
+          script: load(fns[fn].path, "if(typeof m.handler!=='function')process.exit(3)"),
+        })),
         { name: 'sdk', script: load(sdk.path, "m.createClient('http://127.0.0.1:9','a','b','p')") },
         { name: 'ourList', script: load(ours.path, "m.createClient('http://127.0.0.1:9','a','b','p')") },
       ],
@@ -73,15 +92,39 @@ async function main(): Promise<void> {
     const aboveNode = (n: string): number => cold.find((c) => c.name === n)?.medianAboveBaselineMs ?? Number.NaN;
     const bare = coldOf('node');
     const sdkAbove = aboveNode('sdk');
-    rows.push({ section: 'cold', metric: 'bare node -e "" (ms)', ours: round(bare, 1), reference: round(bare, 1), ratio: 1, target: '-', met: undefined });
+    rows.push({
+      section: 'cold',
+      metric: 'bare node -e "" (ms)',
+      ours: round(bare, 1),
+      reference: round(bare, 1),
+      ratio: 1,
+      target: '-',
+      met: undefined,
+    });
     const inProcess = (n: string): number => cold.find((c) => c.name === n)?.medianInProcessMs ?? Number.NaN;
     for (const fn of [...FUNCTIONS, 'ourList'] as const) {
       // The target row, as the issue defines it: a fresh process's wall time minus bare node's (median of per-round pairs).
       const above = aboveNode(fn);
-      rows.push({ section: 'cold', metric: `${fn} load above node (ms)`, ours: round(above, 1), reference: round(sdkAbove, 1), ratio: round(above / sdkAbove, 3), target: fn === 'ourList' ? '-' : `<= ${TARGETS.coldAboveNodeMs} ms`, met: fn === 'ourList' ? undefined : above <= TARGETS.coldAboveNodeMs });
+      rows.push({
+        section: 'cold',
+        metric: `${fn} load above node (ms)`,
+        ours: round(above, 1),
+        reference: round(sdkAbove, 1),
+        ratio: round(above / sdkAbove, 3),
+        target: fn === 'ourList' ? '-' : `<= ${TARGETS.coldAboveNodeMs} ms`,
+        met: fn === 'ourList' ? undefined : above <= TARGETS.coldAboveNodeMs,
+      });
       // Breakdown, free of process start-up noise: require + initialise timed inside the process (includes loading node:crypto, ~3 ms here).
       const load = inProcess(fn);
-      rows.push({ section: 'cold', metric: `${fn} require+init timed inside (ms)`, ours: round(load, 1), reference: round(inProcess('sdk'), 1), ratio: round(load / inProcess('sdk'), 3), target: '-', met: undefined });
+      rows.push({
+        section: 'cold',
+        metric: `${fn} require+init timed inside (ms)`,
+        ours: round(load, 1),
+        reference: round(inProcess('sdk'), 1),
+        ratio: round(load / inProcess('sdk'), 3),
+        target: '-',
+        met: undefined,
+      });
     }
 
     // 3. Warm call: our client vs the SDK client, same emulator, same parameters, interleaved
@@ -91,27 +134,97 @@ async function main(): Promise<void> {
     const sdkW = w('sdk client');
     const handlerW = w('list handler');
     if (oursW && sdkW) {
-      rows.push({ section: 'warm', metric: 'list one page p50 (ms)', ours: round(oursW.p50Ms, 3), reference: round(sdkW.p50Ms, 3), ratio: round(oursW.p50Ms / sdkW.p50Ms, 3), target: `ratio <= ${TARGETS.warmRatio}`, met: oursW.p50Ms / sdkW.p50Ms <= TARGETS.warmRatio });
-      rows.push({ section: 'warm', metric: 'list one page p99 (ms)', ours: round(oursW.p99Ms, 3), reference: round(sdkW.p99Ms, 3), ratio: round(oursW.p99Ms / sdkW.p99Ms, 3), target: '-', met: undefined });
+      rows.push({
+        section: 'warm',
+        metric: 'list one page p50 (ms)',
+        ours: round(oursW.p50Ms, 3),
+        reference: round(sdkW.p50Ms, 3),
+        ratio: round(oursW.p50Ms / sdkW.p50Ms, 3),
+        target: `ratio <= ${TARGETS.warmRatio}`,
+        met: oursW.p50Ms / sdkW.p50Ms <= TARGETS.warmRatio,
+      });
+      rows.push({
+        section: 'warm',
+        metric: 'list one page p99 (ms)',
+        ours: round(oursW.p99Ms, 3),
+        reference: round(sdkW.p99Ms, 3),
+        ratio: round(oursW.p99Ms / sdkW.p99Ms, 3),
+        target: '-',
+        met: undefined,
+      });
     }
     const floorW = w('bare fetch floor');
     if (floorW && oursW && sdkW) {
       const oursAbove = oursW.p50Ms - floorW.p50Ms;
       const sdkAbove = sdkW.p50Ms - floorW.p50Ms;
-      rows.push({ section: 'warm', metric: 'floor: bare signed fetch p50 (ms)', ours: round(floorW.p50Ms, 3), reference: round(floorW.p50Ms, 3), ratio: 1, target: '- (loopback + emulator)', met: undefined });
-      rows.push({ section: 'warm', metric: 'client cost above floor p50 (ms)', ours: round(oursAbove, 3), reference: round(sdkAbove, 3), ratio: round(oursAbove / sdkAbove, 3), target: '-', met: undefined });
+      rows.push({
+        section: 'warm',
+        metric: 'floor: bare signed fetch p50 (ms)',
+        ours: round(floorW.p50Ms, 3),
+        reference: round(floorW.p50Ms, 3),
+        ratio: 1,
+        target: '- (loopback + emulator)',
+        met: undefined,
+      });
+      rows.push({
+        section: 'warm',
+        metric: 'client cost above floor p50 (ms)',
+        ours: round(oursAbove, 3),
+        reference: round(sdkAbove, 3),
+        ratio: round(oursAbove / sdkAbove, 3),
+        target: '-',
+        met: undefined,
+      });
     }
     if (handlerW && oursW) {
-      rows.push({ section: 'warm', metric: 'list handler in-process p50 (ms)', ours: round(handlerW.p50Ms, 3), reference: round(oursW.p50Ms, 3), ratio: round(handlerW.p50Ms / oursW.p50Ms, 3), target: '- (reference: our client alone)', met: undefined });
+      rows.push({
+        section: 'warm',
+        metric: 'list handler in-process p50 (ms)',
+        ours: round(handlerW.p50Ms, 3),
+        reference: round(oursW.p50Ms, 3),
+        ratio: round(handlerW.p50Ms / oursW.p50Ms, 3),
+        target: '- (reference: our client alone)',
+        met: undefined,
+      });
     }
 
     // 4. Scan
     const scan = await runScan(fns['notify-on-failure'].path, opts);
-    rows.push({ section: 'scan', metric: `scan ${opts.instances} instances wall (ms)`, ours: round(scan.wallMs, 0), reference: round(scan.lowerBoundMs, 0), ratio: round(scan.wallMs / scan.lowerBoundMs, 3), target: `ratio <= ${TARGETS.scanOverBound}`, met: scan.wallMs / scan.lowerBoundMs <= TARGETS.scanOverBound });
-    rows.push({ section: 'scan', metric: 'scan requests made', ours: scan.requests, reference: scan.requests, ratio: 1, target: '-', met: undefined });
-    rows.push({ section: 'scan', metric: 'scan peak RSS (MB)', ours: round(scan.peakRssMb, 1), reference: TARGETS.scanRssMb, ratio: round(scan.peakRssMb / TARGETS.scanRssMb, 3), target: `<= ${TARGETS.scanRssMb} MB`, met: scan.peakRssMb <= TARGETS.scanRssMb });
+    rows.push({
+      section: 'scan',
+      metric: `scan ${opts.instances} instances wall (ms)`,
+      ours: round(scan.wallMs, 0),
+      reference: round(scan.lowerBoundMs, 0),
+      ratio: round(scan.wallMs / scan.lowerBoundMs, 3),
+      target: `ratio <= ${TARGETS.scanOverBound}`,
+      met: scan.wallMs / scan.lowerBoundMs <= TARGETS.scanOverBound,
+    });
+    rows.push({
+      section: 'scan',
+      metric: 'scan requests made',
+      ours: scan.requests,
+      reference: scan.requests,
+      ratio: 1,
+      target: '-',
+      met: undefined,
+    });
+    rows.push({
+      section: 'scan',
+      metric: 'scan peak RSS (MB)',
+      ours: round(scan.peakRssMb, 1),
+      reference: TARGETS.scanRssMb,
+      ratio: round(scan.peakRssMb / TARGETS.scanRssMb, 3),
+      target: `<= ${TARGETS.scanRssMb} MB`,
+      met: scan.peakRssMb <= TARGETS.scanRssMb,
+    });
 
-    const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30, 1), platform: process.platform };
+    const machine = {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      platform: process.platform,
+    };
     const report = { at: new Date().toISOString(), machine, options: opts, rows, cold, warm, scan };
     console.log(renderTable(rows));
     console.log(`\nmachine: ${machine.cpuModel} x${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}`);

@@ -49,7 +49,10 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
       const inst = emu.addInstance(PROJECT, { name: `bench-${i}`, engine });
       instances.push({ id: inst.instance_id, engine, name: `bench-${i}` });
       for (let t = 0; t < 3; t++) {
-        emu.addTask(PROJECT, inst.instance_id, { status: 'SUCCESS', created_at: new Date(now - (t + 1) * 3_600_000).toISOString() });
+        emu.addTask(PROJECT, inst.instance_id, {
+          status: 'SUCCESS',
+          created_at: new Date(now - (t + 1) * 3_600_000).toISOString(),
+        });
       }
       if (i % 50 === 0) {
         emu.addTask(PROJECT, inst.instance_id, { status: 'FAILED', created_at: new Date(now - 600_000).toISOString() });
@@ -67,7 +70,9 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
         concurrency: options.concurrency,
         allowInsecureWebhooks: true,
         store: { type: 'file', path: join(dir, 'state.json') },
-        destinations: { sink: { type: 'webhook', url: { env: 'BENCH_SINK_URL' }, secrets: [{ env: 'BENCH_SINK_SECRET' }] } },
+        destinations: {
+          sink: { type: 'webhook', url: { env: 'BENCH_SINK_URL' }, secrets: [{ env: 'BENCH_SINK_SECRET' }] },
+        },
         routes: { all: { destinations: ['sink'] } },
       },
     };
@@ -76,7 +81,7 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
       CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
       CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
       BENCH_SINK_URL: sink.urlFor('webhook', 'bench'),
-      BENCH_SINK_SECRET: 'whsec_' + Buffer.from('bench-secret-key-0123456789abcdef').toString('base64'),
+      BENCH_SINK_SECRET: `whsec_${Buffer.from('bench-secret-key-0123456789abcdef').toString('base64')}`,
       DMS_TASKS_CONFIG: JSON.stringify(config),
     };
     const script = `
@@ -92,7 +97,11 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
     const out = await runNode(script, env);
     const line = out.split('\n').find((l) => l.startsWith('@@RESULT'));
     if (!line) throw new Error('scan produced no result');
-    const r = JSON.parse(line.slice('@@RESULT'.length)) as { wallMs: number; summary: Record<string, unknown>; maxRssKb: number };
+    const r = JSON.parse(line.slice('@@RESULT'.length)) as {
+      wallMs: number;
+      summary: Record<string, unknown>;
+      maxRssKb: number;
+    };
     const requests = emu.requests.length;
     return {
       instances: options.instances,
@@ -116,13 +125,17 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
 function runNode(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     // BENCH_SCAN_PROFILE=<dir>: write a V8 CPU profile of the scanning process there (open it in Chrome DevTools).
-    const profile = process.env.BENCH_SCAN_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SCAN_PROFILE}`] : [];
+    const profile = process.env.BENCH_SCAN_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SCAN_PROFILE}`]
+      : [];
     const child = spawn(process.execPath, [...profile, '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`scan process exited ${code}: ${stderr.slice(-800)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`scan process exited ${code}: ${stderr.slice(-800)}`)),
+    );
   });
 }

@@ -13,7 +13,14 @@ export interface Row {
 /** A Markdown table, so the output pastes straight into the README. */
 export function renderTable(rows: readonly Row[]): string {
   const head = ['metric', 'ours', 'reference', 'ratio', 'target', 'met'];
-  const lines = rows.map((r) => [r.metric, String(r.ours), String(r.reference), String(r.ratio), r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  const lines = rows.map((r) => [
+    r.metric,
+    String(r.ours),
+    String(r.reference),
+    String(r.ratio),
+    r.target,
+    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');

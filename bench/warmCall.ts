@@ -14,7 +14,11 @@ export interface WarmResult {
 }
 
 /** Warms every target up, then times `calls` calls of each, interleaved one by one. */
-export async function measureWarmCalls(targets: readonly WarmTarget[], calls: number, warmup = 20): Promise<WarmResult[]> {
+export async function measureWarmCalls(
+  targets: readonly WarmTarget[],
+  calls: number,
+  warmup = 20,
+): Promise<WarmResult[]> {
   for (let i = 0; i < warmup; i++) for (const t of targets) await t.call();
   const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
   for (let i = 0; i < calls; i++) {

@@ -49,12 +49,17 @@ export function listHandlerTarget(bundlePath: string): HandlerTargetFactory {
         timeEpoch: Date.now(),
       },
     });
-    const context = { getRemainingTimeInMillis: () => 29_000, awsRequestId: 'bench', functionName: 'list' } as unknown as Context;
+    const context = {
+      getRemainingTimeInMillis: () => 29_000,
+      awsRequestId: 'bench',
+      functionName: 'list',
+    } as unknown as Context;
     return {
       name: 'list handler',
       call: async () => {
         const res = await handler(event(), context);
-        if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`list handler answered ${JSON.stringify(res).slice(0, 300)}`);
+        if (typeof res !== 'object' || res.statusCode !== 200)
+          throw new Error(`list handler answered ${JSON.stringify(res).slice(0, 300)}`);
       },
     };
   };
@@ -64,24 +69,49 @@ export function listHandlerTarget(bundlePath: string): HandlerTargetFactory {
  * One emulator on loopback; our client, the official SDK client (from its bundle) and the `list`
  * handler each list the same page of the same instance, interleaved.
  */
-export async function measureWarm(sdkBundlePath: string, calls: number, handlerTarget?: HandlerTargetFactory): Promise<WarmResult[]> {
+export async function measureWarm(
+  sdkBundlePath: string,
+  calls: number,
+  handlerTarget?: HandlerTargetFactory,
+): Promise<WarmResult[]> {
   const emu = await startEmulator();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require(sdkBundlePath) as SdkFixture;
-    const sdkClient = sdk.createClient(emu.url, EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey, SEED_IDS.mainProject);
-    const ours = new DmsClient({ projectId: SEED_IDS.mainProject, endpoint: emu.url, credentials: EMULATOR_CREDENTIALS });
+    const sdkClient = sdk.createClient(
+      emu.url,
+      EMULATOR_CREDENTIALS.accessKeyId,
+      EMULATOR_CREDENTIALS.secretAccessKey,
+      SEED_IDS.mainProject,
+    );
+    const ours = new DmsClient({
+      projectId: SEED_IDS.mainProject,
+      endpoint: emu.url,
+      credentials: EMULATOR_CREDENTIALS,
+    });
     const expectPage = (n: number): void => {
       if (n !== PAGE) throw new Error(`expected ${PAGE} tasks, got ${n}`);
     };
     // The floor both clients pay: the same signed request sent with a bare fetch, body read, nothing else.
-    const req = { method: 'GET', host: new URL(emu.url).host, pathSegments: ['v2', SEED_IDS.mainProject, 'instances', SEED_IDS.kafkaPaged, 'tasks'], query: { start: 0, limit: PAGE }, headers: { 'X-Project-Id': SEED_IDS.mainProject } };
+    const req = {
+      method: 'GET',
+      host: new URL(emu.url).host,
+      pathSegments: ['v2', SEED_IDS.mainProject, 'instances', SEED_IDS.kafkaPaged, 'tasks'],
+      query: { start: 0, limit: PAGE },
+      headers: { 'X-Project-Id': SEED_IDS.mainProject },
+    };
     const floorHeaders = signRequest(req, EMULATOR_CREDENTIALS);
     delete floorHeaders.host;
     const floorUrl = buildSignedUrl(emu.url, req);
     const targets: WarmTarget[] = [
       { name: 'bare fetch floor', call: async () => (await fetch(floorUrl, { headers: floorHeaders })).text() },
-      { name: 'our client', call: async () => expectPage((await ours.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 0, limit: PAGE })).body.tasks.length) },
+      {
+        name: 'our client',
+        call: async () =>
+          expectPage(
+            (await ours.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 0, limit: PAGE })).body.tasks.length,
+          ),
+      },
       { name: 'sdk client', call: async () => expectPage(await sdk.listOnce(sdkClient, SEED_IDS.kafkaPaged, PAGE)) },
     ];
     if (handlerTarget) targets.push(handlerTarget(emu.url));

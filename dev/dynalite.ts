@@ -6,12 +6,23 @@ import dynalite from 'dynalite';
 import { load } from 'js-yaml';
 
 /** A dynalite server and a table created from the very definition `serverless.yml` deploys. */
-export async function startDynalite(): Promise<{ client: DynamoDBClient; endpoint: string; newTable(): Promise<string>; close(): Promise<void> }> {
+export async function startDynalite(): Promise<{
+  client: DynamoDBClient;
+  endpoint: string;
+  newTable(): Promise<string>;
+  close(): Promise<void>;
+}> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const doc = load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as { resources: { Resources: { NotifyStateTable: { Properties: Record<string, unknown> } } } };
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const doc = load(readFileSync(join(__dirname, '../serverless.yml'), 'utf8')) as {
+    resources: { Resources: { NotifyStateTable: { Properties: Record<string, unknown> } } };
+  };
   const props = doc.resources.Resources.NotifyStateTable.Properties;
   let n = 0;
   return {
@@ -19,7 +30,12 @@ export async function startDynalite(): Promise<{ client: DynamoDBClient; endpoin
     endpoint,
     async newTable() {
       const TableName = `notify-test-${++n}`;
-      const { TimeToLiveSpecification: _ttl, PointInTimeRecoverySpecification: _pitr, TableName: _name, ...rest } = props;
+      const {
+        TimeToLiveSpecification: _ttl,
+        PointInTimeRecoverySpecification: _pitr,
+        TableName: _name,
+        ...rest
+      } = props;
       await client.send(new CreateTableCommand({ ...(rest as Omit<CreateTableCommandInput, 'TableName'>), TableName }));
       return TableName;
     },

@@ -36,7 +36,11 @@ export function buildLocalConfig(options: LocalConfigOptions): Record<string, un
     timeoutMs: options.timeoutMs ?? 5000,
     credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' } },
     projects,
-    http: { authRequired: options.authRequired ?? true, tokens: [{ env: 'API_TOKENS' }], allowInstances: options.allowInstances ?? 'any' },
+    http: {
+      authRequired: options.authRequired ?? true,
+      tokens: [{ env: 'API_TOKENS' }],
+      allowInstances: options.allowInstances ?? 'any',
+    },
     ...(options.notify !== undefined ? { notify: options.notify } : {}),
   };
 }
@@ -61,7 +65,11 @@ export function localEnvironment(config: Record<string, unknown>, tokens: readon
  * local webhook sink (`allowInsecureWebhooks`), a file store under `.state/`, and the environment
  * holding their URLs and secrets (references only in the document, as in production).
  */
-export function localNotify(sinkUrl: string): { notify: Record<string, unknown>; env: Record<string, string>; secrets: Record<string, string> } {
+export function localNotify(sinkUrl: string): {
+  notify: Record<string, unknown>;
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+} {
   const whsec = `whsec_${randomBytes(24).toString('base64')}`;
   const botSecret = `SEC${randomBytes(16).toString('hex')}`;
   return {

@@ -29,13 +29,24 @@ async function main(): Promise<void> {
   const instanceId = arg('instance') ?? SEED_IDS.kafkaPaged;
   const stuck = process.argv.includes('--stuck');
   const body = stuck
-    ? { instanceId, name: arg('name') ?? 'extendDisk', status: 'EXECUTING', created_at: new Date(Date.now() - 3 * 3600_000).toISOString() }
+    ? {
+        instanceId,
+        name: arg('name') ?? 'extendDisk',
+        status: 'EXECUTING',
+        created_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+      }
     : { instanceId, name: arg('name') ?? 'modifyInstanceSpec', status: 'FAILED' };
-  const res = await fetch(`${url}/__emulator/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/__emulator/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`emulator answered ${res.status}: ${text}`);
   const task = JSON.parse(text) as { id: string; name: string; status: string };
-  console.log(`task ${task.id} (${task.name}) is ${task.status} on instance ${instanceId}; the notifier sends it on its next run (watch the [sink] lines).`);
+  console.log(
+    `task ${task.id} (${task.name}) is ${task.status} on instance ${instanceId}; the notifier sends it on its next run (watch the [sink] lines).`,
+  );
 }
 
 main().catch((e: unknown) => {

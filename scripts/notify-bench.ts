@@ -50,21 +50,45 @@ async function main(): Promise<void> {
     const inst = emulator.addInstance(projectId, { name: `inst-${i}`, engine });
     instances.push({ projectId, id: inst.instance_id, engine, name: `inst-${i}` });
     for (let t = 0; t < tasksPer; t++) {
-      emulator.addTask(projectId, inst.instance_id, { name: 'modifyInstanceSpec', status: t % 10 === 0 ? 'FAILED' : 'SUCCESS', created_at: new Date(Date.now() - (t + 1) * 20 * 60_000).toISOString() });
+      emulator.addTask(projectId, inst.instance_id, {
+        name: 'modifyInstanceSpec',
+        status: t % 10 === 0 ? 'FAILED' : 'SUCCESS',
+        created_at: new Date(Date.now() - (t + 1) * 20 * 60_000).toISOString(),
+      });
     }
   }
   const whsec = `whsec_${randomBytes(24).toString('base64')}`;
   sink.setSecret('hook', whsec);
   const config = {
     endpoint: emulator.url,
-    projects: Object.fromEntries(projects.map((p) => [p, { region: 'cn-north-4', instances: instances.filter((i) => i.projectId === p).map((i) => ({ id: i.id, engine: i.engine, name: i.name })) }])),
+    projects: Object.fromEntries(
+      projects.map((p) => [
+        p,
+        {
+          region: 'cn-north-4',
+          instances: instances
+            .filter((i) => i.projectId === p)
+            .map((i) => ({ id: i.id, engine: i.engine, name: i.name })),
+        },
+      ]),
+    ),
     http: { authRequired: false },
     notify: {
-      destinations: { hook: { type: 'webhook', url: { env: 'H' }, secrets: [{ env: 'HS' }] }, slack: { type: 'slack', url: { env: 'S' } } },
+      destinations: {
+        hook: { type: 'webhook', url: { env: 'H' }, secrets: [{ env: 'HS' }] },
+        slack: { type: 'slack', url: { env: 'S' } },
+      },
       allowInsecureWebhooks: true,
     },
   };
-  const env = { DMS_TASKS_CONFIG: JSON.stringify(config), CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId, CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey, H: sink.urlFor('webhook', 'hook'), HS: whsec, S: sink.urlFor('slack', 'slack') };
+  const env = {
+    DMS_TASKS_CONFIG: JSON.stringify(config),
+    CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+    CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+    H: sink.urlFor('webhook', 'hook'),
+    HS: whsec,
+    S: sink.urlFor('slack', 'slack'),
+  };
   const handler = createNotifyHandler({ env, store, log: () => undefined });
   const context = (): { getRemainingTimeInMillis: () => number } => {
     const t0 = Date.now();
@@ -84,18 +108,26 @@ async function main(): Promise<void> {
     );
     return s;
   };
-  console.log(`${n} instances x ${tasksPer} tasks, emulator latency ${latencyMs} ms/request, ${storeKind} store, destinations: webhook + slack`);
+  console.log(
+    `${n} instances x ${tasksPer} tasks, emulator latency ${latencyMs} ms/request, ${storeKind} store, destinations: webhook + slack`,
+  );
   await run('run 1 (cold, baseline)');
   for (const i of [0, 1, 1, 2, 2]) {
     const inst = instances[i * 7] as (typeof instances)[number];
     emulator.addTask(inst.projectId, inst.id, { name: 'restartInstance', status: 'FAILED' });
   }
   const stuckInst = instances[3] as (typeof instances)[number];
-  emulator.addTask(stuckInst.projectId, stuckInst.id, { name: 'extendDisk', status: 'EXECUTING', created_at: new Date(Date.now() - 3 * 3600_000).toISOString() });
+  emulator.addTask(stuckInst.projectId, stuckInst.id, {
+    name: 'extendDisk',
+    status: 'EXECUTING',
+    created_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+  });
   const s2 = await run('run 2 (5 failures, 1 stuck)');
   await run('run 3 (nothing new)');
   const ids = sink.requests.filter((r) => r.type === 'webhook' && r.ok).map((r) => r.webhookId);
-  console.log(`webhook deliveries ${ids.length}, distinct webhook-ids ${new Set(ids).size}; slack messages ${sink.requests.filter((r) => r.type === 'slack' && r.ok).length}; expected ${s2.newFailures + s2.stuck} webhooks and 4 slack messages`);
+  console.log(
+    `webhook deliveries ${ids.length}, distinct webhook-ids ${new Set(ids).size}; slack messages ${sink.requests.filter((r) => r.type === 'slack' && r.ok).length}; expected ${s2.newFailures + s2.stuck} webhooks and 4 slack messages`,
+  );
   await Promise.all([emulator.close(), sink.close(), closeStore()]);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   services.push({ name: 'emulator', stop: () => emulator.close() });
   console.log(`DMS emulator:        ${emulator.url}`);
 
-  const tokens = (process.env.API_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const tokens = (process.env.API_TOKENS ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tokens.length === 0) tokens.push(randomToken());
   // Notifier: a webhook sink that prints what it receives, and the notify section pointing at it.
   const sinkPort = Number(process.env.SINK_PORT ?? 0);
@@ -93,7 +96,10 @@ async function main(): Promise<void> {
   const notify = createNotifyHandler({
     env: { ...process.env, ...env },
     log: (e) => {
-      if (e.msg === 'notify run') console.log(`[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} (${e.durationMs} ms)`);
+      if (e.msg === 'notify run')
+        console.log(
+          `[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} (${e.durationMs} ms)`,
+        );
       else console.log(`[notify] ${JSON.stringify(e)}`);
     },
   });
@@ -103,7 +109,16 @@ async function main(): Promise<void> {
     notifying = true;
     try {
       const t0 = Date.now();
-      await notify({ version: 'v1.0', time: new Date().toISOString(), trigger_type: 'TIMER', trigger_name: 'npm-start', user_event: '' }, { getRemainingTimeInMillis: () => 60_000 - (Date.now() - t0) });
+      await notify(
+        {
+          version: 'v1.0',
+          time: new Date().toISOString(),
+          trigger_type: 'TIMER',
+          trigger_name: 'npm-start',
+          user_event: '',
+        },
+        { getRemainingTimeInMillis: () => 60_000 - (Date.now() - t0) },
+      );
     } catch (e) {
       console.error(`[notify] run failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -20,7 +20,10 @@ export interface PagingSettings {
 type ErrorEntry = (typeof ERRORS)[keyof typeof ERRORS];
 
 /** A DMS service error: `{error_code, error_msg}`. */
-const dmsError = (e: ErrorEntry, msg: string = e.msg): ApiResponse => ({ status: e.status, body: { error_code: e.code, error_msg: msg } });
+const dmsError = (e: ErrorEntry, msg: string = e.msg): ApiResponse => ({
+  status: e.status,
+  body: { error_code: e.code, error_msg: msg },
+});
 
 /** An API-gateway error: `{error_code, error_msg, request_id}`. */
 export const gatewayError = (e: ErrorEntry, requestId: string, msg: string = e.msg): ApiResponse => ({
@@ -46,13 +49,26 @@ export function parseQueryTime(value: string): number | null {
   return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? ms : null;
 }
 
-function pageWindow(query: Readonly<Record<string, string>>, paging: PagingSettings, params: readonly ('start' | 'offset')[], base: 0 | 1): { index: number; limit: number } | ApiResponse {
+function pageWindow(
+  query: Readonly<Record<string, string>>,
+  paging: PagingSettings,
+  params: readonly ('start' | 'offset')[],
+  base: 0 | 1,
+): { index: number; limit: number } | ApiResponse {
   const limit = intParam(query.limit);
   if (limit === null || limit === 0) return invalid('limit must be an integer of at least 1');
-  const name = params.includes('offset') && query.offset !== undefined && query.offset !== '' ? 'offset' : params.includes('start') && query.start !== undefined && query.start !== '' ? 'start' : undefined;
+  const name =
+    params.includes('offset') && query.offset !== undefined && query.offset !== ''
+      ? 'offset'
+      : params.includes('start') && query.start !== undefined && query.start !== ''
+        ? 'start'
+        : undefined;
   const position = name ? intParam(query[name]) : undefined;
   if (position === null) return invalid(`${name} must be a non-negative integer`);
-  return { index: Math.max(0, (position ?? base) - base), limit: Math.min(limit ?? paging.defaultLimit, paging.maxLimit) };
+  return {
+    index: Math.max(0, (position ?? base) - base),
+    limit: Math.min(limit ?? paging.defaultLimit, paging.maxLimit),
+  };
 }
 
 /**
@@ -68,7 +84,13 @@ function pageWindow(query: Readonly<Record<string, string>>, paging: PagingSetti
  * - `task_count` is the number of tasks matching the time filter (the total, not the page size),
  *   as a string. An empty value (`limit=`) counts as absent.
  */
-export function listTasks(state: EmulatorState, paging: PagingSettings, projectId: string, instanceId: string, query: Readonly<Record<string, string>>): ApiResponse {
+export function listTasks(
+  state: EmulatorState,
+  paging: PagingSettings,
+  projectId: string,
+  instanceId: string,
+  query: Readonly<Record<string, string>>,
+): ApiResponse {
   const located = locate(state, projectId, instanceId);
   if ('status' in located) return located;
   const window = pageWindow(query, paging, paging.acceptedOffsetParams, paging.offsetBase);
@@ -87,7 +109,10 @@ export function listTasks(state: EmulatorState, paging: PagingSettings, projectI
     const created = Date.parse(t.created_at);
     return created >= begin && created <= end;
   });
-  return { status: 200, body: { task_count: String(matching.length), tasks: matching.slice(window.index, window.index + window.limit) } };
+  return {
+    status: 200,
+    body: { task_count: String(matching.length), tasks: matching.slice(window.index, window.index + window.limit) },
+  };
 }
 
 /** `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`: `{task_count: "1", tasks: [task]}` or 404 `DMS.00404040`. */
@@ -121,16 +146,29 @@ export function renderInstance(instance: EmulatorInstance): Record<string, strin
  * whatever `offsetBase` says (that option is about the task list). A well-formed project id the
  * emulator does not know lists no instances (200), as a real project without instances would.
  */
-export function listInstances(state: EmulatorState, paging: PagingSettings, projectId: string, query: Readonly<Record<string, string>>): ApiResponse {
+export function listInstances(
+  state: EmulatorState,
+  paging: PagingSettings,
+  projectId: string,
+  query: Readonly<Record<string, string>>,
+): ApiResponse {
   if (!PROJECT_ID_PATTERN.test(projectId)) return dmsError(ERRORS.invalidProjectId);
   const engine = query.engine;
   const accepted: readonly string[] = Object.values(ENGINE_QUERY_NAMES).flat();
-  if (engine !== undefined && engine !== '' && !accepted.includes(engine)) return invalid(`engine must be one of ${accepted.join(', ')}`);
+  if (engine !== undefined && engine !== '' && !accepted.includes(engine))
+    return invalid(`engine must be one of ${accepted.join(', ')}`);
   const window = pageWindow(query, paging, ['offset'], 0);
   if ('status' in window) return window;
-  const selects = (i: EmulatorInstance): boolean => !engine || (ENGINE_QUERY_NAMES[i.engine] as readonly string[]).includes(engine);
+  const selects = (i: EmulatorInstance): boolean =>
+    !engine || (ENGINE_QUERY_NAMES[i.engine] as readonly string[]).includes(engine);
   const all = (state.instances(projectId) ?? []).filter(selects);
-  return { status: 200, body: { instances: all.slice(window.index, window.index + window.limit).map(renderInstance), instance_num: all.length } };
+  return {
+    status: 200,
+    body: {
+      instances: all.slice(window.index, window.index + window.limit).map(renderInstance),
+      instance_num: all.length,
+    },
+  };
 }
 
 function locate(state: EmulatorState, projectId: string, instanceId: string): { tasks: DmsTask[] } | ApiResponse {
@@ -147,10 +185,20 @@ function locate(state: EmulatorState, projectId: string, instanceId: string): { 
 export function routeApi(
   state: EmulatorState,
   paging: PagingSettings,
-  req: { method: string; segments: readonly string[] | undefined; query: Readonly<Record<string, string>>; check: SignatureCheck; requestId: string },
+  req: {
+    method: string;
+    segments: readonly string[] | undefined;
+    query: Readonly<Record<string, string>>;
+    check: SignatureCheck;
+    requestId: string;
+  },
 ): ApiResponse {
   const s = req.segments;
-  const known = s !== undefined && s[0] === 'v2' && s[2] === 'instances' && (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
+  const known =
+    s !== undefined &&
+    s[0] === 'v2' &&
+    s[2] === 'instances' &&
+    (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
   if (!known || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
   if (req.method !== 'GET') return gatewayError(ERRORS.methodNotFound, req.requestId);
   if (!req.check.ok) return gatewayError(ERRORS.authFailed, req.requestId, req.check.message);

@@ -21,7 +21,8 @@ const controlError = (e: (typeof ERRORS)['controlBadRequest' | 'controlNotFound'
 });
 
 const asObject = (value: unknown): Record<string, unknown> => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EmulatorInputError('the body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new EmulatorInputError('the body must be a JSON object');
   return value as Record<string, unknown>;
 };
 
@@ -76,7 +77,12 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
       case 'GET /state':
         return {
           status: 200,
-          body: { projects: ctx.state.snapshot(), accessKeyIds: ctx.accessKeyIds, faults: ctx.faults.list(), latencyMs: ctx.latencyMs() },
+          body: {
+            projects: ctx.state.snapshot(),
+            accessKeyIds: ctx.accessKeyIds,
+            faults: ctx.faults.list(),
+            latencyMs: ctx.latencyMs(),
+          },
         };
       case 'POST /instances': {
         const body = parse();
@@ -98,7 +104,10 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         const body = parse();
         const where = ctx.state.locateTask(taskId);
         if (!where) throw new EmulatorInputError(`task not found: ${taskId}`, 'not-found');
-        return { status: 200, body: ctx.state.setTaskStatus(where.projectId, where.instanceId, taskId, body.status as TaskStatus) };
+        return {
+          status: 200,
+          body: ctx.state.setTaskStatus(where.projectId, where.instanceId, taskId, body.status as TaskStatus),
+        };
       }
       case 'POST /faults':
         ctx.faults.add(validateFault(parse()));
@@ -113,7 +122,8 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         return { status: 204, body: undefined };
       case 'POST /latency': {
         const ms = parse().ms;
-        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new EmulatorInputError('ms must be a non-negative number');
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+          throw new EmulatorInputError('ms must be a non-negative number');
         ctx.setLatency(ms);
         return { status: 200, body: { latencyMs: ms } };
       }

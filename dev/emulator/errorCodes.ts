@@ -30,12 +30,20 @@
  */
 export const ERRORS = {
   /** Unknown path: no such API behind the gateway. */
-  apiNotFound: { status: 404, code: 'APIGW.0101', msg: 'The API does not exist or has not been published in the environment.' },
+  apiNotFound: {
+    status: 404,
+    code: 'APIGW.0101',
+    msg: 'The API does not exist or has not been published in the environment.',
+  },
   /** Known path, other method than GET. */
   methodNotFound: { status: 404, code: 'APIGW.0101', msg: 'The API does not exist.' },
   /** Every signature failure; the message says which check failed. */
   authFailed: { status: 401, code: 'APIGW.0301', msg: 'Incorrect IAM authentication information' },
-  throttled: { status: 429, code: 'APIGW.0308', msg: 'The throttling threshold has been reached: policy user over ratelimit' },
+  throttled: {
+    status: 429,
+    code: 'APIGW.0308',
+    msg: 'The throttling threshold has been reached: policy user over ratelimit',
+  },
   backendUnavailable: { status: 502, code: 'APIGW.0202', msg: 'Backend unavailable.' },
   backendTimeout: { status: 504, code: 'APIGW.0203', msg: 'Backend timeout.' },
   invalidProjectId: { status: 400, code: 'DMS.00400002', msg: 'The project ID format is invalid.' },

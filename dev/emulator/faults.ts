@@ -35,20 +35,27 @@ export function validateFault(input: unknown): Fault {
   const f = input as Partial<Record<string, unknown>>;
   const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   if (f.path !== undefined && typeof f.path !== 'string') throw new EmulatorInputError('fault.path must be a string');
-  if (f.count !== undefined && (!isNum(f.count) || f.count < 1 || !Number.isInteger(f.count))) throw new EmulatorInputError('fault.count must be a positive integer');
-  if (f.rate !== undefined && (!isNum(f.rate) || f.rate < 0 || f.rate > 1)) throw new EmulatorInputError('fault.rate must be between 0 and 1');
+  if (f.count !== undefined && (!isNum(f.count) || f.count < 1 || !Number.isInteger(f.count)))
+    throw new EmulatorInputError('fault.count must be a positive integer');
+  if (f.rate !== undefined && (!isNum(f.rate) || f.rate < 0 || f.rate > 1))
+    throw new EmulatorInputError('fault.rate must be between 0 and 1');
   if (f.seed !== undefined && !isNum(f.seed)) throw new EmulatorInputError('fault.seed must be a number');
   switch (f.kind) {
     case 'status':
-      if (!isNum(f.status) || f.status < 100 || f.status > 599) throw new EmulatorInputError('fault.status must be an HTTP status (100-599)');
-      if (f.retryAfter !== undefined && !isNum(f.retryAfter) && typeof f.retryAfter !== 'string') throw new EmulatorInputError('fault.retryAfter must be a number or a string');
+      if (!isNum(f.status) || f.status < 100 || f.status > 599)
+        throw new EmulatorInputError('fault.status must be an HTTP status (100-599)');
+      if (f.retryAfter !== undefined && !isNum(f.retryAfter) && typeof f.retryAfter !== 'string')
+        throw new EmulatorInputError('fault.retryAfter must be a number or a string');
       break;
     case 'reset':
       break;
     case 'malformed':
-      if (f.body !== undefined && typeof f.body !== 'string') throw new EmulatorInputError('fault.body must be a string');
-      if (f.status !== undefined && (!isNum(f.status) || f.status < 100 || f.status > 599)) throw new EmulatorInputError('fault.status must be an HTTP status (100-599)');
-      if (f.hugeBytes !== undefined && (!isNum(f.hugeBytes) || f.hugeBytes < 1 || f.hugeBytes > 512 * 1024 * 1024)) throw new EmulatorInputError('fault.hugeBytes must be between 1 and 512 MiB');
+      if (f.body !== undefined && typeof f.body !== 'string')
+        throw new EmulatorInputError('fault.body must be a string');
+      if (f.status !== undefined && (!isNum(f.status) || f.status < 100 || f.status > 599))
+        throw new EmulatorInputError('fault.status must be an HTTP status (100-599)');
+      if (f.hugeBytes !== undefined && (!isNum(f.hugeBytes) || f.hugeBytes < 1 || f.hugeBytes > 512 * 1024 * 1024))
+        throw new EmulatorInputError('fault.hugeBytes must be between 1 and 512 MiB');
       break;
     case 'latency':
       if (!isNum(f.ms) || f.ms < 0) throw new EmulatorInputError('fault.ms must be a non-negative number');
@@ -71,7 +78,11 @@ export class FaultSet {
 
   add(fault: Fault): void {
     const valid = validateFault(fault);
-    this.active.push({ fault: valid, remaining: valid.count ?? Number.POSITIVE_INFINITY, roll: createPrng(valid.seed ?? 1) });
+    this.active.push({
+      fault: valid,
+      remaining: valid.count ?? Number.POSITIVE_INFINITY,
+      roll: createPrng(valid.seed ?? 1),
+    });
   }
 
   clear(): void {

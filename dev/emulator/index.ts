@@ -7,7 +7,14 @@ export { EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, CONTROL_PREFIX } from './const
 export { SEED, SEED_IDS, SEED_USERS, type SeedProject, type SeedInstance, type ScriptedTask } from './seed';
 export { ERRORS, AUTH_FAILURES, type AuthFailure, type ErrorName } from './errorCodes';
 export { MALFORMED_BODIES } from './faults';
-export { verifySignature, decodePathSegments, decodeQuery, type ReceivedRequest, type SignatureCheck, type VerifyOptions } from './verifySignature';
+export {
+  verifySignature,
+  decodePathSegments,
+  decodeQuery,
+  type ReceivedRequest,
+  type SignatureCheck,
+  type VerifyOptions,
+} from './verifySignature';
 export { parseQueryTime } from './api';
 export {
   TASK_STATUSES,

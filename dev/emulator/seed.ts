@@ -44,11 +44,31 @@ export const SEED_IDS = {
   },
   /** Every FAILED task created in the 24 hours before `now()`. */
   recentFailures: [
-    { projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a', instanceId: '6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5', taskId: 'ff8080828f1a2b3c018f1a2b3c4d0001' },
-    { projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a', instanceId: '6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5', taskId: 'ff8080828f1a2b3c018f1a2b3c4d0002' },
-    { projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a', instanceId: '8b3c4d5e-6f7a-4b8c-ad9e-f0a1b2c3d4e6', taskId: 'ff8080828f1a2b3c018f1a2b3c4d0102' },
-    { projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a', instanceId: '9c4d5e6f-7a8b-4c9d-be0f-a1b2c3d4e5f7', taskId: 'ff8080828f1a2b3c018f1a2b3c4d0201' },
-    { projectId: '0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f', instanceId: 'be6f7a8b-9cad-4ebf-9021-c3d4e5f6a7b9', taskId: 'ff8080828f1a2b3c018f1a2b3c4d0301' },
+    {
+      projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a',
+      instanceId: '6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5',
+      taskId: 'ff8080828f1a2b3c018f1a2b3c4d0001',
+    },
+    {
+      projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a',
+      instanceId: '6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5',
+      taskId: 'ff8080828f1a2b3c018f1a2b3c4d0002',
+    },
+    {
+      projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a',
+      instanceId: '8b3c4d5e-6f7a-4b8c-ad9e-f0a1b2c3d4e6',
+      taskId: 'ff8080828f1a2b3c018f1a2b3c4d0102',
+    },
+    {
+      projectId: '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a',
+      instanceId: '9c4d5e6f-7a8b-4c9d-be0f-a1b2c3d4e5f7',
+      taskId: 'ff8080828f1a2b3c018f1a2b3c4d0201',
+    },
+    {
+      projectId: '0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f',
+      instanceId: 'be6f7a8b-9cad-4ebf-9021-c3d4e5f6a7b9',
+      taskId: 'ff8080828f1a2b3c018f1a2b3c4d0301',
+    },
   ],
 } as const;
 
@@ -131,7 +151,13 @@ export const SEED: { readonly projects: readonly SeedProject[] } = {
           specification: 'rocketmq.b2.large.1',
           fillCount: 22,
           scripted: [
-            { id: SEED_IDS.stuckTask.taskId, name: 'modifyInstanceSpec', status: 'EXECUTING', ageMs: 5 * HOUR, durationMs: 15 },
+            {
+              id: SEED_IDS.stuckTask.taskId,
+              name: 'modifyInstanceSpec',
+              status: 'EXECUTING',
+              ageMs: 5 * HOUR,
+              durationMs: 15,
+            },
             { id: id('0102'), name: 'resetConsumerOffset', status: 'FAILED', ageMs: 30 * MINUTE, durationMs: 2_210 },
             { id: id('0103'), name: 'createTopic', status: 'SUCCESS', ageMs: 3 * HOUR, durationMs: 3_007 },
           ],
@@ -144,7 +170,9 @@ export const SEED: { readonly projects: readonly SeedProject[] } = {
           type: 'single',
           specification: 'rabbitmq.2u4g.single',
           fillCount: 11,
-          scripted: [{ id: id('0201'), name: 'restartInstance', status: 'FAILED', ageMs: 3 * HOUR, durationMs: 2 * MINUTE }],
+          scripted: [
+            { id: id('0201'), name: 'restartInstance', status: 'FAILED', ageMs: 3 * HOUR, durationMs: 2 * MINUTE },
+          ],
         },
       ],
     },
@@ -198,7 +226,8 @@ type Params = Record<string, string | number | boolean>;
 type ParamsFactory = (next: () => number, engine: Engine) => Params;
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-const ip = (next: () => number): string => `49.${4 + Math.floor(next() * 200)}.${Math.floor(next() * 255)}.${1 + Math.floor(next() * 250)}`;
+const ip = (next: () => number): string =>
+  `49.${4 + Math.floor(next() * 200)}.${Math.floor(next() * 255)}.${1 + Math.floor(next() * 250)}`;
 
 const UPGRADES: Readonly<Record<Engine, Params>> = {
   kafka: { old_engine_version: '2.7', new_engine_version: '3.x' },
@@ -208,7 +237,11 @@ const UPGRADES: Readonly<Record<Engine, Params>> = {
 
 /** Task names and realistic `params` for each, per engine. */
 const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
-  bindInstancePublicIp: (n) => ({ public_ip_id: `06a13350-4305-4338-9f0e-${randomHex(n, 12)}`, public_ip_address: ip(n), enable_public_ip: true }),
+  bindInstancePublicIp: (n) => ({
+    public_ip_id: `06a13350-4305-4338-9f0e-${randomHex(n, 12)}`,
+    public_ip_address: ip(n),
+    enable_public_ip: true,
+  }),
   modifyInstanceSpec: (n) => {
     const from = 3 + Math.floor(n() * 3);
     return { oper_type: 'horizontal', old_broker_num: from, new_broker_num: from + 2 };
@@ -216,9 +249,17 @@ const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
   restartInstance: () => ({}),
   changeRetentionPolicy: () => ({ new_retention_policy: 'produce_reject', origin_retention_policy: 'time_base' }),
   modifyMessageRetention: (n) => ({ old_retention_hours: 72, new_retention_hours: pick(n, [24, 48, 168]) }),
-  createTopic: (n) => ({ topic: pick(n, ['orders', 'payments', 'audit-log', 'click-stream']) + '-v' + (1 + Math.floor(n() * 4)), partition: pick(n, [3, 6, 12]), replication: 3 }),
+  createTopic: (n) => ({
+    topic: `${pick(n, ['orders', 'payments', 'audit-log', 'click-stream'])}-v${1 + Math.floor(n() * 4)}`,
+    partition: pick(n, [3, 6, 12]),
+    replication: 3,
+  }),
   deleteTopic: (n) => ({ topics: pick(n, ['tmp-load-test', 'orders-v1', 'legacy-events']) }),
-  resetConsumerOffset: (n) => ({ group: pick(n, ['billing-consumer', 'search-indexer', 'notifier']), topic: pick(n, ['orders', 'payments']), timestamp: 1_700_000_000_000 + Math.floor(n() * 1e9) }),
+  resetConsumerOffset: (n) => ({
+    group: pick(n, ['billing-consumer', 'search-indexer', 'notifier']),
+    topic: pick(n, ['orders', 'payments']),
+    timestamp: 1_700_000_000_000 + Math.floor(n() * 1e9),
+  }),
   upgradeInstance: (_n, engine) => UPGRADES[engine],
   changeDiskSize: (n) => {
     const from = pick(n, [300, 600, 900]);
@@ -226,13 +267,45 @@ const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
   },
   modifyAutoTopic: () => ({ old_auto_status: true, new_auto_status: false }),
   createVhost: (n) => ({ vhost: pick(n, ['/billing', '/notify', '/staging']) }),
-  modifyPlugins: (n) => ({ plugins: pick(n, ['rabbitmq_shovel', 'rabbitmq_federation', 'rabbitmq_tracing']), enable: true }),
+  modifyPlugins: (n) => ({
+    plugins: pick(n, ['rabbitmq_shovel', 'rabbitmq_federation', 'rabbitmq_tracing']),
+    enable: true,
+  }),
 };
 
 const NAMES_BY_ENGINE: Readonly<Record<Engine, readonly string[]>> = {
-  kafka: ['bindInstancePublicIp', 'modifyInstanceSpec', 'restartInstance', 'changeRetentionPolicy', 'createTopic', 'deleteTopic', 'resetConsumerOffset', 'upgradeInstance', 'changeDiskSize', 'modifyAutoTopic'],
-  rocketmq: ['bindInstancePublicIp', 'modifyInstanceSpec', 'restartInstance', 'modifyMessageRetention', 'createTopic', 'deleteTopic', 'resetConsumerOffset', 'upgradeInstance', 'changeDiskSize'],
-  rabbitmq: ['bindInstancePublicIp', 'modifyInstanceSpec', 'restartInstance', 'createVhost', 'modifyPlugins', 'upgradeInstance', 'changeDiskSize'],
+  kafka: [
+    'bindInstancePublicIp',
+    'modifyInstanceSpec',
+    'restartInstance',
+    'changeRetentionPolicy',
+    'createTopic',
+    'deleteTopic',
+    'resetConsumerOffset',
+    'upgradeInstance',
+    'changeDiskSize',
+    'modifyAutoTopic',
+  ],
+  rocketmq: [
+    'bindInstancePublicIp',
+    'modifyInstanceSpec',
+    'restartInstance',
+    'modifyMessageRetention',
+    'createTopic',
+    'deleteTopic',
+    'resetConsumerOffset',
+    'upgradeInstance',
+    'changeDiskSize',
+  ],
+  rabbitmq: [
+    'bindInstancePublicIp',
+    'modifyInstanceSpec',
+    'restartInstance',
+    'createVhost',
+    'modifyPlugins',
+    'upgradeInstance',
+    'changeDiskSize',
+  ],
 };
 
 /** A realistic `params` string for a task name (`{}` for a name without a known shape). */

@@ -8,7 +8,14 @@ import { routeControl } from './control';
 import { defaultFaultError, ERRORS } from './errorCodes';
 import { FaultSet, MALFORMED_BODIES } from './faults';
 import { EmulatorState } from './state';
-import { EmulatorInputError, type Emulator, type EmulatorOptions, type Fault, type LatencyFault, type RecordedRequest } from './types';
+import {
+  EmulatorInputError,
+  type Emulator,
+  type EmulatorOptions,
+  type Fault,
+  type LatencyFault,
+  type RecordedRequest,
+} from './types';
 import { decodePathSegments, decodeQuery, verifySignature } from './verifySignature';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -35,7 +42,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, requestId: string, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const type = text.trimStart().startsWith('<') ? 'text/html;charset=UTF-8' : JSON_TYPE;
   res.writeHead(status, {
@@ -73,13 +86,19 @@ async function sendHuge(res: ServerResponse, requestId: string, status: number, 
   if (!res.destroyed) res.end('}');
 }
 
-async function sendFault(req: IncomingMessage, res: ServerResponse, requestId: string, fault: Exclude<Fault, LatencyFault>): Promise<number> {
+async function sendFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  fault: Exclude<Fault, LatencyFault>,
+): Promise<number> {
   switch (fault.kind) {
     case 'reset':
       req.socket.destroy();
       return 0;
     case 'status': {
-      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+      const headers: Record<string, string> =
+        fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
       const def = defaultFaultError(fault.status);
       const body = fault.body ?? { error_code: def.code, error_msg: def.msg, request_id: requestId };
       send(res, requestId, fault.status, body, headers);
@@ -122,7 +141,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const paging: PagingSettings = {
     offsetBase: options.offsetBase ?? EMULATOR_DEFAULTS.offsetBase,
     acceptedOffsetParams: options.acceptedOffsetParams ?? EMULATOR_DEFAULTS.acceptedOffsetParams,
-    defaultLimit: Math.min(positiveInt('defaultLimit', options.defaultLimit ?? EMULATOR_DEFAULTS.defaultLimit), maxLimit),
+    defaultLimit: Math.min(
+      positiveInt('defaultLimit', options.defaultLimit ?? EMULATOR_DEFAULTS.defaultLimit),
+      maxLimit,
+    ),
     maxLimit,
   };
   const maxClockSkewMs = options.maxClockSkewMs ?? EMULATOR_DEFAULTS.maxClockSkewMs;
@@ -148,7 +170,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         res.setHeader('Connection', 'close');
-        send(res, requestId, 413, { error_code: 'APIGW.0201', error_msg: 'Request entity too large.', request_id: requestId });
+        send(res, requestId, 413, {
+          error_code: 'APIGW.0201',
+          error_msg: 'Request entity too large.',
+          request_id: requestId,
+        });
         return;
       }
       throw err;
@@ -177,7 +203,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
 
-    const check = verifySignature({ method, rawPath, rawQuery, headers: req.headers, body }, { credentials, now: now(), maxClockSkewMs });
+    const check = verifySignature(
+      { method, rawPath, rawQuery, headers: req.headers, body },
+      { credentials, now: now(), maxClockSkewMs },
+    );
     const query = decodeQuery(rawQuery) ?? {};
     const decision = faults.decide(rawPath);
     const record = (status: number, sentId: string): void => {
@@ -209,7 +238,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error('[dms-emulator] request failed', err);
-      if (!res.headersSent) send(res, randomBytes(16).toString('hex'), 500, { error_code: ERRORS.internal.code, error_msg: ERRORS.internal.msg });
+      if (!res.headersSent)
+        send(res, randomBytes(16).toString('hex'), 500, {
+          error_code: ERRORS.internal.code,
+          error_msg: ERRORS.internal.msg,
+        });
       else res.destroy();
     });
   });
@@ -236,7 +269,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }),
     addInstance: (projectId, instance) => state.addInstance(projectId, instance),
     addTask: (projectId, instanceId, partial) => state.addTask(projectId, instanceId, partial),
-    setTaskStatus: (projectId, instanceId, taskId, status) => state.setTaskStatus(projectId, instanceId, taskId, status),
+    setTaskStatus: (projectId, instanceId, taskId, status) =>
+      state.setTaskStatus(projectId, instanceId, taskId, status),
     tasks: (projectId, instanceId) => {
       const tasks = state.tasks(projectId, instanceId);
       if (!tasks) throw new EmulatorInputError(`unknown project or instance: ${projectId}/${instanceId}`, 'not-found');
@@ -245,7 +279,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     setLatency: (ms) => {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number of ms, got ${ms}`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`latency must be a non-negative number of ms, got ${ms}`);
       latencyMs = ms;
     },
     get requests() {

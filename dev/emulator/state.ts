@@ -1,6 +1,15 @@
 import { createPrng, randomHex, randomUuid } from './prng';
 import { buildSeedTasks, paramsFor, SEED, SEED_USERS, seedInstanceRecord, taskNameFor } from './seed';
-import { ENGINES, EmulatorInputError, TASK_STATUSES, type DmsTask, type EmulatorInstance, type NewInstance, type TaskInput, type TaskStatus } from './types';
+import {
+  ENGINES,
+  EmulatorInputError,
+  TASK_STATUSES,
+  type DmsTask,
+  type EmulatorInstance,
+  type NewInstance,
+  type TaskInput,
+  type TaskStatus,
+} from './types';
 
 /** Project ids are 32 hex characters, as on Huawei Cloud. */
 export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/i;
@@ -81,12 +90,16 @@ export class EmulatorState {
   }
 
   addInstance(projectId: string, input: NewInstance): EmulatorInstance {
-    if (!PROJECT_ID_PATTERN.test(projectId)) throw new EmulatorInputError(`project id must be 32 hex characters: ${projectId}`);
-    if (!input || typeof input.name !== 'string' || input.name === '') throw new EmulatorInputError('instance name is required');
-    if (!(ENGINES as readonly string[]).includes(input.engine)) throw new EmulatorInputError(`engine must be one of ${ENGINES.join(', ')}`);
+    if (!PROJECT_ID_PATTERN.test(projectId))
+      throw new EmulatorInputError(`project id must be 32 hex characters: ${projectId}`);
+    if (!input || typeof input.name !== 'string' || input.name === '')
+      throw new EmulatorInputError('instance name is required');
+    if (!(ENGINES as readonly string[]).includes(input.engine))
+      throw new EmulatorInputError(`engine must be one of ${ENGINES.join(', ')}`);
     const project = this.ensureProject(projectId);
     const instanceId = input.instance_id ?? randomUuid(this.ids);
-    if (typeof instanceId !== 'string' || instanceId === '' || instanceId.includes('/')) throw new EmulatorInputError('instance_id must be a non-empty string without "/"');
+    if (typeof instanceId !== 'string' || instanceId === '' || instanceId.includes('/'))
+      throw new EmulatorInputError('instance_id must be a non-empty string without "/"');
     if (project.instances.has(instanceId)) throw new EmulatorInputError(`instance already exists: ${instanceId}`);
     const instance: EmulatorInstance = {
       instance_id: instanceId,
@@ -106,7 +119,8 @@ export class EmulatorState {
     const inst = this.instanceState(projectId, instanceId);
     if (partial === null || typeof partial !== 'object') throw new EmulatorInputError('task fields must be an object');
     for (const [key, value] of Object.entries(partial)) {
-      if (value !== undefined && typeof value !== 'string') throw new EmulatorInputError(`task field ${key} must be a string (every task field is a string upstream)`);
+      if (value !== undefined && typeof value !== 'string')
+        throw new EmulatorInputError(`task field ${key} must be a string (every task field is a string upstream)`);
     }
     if (partial.status !== undefined) assertStatus(partial.status);
     for (const key of ['created_at', 'updated_at'] as const) {
@@ -148,6 +162,7 @@ export class EmulatorState {
     const task = inst.tasks.get(taskId);
     if (!task) throw new EmulatorInputError(`task not found: ${taskId}`, 'not-found');
     const now = this.now().toISOString();
+    // biome-ignore lint/complexity/useMathMinMax: ISO time strings, compared as strings
     const updated: DmsTask = { ...task, status, updated_at: now < task.created_at ? task.created_at : now };
     inst.tasks.set(taskId, updated);
     return updated;

@@ -33,7 +33,10 @@ export interface VerifyOptions {
  */
 export function decodePathSegments(rawPath: string): string[] | undefined {
   try {
-    return rawPath.split('/').slice(1).map((s) => decodeURIComponent(s));
+    return rawPath
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }
@@ -89,14 +92,18 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): S
   if (!auth) return fail('malformedAuthorization');
 
   const signed = auth.signedHeaders;
-  if (!signed.includes('host') || !signed.includes('x-sdk-date')) return fail('requiredHeaderNotSigned', `SignedHeaders=${signed.join(';')}`);
+  if (!signed.includes('host') || !signed.includes('x-sdk-date'))
+    return fail('requiredHeaderNotSigned', `SignedHeaders=${signed.join(';')}`);
   const sdkDate = headerValue(req.headers, SIGNING.dateHeader.toLowerCase());
   if (sdkDate === undefined) return fail('missingDate');
   const signedAt = parseSdkDate(sdkDate);
   if (!signedAt) return fail('malformedDate', `X-Sdk-Date: ${sdkDate}`);
   const maxSkew = options.maxClockSkewMs ?? 15 * 60_000;
   if (Math.abs(options.now.getTime() - signedAt.getTime()) > maxSkew) {
-    const serverTime = options.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+    const serverTime = options.now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z');
     return fail('signatureExpired', `signature time:${sdkDate},server time:${serverTime}`);
   }
 

@@ -62,7 +62,9 @@ export interface Sink {
   /** The URL for a destination: `{url}/{type}/{name}`. */
   urlFor(type: SinkType, name: string): string;
   /** Overrides the answer; return undefined to answer normally. Applies until set again. */
-  respond(fn: ((req: { type: SinkType; name: string; count: number }) => ScriptedResponse | undefined) | undefined): void;
+  respond(
+    fn: ((req: { type: SinkType; name: string; count: number }) => ScriptedResponse | undefined) | undefined,
+  ): void;
   /** 503 to everything until `up()`. */
   down(): void;
   up(): void;
@@ -86,7 +88,14 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function verify(type: SinkType, secrets: readonly string[], headers: Record<string, string>, raw: string, body: unknown, query: URLSearchParams): { ok?: boolean; error?: string } {
+function verify(
+  type: SinkType,
+  secrets: readonly string[],
+  headers: Record<string, string>,
+  raw: string,
+  body: unknown,
+  query: URLSearchParams,
+): { ok?: boolean; error?: string } {
   if (secrets.length === 0 || !['webhook', 'feishu', 'dingtalk'].includes(type)) return {};
   const nowMs = Date.now();
   try {
@@ -126,13 +135,15 @@ function verify(type: SinkType, secrets: readonly string[], headers: Record<stri
 /** The value at `path` inside parsed JSON, or undefined where the path leaves it. */
 function at(value: unknown, ...path: readonly (string | number)[]): unknown {
   let v = value;
-  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+  for (const k of path)
+    v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
 
 function summary(type: SinkType, body: unknown): string {
   if (!body) return '';
-  if (type === 'webhook') return `${at(body, 'type')} ${at(body, 'data', 'instance', 'name')} task ${at(body, 'data', 'task', 'name')} ${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`;
+  if (type === 'webhook')
+    return `${at(body, 'type')} ${at(body, 'data', 'instance', 'name')} task ${at(body, 'data', 'task', 'name')} ${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`;
   if (type === 'slack') return String(at(body, 'text') ?? '');
   if (type === 'feishu') return String(at(body, 'card', 'header', 'title', 'content') ?? '');
   if (type === 'dingtalk') return String(at(body, 'markdown', 'title') ?? '');
@@ -143,7 +154,9 @@ function summary(type: SinkType, body: unknown): string {
 /** Starts the sink on 127.0.0.1. */
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const requests: SinkRequest[] = [];
-  const secrets = new Map<string, readonly string[]>(Object.entries(options.secrets ?? {}).map(([k, v]) => [k, typeof v === 'string' ? [v] : v]));
+  const secrets = new Map<string, readonly string[]>(
+    Object.entries(options.secrets ?? {}).map(([k, v]) => [k, typeof v === 'string' ? [v] : v]),
+  );
   let script: ((req: { type: SinkType; name: string; count: number }) => ScriptedResponse | undefined) | undefined;
   let isDown = false;
   const print = options.print === true ? (l: string) => console.log(l) : options.print || undefined;
@@ -170,9 +183,19 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       }
       const v = verify(type, secrets.get(name) ?? [], headers, raw, body, url.searchParams);
       const count = requests.filter((r) => r.type === type && r.name === name).length;
-      let answer: ScriptedResponse = isDown ? { status: 503, body: 'down' } : (script?.({ type, name, count }) ?? OK[type]);
+      let answer: ScriptedResponse = isDown
+        ? { status: 503, body: 'down' }
+        : (script?.({ type, name, count }) ?? OK[type]);
       if (v.ok === false && !isDown) {
-        answer = type === 'webhook' ? { status: 401, body: 'bad signature' } : type === 'feishu' ? { status: 200, body: { code: 19021, msg: 'sign match fail or timestamp is not within one hour from current time' } } : { status: 200, body: { errcode: 310000, errmsg: 'sign not match' } };
+        answer =
+          type === 'webhook'
+            ? { status: 401, body: 'bad signature' }
+            : type === 'feishu'
+              ? {
+                  status: 200,
+                  body: { code: 19021, msg: 'sign match fail or timestamp is not within one hour from current time' },
+                }
+              : { status: 200, body: { errcode: 310000, errmsg: 'sign not match' } };
       }
       const record: SinkRequest = {
         type,
@@ -184,18 +207,29 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
         verified: v.ok,
         ...(v.error ? { verifyError: v.error } : {}),
         status: answer.reset ? 0 : answer.status,
-        ok: !answer.reset && answer.status >= 200 && answer.status < 300 && !(typeof answer.body === 'object' && ((answer.body.code ?? 0) !== 0 || (answer.body.errcode ?? 0) !== 0)),
+        ok:
+          !answer.reset &&
+          answer.status >= 200 &&
+          answer.status < 300 &&
+          !(typeof answer.body === 'object' && ((answer.body.code ?? 0) !== 0 || (answer.body.errcode ?? 0) !== 0)),
         ...(headers['webhook-id'] ? { webhookId: headers['webhook-id'] } : {}),
         at: Date.now(),
       };
       requests.push(record);
-      if (print) print(`[sink] ${type}/${name} -> ${record.status}${v.ok === true ? ' (signature ok)' : v.ok === false ? ` (signature FAILED: ${v.error})` : ''}${record.webhookId ? ` ${record.webhookId}` : ''}: ${summary(type, body)}`);
+      if (print)
+        print(
+          `[sink] ${type}/${name} -> ${record.status}${v.ok === true ? ' (signature ok)' : v.ok === false ? ` (signature FAILED: ${v.error})` : ''}${record.webhookId ? ` ${record.webhookId}` : ''}: ${summary(type, body)}`,
+        );
       if (answer.reset) {
         req.socket.destroy();
         return;
       }
-      const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'content-type': typeof answer.body === 'object' ? 'application/json' : 'text/plain', ...answer.headers });
+      const text =
+        answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      res.writeHead(answer.status, {
+        'content-type': typeof answer.body === 'object' ? 'application/json' : 'text/plain',
+        ...answer.headers,
+      });
       res.end(text);
     });
   });

@@ -8,10 +8,17 @@ export async function resolveCredentials(
   config: CoreConfig,
   options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
 ): Promise<Credentials> {
-  const [accessKeyId, secretAccessKey] = await Promise.all([resolveSecret(config.credentials.ak, options), resolveSecret(config.credentials.sk, options)]);
+  const [accessKeyId, secretAccessKey] = await Promise.all([
+    resolveSecret(config.credentials.ak, options),
+    resolveSecret(config.credentials.sk, options),
+  ]);
   const tokenRef = config.credentials.securityToken;
   // The token is optional: only a reference that was set explicitly to SSM must resolve.
-  const securityToken = !tokenRef ? undefined : 'env' in tokenRef ? (options.env ?? process.env)[tokenRef.env] : await resolveSecret(tokenRef, options);
+  const securityToken = !tokenRef
+    ? undefined
+    : 'env' in tokenRef
+      ? (options.env ?? process.env)[tokenRef.env]
+      : await resolveSecret(tokenRef, options);
   return securityToken ? { accessKeyId, secretAccessKey, securityToken } : { accessKeyId, secretAccessKey };
 }
 

@@ -20,8 +20,7 @@ export function parseHttpConfig(v: unknown): HttpConfig {
   if (allow === 'any' || allow === 'watched') allowInstances = allow;
   else if (Array.isArray(allow)) {
     allowInstances = allow.map((id, i) => readString(id, `http.allowInstances[${i}]`, ID_PATTERN));
-  }
-  else fail('http.allowInstances', 'must be "any", "watched" or a list of instance ids');
+  } else fail('http.allowInstances', 'must be "any", "watched" or a list of instance ids');
   return { authRequired, tokens, allowInstances };
 }
 

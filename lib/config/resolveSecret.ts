@@ -41,7 +41,8 @@ export async function resolveSecret(
 ): Promise<string> {
   if ('env' in ref) {
     const value = (options.env ?? process.env)[ref.env];
-    if (value === undefined || value === '') throw new SecretResolutionError(describeRef(ref), 'environment variable is not set');
+    if (value === undefined || value === '')
+      throw new SecretResolutionError(describeRef(ref), 'environment variable is not set');
     return value;
   }
   try {

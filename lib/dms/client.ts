@@ -18,6 +18,12 @@ export class DmsClient extends DmsTaskClient {
     params: { engine?: 'kafka' | 'reliability' | 'rabbitmq'; offset?: number; limit?: number } = {},
     call: CallOptions = {},
   ): Promise<UpstreamResult<InstanceListBody>> {
-    return this.request(['v2', this.projectId, 'instances'], { engine: params.engine, offset: params.offset, limit: params.limit }, parseInstanceListBody, call, 'list-instances');
+    return this.request(
+      ['v2', this.projectId, 'instances'],
+      { engine: params.engine, offset: params.offset, limit: params.limit },
+      parseInstanceListBody,
+      call,
+      'list-instances',
+    );
   }
 }

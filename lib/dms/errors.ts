@@ -46,7 +46,12 @@ export class DmsApiError extends DmsError {
 export class DmsResponseError extends DmsError {
   override readonly name = 'DmsResponseError';
   readonly reason: 'not-json' | 'bad-shape' | 'too-large';
-  constructor(reason: DmsResponseError['reason'], message: string, details: DmsErrorDetails = {}, options?: ErrorOptions) {
+  constructor(
+    reason: DmsResponseError['reason'],
+    message: string,
+    details: DmsErrorDetails = {},
+    options?: ErrorOptions,
+  ) {
     super(message, details, options);
     this.reason = reason;
   }
@@ -70,7 +75,10 @@ export class DmsTimeoutError extends DmsError {
 /** Region not served by DMS for this engine; raised before any request. */
 export class UnknownRegionError extends Error {
   override readonly name = 'UnknownRegionError';
-  constructor(readonly region: string, readonly engine?: string) {
+  constructor(
+    readonly region: string,
+    readonly engine?: string,
+  ) {
     super(`unknown DMS region "${region}"${engine ? ` for ${engine}` : ''}`);
   }
 }

@@ -1,8 +1,24 @@
 export { DmsClient } from './client';
 export { DmsTaskClient, type DmsClientOptions, type CallOptions, type RetryInfo } from './taskClient';
-export { iterateTaskPages, collectTasks, type IterateTasksOptions, type TaskPage, type IterationResult, type StopReason } from './paginate';
+export {
+  iterateTaskPages,
+  collectTasks,
+  type IterateTasksOptions,
+  type TaskPage,
+  type IterationResult,
+  type StopReason,
+} from './paginate';
 export { endpointForRegion, isKnownRegion, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS } from './endpoints';
-export { DmsError, DmsApiError, DmsResponseError, DmsNetworkError, DmsTimeoutError, UnknownRegionError, isDmsError, type DmsErrorDetails } from './errors';
+export {
+  DmsError,
+  DmsApiError,
+  DmsResponseError,
+  DmsNetworkError,
+  DmsTimeoutError,
+  UnknownRegionError,
+  isDmsError,
+  type DmsErrorDetails,
+} from './errors';
 export { parseRetryAfter } from './retryAfter';
 export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
 export * from './types';

@@ -42,7 +42,10 @@ export interface IterationResult {
  * nothing new, a short page (unless `task_count` read as a total says more remain), once `task_count`
  * tasks were seen, or after `maxPages`. The offset advances by what each page held.
  */
-export async function* iterateTaskPages(client: DmsTaskClient, options: IterateTasksOptions): AsyncGenerator<TaskPage, IterationResult, void> {
+export async function* iterateTaskPages(
+  client: DmsTaskClient,
+  options: IterateTasksOptions,
+): AsyncGenerator<TaskPage, IterationResult, void> {
   const pageSize = options.pageSize ?? 50;
   const maxPages = options.maxPages ?? 100;
   const seen = new Set<string>();
@@ -50,16 +53,33 @@ export async function* iterateTaskPages(client: DmsTaskClient, options: IterateT
   const call: CallOptions = { signal: options.signal, deadline: options.deadline };
   for (let pages = 1; ; pages++) {
     const { body, requestId } = await client.listTasks(
-      { instanceId: options.instanceId, offset, limit: pageSize, beginTime: options.beginTime || undefined, endTime: options.endTime || undefined },
+      {
+        instanceId: options.instanceId,
+        offset,
+        limit: pageSize,
+        beginTime: options.beginTime || undefined,
+        endTime: options.endTime || undefined,
+      },
       call,
     );
     const fresh = body.tasks.filter((t) => !seen.has(t.id));
     for (const t of fresh) seen.add(t.id);
-    const page: TaskPage = { tasks: fresh, offset, received: body.tasks.length, taskCount: body.task_count, ...(requestId ? { requestId } : {}) };
+    const page: TaskPage = {
+      tasks: fresh,
+      offset,
+      received: body.tasks.length,
+      taskCount: body.task_count,
+      ...(requestId ? { requestId } : {}),
+    };
     offset += body.tasks.length;
     if (fresh.length > 0) yield page;
     const total = Number(body.task_count);
-    const end = (stopReason: StopReason, truncated = false): IterationResult => ({ pages, stopReason, truncated, nextOffset: offset });
+    const end = (stopReason: StopReason, truncated = false): IterationResult => ({
+      pages,
+      stopReason,
+      truncated,
+      nextOffset: offset,
+    });
     if (body.tasks.length === 0) return end('empty');
     if (fresh.length === 0) return end('no-new');
     if (total > body.tasks.length && seen.size >= total) return end('total-reached');
@@ -69,7 +89,10 @@ export async function* iterateTaskPages(client: DmsTaskClient, options: IterateT
 }
 
 /** Collects every task of an instance (see `iterateTaskPages`). */
-export async function collectTasks(client: DmsTaskClient, options: IterateTasksOptions): Promise<{ tasks: DmsTask[] } & IterationResult> {
+export async function collectTasks(
+  client: DmsTaskClient,
+  options: IterateTasksOptions,
+): Promise<{ tasks: DmsTask[] } & IterationResult> {
   const tasks: DmsTask[] = [];
   const it = iterateTaskPages(client, options);
   for (;;) {

@@ -20,7 +20,8 @@ const REQUIRED_TASK_FIELDS = ['id', 'name', 'status', 'created_at'] as const;
 function parseTask(v: Json, details: DmsErrorDetails): DmsTask {
   if (!isObject(v)) throw new DmsResponseError('bad-shape', 'upstream task is not an object', details);
   for (const f of REQUIRED_TASK_FIELDS) {
-    if (typeof v[f] !== 'string') throw new DmsResponseError('bad-shape', `upstream task field "${f}" is not a string`, details);
+    if (typeof v[f] !== 'string')
+      throw new DmsResponseError('bad-shape', `upstream task field "${f}" is not a string`, details);
   }
   const optional = (f: 'user_name' | 'user_id' | 'params' | 'updated_at'): string => {
     const value = v[f];
@@ -48,7 +49,8 @@ function parseTask(v: Json, details: DmsErrorDetails): DmsTask {
  * (re-serialised). Anything else is a `DmsResponseError`.
  */
 export function parseTaskListBody(v: Json, details: DmsErrorDetails): TaskListBody {
-  if (!isObject(v) || !Array.isArray(v.tasks)) throw new DmsResponseError('bad-shape', 'upstream body has no "tasks" array', details);
+  if (!isObject(v) || !Array.isArray(v.tasks))
+    throw new DmsResponseError('bad-shape', 'upstream body has no "tasks" array', details);
   const tasks = v.tasks.map((t) => parseTask(t, details));
   const count = v.task_count;
   let taskCount: string;
@@ -60,10 +62,16 @@ export function parseTaskListBody(v: Json, details: DmsErrorDetails): TaskListBo
 }
 
 export function parseInstanceListBody(v: Json, details: DmsErrorDetails): InstanceListBody {
-  if (!isObject(v) || !Array.isArray(v.instances)) throw new DmsResponseError('bad-shape', 'upstream body has no "instances" array', details);
+  if (!isObject(v) || !Array.isArray(v.instances))
+    throw new DmsResponseError('bad-shape', 'upstream body has no "instances" array', details);
   const instances: DmsInstance[] = v.instances.map((i) => {
-    if (!isObject(i) || typeof i.instance_id !== 'string') throw new DmsResponseError('bad-shape', 'upstream instance has no "instance_id"', details);
-    const base = { instance_id: i.instance_id, name: typeof i.name === 'string' ? i.name : i.instance_id, engine: typeof i.engine === 'string' ? i.engine : '' };
+    if (!isObject(i) || typeof i.instance_id !== 'string')
+      throw new DmsResponseError('bad-shape', 'upstream instance has no "instance_id"', details);
+    const base = {
+      instance_id: i.instance_id,
+      name: typeof i.name === 'string' ? i.name : i.instance_id,
+      engine: typeof i.engine === 'string' ? i.engine : '',
+    };
     return typeof i.status === 'string' ? { ...base, status: i.status } : base;
   });
   const num = typeof v.instance_num === 'number' ? v.instance_num : Number(v.instance_num ?? instances.length);

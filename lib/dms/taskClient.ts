@@ -75,7 +75,9 @@ export class DmsTaskClient {
   readonly #resolved: Resolved;
 
   constructor(options: DmsClientOptions) {
-    const endpoint = options.endpoint ?? (options.region !== undefined ? endpointForRegion(options.region, options.engine) : undefined);
+    const endpoint =
+      options.endpoint ??
+      (options.region !== undefined ? endpointForRegion(options.region, options.engine) : undefined);
     if (!endpoint) throw new TypeError('DmsClient needs a region or an endpoint');
     const url = new URL(endpoint);
     this.#options = options;
@@ -92,12 +94,24 @@ export class DmsTaskClient {
       begin_time: params.beginTime,
       end_time: params.endTime,
     };
-    return this.request(['v2', this.projectId, 'instances', params.instanceId, 'tasks'], query, parseTaskListBody, call, 'list-tasks');
+    return this.request(
+      ['v2', this.projectId, 'instances', params.instanceId, 'tasks'],
+      query,
+      parseTaskListBody,
+      call,
+      'list-tasks',
+    );
   }
 
   /** One task: `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (upstream answers in the list shape). */
   async showTask(instanceId: string, taskId: string, call: CallOptions = {}): Promise<UpstreamResult<TaskListBody>> {
-    return this.request(['v2', this.projectId, 'instances', instanceId, 'tasks', taskId], {}, parseTaskListBody, call, 'show-task');
+    return this.request(
+      ['v2', this.projectId, 'instances', instanceId, 'tasks', taskId],
+      {},
+      parseTaskListBody,
+      call,
+      'show-task',
+    );
   }
 
   /** One signed GET with retries; `parse` checks the 2xx body. */
@@ -158,15 +172,33 @@ export class DmsTaskClient {
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     // Which abort it was: our timer, or the caller's signal (reported as an abort, never retried).
     const fail = (cause: unknown): DmsError =>
-      this.#transportError(cause, signal.aborted && !callerSignal?.aborted, callerSignal?.aborted === true, perAttempt, cutByDeadline, attempt);
+      this.#transportError(
+        cause,
+        signal.aborted && !callerSignal?.aborted,
+        callerSignal?.aborted === true,
+        perAttempt,
+        cutByDeadline,
+        attempt,
+      );
     try {
-      const req = { method: 'GET', host: this.#resolved.host, pathSegments, query, headers: { [SIGNING.projectHeader]: this.projectId } };
+      const req = {
+        method: 'GET',
+        host: this.#resolved.host,
+        pathSegments,
+        query,
+        headers: { [SIGNING.projectHeader]: this.projectId },
+      };
       const headers = signRequest(req, o.credentials);
       delete headers.host; // fetch sets Host itself, to the same value
       const url = buildSignedUrl(this.#resolved.origin, req);
       let res: Response;
       try {
-        res = await (o.fetch ?? fetch)(url, { method: 'GET', headers: { ...headers, Accept: 'application/json' }, signal, redirect: 'manual' });
+        res = await (o.fetch ?? fetch)(url, {
+          method: 'GET',
+          headers: { ...headers, Accept: 'application/json' },
+          signal,
+          redirect: 'manual',
+        });
       } catch (cause) {
         throw fail(cause);
       }
@@ -208,13 +240,25 @@ export class DmsTaskClient {
     return out;
   }
 
-  #transportError(cause: unknown, timedOut: boolean, callerAborted: boolean, ms: number, cutByDeadline: boolean, attempt: number): DmsError {
+  #transportError(
+    cause: unknown,
+    timedOut: boolean,
+    callerAborted: boolean,
+    ms: number,
+    cutByDeadline: boolean,
+    attempt: number,
+  ): DmsError {
     if (timedOut) {
-      const message = cutByDeadline ? `DMS call deadline exceeded after ${ms} ms` : `DMS request timed out after ${ms} ms`;
+      const message = cutByDeadline
+        ? `DMS call deadline exceeded after ${ms} ms`
+        : `DMS request timed out after ${ms} ms`;
       return new DmsTimeoutError(cutByDeadline ? 'deadline' : 'request', message, { attempts: attempt }, { cause });
     }
     if (callerAborted) return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
-    const code = cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause ? String(cause.cause.code) : 'network error';
+    const code =
+      cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause
+        ? String(cause.cause.code)
+        : 'network error';
     return new DmsNetworkError(`DMS request failed: ${code}`, { attempts: attempt }, { cause });
   }
 }

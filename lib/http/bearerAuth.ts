@@ -51,7 +51,10 @@ export class TokenSet {
  * `TokenSet`. Throws `ConfigError` naming the reference (never a value) when one holds a token
  * shorter than `MIN_TOKEN_LENGTH` or nothing at all.
  */
-export async function resolveTokens(refs: readonly SecretRef[], options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {}): Promise<TokenSet> {
+export async function resolveTokens(
+  refs: readonly SecretRef[],
+  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
+): Promise<TokenSet> {
   const lists = await Promise.all(refs.map((r) => resolveSecret(r, options)));
   const tokens: string[] = [];
   for (const [i, list] of lists.entries()) {
@@ -60,7 +63,10 @@ export async function resolveTokens(refs: readonly SecretRef[], options: { env?:
     const fail = (problem: string): never => {
       throw new ConfigError(path, `${ref ? describeRef(ref) : path} holds ${problem}`);
     };
-    const parts = list.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const parts = list
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     if (parts.length === 0) fail('no token');
     for (const t of parts) {
       if (t.length < MIN_TOKEN_LENGTH) fail(`a token shorter than ${MIN_TOKEN_LENGTH} characters`);
@@ -73,7 +79,8 @@ export async function resolveTokens(refs: readonly SecretRef[], options: { env?:
 
 /** Checks `Authorization: Bearer <token>`; throws `AuthenticationError` (401 with `WWW-Authenticate`). */
 export function authenticate(authorization: string | undefined, tokens: TokenSet): void {
-  if (authorization === undefined || authorization.trim() === '') throw new AuthenticationError('missing', `Bearer realm="${AUTH_REALM}"`);
+  if (authorization === undefined || authorization.trim() === '')
+    throw new AuthenticationError('missing', `Bearer realm="${AUTH_REALM}"`);
   const m = BEARER.exec(authorization);
   const ok = m?.[1] !== undefined && tokens.matches(m[1]);
   if (!ok) throw new AuthenticationError('invalid', `Bearer realm="${AUTH_REALM}", error="invalid_token"`);

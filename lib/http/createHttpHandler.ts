@@ -10,7 +10,6 @@ import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
 import * as ERROR_CODES from './errorCodes';
-import * as HEADERS from './headers';
 import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES } from './constants';
 import { HttpError, NotServedError } from './errors';
 import { toErrorResponse } from './errorResponse';
@@ -54,7 +53,8 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
  * gateway's (FunctionGraph has no `awsRequestId`), else a fresh UUID. Only safe characters pass.
  */
 function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike | undefined): string {
-  for (const candidate of [context?.awsRequestId, req?.gatewayRequestId]) if (candidate && SAFE_REQUEST_ID.test(candidate)) return candidate;
+  for (const candidate of [context?.awsRequestId, req?.gatewayRequestId])
+    if (candidate && SAFE_REQUEST_ID.test(candidate)) return candidate;
   return randomUUID();
 }
 
@@ -75,7 +75,10 @@ function instanceAllowed(config: HttpAppConfig, project: CoreProject, instanceId
  * @example
  * export const handler = createHttpHandler(listRoute);
  */
-export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input>, options: HttpHandlerOptions = {}): HttpHandler {
+export function createHttpHandler<Input extends TaskPath>(
+  route: HttpRoute<Input>,
+  options: HttpHandlerOptions = {},
+): HttpHandler {
   const env = options.env ?? process.env;
   const log = options.log ?? consoleSink;
   const allMaxPages = options.allMaxPages ?? DEFAULT_ALL_MAX_PAGES;
@@ -87,7 +90,12 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     configError = e;
   }
   // Until the configured references are known, redact the SDK's default variables.
-  const fallbackRedactor = new Redactor([env.CLOUD_SDK_AK, env.CLOUD_SDK_SK, env.CLOUD_SDK_SECURITY_TOKEN, ...(env.API_TOKENS ?? '').split(',')]);
+  const fallbackRedactor = new Redactor([
+    env.CLOUD_SDK_AK,
+    env.CLOUD_SDK_SK,
+    env.CLOUD_SDK_SECURITY_TOKEN,
+    ...(env.API_TOKENS ?? '').split(','),
+  ]);
   // A transient SSM failure is not kept: the next request tries again.
   const runtime = lazyOnce(async (): Promise<Runtime> => {
     if (!config) throw configError;
@@ -96,7 +104,12 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
       resolveCredentials(config, secretOptions),
       config.http.authRequired ? resolveTokens(config.http.tokens, secretOptions) : undefined,
     ]);
-    const redactor = new Redactor([credentials.accessKeyId, credentials.secretAccessKey, credentials.securityToken, ...(tokens?.plain() ?? [])]);
+    const redactor = new Redactor([
+      credentials.accessKeyId,
+      credentials.secretAccessKey,
+      credentials.securityToken,
+      ...(tokens?.plain() ?? []),
+    ]);
     return { config, credentials, tokens, redactor, clients: new Map() };
   });
 
@@ -109,8 +122,19 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     return client;
   };
 
-  const serve = async (req: NormalizedRequest, requestId: string, context: ContextLike | undefined, rt: Runtime): Promise<RouteOutcome> => {
-    if (req.method !== 'GET') throw new HttpError(405, ERROR_CODES.methodNotAllowed, `method ${req.method.slice(0, 16)} is not allowed (only GET)`, { Allow: 'GET' });
+  const serve = async (
+    req: NormalizedRequest,
+    requestId: string,
+    context: ContextLike | undefined,
+    rt: Runtime,
+  ): Promise<RouteOutcome> => {
+    if (req.method !== 'GET')
+      throw new HttpError(
+        405,
+        ERROR_CODES.methodNotAllowed,
+        `method ${req.method.slice(0, 16)} is not allowed (only GET)`,
+        { Allow: 'GET' },
+      );
     if (rt.tokens) authenticate(req.headers.get('authorization'), rt.tokens);
     const input = route.validate(req);
     const { config } = rt;
@@ -119,7 +143,10 @@ export function createHttpHandler<Input extends TaskPath>(route: HttpRoute<Input
     if (!instanceAllowed(config, project, input.instanceId)) throw new NotServedError('instance_id');
     // Lambda's or FunctionGraph's time left; none (local runs) leaves the client's own deadline.
     const remaining = remainingTimeOf(context)?.();
-    const call = typeof remaining === 'number' && Number.isFinite(remaining) ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS } : {};
+    const call =
+      typeof remaining === 'number' && Number.isFinite(remaining)
+        ? { deadline: Date.now() + remaining - DEADLINE_MARGIN_MS }
+        : {};
     return route.execute(input, { req, requestId, config, client: clientFor(rt, project), call, allMaxPages });
   };
 

@@ -28,25 +28,64 @@ function upstreamMessage(msg: string, fallback: string): string {
 }
 
 /** Upstream's error answered by us: DMS 4xx/5xx, throttling, timeouts, bad bodies, network failures. */
-function fromDmsError(err: DmsError): [status: number, code: string, message: string, logDetail: string, retryAfter?: string] {
+function fromDmsError(
+  err: DmsError,
+): [status: number, code: string, message: string, logDetail: string, retryAfter?: string] {
   if (err instanceof DmsApiError) {
     const status = err.status ?? 0;
     const code = upstreamCode(err.errorCode);
     const detail = `DmsApiError ${status} ${code} after ${err.attempts} attempt(s)`;
-    if (status === 404 || status === 400) return [status, code, upstreamMessage(err.errorMsg, status === 404 ? 'not found upstream' : 'upstream refused the request'), detail];
-    if (status === 429) return [429, code, upstreamMessage(err.errorMsg, 'upstream throttled the request'), detail, String(Math.max(err.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, 1))];
-    if (status === 401 || status === 403) return [502, ERROR_CODES.upstreamRejectedCredentials, `upstream refused this service's cloud credentials (${code}); the operator must check them`, detail];
-    return [502, ERROR_CODES.upstreamError, `upstream answered ${status} (${code}) after ${err.attempts} attempt(s)`, detail];
+    if (status === 404 || status === 400)
+      return [
+        status,
+        code,
+        upstreamMessage(err.errorMsg, status === 404 ? 'not found upstream' : 'upstream refused the request'),
+        detail,
+      ];
+    if (status === 429)
+      return [
+        429,
+        code,
+        upstreamMessage(err.errorMsg, 'upstream throttled the request'),
+        detail,
+        String(Math.max(err.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, 1)),
+      ];
+    if (status === 401 || status === 403)
+      return [
+        502,
+        ERROR_CODES.upstreamRejectedCredentials,
+        `upstream refused this service's cloud credentials (${code}); the operator must check them`,
+        detail,
+      ];
+    return [
+      502,
+      ERROR_CODES.upstreamError,
+      `upstream answered ${status} (${code}) after ${err.attempts} attempt(s)`,
+      detail,
+    ];
   }
   if (err instanceof DmsTimeoutError) {
-    const msg = err.kind === 'deadline' ? 'upstream did not answer within the time left for this request' : `upstream did not answer in time after ${err.attempts} attempt(s)`;
+    const msg =
+      err.kind === 'deadline'
+        ? 'upstream did not answer within the time left for this request'
+        : `upstream did not answer in time after ${err.attempts} attempt(s)`;
     return [504, ERROR_CODES.upstreamTimeout, msg, `DmsTimeoutError ${err.kind} after ${err.attempts} attempt(s)`];
   }
   if (err instanceof DmsResponseError) {
-    return [502, ERROR_CODES.upstreamBadResponse, `upstream sent a response that is not the documented shape (${err.reason})`, `DmsResponseError ${err.reason} status ${err.status ?? '-'}`];
+    return [
+      502,
+      ERROR_CODES.upstreamBadResponse,
+      `upstream sent a response that is not the documented shape (${err.reason})`,
+      `DmsResponseError ${err.reason} status ${err.status ?? '-'}`,
+    ];
   }
   // DmsNetworkError, or an aborted call.
-  return [502, ERROR_CODES.upstreamUnreachable, `upstream could not be reached after ${err.attempts} attempt(s)`, `${err.name}: ${err.message}`];
+  return [
+    502,
+    ERROR_CODES.upstreamUnreachable,
+    `upstream could not be reached after ${err.attempts} attempt(s)`,
+    `${err.name}: ${err.message}`,
+  ];
 }
 
 /**
@@ -57,9 +96,21 @@ function fromDmsError(err: DmsError): [status: number, code: string, message: st
  * passed only for 400/404/429 (upstream's 401 messages can quote the access key).
  */
 export function toErrorResponse(err: unknown, requestId: string): ErrorOutcome {
-  const outcome = (status: number, code: string, msg: string, logDetail: string, headers: Record<string, string> = {}, upstreamRequestId?: string): ErrorOutcome => {
+  const outcome = (
+    status: number,
+    code: string,
+    msg: string,
+    logDetail: string,
+    headers: Record<string, string> = {},
+    upstreamRequestId?: string,
+  ): ErrorOutcome => {
     const body: ErrorBody = { error_code: code, error_msg: msg, request_id: requestId };
-    return { response: jsonResponse(status, body, requestId, headers), upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [], errorCode: code, logDetail };
+    return {
+      response: jsonResponse(status, body, requestId, headers),
+      upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [],
+      errorCode: code,
+      logDetail,
+    };
   };
   if (err instanceof HttpError) return outcome(err.status, err.code, err.message, err.name, { ...err.headers });
   if (err instanceof DmsError) {
@@ -69,5 +120,10 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorOutcome {
     return outcome(status, code, msg, logDetail, headers, err.requestId);
   }
   // Configuration problems and bugs: generic to the caller, precise in the log (messages name settings, never values).
-  return outcome(500, ERROR_CODES.internal, 'internal error; see the function log with this request_id', err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown');
+  return outcome(
+    500,
+    ERROR_CODES.internal,
+    'internal error; see the function log with this request_id',
+    err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
+  );
 }

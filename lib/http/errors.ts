@@ -22,7 +22,11 @@ export class HttpError extends Error {
 /** A request input broke a rule. `field` names the path segment, query parameter or header. */
 export class ValidationError extends HttpError {
   override readonly name = 'ValidationError';
-  constructor(readonly field: string, code: ErrorCode, readonly rule: string) {
+  constructor(
+    readonly field: string,
+    code: ErrorCode,
+    readonly rule: string,
+  ) {
     super(400, code, `${field}: ${rule}`);
   }
 }
@@ -30,11 +34,16 @@ export class ValidationError extends HttpError {
 /** Missing or wrong bearer token. */
 export class AuthenticationError extends HttpError {
   override readonly name = 'AuthenticationError';
-  constructor(readonly reason: 'missing' | 'invalid', challenge: string) {
+  constructor(
+    readonly reason: 'missing' | 'invalid',
+    challenge: string,
+  ) {
     super(
       401,
       reason === 'missing' ? ERROR_CODES.missingToken : ERROR_CODES.invalidToken,
-      reason === 'missing' ? 'a bearer token is required (Authorization: Bearer <token>)' : 'the bearer token is not valid',
+      reason === 'missing'
+        ? 'a bearer token is required (Authorization: Bearer <token>)'
+        : 'the bearer token is not valid',
       { 'WWW-Authenticate': challenge },
     );
   }
@@ -45,7 +54,11 @@ export class NotServedError extends HttpError {
   override readonly name = 'NotServedError';
   constructor(readonly field: 'project_id' | 'instance_id') {
     const project = field === 'project_id';
-    super(404, project ? ERROR_CODES.projectNotConfigured : ERROR_CODES.instanceNotAllowed, `${field}: this ${project ? 'project' : 'instance'} is not served here`);
+    super(
+      404,
+      project ? ERROR_CODES.projectNotConfigured : ERROR_CODES.instanceNotAllowed,
+      `${field}: this ${project ? 'project' : 'instance'} is not served here`,
+    );
   }
 }
 

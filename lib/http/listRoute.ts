@@ -20,7 +20,13 @@ async function listPage(input: ListRequest, ctx: RouteContext): Promise<RouteOut
 async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
   const tasks: DmsTask[] = [];
   const upstreamIds: string[] = [];
-  const pages = iterateTaskPages(ctx.client, { ...input, ...ctx.call, pageSize: input.limit ?? ALL_PAGE_SIZE, startOffset: input.offset ?? 0, maxPages: ctx.allMaxPages });
+  const pages = iterateTaskPages(ctx.client, {
+    ...input,
+    ...ctx.call,
+    pageSize: input.limit ?? ALL_PAGE_SIZE,
+    startOffset: input.offset ?? 0,
+    maxPages: ctx.allMaxPages,
+  });
   let step = await pages.next();
   while (!step.done) {
     tasks.push(...step.value.tasks);
@@ -29,10 +35,18 @@ async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutc
   }
   const result = step.value;
   const body: TaskListBody = { task_count: String(tasks.length), tasks };
-  const headers: Record<string, string> = { [HEADERS.pages]: String(result.pages), [HEADERS.truncated]: String(result.truncated) };
+  const headers: Record<string, string> = {
+    [HEADERS.pages]: String(result.pages),
+    [HEADERS.truncated]: String(result.truncated),
+  };
   if (upstreamIds.length > 0) headers[HEADERS.upstreamRequestId] = upstreamIds.join(', ');
-  if (result.truncated) Object.assign(headers, nextPageHeaders(input, ctx.req.path, result.nextOffset, ctx.config.offsetParam));
-  return { response: jsonResponse(200, body, ctx.requestId, headers), upstreamRequestIds: upstreamIds, upstreamPages: result.pages };
+  if (result.truncated)
+    Object.assign(headers, nextPageHeaders(input, ctx.req.path, result.nextOffset, ctx.config.offsetParam));
+  return {
+    response: jsonResponse(200, body, ctx.requestId, headers),
+    upstreamRequestIds: upstreamIds,
+    upstreamPages: result.pages,
+  };
 }
 
 /** `GET /v2/{project_id}/instances/{instance_id}/tasks`: one page, or every page with `all=true`. */

@@ -102,7 +102,9 @@ export function detectEventShape(event: unknown): HttpEventShape {
  * Normalises the three event shapes into one `NormalizedRequest`: detects the version, decodes a
  * base64 body, lower-cases header names, and gives empty maps instead of nulls. Does nothing else.
  */
-export function normalizeEvent(event: APIGatewayProxyEventV2 | APIGatewayProxyEvent | FunctionGraphApigEvent | unknown): NormalizedRequest {
+export function normalizeEvent(
+  event: APIGatewayProxyEventV2 | APIGatewayProxyEvent | FunctionGraphApigEvent | unknown,
+): NormalizedRequest {
   const kind = detectEventShape(event);
   const e = event as Raw;
   const rc = record(e.requestContext);
@@ -122,7 +124,12 @@ export function normalizeEvent(event: APIGatewayProxyEventV2 | APIGatewayProxyEv
         ? queryFromRaw(e.rawQueryString)
         : multiMap(v2 ? [e.queryStringParameters] : [e.multiValueQueryStringParameters, e.queryStringParameters]),
     headers: headerMap(v2 ? [e.headers] : [e.multiValueHeaders, e.headers]),
-    body: typeof e.body !== 'string' ? '' : e.isBase64Encoded === true ? Buffer.from(e.body, 'base64').toString('utf8') : e.body,
+    body:
+      typeof e.body !== 'string'
+        ? ''
+        : e.isBase64Encoded === true
+          ? Buffer.from(e.body, 'base64').toString('utf8')
+          : e.body,
     gatewayRequestId: str(rc.requestId),
   };
 }

@@ -8,7 +8,9 @@ const MIN_SECRET_LENGTH = 8;
 export class Redactor {
   readonly #secrets: readonly string[];
   constructor(secrets: readonly (string | undefined)[]) {
-    this.#secrets = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+    this.#secrets = [
+      ...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)),
+    ].sort((a, b) => b.length - a.length);
   }
   redact(text: string): string {
     let out = text;

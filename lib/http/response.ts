@@ -15,7 +15,12 @@ export interface ErrorBody {
   readonly request_id: string;
 }
 
-export function jsonResponse(statusCode: number, body: unknown, requestId: string, headers: Record<string, string> = {}): HttpResponse {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
   return {
     statusCode,
     headers: {

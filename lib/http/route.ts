@@ -38,7 +38,15 @@ export interface HttpRoute<Input extends TaskPath = TaskPath> {
 }
 
 /** A 200 with upstream's body and its `X-Request-Id` passed back. */
-export function upstreamOk(body: TaskListBody, upstreamRequestId: string | undefined, ctx: RouteContext, extra: Record<string, string> = {}): RouteOutcome {
+export function upstreamOk(
+  body: TaskListBody,
+  upstreamRequestId: string | undefined,
+  ctx: RouteContext,
+  extra: Record<string, string> = {},
+): RouteOutcome {
   const headers = upstreamRequestId ? { [HEADERS.upstreamRequestId]: upstreamRequestId, ...extra } : extra;
-  return { response: jsonResponse(200, body, ctx.requestId, headers), upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [] };
+  return {
+    response: jsonResponse(200, body, ctx.requestId, headers),
+    upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [],
+  };
 }

@@ -47,10 +47,15 @@ type PathIds = Partial<Record<(typeof PATH_FIELDS)[number], string>>;
 /** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
 function pathIds(req: NormalizedRequest, withTask: boolean): PathIds {
   const p = req.pathParameters;
-  if (PATH_FIELDS.some((f) => p.has(f))) return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
+  if (PATH_FIELDS.some((f) => p.has(f)))
+    return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
   const m = PATH_SHAPE.exec(req.path);
   if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
-  return { project_id: decodeSegment(m[1] ?? ''), instance_id: decodeSegment(m[2] ?? ''), task_id: m[3] === undefined ? undefined : decodeSegment(m[3]) };
+  return {
+    project_id: decodeSegment(m[1] ?? ''),
+    instance_id: decodeSegment(m[2] ?? ''),
+    task_id: m[3] === undefined ? undefined : decodeSegment(m[3]),
+  };
 }
 
 function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
@@ -66,7 +71,10 @@ function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<s
   for (const [name, vs] of req.query) {
     if (!allowed.includes(name)) {
       const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
-      const rule = allowed.length > 0 ? `unknown query parameter (allowed: ${allowed.join(', ')})` : 'this route takes no query parameters';
+      const rule =
+        allowed.length > 0
+          ? `unknown query parameter (allowed: ${allowed.join(', ')})`
+          : 'this route takes no query parameters';
       throw new ValidationError(`query parameter "${shown}"`, ERROR_CODES.unknownParameter, rule);
     }
     if (vs.length !== 1) throw new ValidationError(name, ERROR_CODES.repeatedParameter, 'must be given at most once');
@@ -76,7 +84,8 @@ function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<s
 }
 
 function nonNegativeInt(v: string, field: string, code: ErrorCode, max: number): number {
-  if (!/^\d{1,10}$/.test(v) || Number(v) > max) throw new ValidationError(field, code, `must be a non-negative integer (0 to ${max})`);
+  if (!/^\d{1,10}$/.test(v) || Number(v) > max)
+    throw new ValidationError(field, code, `must be a non-negative integer (0 to ${max})`);
   return Number(v);
 }
 
@@ -111,13 +120,21 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
   const start = offsetOf('start');
   const offsetValue = offsetOf('offset');
   if (start !== undefined && offsetValue !== undefined && start !== offsetValue) {
-    throw new ValidationError('start/offset', ERROR_CODES.conflictingOffset, 'are two names for the same parameter: give one, or the same value in both');
+    throw new ValidationError(
+      'start/offset',
+      ERROR_CODES.conflictingOffset,
+      'are two names for the same parameter: give one, or the same value in both',
+    );
   }
   const limitRaw = q.get('limit');
   let limit: number | undefined;
   if (limitRaw !== undefined) {
     if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < LIMIT_RANGE.min || Number(limitRaw) > LIMIT_RANGE.max) {
-      throw new ValidationError('limit', ERROR_CODES.invalidLimit, `must be an integer from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max}`);
+      throw new ValidationError(
+        'limit',
+        ERROR_CODES.invalidLimit,
+        `must be an integer from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max}`,
+      );
     }
     limit = Number(limitRaw);
   }
@@ -130,7 +147,8 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
     throw new ValidationError('begin_time', ERROR_CODES.timeRangeInverted, 'must not be later than end_time');
   }
   const allRaw = q.get('all');
-  if (allRaw !== undefined && allRaw !== 'true' && allRaw !== 'false') throw new ValidationError('all', ERROR_CODES.invalidAll, 'must be "true" or "false"');
+  if (allRaw !== undefined && allRaw !== 'true' && allRaw !== 'false')
+    throw new ValidationError('all', ERROR_CODES.invalidAll, 'must be "true" or "false"');
   // Properties left undefined mean "not given".
   return {
     projectId,

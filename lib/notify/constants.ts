@@ -46,6 +46,10 @@ export const DELIVERY = {
 } as const;
 
 /** Standard Webhooks wire names. */
-export const WEBHOOK_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+export const WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
 
 export const USER_AGENT = 'dms-task-functions-notifier/0.1';

@@ -46,7 +46,9 @@ interface Ready {
  * @example
  * export const handler = createNotifyHandler();
  */
-export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
+export function createNotifyHandler(
+  options: NotifyHandlerOptions = {},
+): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
   const env = options.env ?? process.env;
   const app: AppConfig = loadConfig(env);
   const config: NotifyConfig = parseNotifyConfig(app, env);
@@ -61,8 +63,13 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): (event:
     ]);
     const clients = new Map<string, DmsClient>();
     for (const p of app.projects.values()) clients.set(p.projectId, clientForProject(app, p, credentials));
-    if (destinations.size === 0) log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
-    if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME) log({ level: 'warn', msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb' });
+    if (destinations.size === 0)
+      log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
+    if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME)
+      log({
+        level: 'warn',
+        msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb',
+      });
     return { store, destinations, clients };
   });
 

@@ -13,7 +13,12 @@ export interface Detected {
  * What a task calls for now, given what was already recorded for it: a failure once (any configured
  * status), a stuck notice once (and nothing more unless it later fails).
  */
-export function detect(task: DmsTask, seen: SeenRecord | undefined, config: NotifyConfig, now: number): Detected | undefined {
+export function detect(
+  task: DmsTask,
+  seen: SeenRecord | undefined,
+  config: NotifyConfig,
+  now: number,
+): Detected | undefined {
   if (config.statuses.includes(task.status)) return seen?.failed ? undefined : { task, event: 'failed' };
   if (config.stuckStatuses.includes(task.status) && !seen?.stuck && !seen?.failed) {
     const created = Date.parse(task.created_at);

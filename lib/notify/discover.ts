@@ -3,8 +3,16 @@ import type { Engine } from '../dms/types';
 import type { ProjectConfig } from '../config/types';
 import type { InstanceTarget } from './types';
 
-const WIRE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<Engine, string>;
-const FROM_WIRE: Readonly<Record<string, Engine>> = { kafka: 'kafka', reliability: 'rocketmq', rocketmq: 'rocketmq', rabbitmq: 'rabbitmq' };
+const WIRE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<
+  Engine,
+  string
+>;
+const FROM_WIRE: Readonly<Record<string, Engine>> = {
+  kafka: 'kafka',
+  reliability: 'rocketmq',
+  rocketmq: 'rocketmq',
+  rabbitmq: 'rabbitmq',
+};
 
 /** The instances configured for one project (also what is scanned when its discovery fails). */
 export function configuredTargets(project: ProjectConfig): InstanceTarget[] {
@@ -23,7 +31,11 @@ export function configuredTargets(project: ProjectConfig): InstanceTarget[] {
  * The instances of one project to scan: those configured, plus, for each `discover` engine, every
  * instance the listing API returns (paged, de-duplicated, bounded). Configured entries win (name, routes).
  */
-export async function instancesOf(project: ProjectConfig, client: DmsClient, call: CallOptions): Promise<InstanceTarget[]> {
+export async function instancesOf(
+  project: ProjectConfig,
+  client: DmsClient,
+  call: CallOptions,
+): Promise<InstanceTarget[]> {
   const out = new Map<string, InstanceTarget>();
   for (const t of configuredTargets(project)) out.set(t.instanceId, t);
   for (const engine of project.discover) {
@@ -34,7 +46,14 @@ export async function instancesOf(project: ProjectConfig, client: DmsClient, cal
       for (const i of fresh) {
         seen.add(i.instance_id);
         if (!out.has(i.instance_id)) {
-          out.set(i.instance_id, { projectId: project.projectId, region: project.region, instanceId: i.instance_id, name: i.name || i.instance_id, engine: FROM_WIRE[i.engine] ?? engine, routes: [] });
+          out.set(i.instance_id, {
+            projectId: project.projectId,
+            region: project.region,
+            instanceId: i.instance_id,
+            name: i.name || i.instance_id,
+            engine: FROM_WIRE[i.engine] ?? engine,
+            routes: [],
+          });
         }
       }
       offset += body.instances.length;

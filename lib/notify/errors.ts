@@ -6,7 +6,10 @@ export class NotifyError extends Error {
 /** A webhook URL breaks the policy (https to a public host unless `allowInsecureWebhooks`). */
 export class WebhookUrlError extends NotifyError {
   override readonly name = 'WebhookUrlError';
-  constructor(readonly destinationId: string, readonly problem: string) {
+  constructor(
+    readonly destinationId: string,
+    readonly problem: string,
+  ) {
     super(`destination ${destinationId}: ${problem}`);
   }
 }

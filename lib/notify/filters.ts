@@ -6,7 +6,13 @@ const cache = new Map<string, RegExp>();
 export function globMatch(pattern: string, value: string): boolean {
   let re = cache.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    );
     cache.set(pattern, re);
   }
   return re.test(value);
@@ -26,7 +32,12 @@ export function passes(filter: Filter, target: InstanceTarget, taskName: string,
 }
 
 /** Destination ids for one event: global filter, then each of the instance's routes (or the default routes) with its own filter. */
-export function destinationsFor(config: NotifyConfig, target: InstanceTarget, taskName: string, event: EventKind): string[] {
+export function destinationsFor(
+  config: NotifyConfig,
+  target: InstanceTarget,
+  taskName: string,
+  event: EventKind,
+): string[] {
   if (!passes(config.filter, target, taskName, event)) return [];
   const out = new Set<string>();
   for (const name of target.routes.length > 0 ? target.routes : config.defaultRoutes) {

@@ -32,8 +32,20 @@ const STUCK_STATUSES = ['CREATED', 'EXECUTING'] as const;
 /** The settings of the `notify` section and its parts (the JSON Schema's test compares its own with these). */
 export const NOTIFY_KEYS = {
   notify: [
-    'destinations', 'routes', 'defaultRoutes', 'filter', 'statuses', 'stuckAfterMinutes', 'stuckStatuses',
-    'lookbackHours', 'maxCatchUpHours', 'baseline', 'maxAgeHours', 'concurrency', 'maxGroupItems', 'store',
+    'destinations',
+    'routes',
+    'defaultRoutes',
+    'filter',
+    'statuses',
+    'stuckAfterMinutes',
+    'stuckStatuses',
+    'lookbackHours',
+    'maxCatchUpHours',
+    'baseline',
+    'maxAgeHours',
+    'concurrency',
+    'maxGroupItems',
+    'store',
     'allowInsecureWebhooks',
   ],
   destination: ['type', 'url', 'secret', 'secrets', 'ratePerMinute', 'maxBodyBytes', 'timeoutMs'],
@@ -159,14 +171,14 @@ export function parseNotifyConfig(app: AppConfig, env: NodeJS.ProcessEnv = proce
     if (!routes.has(r)) throw new ConfigError(`notify.defaultRoutes[${i}]`, `unknown route "${r}"`);
   });
   for (const [projectId, p] of app.projects) {
-    p.instances.forEach((inst, n) =>
+    p.instances.forEach((inst, n) => {
       inst.routes.forEach((r, i) => {
         if (routes.has(r)) return;
         const known = [...routes.keys()].join(', ') || 'none';
         const at = `projects.${projectId}.instances[${n}].routes[${i}]`;
         throw new ConfigError(at, `unknown route "${r}" (notify.routes has: ${known})`);
-      }),
-    );
+      });
+    });
   }
   const statuses = readMemberList(
     o.statuses,

@@ -49,7 +49,15 @@ export const keys = {
  * The `webhook-id` of a notification: stable for (project, instance, task, event, destination), so a
  * retry — by this run, a later run, or a second run racing it — always carries the same id.
  */
-export function notificationId(projectId: string, instanceId: string, taskId: string, event: EventKind, destinationId: string): string {
-  const h = createHash('sha256').update([projectId, instanceId, taskId, event, destinationId].join('\n')).digest('base64url');
+export function notificationId(
+  projectId: string,
+  instanceId: string,
+  taskId: string,
+  event: EventKind,
+  destinationId: string,
+): string {
+  const h = createHash('sha256')
+    .update([projectId, instanceId, taskId, event, destinationId].join('\n'))
+    .digest('base64url');
   return `msg_${h.slice(0, 32)}`;
 }

@@ -14,7 +14,10 @@ export async function resolveDestinations(
   const out = new Map<string, ResolvedDestination>();
   await Promise.all(
     [...config.destinations.values()].map(async (d) => {
-      const [rawUrl, ...secrets] = await Promise.all([resolveSecret(d.url, options), ...d.secrets.map((s) => resolveSecret(s, options))]);
+      const [rawUrl, ...secrets] = await Promise.all([
+        resolveSecret(d.url, options),
+        ...d.secrets.map((s) => resolveSecret(s, options)),
+      ]);
       const { url, problem } = webhookUrlProblem(rawUrl ?? '', config.allowInsecureWebhooks);
       if (!url) throw new WebhookUrlError(d.id, problem ?? 'bad URL');
       if (d.type === 'webhook') {

@@ -19,6 +19,7 @@ export function normalizeTrigger(event: unknown): Trigger {
     const name = typeof e.trigger_name === 'string' ? e.trigger_name : undefined;
     return { kind: 'functiongraph-timer', ...(time ? { time } : {}), ...(name ? { name } : {}) };
   }
-  if (e.source === 'aws.events' || e['detail-type'] === 'Scheduled Event') return { kind: 'aws-schedule', ...(time ? { time } : {}) };
+  if (e.source === 'aws.events' || e['detail-type'] === 'Scheduled Event')
+    return { kind: 'aws-schedule', ...(time ? { time } : {}) };
   return { kind: 'manual', ...(time ? { time } : {}) };
 }

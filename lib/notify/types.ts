@@ -41,7 +41,9 @@ export interface RouteConfig {
   readonly filter: Filter;
 }
 
-export type StoreConfig = { readonly type: 'file'; readonly path: string } | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
+export type StoreConfig =
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
 
 /** The validated `notify` section. Secrets are still references; see `resolveDestinations`. */
 export interface NotifyConfig {

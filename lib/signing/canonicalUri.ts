@@ -7,6 +7,6 @@ import { encodeRfc3986 } from './encodeRfc3986';
  * @example canonicalUri(['v2', 'p1', 'instances']) === '/v2/p1/instances/'
  */
 export function canonicalUri(segments: readonly string[]): string {
-  const path = '/' + segments.map(encodeRfc3986).join('/');
+  const path = `/${segments.map(encodeRfc3986).join('/')}`;
   return path.endsWith('/') ? path : `${path}/`;
 }

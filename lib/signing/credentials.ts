@@ -23,5 +23,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
   const missing = [ak ? '' : 'CLOUD_SDK_AK', sk ? '' : 'CLOUD_SDK_SK'].filter(Boolean);
   if (missing.length > 0) throw new MissingCredentialsError(missing);
   const token = env.CLOUD_SDK_SECURITY_TOKEN;
-  return token ? { accessKeyId: ak, secretAccessKey: sk, securityToken: token } : { accessKeyId: ak, secretAccessKey: sk };
+  return token
+    ? { accessKeyId: ak, secretAccessKey: sk, securityToken: token }
+    : { accessKeyId: ak, secretAccessKey: sk };
 }

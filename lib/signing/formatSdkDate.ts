@@ -1,6 +1,9 @@
 /** `X-Sdk-Date` format: UTC `YYYYMMDDTHHmmssZ`. */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Parses an `X-Sdk-Date` value; `undefined` when it is not one. */

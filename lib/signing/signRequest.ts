@@ -50,7 +50,12 @@ export function computeSignature(
     payload,
   ].join('\n');
   const stringToSign = `${SIGNING.algorithm}\n${sdkDate}\n${sha256Hex(canonicalRequest)}`;
-  return { canonicalRequest, stringToSign, signedHeaders: canon.signedHeaders, signature: hmacSha256Hex(secretAccessKey, stringToSign) };
+  return {
+    canonicalRequest,
+    stringToSign,
+    signedHeaders: canon.signedHeaders,
+    signature: hmacSha256Hex(secretAccessKey, stringToSign),
+  };
 }
 
 /**
@@ -59,12 +64,19 @@ export function computeSignature(
  * a caller header with the name of one of these, in any case, is replaced rather than sent twice).
  * Pure: no I/O, no clock unless `options.date` is left out.
  */
-export function signRequest(req: RequestToSign, credentials: Credentials, options: SignOptions = {}): Record<string, string> {
+export function signRequest(
+  req: RequestToSign,
+  credentials: Credentials,
+  options: SignOptions = {},
+): Record<string, string> {
   const sdkDate = formatSdkDate(options.date ?? new Date());
-  const owned = new Set<string>([SIGNING.dateHeader, 'host', SIGNING.authorizationHeader].map((name) => name.toLowerCase()));
+  const owned = new Set<string>(
+    [SIGNING.dateHeader, 'host', SIGNING.authorizationHeader].map((name) => name.toLowerCase()),
+  );
   if (credentials.securityToken) owned.add(SIGNING.securityTokenHeader.toLowerCase());
   const toSign: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers ?? {})) if (!owned.has(name.toLowerCase())) toSign[name] = value;
+  for (const [name, value] of Object.entries(req.headers ?? {}))
+    if (!owned.has(name.toLowerCase())) toSign[name] = value;
   toSign[SIGNING.dateHeader] = sdkDate;
   toSign.host = req.host;
   if (credentials.securityToken) toSign[SIGNING.securityTokenHeader] = credentials.securityToken;

@@ -1,6 +1,8 @@
 import type { StateStore } from './types';
 
-export type StoreSpec = { readonly type: 'file'; readonly path: string } | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
+export type StoreSpec =
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
 
 /** Builds the configured store. The DynamoDB one loads `@aws-sdk/client-dynamodb` (provided by the Lambda runtime) only when chosen. */
 export async function createStore(spec: StoreSpec, options: { now?: () => number } = {}): Promise<StateStore> {
@@ -8,7 +10,10 @@ export async function createStore(spec: StoreSpec, options: { now?: () => number
     const { FileStore } = await import('./fileStore');
     return new FileStore(spec.path, options);
   }
-  const [{ DynamoStore }, { DynamoDBClient }] = await Promise.all([import('./dynamoStore'), import('@aws-sdk/client-dynamodb')]);
+  const [{ DynamoStore }, { DynamoDBClient }] = await Promise.all([
+    import('./dynamoStore'),
+    import('@aws-sdk/client-dynamodb'),
+  ]);
   const client = new DynamoDBClient(spec.endpoint ? { endpoint: spec.endpoint } : {});
   return new DynamoStore({ table: spec.table, client, ...options });
 }

@@ -42,7 +42,9 @@ const BATCH_GET_PARALLEL = 4;
 type Item = Record<string, AttributeValue>;
 
 function isConditionFailure(e: unknown): boolean {
-  return e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException');
+  return (
+    e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException')
+  );
 }
 
 /**
@@ -72,7 +74,13 @@ export class DynamoStore implements StateStore {
     const expiresAt = exp !== undefined ? Number(exp) * 1000 : undefined;
     if (expiresAt !== undefined && expiresAt <= this.#now()) return undefined;
     const due = item[S.indexSort]?.N;
-    return { key, version: Number(ver), value: JSON.parse(val) as StoredValue, ...(due !== undefined ? { due: Number(due) } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) };
+    return {
+      key,
+      version: Number(ver),
+      value: JSON.parse(val) as StoredValue,
+      ...(due !== undefined ? { due: Number(due) } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+    };
   }
 
   #item(key: string, version: number, value: StoredValue, o: WriteOptions): Item {
@@ -81,7 +89,9 @@ export class DynamoStore implements StateStore {
       [S.version]: { N: String(version) },
       [S.value]: { S: JSON.stringify(value) },
       ...(o.expiresAt !== undefined ? { [S.ttl]: { N: String(Math.ceil(o.expiresAt / 1000)) } } : {}),
-      ...(o.due !== undefined ? { [S.indexPartition]: { S: 'due' }, [S.indexSort]: { N: String(Math.floor(o.due)) } } : {}),
+      ...(o.due !== undefined
+        ? { [S.indexPartition]: { S: 'due' }, [S.indexSort]: { N: String(Math.floor(o.due)) } }
+        : {}),
     };
   }
 
@@ -100,7 +110,11 @@ export class DynamoStore implements StateStore {
   }
 
   async get(key: string): Promise<Versioned | undefined> {
-    const out = await this.#send('get', () => this.#client.send(new GetItemCommand({ TableName: this.#table, Key: { [S.key]: { S: key } }, ConsistentRead: true })));
+    const out = await this.#send('get', () =>
+      this.#client.send(
+        new GetItemCommand({ TableName: this.#table, Key: { [S.key]: { S: key } }, ConsistentRead: true }),
+      ),
+    );
     return this.#decode(out.Item);
   }
 
@@ -121,10 +135,14 @@ export class DynamoStore implements StateStore {
 
   async #batchGet(keys: readonly string[], result: Map<string, Versioned>): Promise<void> {
     type Req = Record<string, { Keys: Item[]; ConsistentRead: boolean }>;
-    let request: Req | undefined = { [this.#table]: { Keys: keys.map((k) => ({ [S.key]: { S: k } })), ConsistentRead: true } };
+    let request: Req | undefined = {
+      [this.#table]: { Keys: keys.map((k) => ({ [S.key]: { S: k } })), ConsistentRead: true },
+    };
     for (let round = 0; request && round < 10; round++) {
       const req: Req = request;
-      const out: BatchGetItemCommandOutput = await this.#send('getMany', () => this.#client.send(new BatchGetItemCommand({ RequestItems: req })));
+      const out: BatchGetItemCommandOutput = await this.#send('getMany', () =>
+        this.#client.send(new BatchGetItemCommand({ RequestItems: req })),
+      );
       for (const item of out.Responses?.[this.#table] ?? []) {
         const v = this.#decode(item);
         if (v) result.set(v.key, v);
@@ -137,7 +155,13 @@ export class DynamoStore implements StateStore {
   }
 
   async put(key: string, value: StoredValue, o: WriteOptions = {}): Promise<void> {
-    const names: Record<string, string> = { '#val': S.value, '#ver': S.version, '#exp': S.ttl, '#dp': S.indexPartition, '#due': S.indexSort };
+    const names: Record<string, string> = {
+      '#val': S.value,
+      '#ver': S.version,
+      '#exp': S.ttl,
+      '#dp': S.indexPartition,
+      '#due': S.indexSort,
+    };
     const values: Item = { ':v': { S: JSON.stringify(value) }, ':one': { N: '1' }, ':zero': { N: '0' } };
     const set = ['#val = :v', '#ver = if_not_exists(#ver, :zero) + :one'];
     const remove: string[] = [];

@@ -17,7 +17,9 @@ function sources(dir: string): string[] {
 
 /** The top-level folder each relative import or require of `file` resolves to. */
 function importedFolders(file: string, text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.[^'"]*)['"]/g)].map((m) => m[1] as string);
+  const specifiers = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.[^'"]*)['"]/g)].map(
+    (m) => m[1] as string,
+  );
   return specifiers.map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)).split(/[\\/]/)[0] as string);
 }
 

@@ -16,12 +16,36 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
 
   it('prints one table and writes the same figures as JSON', async () => {
     out = await mkdtemp(join(tmpdir(), 'dtf-bench-test-'));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--runs', '2', '--calls', '5', '--instances', '6', '--latency', '2', '--concurrency', '4', '--out', out], {
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      timeout: 170_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; options: { instances: number }; scan: { requests: number; deliveries: number; failuresPlanted: number } };
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/run.ts',
+        '--runs',
+        '2',
+        '--calls',
+        '5',
+        '--instances',
+        '6',
+        '--latency',
+        '2',
+        '--concurrency',
+        '4',
+        '--out',
+        out,
+      ],
+      {
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+        timeout: 170_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as {
+      rows: Row[];
+      options: { instances: number };
+      scan: { requests: number; deliveries: number; failuresPlanted: number };
+    };
     const sections = new Set(report.rows.map((r) => r.section));
     expect([...sections].sort()).toEqual(['bundle', 'cold', 'scan', 'warm']);
     for (const r of report.rows) {

@@ -55,7 +55,17 @@ describe('parseConfig', () => {
   });
 
   it('parses watched instances with name defaulting to the id', () => {
-    const c = parseConfig({ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'i-1', engine: 'kafka' }, { id: 'i-2', engine: 'rabbitmq', name: 'mq', routes: ['ops'] }] } } });
+    const c = parseConfig({
+      projects: {
+        [P1]: {
+          region: 'cn-north-4',
+          instances: [
+            { id: 'i-1', engine: 'kafka' },
+            { id: 'i-2', engine: 'rabbitmq', name: 'mq', routes: ['ops'] },
+          ],
+        },
+      },
+    });
     expect(c.projects.get(P1)?.instances).toEqual([
       { id: 'i-1', engine: 'kafka', name: 'i-1', routes: [] },
       { id: 'i-2', engine: 'rabbitmq', name: 'mq', routes: ['ops'] },
@@ -64,16 +74,42 @@ describe('parseConfig', () => {
 
   it.each([
     [{ projects: { [P1]: 'xx-nowhere-1' } }, `projects.${P1}.region`, /not a DMS region/],
-    [{ projects: { [P1]: { region: 'cn-south-4', instances: [{ id: 'r', engine: 'rabbitmq' }] } } }, `projects.${P1}.region`, /for rabbitmq/],
+    [
+      { projects: { [P1]: { region: 'cn-south-4', instances: [{ id: 'r', engine: 'rabbitmq' }] } } },
+      `projects.${P1}.region`,
+      /for rabbitmq/,
+    ],
     [{ projects: {} }, 'projects', /at least one/],
     [{ projects: { [P1]: 'cn-north-4' }, offsetParam: 'page' }, 'offsetParam', /"start" or "offset"/],
     [{ projects: { [P1]: 'cn-north-4' }, typo: 1 }, '(root).typo', /unknown setting/],
     [{ projects: { '../etc': 'cn-north-4' } }, 'projects.../etc', /not a valid id/],
     [{ projects: { [P1]: 'cn-north-4' }, credentials: { ak: 'AKINLINE' } }, 'credentials.ak', /never inline/],
-    [{ projects: { [P1]: 'cn-north-4' }, credentials: { sk: { env: 'A', ssm: '/b' } } }, 'credentials.sk', /exactly one/],
+    [
+      { projects: { [P1]: 'cn-north-4' }, credentials: { sk: { env: 'A', ssm: '/b' } } },
+      'credentials.sk',
+      /exactly one/,
+    ],
     [{ projects: { [P1]: 'cn-north-4' }, endpoint: 'https://x.example/path' }, 'endpoint', /origin only/],
-    [{ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'a', engine: 'kafka' }, { id: 'a', engine: 'kafka' }] } } }, `projects.${P1}.instances[1].id`, /duplicate/],
-    [{ projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'a', engine: 'mqtt' }] } } }, `projects.${P1}.instances[0].engine`, /one of/],
+    [
+      {
+        projects: {
+          [P1]: {
+            region: 'cn-north-4',
+            instances: [
+              { id: 'a', engine: 'kafka' },
+              { id: 'a', engine: 'kafka' },
+            ],
+          },
+        },
+      },
+      `projects.${P1}.instances[1].id`,
+      /duplicate/,
+    ],
+    [
+      { projects: { [P1]: { region: 'cn-north-4', instances: [{ id: 'a', engine: 'mqtt' }] } } },
+      `projects.${P1}.instances[0].engine`,
+      /one of/,
+    ],
     [{ projects: { [P1]: 'cn-north-4' }, http: { authRequired: true, tokens: [] } }, 'http.tokens', /at least one/],
     [{ projects: { [P1]: 'cn-north-4' }, http: { allowInstances: 'some' } }, 'http.allowInstances', /"any", "watched"/],
     [{ projects: { [P1]: 'cn-north-4' }, timeoutMs: 0 }, 'timeoutMs', /integer from 1/],
@@ -101,7 +137,9 @@ describe('loadConfig', () => {
   it('names the variable when it is missing or not JSON', () => {
     expect(errorOf(() => loadConfig({})).path).toBe('DMS_TASKS_CONFIG');
     expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG: '{nope' })).message).toMatch(/not valid JSON/);
-    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG_FILE: '/nonexistent/x.json' })).path).toBe('DMS_TASKS_CONFIG_FILE');
+    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG_FILE: '/nonexistent/x.json' })).path).toBe(
+      'DMS_TASKS_CONFIG_FILE',
+    );
   });
 });
 
@@ -109,7 +147,14 @@ describe('secrets', () => {
   it('resolves env and ssm references; errors name the reference only', async () => {
     await expect(resolveSecret({ env: 'X' }, { env: { X: 'v1' } })).resolves.toBe('v1');
     await expect(resolveSecret({ ssm: '/p' }, { ssm: async (n) => `value-of-${n}` })).resolves.toBe('value-of-/p');
-    const err = await resolveSecret({ ssm: '/p' }, { ssm: async () => { throw new Error('AccessDenied secretvalue'); } }).catch((e: unknown) => e);
+    const err = await resolveSecret(
+      { ssm: '/p' },
+      {
+        ssm: async () => {
+          throw new Error('AccessDenied secretvalue');
+        },
+      },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SecretResolutionError);
     expect((err as Error).message).toBe('cannot resolve secret ssm:/p: SSM read failed (Error)');
     await expect(resolveSecret({ env: 'MISSING' }, { env: {} })).rejects.toThrow(/env:MISSING/);
@@ -119,7 +164,9 @@ describe('secrets', () => {
     const c = parseConfig({ endpoint: 'http://127.0.0.1:9', projects: { [P1]: 'cn-north-4' } });
     const creds = await resolveCredentials(c, { env: { CLOUD_SDK_AK: 'ak', CLOUD_SDK_SK: 'sk' } });
     expect(creds).toEqual({ accessKeyId: 'ak', secretAccessKey: 'sk' });
-    const withToken = await resolveCredentials(c, { env: { CLOUD_SDK_AK: 'ak', CLOUD_SDK_SK: 'sk', CLOUD_SDK_SECURITY_TOKEN: 't' } });
+    const withToken = await resolveCredentials(c, {
+      env: { CLOUD_SDK_AK: 'ak', CLOUD_SDK_SK: 'sk', CLOUD_SDK_SECURITY_TOKEN: 't' },
+    });
     expect(withToken.securityToken).toBe('t');
     const project = c.projects.get(P1);
     if (!project) throw new Error('project missing');

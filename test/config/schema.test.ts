@@ -4,14 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildLocalConfig, localNotify } from '../../dev/localConfig';
-import {
-  CONFIG_KEYS,
-  HTTP_KEYS,
-  ID_PATTERN,
-  NAME_PATTERN,
-  parseConfig,
-  parseHttpAppConfig,
-} from '../../lib/config';
+import { CONFIG_KEYS, HTTP_KEYS, ID_PATTERN, NAME_PATTERN, parseConfig, parseHttpAppConfig } from '../../lib/config';
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../lib/config/constants';
 import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
@@ -243,7 +236,10 @@ const parserOnly: ReadonlyArray<readonly [string, unknown]> = [
   ],
   [
     'two instances with one id',
-    withInstances('cn-north-4', [{ id: 'a', engine: 'kafka' }, { id: 'a', engine: 'kafka' }]),
+    withInstances('cn-north-4', [
+      { id: 'a', engine: 'kafka' },
+      { id: 'a', engine: 'kafka' },
+    ]),
   ],
   ['a region without RabbitMQ for a RabbitMQ instance', withInstances('cn-south-4', [{ id: 'r', engine: 'rabbitmq' }])],
   ['maxCatchUpHours below lookbackHours', withNotify({ lookbackHours: 48, maxCatchUpHours: 24 })],

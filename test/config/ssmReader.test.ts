@@ -17,7 +17,9 @@ beforeAll(async () => {
     req.on('end', () => {
       const input = JSON.parse(text) as { Name?: string };
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      res.end(JSON.stringify({ Parameter: { Name: input.Name, Type: 'SecureString', Value: `v${input.Name}`, Version: 1 } }));
+      res.end(
+        JSON.stringify({ Parameter: { Name: input.Name, Type: 'SecureString', Value: `v${input.Name}`, Version: 1 } }),
+      );
     });
   });
   ssm.on('connection', () => connections++);

@@ -13,7 +13,11 @@ import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '..
 
 const TOKEN = 'temporary-security-token-value-123';
 /** Temporary credentials: the emulator accepts this AK only with this token. */
-const TEMP = { accessKeyId: 'TEMPORARYAK000000000', secretAccessKey: 'temporary-secret-key', securityToken: TOKEN } as const;
+const TEMP = {
+  accessKeyId: 'TEMPORARYAK000000000',
+  secretAccessKey: 'temporary-secret-key',
+  securityToken: TOKEN,
+} as const;
 let emu: Emulator;
 
 beforeAll(async () => {
@@ -79,8 +83,12 @@ describe('DmsClient against the emulator', () => {
     const r = await c.showTask(SEED_IDS.stuckTask.instanceId, SEED_IDS.stuckTask.taskId);
     expect(r.body.tasks[0]?.status).toBe('EXECUTING');
     expect(emu.requests[0]?.signed).toBe(true);
-    const { c: noToken } = client({ credentials: { accessKeyId: TEMP.accessKeyId, secretAccessKey: TEMP.secretAccessKey } });
-    await expect(noToken.showTask(SEED_IDS.stuckTask.instanceId, SEED_IDS.stuckTask.taskId)).rejects.toMatchObject({ status: 401 });
+    const { c: noToken } = client({
+      credentials: { accessKeyId: TEMP.accessKeyId, secretAccessKey: TEMP.secretAccessKey },
+    });
+    await expect(noToken.showTask(SEED_IDS.stuckTask.instanceId, SEED_IDS.stuckTask.taskId)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('maps an unknown instance to DmsApiError with the upstream code and request id, without retrying', async () => {
@@ -95,7 +103,9 @@ describe('DmsClient against the emulator', () => {
   });
 
   it('refuses wrong credentials with the gateway 401, not retried', async () => {
-    const { c } = client({ credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong-secret' } });
+    const { c } = client({
+      credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong-secret' },
+    });
     const e = await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
     expect(e).toBeInstanceOf(DmsApiError);
     expect((e as DmsApiError).status).toBe(401);
@@ -163,7 +173,11 @@ describe('DmsClient against the emulator', () => {
   });
 
   it('refuses a body above the size cap', async () => {
-    emu.injectFault({ kind: 'malformed', body: `{"task_count":"1","tasks":[],"pad":"${'x'.repeat(300_000)}"}`, count: 1 });
+    emu.injectFault({
+      kind: 'malformed',
+      body: `{"task_count":"1","tasks":[],"pad":"${'x'.repeat(300_000)}"}`,
+      count: 1,
+    });
     const { c } = client({ maxResponseBytes: 100_000 });
     const e = await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
     expect((e as DmsResponseError).reason).toBe('too-large');
@@ -209,7 +223,11 @@ describe('DmsClient against the emulator', () => {
     const creds = TEMP;
     const seen: string[] = [];
     // Whatever reaches the console during the failure paths counts too (the client itself logs nothing).
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void seen.push(args.map((a) => inspect(a)).join(' '))));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi
+        .spyOn(console, m)
+        .mockImplementation((...args: unknown[]) => void seen.push(args.map((a) => inspect(a)).join(' '))),
+    );
     const faults = [
       { kind: 'status', status: 500 },
       { kind: 'status', status: 429, retryAfter: 99 },
@@ -234,7 +252,15 @@ describe('DmsClient against the emulator', () => {
     seen.push(e2.message, inspect(e2, { depth: 6 }), JSON.stringify(e2));
     for (const spy of spies) spy.mockRestore();
     const text = seen.join('\n');
-    for (const secret of [creds.accessKeyId, creds.secretAccessKey, TOKEN, 'another-secret-key', 'UNKNOWNAK00000000000', 'SDK-HMAC-SHA256', 'Signature=']) {
+    for (const secret of [
+      creds.accessKeyId,
+      creds.secretAccessKey,
+      TOKEN,
+      'another-secret-key',
+      'UNKNOWNAK00000000000',
+      'SDK-HMAC-SHA256',
+      'Signature=',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

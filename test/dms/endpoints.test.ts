@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DmsClient, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS, UnknownRegionError, endpointForRegion } from '../../lib/dms';
+import {
+  DmsClient,
+  KAFKA_ROCKETMQ_REGIONS,
+  RABBITMQ_REGIONS,
+  UnknownRegionError,
+  endpointForRegion,
+} from '../../lib/dms';
 
 describe('endpoints', () => {
   it('lists 34 regions for Kafka/RocketMQ and 26 for RabbitMQ', () => {
@@ -22,7 +28,15 @@ describe('endpoints', () => {
       called++;
       return new Response('{}');
     };
-    expect(() => new DmsClient({ projectId: 'p', region: 'mars-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, fetch: fetchSpy })).toThrow(UnknownRegionError);
+    expect(
+      () =>
+        new DmsClient({
+          projectId: 'p',
+          region: 'mars-1',
+          credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+          fetch: fetchSpy,
+        }),
+    ).toThrow(UnknownRegionError);
     expect(called).toBe(0);
   });
 });

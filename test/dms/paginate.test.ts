@@ -7,10 +7,18 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((e) => e.close()));
 });
 
-async function setup(options: EmulatorOptions = {}, offsetParam: OffsetParam = 'start'): Promise<{ emu: Emulator; client: DmsClient }> {
+async function setup(
+  options: EmulatorOptions = {},
+  offsetParam: OffsetParam = 'start',
+): Promise<{ emu: Emulator; client: DmsClient }> {
   const emu = await startEmulator(options);
   started.push(emu);
-  const client = new DmsClient({ projectId: SEED_IDS.mainProject, endpoint: emu.url, credentials: EMULATOR_CREDENTIALS, offsetParam });
+  const client = new DmsClient({
+    projectId: SEED_IDS.mainProject,
+    endpoint: emu.url,
+    credentials: EMULATOR_CREDENTIALS,
+    offsetParam,
+  });
   return { emu, client };
 }
 
@@ -73,7 +81,14 @@ describe('collectTasks (pagination that trusts no single reading of the contract
 
   it('passes begin_time and end_time through on every page', async () => {
     const { emu, client } = await setup();
-    await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, beginTime: '20000101000000', endTime: '20991231235959', pageSize: 50 });
-    expect(emu.requests.every((q) => q.query.begin_time === '20000101000000' && q.query.end_time === '20991231235959')).toBe(true);
+    await collectTasks(client, {
+      instanceId: SEED_IDS.kafkaPaged,
+      beginTime: '20000101000000',
+      endTime: '20991231235959',
+      pageSize: 50,
+    });
+    expect(
+      emu.requests.every((q) => q.query.begin_time === '20000101000000' && q.query.end_time === '20991231235959'),
+    ).toBe(true);
   });
 });

@@ -23,5 +23,4 @@ describe('retry policy', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
   });
-
 });

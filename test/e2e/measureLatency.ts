@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 50);
   const emulator = await startEmulator();
   const token = randomToken();
-  const offline = await startOffline({ env: localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [token]), isolate: true });
+  const offline = await startOffline({
+    env: localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [token]),
+    isolate: true,
+  });
   try {
     const url = `${offline.url}/v2/${SEED_IDS.mainProject}/instances/${SEED_IDS.kafkaPaged}/tasks?limit=10`;
     const call = async (): Promise<number> => {

@@ -94,7 +94,10 @@ describe('serverless offline output (what npm start prints)', () => {
     const t = SEED_IDS.recentFailures[0];
     const show = await get(`/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`);
     const list = await get(`/v2/${P}/instances/${K}/tasks?limit=1`);
-    for (const [fn, r] of [['show', show], ['list', list]] as const) {
+    for (const [fn, r] of [
+      ['show', show],
+      ['list', list],
+    ] as const) {
       expect(r.status).toBe(200);
       const id = r.headers.get('x-dtf-request-id') ?? '';
       const line = await lineMatching((l) => l.startsWith('{') && l.includes(`"requestId":"${id}"`));

@@ -16,7 +16,7 @@ describe('offlineLineSource (the prefix npm start gives a line of serverless-off
     expect(offlineLineSource(logLine({ route: 'GET /elsewhere' }))).toBe('function');
   });
 
-  it("labels serverless-offline's own lines (and anything not a JSON object) \"offline\"", () => {
+  it('labels serverless-offline\'s own lines (and anything not a JSON object) "offline"', () => {
     for (const line of [
       'GET /v2/p/instances/i/tasks (λ: list)',
       '(λ: list) RequestId: 0e01ad7d  Duration: 48.81 ms  Billed Duration: 49 ms',

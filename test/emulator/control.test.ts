@@ -21,10 +21,19 @@ const signedList = async (instanceId: string = rabbitmq) => {
 describe('control surface (/__emulator, emulator only, unsigned)', () => {
   it('adds a FAILED task with curl-style JSON; the signed API then lists it first', async () => {
     clock += 1_000;
-    const res = await control(emulator, 'POST', '/tasks', { projectId: mainProject, instanceId: rabbitmq, status: 'FAILED', name: 'restartInstance' });
+    const res = await control(emulator, 'POST', '/tasks', {
+      projectId: mainProject,
+      instanceId: rabbitmq,
+      status: 'FAILED',
+      name: 'restartInstance',
+    });
     expect(res.status).toBe(201);
     const task = res.json as DmsTask;
-    expect(task).toMatchObject({ status: 'FAILED', name: 'restartInstance', created_at: new Date(clock).toISOString() });
+    expect(task).toMatchObject({
+      status: 'FAILED',
+      name: 'restartInstance',
+      created_at: new Date(clock).toISOString(),
+    });
     expect(task.id).toMatch(/^[0-9a-f]{32}$/);
     expect((await signedList()).tasks[0]).toEqual(task);
   });
@@ -64,7 +73,9 @@ describe('control surface (/__emulator, emulator only, unsigned)', () => {
 
   it('injects and clears faults over HTTP', async () => {
     expect((await control(emulator, 'POST', '/faults', { kind: 'status', status: 500, count: 1 })).status).toBe(201);
-    expect((await signedGet(emulator, tasksPath(mainProject, rabbitmq), {}, { date: new Date(clock) })).status).toBe(500);
+    expect((await signedGet(emulator, tasksPath(mainProject, rabbitmq), {}, { date: new Date(clock) })).status).toBe(
+      500,
+    );
     await control(emulator, 'POST', '/faults', { kind: 'status', status: 500 });
     expect((await control(emulator, 'DELETE', '/faults')).status).toBe(204);
     await signedList();
@@ -75,13 +86,18 @@ describe('control surface (/__emulator, emulator only, unsigned)', () => {
     await control(emulator, 'DELETE', '/requests');
     await signedList();
     const log = (await control(emulator, 'GET', '/requests')).json as { requests: { path: string; signed: boolean }[] };
-    expect(log.requests).toEqual([expect.objectContaining({ path: `/${tasksPath(mainProject, rabbitmq).join('/')}`, signed: true })]);
+    expect(log.requests).toEqual([
+      expect.objectContaining({ path: `/${tasksPath(mainProject, rabbitmq).join('/')}`, signed: true }),
+    ]);
     expect(emulator.requests).toHaveLength(1);
   });
 
   it('shows the state: projects, instances with task counts, access key ids (never secrets)', async () => {
     const res = await control(emulator, 'GET', '/state');
-    const state = res.json as { projects: { project_id: string; instances: { instance_id: string; task_count: number }[] }[]; accessKeyIds: string[] };
+    const state = res.json as {
+      projects: { project_id: string; instances: { instance_id: string; task_count: number }[] }[];
+      accessKeyIds: string[];
+    };
     expect(state.projects.map((p) => p.project_id)).toEqual([mainProject, SEED_IDS.otherProject]);
     const main = state.projects[0]?.instances.find((i) => i.instance_id === SEED_IDS.kafkaPaged);
     expect(main?.task_count).toBe(64);
@@ -93,7 +109,12 @@ describe('control surface (/__emulator, emulator only, unsigned)', () => {
     const projectId = '1'.repeat(32);
     const res = await control(emulator, 'POST', '/instances', { projectId, name: 'rocketmq-new', engine: 'rocketmq' });
     expect(res.status).toBe(201);
-    const list = await signedGet(emulator, ['v2', projectId, 'instances'], { engine: 'reliability' }, { date: new Date(clock) });
+    const list = await signedGet(
+      emulator,
+      ['v2', projectId, 'instances'],
+      { engine: 'reliability' },
+      { date: new Date(clock) },
+    );
     expect(list.json).toMatchObject({ instance_num: 1, instances: [{ name: 'rocketmq-new', engine: 'reliability' }] });
   });
 
@@ -120,7 +141,9 @@ describe('programmatic API', () => {
     expect(() => emulator.addInstance('short', { name: 'x', engine: 'kafka' })).toThrow(/32 hex/);
     expect(() => emulator.addTask(projectId, instance.instance_id, { created_at: 'yesterday' })).toThrow(/created_at/);
     expect(() => emulator.addTask(projectId, instance.instance_id, { id: task.id })).toThrow(/already exists/);
-    expect(() => emulator.setTaskStatus(projectId, instance.instance_id, 'f'.repeat(32), 'FAILED')).toThrow(/not found/);
+    expect(() => emulator.setTaskStatus(projectId, instance.instance_id, 'f'.repeat(32), 'FAILED')).toThrow(
+      /not found/,
+    );
   });
 
   it('returns copies: changing a returned task does not change the emulator', () => {

@@ -42,7 +42,12 @@ describe('faults', () => {
   });
 
   it('sends a custom body, and limits a fault to paths containing a substring', async () => {
-    emulator.injectFault({ kind: 'status', status: 500, path: `/tasks/${SEED_IDS.stuckTask.taskId}`, body: { error_code: 'DMS.00500999', error_msg: 'boom' } });
+    emulator.injectFault({
+      kind: 'status',
+      status: 500,
+      path: `/tasks/${SEED_IDS.stuckTask.taskId}`,
+      body: { error_code: 'DMS.00500999', error_msg: 'boom' },
+    });
     expect((await signedGet(emulator, LIST)).status).toBe(200);
     const show = await signedGet(emulator, SHOW);
     expect(show.status).toBe(500);

@@ -18,7 +18,12 @@ export interface RawResponse {
  * Sends a request with exactly the headers given (Host included, as node:http allows), on a fresh
  * connection. Used instead of fetch so a test controls every header the emulator sees.
  */
-export function rawRequest(url: string, headers: Readonly<Record<string, string>>, method = 'GET', body?: string): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  method = 'GET',
+  body?: string,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -52,7 +57,12 @@ export interface SignedGetOptions {
 }
 
 /** A GET signed with `lib/signing`, as the project's own client would send it. */
-export function signedGet(emulator: Emulator, pathSegments: readonly string[], query: QueryParams = {}, options: SignedGetOptions = {}): Promise<RawResponse> {
+export function signedGet(
+  emulator: Emulator,
+  pathSegments: readonly string[],
+  query: QueryParams = {},
+  options: SignedGetOptions = {},
+): Promise<RawResponse> {
   const host = new URL(emulator.url).host;
   const req = { method: 'GET', host, pathSegments, query, headers: options.signedHeaders ?? {} };
   const headers = signRequest(req, options.credentials ?? EMULATOR_CREDENTIALS, { date: options.date ?? NOW });
@@ -60,18 +70,30 @@ export function signedGet(emulator: Emulator, pathSegments: readonly string[], q
 }
 
 /** Path segments of the task list of an instance. */
-export const tasksPath = (projectId: string, instanceId: string): string[] => ['v2', projectId, 'instances', instanceId, 'tasks'];
+export const tasksPath = (projectId: string, instanceId: string): string[] => [
+  'v2',
+  projectId,
+  'instances',
+  instanceId,
+  'tasks',
+];
 
 /** The body of a task-list or show response, checked for shape. */
 export interface TaskPage {
   readonly task_count: string;
-  readonly tasks: readonly { readonly id: string; readonly created_at: string; readonly status: string; readonly [key: string]: string }[];
+  readonly tasks: readonly {
+    readonly id: string;
+    readonly created_at: string;
+    readonly status: string;
+    readonly [key: string]: string;
+  }[];
 }
 
 export function asTaskPage(value: unknown): TaskPage {
   if (value === null || typeof value !== 'object') throw new Error(`not a task page: ${JSON.stringify(value)}`);
   const page = value as Partial<TaskPage>;
-  if (typeof page.task_count !== 'string' || !Array.isArray(page.tasks)) throw new Error(`not a task page: ${JSON.stringify(value)}`);
+  if (typeof page.task_count !== 'string' || !Array.isArray(page.tasks))
+    throw new Error(`not a task page: ${JSON.stringify(value)}`);
   return page as TaskPage;
 }
 
@@ -83,11 +105,17 @@ export interface ErrorBody {
 
 export function asError(value: unknown): ErrorBody {
   const body = value as Partial<ErrorBody> | undefined;
-  if (!body || typeof body.error_code !== 'string' || typeof body.error_msg !== 'string') throw new Error(`not an error body: ${JSON.stringify(value)}`);
+  if (!body || typeof body.error_code !== 'string' || typeof body.error_msg !== 'string')
+    throw new Error(`not an error body: ${JSON.stringify(value)}`);
   return body as ErrorBody;
 }
 
 /** POSTs/DELETEs/GETs JSON to the control surface. */
 export function control(emulator: Emulator, method: string, path: string, body?: unknown): Promise<RawResponse> {
-  return rawRequest(`${emulator.url}/__emulator${path}`, body === undefined ? {} : { 'Content-Type': 'application/json' }, method, body === undefined ? undefined : JSON.stringify(body));
+  return rawRequest(
+    `${emulator.url}/__emulator${path}`,
+    body === undefined ? {} : { 'Content-Type': 'application/json' },
+    method,
+    body === undefined ? undefined : JSON.stringify(body),
+  );
 }

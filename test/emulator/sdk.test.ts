@@ -31,7 +31,10 @@ import { asError, asTaskPage, rawRequest } from './helpers';
 
 const { mainProject, kafkaPaged, stuckTask } = SEED_IDS;
 
-const credentials = (sk: string = EMULATOR_CREDENTIALS.secretAccessKey, projectId: string = mainProject): BasicCredentials =>
+const credentials = (
+  sk: string = EMULATOR_CREDENTIALS.secretAccessKey,
+  projectId: string = mainProject,
+): BasicCredentials =>
   new BasicCredentials().withAk(EMULATOR_CREDENTIALS.accessKeyId).withSk(sk).withProjectId(projectId);
 
 /** A captured request, as the SDK sent it. */
@@ -55,7 +58,9 @@ async function startRecorder(): Promise<{ url: string; captured: Captured[]; ser
 
 /** The captured headers as a plain map for replaying (drops the hop-by-hop `connection`). */
 const replayable = (headers: IncomingHttpHeaders): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (typeof v === 'string' && k !== 'connection' ? [[k, v]] : [])));
+  Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) => (typeof v === 'string' && k !== 'connection' ? [[k, v]] : [])),
+  );
 
 let emulator: Emulator;
 let previousLevel: string;
@@ -73,28 +78,51 @@ describe('official SDK against the emulator', () => {
   it('KafkaClient lists background tasks (paging with start)', async () => {
     const client = kafka.KafkaClient.newBuilder().withCredential(credentials()).withEndpoint(emulator.url).build();
     emulator.resetRequests();
-    const response = await client.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged).withStart(5).withLimit(3));
+    const response = await client.listBackgroundTasks(
+      new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged).withStart(5).withLimit(3),
+    );
     const body = asTaskPage(response);
     expect(body.task_count).toBe('64');
-    expect(body.tasks.map((t) => t.id)).toEqual(emulator.tasks(mainProject, kafkaPaged).slice(5, 8).map((t) => t.id));
+    expect(body.tasks.map((t) => t.id)).toEqual(
+      emulator
+        .tasks(mainProject, kafkaPaged)
+        .slice(5, 8)
+        .map((t) => t.id),
+    );
     expect(response.taskCount).toBeUndefined();
     expect(response.httpStatusCode).toBe(200);
-    expect(emulator.requests).toEqual([expect.objectContaining({ signed: true, status: 200, query: { start: '5', limit: '3' } })]);
+    expect(emulator.requests).toEqual([
+      expect.objectContaining({ signed: true, status: 200, query: { start: '5', limit: '3' } }),
+    ]);
   });
 
   it('RocketMQClient shows a background task', async () => {
-    const client = rocketmq.RocketMQClient.newBuilder().withCredential(credentials()).withEndpoint(emulator.url).build();
-    const response = await client.showBackgroundTask(new rocketmq.ShowBackgroundTaskRequest().withInstanceId(stuckTask.instanceId).withTaskId(stuckTask.taskId));
+    const client = rocketmq.RocketMQClient.newBuilder()
+      .withCredential(credentials())
+      .withEndpoint(emulator.url)
+      .build();
+    const response = await client.showBackgroundTask(
+      new rocketmq.ShowBackgroundTaskRequest().withInstanceId(stuckTask.instanceId).withTaskId(stuckTask.taskId),
+    );
     const body = asTaskPage(response);
     expect(body.task_count).toBe('1');
     expect(body.tasks[0]).toMatchObject({ id: stuckTask.taskId, status: 'EXECUTING' });
   });
 
   it('RocketMQClient lists background tasks with a time window', async () => {
-    const client = rocketmq.RocketMQClient.newBuilder().withCredential(credentials()).withEndpoint(emulator.url).build();
+    const client = rocketmq.RocketMQClient.newBuilder()
+      .withCredential(credentials())
+      .withEndpoint(emulator.url)
+      .build();
     const since = new Date(Date.now() - 24 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const response = await client.listBackgroundTasks(new rocketmq.ListBackgroundTasksRequest().withInstanceId(stuckTask.instanceId).withBeginTime(since).withLimit(50));
-    expect(asTaskPage(response).tasks.map((t) => t.status).sort()).toEqual(['EXECUTING', 'FAILED', 'SUCCESS']);
+    const response = await client.listBackgroundTasks(
+      new rocketmq.ListBackgroundTasksRequest().withInstanceId(stuckTask.instanceId).withBeginTime(since).withLimit(50),
+    );
+    expect(
+      asTaskPage(response)
+        .tasks.map((t) => t.status)
+        .sort(),
+    ).toEqual(['EXECUTING', 'FAILED', 'SUCCESS']);
   });
 
   it('KafkaClient and RocketMQClient list instances by engine (the RocketMQ SDK sends engine=rocketmq)', async () => {
@@ -103,14 +131,24 @@ describe('official SDK against the emulator', () => {
     expect(kafkaList.instances?.map((i) => i.name).sort()).toEqual(['kafka-orders', 'kafka-sandbox']);
     expect(kafkaList.instanceNum).toBeUndefined();
     expect((kafkaList as unknown as { instance_num: number }).instance_num).toBe(2);
-    const rocketClient = rocketmq.RocketMQClient.newBuilder().withCredential(credentials()).withEndpoint(emulator.url).build();
-    const rocketList = await rocketClient.listInstances(new rocketmq.ListInstancesRequest().withEngine(rocketmq.ListInstancesRequestEngineEnum.ROCKETMQ));
+    const rocketClient = rocketmq.RocketMQClient.newBuilder()
+      .withCredential(credentials())
+      .withEndpoint(emulator.url)
+      .build();
+    const rocketList = await rocketClient.listInstances(
+      new rocketmq.ListInstancesRequest().withEngine(rocketmq.ListInstancesRequestEngineEnum.ROCKETMQ),
+    );
     expect(rocketList.instances?.map((i) => i.name)).toEqual(['rocketmq-payments']);
   });
 
   it('surfaces the emulator errors as SDK exceptions with status, code and request id', async () => {
-    const wrongKey = kafka.KafkaClient.newBuilder().withCredential(credentials('wrong-secret')).withEndpoint(emulator.url).build();
-    await expect(wrongKey.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged))).rejects.toMatchObject({
+    const wrongKey = kafka.KafkaClient.newBuilder()
+      .withCredential(credentials('wrong-secret'))
+      .withEndpoint(emulator.url)
+      .build();
+    await expect(
+      wrongKey.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged)),
+    ).rejects.toMatchObject({
       name: 'ClientRequestException',
       httpStatusCode: 401,
       errorCode: 'APIGW.0301',
@@ -118,13 +156,19 @@ describe('official SDK against the emulator', () => {
       requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     const client = kafka.KafkaClient.newBuilder().withCredential(credentials()).withEndpoint(emulator.url).build();
-    await expect(client.showBackgroundTask(new kafka.ShowBackgroundTaskRequest().withInstanceId('00000000-0000-4000-8000-000000000000').withTaskId('x'))).rejects.toMatchObject({
+    await expect(
+      client.showBackgroundTask(
+        new kafka.ShowBackgroundTaskRequest().withInstanceId('00000000-0000-4000-8000-000000000000').withTaskId('x'),
+      ),
+    ).rejects.toMatchObject({
       httpStatusCode: 404,
       errorCode: 'DMS.00404022',
     });
     emulator.injectFault({ kind: 'status', status: 429, retryAfter: 1, count: 1 });
     emulator.resetRequests();
-    await expect(client.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged))).rejects.toMatchObject({ httpStatusCode: 429, errorCode: 'APIGW.0308' });
+    await expect(
+      client.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged)),
+    ).rejects.toMatchObject({ httpStatusCode: 429, errorCode: 'APIGW.0308' });
     expect(emulator.requests).toHaveLength(1);
   });
 
@@ -132,11 +176,21 @@ describe('official SDK against the emulator', () => {
     const recorder = await startRecorder();
     try {
       const client = kafka.KafkaClient.newBuilder().withCredential(credentials()).withEndpoint(recorder.url).build();
-      await client.listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(kafkaPaged).withStart(0).withLimit(2).withBeginTime('20200101000000'));
+      await client.listBackgroundTasks(
+        new kafka.ListBackgroundTasksRequest()
+          .withInstanceId(kafkaPaged)
+          .withStart(0)
+          .withLimit(2)
+          .withBeginTime('20200101000000'),
+      );
       const sent = recorder.captured[0];
       if (!sent) throw new Error('the SDK sent nothing');
-      expect(sent.headers.authorization).toMatch(/^SDK-HMAC-SHA256 Access=EMULATORAK0000000000, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/);
-      expect(sent.url).toBe(`/v2/${mainProject}/instances/${kafkaPaged}/tasks?start=0&limit=2&begin_time=20200101000000`);
+      expect(sent.headers.authorization).toMatch(
+        /^SDK-HMAC-SHA256 Access=EMULATORAK0000000000, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/,
+      );
+      expect(sent.url).toBe(
+        `/v2/${mainProject}/instances/${kafkaPaged}/tasks?start=0&limit=2&begin_time=20200101000000`,
+      );
 
       const headers = replayable(sent.headers);
       const replayed = await rawRequest(`${emulator.url}${sent.url}`, headers);
@@ -145,11 +199,15 @@ describe('official SDK against the emulator', () => {
 
       const authorization = headers.authorization ?? '';
       const at = authorization.length - 10;
-      const flipped = authorization.slice(0, at) + (authorization[at] === 'a' ? 'b' : 'a') + authorization.slice(at + 1);
+      const flipped =
+        authorization.slice(0, at) + (authorization[at] === 'a' ? 'b' : 'a') + authorization.slice(at + 1);
       expect(flipped).not.toBe(authorization);
       const refused = await rawRequest(`${emulator.url}${sent.url}`, { ...headers, authorization: flipped });
       expect(refused.status).toBe(401);
-      expect(asError(refused.json)).toMatchObject({ error_code: 'APIGW.0301', error_msg: expect.stringContaining(AUTH_FAILURES.signatureMismatch) });
+      expect(asError(refused.json)).toMatchObject({
+        error_code: 'APIGW.0301',
+        error_msg: expect.stringContaining(AUTH_FAILURES.signatureMismatch),
+      });
     } finally {
       await new Promise<void>((resolve) => recorder.server.close(() => resolve()));
       recorder.server.closeAllConnections();

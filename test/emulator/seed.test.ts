@@ -8,7 +8,13 @@ let emulator: Emulator;
 let tasks: { projectId: string; instanceId: string; task: DmsTask }[];
 beforeAll(async () => {
   emulator = await startEmulator({ now: fixedNow });
-  tasks = SEED.projects.flatMap((p) => p.instances.flatMap((i) => emulator.tasks(p.project_id, i.instance_id).map((task) => ({ projectId: p.project_id, instanceId: i.instance_id, task }))));
+  tasks = SEED.projects.flatMap((p) =>
+    p.instances.flatMap((i) =>
+      emulator
+        .tasks(p.project_id, i.instance_id)
+        .map((task) => ({ projectId: p.project_id, instanceId: i.instance_id, task })),
+    ),
+  );
 });
 afterAll(() => emulator.close());
 
@@ -19,14 +25,19 @@ describe('seed data', () => {
     expect(SEED.projects.length).toBeGreaterThanOrEqual(2);
     for (const project of SEED.projects) {
       expect(project.project_id).toMatch(/^[0-9a-f]{32}$/);
-      for (const instance of project.instances) expect(instance.instance_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      for (const instance of project.instances)
+        expect(instance.instance_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
     const main = SEED.projects.find((p) => p.project_id === SEED_IDS.mainProject);
     expect(new Set(main?.instances.map((i) => i.engine))).toEqual(new Set(['kafka', 'rocketmq', 'rabbitmq']));
   });
 
   it('gives each instance 5 to 40 tasks, except one with more than 50 and one with none', () => {
-    const counts = new Map(SEED.projects.flatMap((p) => p.instances.map((i) => [i.instance_id, emulator.tasks(p.project_id, i.instance_id).length] as const)));
+    const counts = new Map(
+      SEED.projects.flatMap((p) =>
+        p.instances.map((i) => [i.instance_id, emulator.tasks(p.project_id, i.instance_id).length] as const),
+      ),
+    );
     expect(counts.get(SEED_IDS.kafkaPaged)).toBeGreaterThan(50);
     expect(counts.get(SEED_IDS.kafkaEmpty)).toBe(0);
     for (const [instanceId, count] of counts) {
@@ -53,7 +64,9 @@ describe('seed data', () => {
   });
 
   it('names exactly the FAILED tasks of the last 24 hours in SEED_IDS.recentFailures', () => {
-    const recent = tasks.filter((t) => t.task.status === 'FAILED' && age(t.task) <= 24 * HOUR).map((t) => ({ projectId: t.projectId, instanceId: t.instanceId, taskId: t.task.id }));
+    const recent = tasks
+      .filter((t) => t.task.status === 'FAILED' && age(t.task) <= 24 * HOUR)
+      .map((t) => ({ projectId: t.projectId, instanceId: t.instanceId, taskId: t.task.id }));
     expect(recent).toHaveLength(SEED_IDS.recentFailures.length);
     expect(recent).toEqual(expect.arrayContaining([...SEED_IDS.recentFailures]));
     expect(tasks.some((t) => t.task.status === 'FAILED' && age(t.task) > 24 * HOUR)).toBe(true);
@@ -61,7 +74,9 @@ describe('seed data', () => {
 
   it('has exactly one EXECUTING task started more than 3 hours ago: SEED_IDS.stuckTask', () => {
     const stuck = tasks.filter((t) => t.task.status === 'EXECUTING' && age(t.task) > 3 * HOUR);
-    expect(stuck.map((t) => ({ projectId: t.projectId, instanceId: t.instanceId, taskId: t.task.id }))).toEqual([SEED_IDS.stuckTask]);
+    expect(stuck.map((t) => ({ projectId: t.projectId, instanceId: t.instanceId, taskId: t.task.id }))).toEqual([
+      SEED_IDS.stuckTask,
+    ]);
     expect(tasks.filter((t) => t.task.status === 'EXECUTING').length).toBeGreaterThan(1);
   });
 
@@ -73,7 +88,9 @@ describe('seed data', () => {
       expect(again.tasks(mainProject, rocketmq)).toEqual(emulator.tasks(mainProject, rocketmq));
       const moved = later.tasks(mainProject, rocketmq);
       expect(moved.map((t) => t.id)).toEqual(emulator.tasks(mainProject, rocketmq).map((t) => t.id));
-      expect(moved.map((t) => Date.parse(t.created_at) - HOUR)).toEqual(emulator.tasks(mainProject, rocketmq).map((t) => Date.parse(t.created_at)));
+      expect(moved.map((t) => Date.parse(t.created_at) - HOUR)).toEqual(
+        emulator.tasks(mainProject, rocketmq).map((t) => Date.parse(t.created_at)),
+      );
     } finally {
       await Promise.all([again.close(), later.close()]);
     }
@@ -81,7 +98,15 @@ describe('seed data', () => {
 
   it('uses realistic task names', () => {
     const names = new Set(tasks.map((t) => t.task.name));
-    for (const name of ['bindInstancePublicIp', 'modifyInstanceSpec', 'restartInstance', 'createTopic', 'resetConsumerOffset', 'upgradeInstance', 'changeDiskSize']) {
+    for (const name of [
+      'bindInstancePublicIp',
+      'modifyInstanceSpec',
+      'restartInstance',
+      'createTopic',
+      'resetConsumerOffset',
+      'upgradeInstance',
+      'changeDiskSize',
+    ]) {
       expect(names).toContain(name);
     }
   });

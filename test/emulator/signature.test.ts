@@ -15,9 +15,18 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 /** Sends a GET of the task list whose headers are signed by hand with `computeSignature`. */
-function handSigned(headersToSign: Record<string, string>, sdkDate: string, extra: Record<string, string> = {}): Promise<RawResponse> {
+function handSigned(
+  headersToSign: Record<string, string>,
+  sdkDate: string,
+  extra: Record<string, string> = {},
+): Promise<RawResponse> {
   const req = { method: 'GET', host, pathSegments: LIST, query: { limit: 1 } };
-  const { signedHeaders, signature } = computeSignature(req, headersToSign, sdkDate, EMULATOR_CREDENTIALS.secretAccessKey);
+  const { signedHeaders, signature } = computeSignature(
+    req,
+    headersToSign,
+    sdkDate,
+    EMULATOR_CREDENTIALS.secretAccessKey,
+  );
   return rawRequest(buildSignedUrl(emulator.url, req), {
     ...headersToSign,
     ...extra,
@@ -45,28 +54,87 @@ describe('signature check', () => {
   });
 
   it('accepts extra signed headers (X-Project-Id, Content-Type), as the SDK sends them', async () => {
-    const res = await signedGet(emulator, LIST, {}, { signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject, 'Content-Type': 'application/json' } });
+    const res = await signedGet(
+      emulator,
+      LIST,
+      {},
+      { signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject, 'Content-Type': 'application/json' } },
+    );
     expect(res.status).toBe(200);
   });
 
   const cases: { name: string; options: Parameters<typeof signedGet>[3]; message: string }[] = [
-    { name: 'no Authorization header', options: { tamper: ({ Authorization: _a, ...rest }) => rest }, message: AUTH_FAILURES.missingAuthorization },
-    { name: 'a malformed Authorization', options: { tamper: (h) => ({ ...h, Authorization: 'Bearer abc' }) }, message: AUTH_FAILURES.malformedAuthorization },
-    { name: 'a truncated signature', options: { tamper: (h) => ({ ...h, Authorization: (h.Authorization ?? '').slice(0, -1) }) }, message: AUTH_FAILURES.malformedAuthorization },
-    { name: 'an unknown access key', options: { credentials: { accessKeyId: 'NOSUCHAK', secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey } }, message: 'ak:NOSUCHAK,err:ak not exist' },
-    { name: 'the wrong secret key', options: { credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' } }, message: AUTH_FAILURES.signatureMismatch },
+    {
+      name: 'no Authorization header',
+      options: { tamper: ({ Authorization: _a, ...rest }) => rest },
+      message: AUTH_FAILURES.missingAuthorization,
+    },
+    {
+      name: 'a malformed Authorization',
+      options: { tamper: (h) => ({ ...h, Authorization: 'Bearer abc' }) },
+      message: AUTH_FAILURES.malformedAuthorization,
+    },
+    {
+      name: 'a truncated signature',
+      options: { tamper: (h) => ({ ...h, Authorization: (h.Authorization ?? '').slice(0, -1) }) },
+      message: AUTH_FAILURES.malformedAuthorization,
+    },
+    {
+      name: 'an unknown access key',
+      options: { credentials: { accessKeyId: 'NOSUCHAK', secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey } },
+      message: 'ak:NOSUCHAK,err:ak not exist',
+    },
+    {
+      name: 'the wrong secret key',
+      options: { credentials: { accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' } },
+      message: AUTH_FAILURES.signatureMismatch,
+    },
     {
       name: 'one hex character of the signature changed',
       options: { tamper: (h) => ({ ...h, Authorization: (h.Authorization ?? '').replace(/.$/, (c) => flipHex(c)) }) },
       message: AUTH_FAILURES.signatureMismatch,
     },
-    { name: 'X-Sdk-Date removed', options: { tamper: ({ 'X-Sdk-Date': _d, ...rest }) => rest }, message: AUTH_FAILURES.missingDate },
-    { name: 'X-Sdk-Date changed by a second after signing', options: { tamper: (h) => ({ ...h, 'X-Sdk-Date': formatSdkDate(new Date(NOW.getTime() + 1000)) }) }, message: AUTH_FAILURES.signatureMismatch },
-    { name: 'a signed header removed (X-Project-Id)', options: { signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject }, tamper: ({ 'X-Project-Id': _p, ...rest }) => rest }, message: 'header: x-project-id' },
-    { name: 'a signed header changed', options: { signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject }, tamper: (h) => ({ ...h, 'X-Project-Id': SEED_IDS.otherProject }) }, message: AUTH_FAILURES.signatureMismatch },
-    { name: 'X-Security-Token sent but not signed', options: { tamper: (h) => ({ ...h, 'X-Security-Token': 'token' }) }, message: AUTH_FAILURES.securityTokenNotSigned },
-    { name: 'a date 16 minutes in the past', options: { date: new Date(NOW.getTime() - 16 * MINUTE) }, message: AUTH_FAILURES.signatureExpired },
-    { name: 'a date 16 minutes in the future', options: { date: new Date(NOW.getTime() + 16 * MINUTE) }, message: AUTH_FAILURES.signatureExpired },
+    {
+      name: 'X-Sdk-Date removed',
+      options: { tamper: ({ 'X-Sdk-Date': _d, ...rest }) => rest },
+      message: AUTH_FAILURES.missingDate,
+    },
+    {
+      name: 'X-Sdk-Date changed by a second after signing',
+      options: { tamper: (h) => ({ ...h, 'X-Sdk-Date': formatSdkDate(new Date(NOW.getTime() + 1000)) }) },
+      message: AUTH_FAILURES.signatureMismatch,
+    },
+    {
+      name: 'a signed header removed (X-Project-Id)',
+      options: {
+        signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject },
+        tamper: ({ 'X-Project-Id': _p, ...rest }) => rest,
+      },
+      message: 'header: x-project-id',
+    },
+    {
+      name: 'a signed header changed',
+      options: {
+        signedHeaders: { 'X-Project-Id': SEED_IDS.mainProject },
+        tamper: (h) => ({ ...h, 'X-Project-Id': SEED_IDS.otherProject }),
+      },
+      message: AUTH_FAILURES.signatureMismatch,
+    },
+    {
+      name: 'X-Security-Token sent but not signed',
+      options: { tamper: (h) => ({ ...h, 'X-Security-Token': 'token' }) },
+      message: AUTH_FAILURES.securityTokenNotSigned,
+    },
+    {
+      name: 'a date 16 minutes in the past',
+      options: { date: new Date(NOW.getTime() - 16 * MINUTE) },
+      message: AUTH_FAILURES.signatureExpired,
+    },
+    {
+      name: 'a date 16 minutes in the future',
+      options: { date: new Date(NOW.getTime() + 16 * MINUTE) },
+      message: AUTH_FAILURES.signatureExpired,
+    },
   ];
   it.each(cases)('refuses $name with 401 APIGW.0301', async ({ options, message }) => {
     expectAuthFailure(await signedGet(emulator, LIST, { limit: 1 }, options), message);
@@ -82,9 +150,15 @@ describe('signature check', () => {
   it('refuses a request whose query or path changed after signing', async () => {
     const req = { method: 'GET', host, pathSegments: LIST, query: { limit: 1 } };
     const headers = signRequest(req, EMULATOR_CREDENTIALS, { date: NOW });
-    expectAuthFailure(await rawRequest(buildSignedUrl(emulator.url, { ...req, query: { limit: 2 } }), headers), AUTH_FAILURES.signatureMismatch);
+    expectAuthFailure(
+      await rawRequest(buildSignedUrl(emulator.url, { ...req, query: { limit: 2 } }), headers),
+      AUTH_FAILURES.signatureMismatch,
+    );
     const otherPath = tasksPath(SEED_IDS.mainProject, SEED_IDS.rocketmq);
-    expectAuthFailure(await rawRequest(buildSignedUrl(emulator.url, { ...req, pathSegments: otherPath }), headers), AUTH_FAILURES.signatureMismatch);
+    expectAuthFailure(
+      await rawRequest(buildSignedUrl(emulator.url, { ...req, pathSegments: otherPath }), headers),
+      AUTH_FAILURES.signatureMismatch,
+    );
   });
 
   it('refuses SignedHeaders without host or without x-sdk-date, even when correctly computed', async () => {
@@ -104,7 +178,12 @@ describe('signature check', () => {
   it('records whether each request was signed', async () => {
     emulator.resetRequests();
     await signedGet(emulator, LIST, { limit: 1 });
-    await signedGet(emulator, LIST, { limit: 1 }, { credentials: { ...EMULATOR_CREDENTIALS, secretAccessKey: 'nope' } });
+    await signedGet(
+      emulator,
+      LIST,
+      { limit: 1 },
+      { credentials: { ...EMULATOR_CREDENTIALS, secretAccessKey: 'nope' } },
+    );
     expect(emulator.requests.map((r) => [r.status, r.signed, r.query.limit])).toEqual([
       [200, true, '1'],
       [401, false, '1'],
@@ -124,7 +203,11 @@ describe('signature check', () => {
 });
 
 describe('temporary credentials (X-Security-Token)', () => {
-  const temporary = { accessKeyId: 'EMULATORTEMPAK000000', secretAccessKey: 'temp-secret', securityToken: 'session-token-1' };
+  const temporary = {
+    accessKeyId: 'EMULATORTEMPAK000000',
+    secretAccessKey: 'temp-secret',
+    securityToken: 'session-token-1',
+  };
   let temp: Emulator;
   beforeAll(async () => {
     temp = await startEmulator({ now: fixedNow, credentials: [EMULATOR_CREDENTIALS, temporary] });
@@ -136,8 +219,22 @@ describe('temporary credentials (X-Security-Token)', () => {
   });
 
   it('refuses a wrong token, a missing token, and a token sent with permanent credentials', async () => {
-    expectAuthFailure(await signedGet(temp, LIST, {}, { credentials: { ...temporary, securityToken: 'other' } }), AUTH_FAILURES.securityTokenInvalid);
-    expectAuthFailure(await signedGet(temp, LIST, {}, { credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey } }), AUTH_FAILURES.securityTokenInvalid);
-    expectAuthFailure(await signedGet(temp, LIST, {}, { credentials: { ...EMULATOR_CREDENTIALS, securityToken: 'x' } }), AUTH_FAILURES.securityTokenInvalid);
+    expectAuthFailure(
+      await signedGet(temp, LIST, {}, { credentials: { ...temporary, securityToken: 'other' } }),
+      AUTH_FAILURES.securityTokenInvalid,
+    );
+    expectAuthFailure(
+      await signedGet(
+        temp,
+        LIST,
+        {},
+        { credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey } },
+      ),
+      AUTH_FAILURES.securityTokenInvalid,
+    );
+    expectAuthFailure(
+      await signedGet(temp, LIST, {}, { credentials: { ...EMULATOR_CREDENTIALS, securityToken: 'x' } }),
+      AUTH_FAILURES.securityTokenInvalid,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_WIRE_NAMES, SEED, SEED_IDS, startEmulator, type DmsTask, type Emulator, type EmulatorOptions } from '../../dev/emulator';
+import {
+  ENGINE_WIRE_NAMES,
+  SEED,
+  SEED_IDS,
+  startEmulator,
+  type DmsTask,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../dev/emulator';
 import { asError, asTaskPage, fixedNow, NOW, signedGet, tasksPath } from './helpers';
 
 const { mainProject, otherProject, kafkaPaged, kafkaEmpty, rocketmq } = SEED_IDS;
@@ -46,7 +54,8 @@ describe('GET .../tasks (list)', () => {
     try {
       em.addInstance(mainProject, { instance_id: kafkaPaged, name: 'k', engine: 'kafka' });
       const at = '2026-03-01T11:00:00.000Z';
-      for (const id of ['aa'.padEnd(32, '0'), 'cc'.padEnd(32, '0'), 'bb'.padEnd(32, '0')]) em.addTask(mainProject, kafkaPaged, { id, created_at: at });
+      for (const id of ['aa'.padEnd(32, '0'), 'cc'.padEnd(32, '0'), 'bb'.padEnd(32, '0')])
+        em.addTask(mainProject, kafkaPaged, { id, created_at: at });
       expect((await page({}, em)).tasks.map((t) => t.id.slice(0, 2))).toEqual(['cc', 'bb', 'aa']);
     } finally {
       await em.close();
@@ -104,8 +113,16 @@ describe('GET .../tasks (list)', () => {
   it('filters on created_at with begin_time and end_time, both inclusive (UTC, whole seconds)', async () => {
     const newer = all[5] as DmsTask;
     const older = all[20] as DmsTask;
-    const body = await page({ begin_time: queryTime(older.created_at), end_time: queryTime(newer.created_at), limit: 50 });
-    const expected = all.filter((t) => t.created_at.slice(0, 19) >= older.created_at.slice(0, 19) && t.created_at.slice(0, 19) <= newer.created_at.slice(0, 19));
+    const body = await page({
+      begin_time: queryTime(older.created_at),
+      end_time: queryTime(newer.created_at),
+      limit: 50,
+    });
+    const expected = all.filter(
+      (t) =>
+        t.created_at.slice(0, 19) >= older.created_at.slice(0, 19) &&
+        t.created_at.slice(0, 19) <= newer.created_at.slice(0, 19),
+    );
     expect(body.tasks.map((t) => t.id)).toEqual(expected.map((t) => t.id));
     expect(body.task_count).toBe(String(expected.length));
     expect(body.tasks.map((t) => t.id)).toContain(newer.id);
@@ -122,7 +139,11 @@ describe('GET .../tasks (list)', () => {
   });
 
   it('refuses a malformed begin_time or end_time with 400 DMS.00400001', async () => {
-    for (const query of [{ begin_time: '2026-03-01' }, { end_time: '20261301000000' }, { begin_time: '202603011200' }]) {
+    for (const query of [
+      { begin_time: '2026-03-01' },
+      { end_time: '20261301000000' },
+      { begin_time: '202603011200' },
+    ]) {
       const res = await signedGet(emulator, PAGED, query);
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(asError(res.json).error_code).toBe('DMS.00400001');
@@ -136,7 +157,10 @@ describe('GET .../tasks (list)', () => {
   it('answers an unknown instance or project with 404 DMS.00404022 and a malformed project id with 400 DMS.00400002', async () => {
     const unknownInstance = await signedGet(emulator, tasksPath(mainProject, '00000000-0000-4000-8000-000000000000'));
     expect(unknownInstance.status).toBe(404);
-    expect(asError(unknownInstance.json)).toEqual({ error_code: 'DMS.00404022', error_msg: 'The instance does not exist.' });
+    expect(asError(unknownInstance.json)).toEqual({
+      error_code: 'DMS.00404022',
+      error_msg: 'The instance does not exist.',
+    });
     const otherProjectsInstance = await signedGet(emulator, tasksPath(otherProject, kafkaPaged));
     expect(otherProjectsInstance.status).toBe(404);
     const unknownProject = await signedGet(emulator, tasksPath('f'.repeat(32), kafkaPaged));
@@ -165,17 +189,30 @@ describe('GET .../tasks/{task_id} (show)', () => {
     expect(asError(res.json).error_msg).toContain('f'.repeat(32));
     const taskOfOtherInstance = await signedGet(emulator, [...tasksPath(mainProject, rocketmq), all[0]?.id ?? '']);
     expect(taskOfOtherInstance.status).toBe(404);
-    const noInstance = await signedGet(emulator, [...tasksPath(mainProject, '00000000-0000-4000-8000-000000000000'), all[0]?.id ?? '']);
+    const noInstance = await signedGet(emulator, [
+      ...tasksPath(mainProject, '00000000-0000-4000-8000-000000000000'),
+      all[0]?.id ?? '',
+    ]);
     expect(asError(noInstance.json).error_code).toBe('DMS.00404022');
   });
 });
 
 describe('GET /v2/{project_id}/instances', () => {
   interface InstanceList {
-    instances: { instance_id: string; name: string; engine: string; engine_version: string; status: string; type: string }[];
+    instances: {
+      instance_id: string;
+      name: string;
+      engine: string;
+      engine_version: string;
+      status: string;
+      type: string;
+    }[];
     instance_num: number;
   }
-  const list = async (query: Record<string, string | number>, projectId: string = mainProject): Promise<InstanceList> => {
+  const list = async (
+    query: Record<string, string | number>,
+    projectId: string = mainProject,
+  ): Promise<InstanceList> => {
     const res = await signedGet(emulator, ['v2', projectId, 'instances'], query);
     expect(res.status, res.text).toBe(200);
     return res.json as InstanceList;
@@ -184,7 +221,9 @@ describe('GET /v2/{project_id}/instances', () => {
   it('lists every instance of the project without an engine filter', async () => {
     const body = await list({});
     expect(body.instance_num).toBe(4);
-    expect(body.instances.map((i) => i.instance_id).sort()).toEqual(SEED.projects[0]?.instances.map((i) => i.instance_id).sort());
+    expect(body.instances.map((i) => i.instance_id).sort()).toEqual(
+      SEED.projects[0]?.instances.map((i) => i.instance_id).sort(),
+    );
   });
 
   it('filters by engine, with RocketMQ called reliability', async () => {
@@ -192,7 +231,9 @@ describe('GET /v2/{project_id}/instances', () => {
     expect(kafka.instances.map((i) => i.instance_id).sort()).toEqual([kafkaPaged, kafkaEmpty].sort());
     expect(kafka.instance_num).toBe(2);
     const reliability = await list({ engine: 'reliability' });
-    expect(reliability.instances).toEqual([expect.objectContaining({ instance_id: rocketmq, engine: ENGINE_WIRE_NAMES.rocketmq, status: 'RUNNING' })]);
+    expect(reliability.instances).toEqual([
+      expect.objectContaining({ instance_id: rocketmq, engine: ENGINE_WIRE_NAMES.rocketmq, status: 'RUNNING' }),
+    ]);
     const rabbit = await list({ engine: 'rabbitmq' }, otherProject);
     expect(rabbit.instances.map((i) => i.name)).toEqual(['rabbitmq-billing']);
   });
@@ -206,7 +247,9 @@ describe('GET /v2/{project_id}/instances', () => {
   });
 
   it('accepts rocketmq as an alias of reliability, and refuses an unknown engine name with 400', async () => {
-    expect((await list({ engine: 'rocketmq' })).instances.map((i) => [i.instance_id, i.engine])).toEqual([[rocketmq, 'reliability']]);
+    expect((await list({ engine: 'rocketmq' })).instances.map((i) => [i.instance_id, i.engine])).toEqual([
+      [rocketmq, 'reliability'],
+    ]);
     const res = await signedGet(emulator, ['v2', mainProject, 'instances'], { engine: 'activemq' });
     expect(res.status).toBe(400);
     expect(asError(res.json).error_code).toBe('DMS.00400001');

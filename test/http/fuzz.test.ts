@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ID_PATTERN } from '../../lib/config';
 import { isCalendarTime, type HttpResponse } from '../../lib/http';
 import { startEmulator, SEED, type Emulator } from '../../dev/emulator';
-import { expectMatchesOpenApi, fgEvent, handlersFor, TOKEN_A, v1Event, v2Event, type EventInput, type Handlers } from './support';
+import {
+  expectMatchesOpenApi,
+  fgEvent,
+  handlersFor,
+  TOKEN_A,
+  v1Event,
+  v2Event,
+  type EventInput,
+  type Handlers,
+} from './support';
 
 /**
  * Property: whatever path, query string and headers arrive, the answer is well-formed JSON with a
@@ -20,8 +29,36 @@ afterAll(async () => {
 });
 
 const seedProject = SEED.projects[0];
-const validIds = [seedProject?.project_id ?? '', ...(seedProject?.instances.map((i) => i.instance_id) ?? []), 'ff8080828f1a2b3c018f1a2b3c4d0001'];
-const nasty = ['', '.', '..', '%2e%2e', '..%2F..', '%2F', 'a/b', '%00', 'a%20b', '\u00e9', '%E2%80%AE', '${x}', '<script>', 'a'.repeat(65), '-a', '_a', 'a b', '%', '%zz', '\r\nX: y', '?', '#'];
+const validIds = [
+  seedProject?.project_id ?? '',
+  ...(seedProject?.instances.map((i) => i.instance_id) ?? []),
+  'ff8080828f1a2b3c018f1a2b3c4d0001',
+];
+const nasty = [
+  '',
+  '.',
+  '..',
+  '%2e%2e',
+  '..%2F..',
+  '%2F',
+  'a/b',
+  '%00',
+  'a%20b',
+  '\u00e9',
+  '%E2%80%AE',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-looking value is one of the inputs tried
+  '${x}',
+  '<script>',
+  'a'.repeat(65),
+  '-a',
+  '_a',
+  'a b',
+  '%',
+  '%zz',
+  '\r\nX: y',
+  '?',
+  '#',
+];
 
 const segment = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...validIds) },
@@ -30,35 +67,99 @@ const segment = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
 );
 // The configured project often, so that a good share of the inputs is valid and reaches upstream.
-const projectSegment = fc.oneof({ weight: 3, arbitrary: fc.constant(seedProject?.project_id ?? '') }, { weight: 2, arbitrary: segment });
+const projectSegment = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(seedProject?.project_id ?? '') },
+  { weight: 2, arbitrary: segment },
+);
 const enc = (s: string): string => (/^[\x21-\x7e]*$/.test(s) && !s.includes('/') ? s : encodeURIComponent(s));
 const listPath = fc.tuple(projectSegment, segment).map(([p, i]) => `/v2/${enc(p)}/instances/${enc(i)}/tasks`);
-const showPath = fc.tuple(projectSegment, segment, segment).map(([p, i, t]) => `/v2/${enc(p)}/instances/${enc(i)}/tasks/${enc(t)}`);
-const anyPath = fc.oneof(fc.webPath(), fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `/${s}`));
+const showPath = fc
+  .tuple(projectSegment, segment, segment)
+  .map(([p, i, t]) => `/v2/${enc(p)}/instances/${enc(i)}/tasks/${enc(t)}`);
+const anyPath = fc.oneof(
+  fc.webPath(),
+  fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `/${s}`),
+);
 
-const key = fc.oneof(fc.constantFrom('start', 'offset', 'limit', 'begin_time', 'end_time', 'all', 'ofset', 'LIMIT', '', '__proto__', 'constructor'), fc.string({ maxLength: 8 }));
+const key = fc.oneof(
+  fc.constantFrom(
+    'start',
+    'offset',
+    'limit',
+    'begin_time',
+    'end_time',
+    'all',
+    'ofset',
+    'LIMIT',
+    '',
+    '__proto__',
+    'constructor',
+  ),
+  fc.string({ maxLength: 8 }),
+);
 const value = fc.oneof(
   fc.integer({ min: -5, max: 80 }).map(String),
-  fc.constantFrom('', 'true', 'false', '1e2', '0x10', ' 1', '99999999999', '20240229000000', '20230229000000', '20260101000000', '20991231235959', '19700101000000'),
-  fc.date({ min: new Date('1960-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14)),
+  fc.constantFrom(
+    '',
+    'true',
+    'false',
+    '1e2',
+    '0x10',
+    ' 1',
+    '99999999999',
+    '20240229000000',
+    '20230229000000',
+    '20260101000000',
+    '20991231235959',
+    '19700101000000',
+  ),
+  fc
+    .date({ min: new Date('1960-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14)),
   fc.string({ unit: 'binary', maxLength: 16 }),
 );
-const randomQuery = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => new URLSearchParams(pairs).toString());
+const randomQuery = fc
+  .array(fc.tuple(key, value), { maxLength: 5 })
+  .map((pairs) => new URLSearchParams(pairs).toString());
 const validQuery = fc
-  .record({ start: fc.nat(70), limit: fc.integer({ min: 1, max: 50 }), all: fc.constantFrom('true', 'false') }, { requiredKeys: [] })
+  .record(
+    { start: fc.nat(70), limit: fc.integer({ min: 1, max: 50 }), all: fc.constantFrom('true', 'false') },
+    { requiredKeys: [] },
+  )
   .map((r) => new URLSearchParams(Object.entries(r).map(([k, v]): [string, string] => [k, String(v)])).toString());
-const query = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 3, arbitrary: validQuery }, { weight: 5, arbitrary: randomQuery });
+const query = fc.oneof(
+  { weight: 2, arbitrary: fc.constant('') },
+  { weight: 3, arbitrary: validQuery },
+  { weight: 5, arbitrary: randomQuery },
+);
 
-const headerValue = fc.oneof(fc.constant(`Bearer ${TOKEN_A}`), fc.constant(`bearer ${TOKEN_A}`), fc.string({ maxLength: 30 }), fc.constant('Bearer'), fc.constant(`Bearer ${TOKEN_A} extra`));
-const headers = fc.record(
-  {
-    authorization: fc.oneof({ weight: 5, arbitrary: fc.constant(`Bearer ${TOKEN_A}`) }, { weight: 2, arbitrary: headerValue }),
-    other: fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
-  },
-  { requiredKeys: ['other'] },
-).map(({ authorization, other }) => ({ ...other, ...(authorization !== undefined ? { Authorization: authorization } : {}) }));
+const headerValue = fc.oneof(
+  fc.constant(`Bearer ${TOKEN_A}`),
+  fc.constant(`bearer ${TOKEN_A}`),
+  fc.string({ maxLength: 30 }),
+  fc.constant('Bearer'),
+  fc.constant(`Bearer ${TOKEN_A} extra`),
+);
+const headers = fc
+  .record(
+    {
+      authorization: fc.oneof(
+        { weight: 5, arbitrary: fc.constant(`Bearer ${TOKEN_A}`) },
+        { weight: 2, arbitrary: headerValue },
+      ),
+      other: fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+    },
+    { requiredKeys: ['other'] },
+  )
+  .map(({ authorization, other }) => ({
+    ...other,
+    ...(authorization !== undefined ? { Authorization: authorization } : {}),
+  }));
 
-const method = fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('POST', 'DELETE', 'get', 'HEAD', 'X') });
+const method = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('GET') },
+  { weight: 1, arbitrary: fc.constantFrom('POST', 'DELETE', 'get', 'HEAD', 'X') },
+);
 const shape = fc.constantFrom(v2Event, v1Event, fgEvent);
 const pathParams = fc.oneof(
   { weight: 6, arbitrary: fc.constant(undefined) },
@@ -95,10 +196,24 @@ describe('fuzz: random events at the handlers', () => {
   it('list: always well-formed JSON 2xx/4xx, only valid input upstream', async () => {
     emulator.resetRequests();
     await fc.assert(
-      fc.asyncProperty(shape, fc.oneof({ weight: 5, arbitrary: listPath }, { weight: 1, arbitrary: anyPath }), query, headers, method, pathParams, async (make, path, q, hd, m, pp) => {
-        const input: EventInput = { path, query: q, headers: hd, method: m, ...(pp !== undefined ? { pathParameters: pp } : {}) };
-        expectWellFormed(await h.list(make(input)), 'list');
-      }),
+      fc.asyncProperty(
+        shape,
+        fc.oneof({ weight: 5, arbitrary: listPath }, { weight: 1, arbitrary: anyPath }),
+        query,
+        headers,
+        method,
+        pathParams,
+        async (make, path, q, hd, m, pp) => {
+          const input: EventInput = {
+            path,
+            query: q,
+            headers: hd,
+            method: m,
+            ...(pp !== undefined ? { pathParameters: pp } : {}),
+          };
+          expectWellFormed(await h.list(make(input)), 'list');
+        },
+      ),
       { numRuns: 1500 },
     );
     expect(emulator.requests.length).toBeGreaterThan(20); // some inputs were valid and went through
@@ -108,10 +223,24 @@ describe('fuzz: random events at the handlers', () => {
   it('show: always well-formed JSON 2xx/4xx, only valid input upstream', async () => {
     emulator.resetRequests();
     await fc.assert(
-      fc.asyncProperty(shape, fc.oneof({ weight: 5, arbitrary: showPath }, { weight: 1, arbitrary: anyPath }), query, headers, method, pathParams, async (make, path, q, hd, m, pp) => {
-        const input: EventInput = { path, query: q, headers: hd, method: m, ...(pp !== undefined ? { pathParameters: pp } : {}) };
-        expectWellFormed(await h.show(make(input)), 'show');
-      }),
+      fc.asyncProperty(
+        shape,
+        fc.oneof({ weight: 5, arbitrary: showPath }, { weight: 1, arbitrary: anyPath }),
+        query,
+        headers,
+        method,
+        pathParams,
+        async (make, path, q, hd, m, pp) => {
+          const input: EventInput = {
+            path,
+            query: q,
+            headers: hd,
+            method: m,
+            ...(pp !== undefined ? { pathParameters: pp } : {}),
+          };
+          expectWellFormed(await h.show(make(input)), 'show');
+        },
+      ),
       { numRuns: 1000 },
     );
     expect(emulator.requests.length).toBeGreaterThan(5);

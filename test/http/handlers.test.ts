@@ -2,7 +2,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { buildLocalConfig, localEnvironment } from '../../dev/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { DEFAULT_ALL_MAX_PAGES, HEADERS, type HttpResponse } from '../../lib/http';
-import { auth, expectMatchesOpenApi, fgEvent, handlersFor, json, K, LIST_PATH, P, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
+import {
+  auth,
+  expectMatchesOpenApi,
+  fgEvent,
+  handlersFor,
+  json,
+  K,
+  LIST_PATH,
+  P,
+  TOKEN_A,
+  TOKEN_B,
+  v1Event,
+  v2Event,
+} from './support';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -41,7 +54,16 @@ describe('list: pagination', () => {
     expect(Object.keys(body)).toEqual(['task_count', 'tasks']);
     expect(body.task_count).toBe('64');
     const task = (body.tasks as Record<string, unknown>[])[0] ?? {};
-    expect(Object.keys(task).sort()).toEqual(['created_at', 'id', 'name', 'params', 'status', 'updated_at', 'user_id', 'user_name']);
+    expect(Object.keys(task).sort()).toEqual([
+      'created_at',
+      'id',
+      'name',
+      'params',
+      'status',
+      'updated_at',
+      'user_id',
+      'user_name',
+    ]);
     expect(typeof task.params).toBe('string');
     expect(r.headers[HEADERS.nextOffset]).toBe('10');
     expect(r.headers.Link).toBe(`<${LIST_PATH}?start=10&limit=10>; rel="next"`);
@@ -106,7 +128,9 @@ describe('list: pagination', () => {
 
   it('passes begin_time/end_time through', async () => {
     const h = handlersFor(emulator);
-    const r = await h.list(v2Event({ path: LIST_PATH, query: 'begin_time=20200101000000&end_time=20991231235959', headers: auth() }));
+    const r = await h.list(
+      v2Event({ path: LIST_PATH, query: 'begin_time=20200101000000&end_time=20991231235959', headers: auth() }),
+    );
     expect(r.statusCode).toBe(200);
     expect(emulator.requests[0]?.query).toMatchObject({ begin_time: '20200101000000', end_time: '20991231235959' });
   });
@@ -153,7 +177,9 @@ describe('show', () => {
   it('returns one task in the upstream list shape', async () => {
     const h = handlersFor(emulator);
     const t = SEED_IDS.recentFailures[0];
-    const r = await h.show(v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: auth() }));
+    const r = await h.show(
+      v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: auth() }),
+    );
     expect(r.statusCode).toBe(200);
     expectMatchesOpenApi('show', r);
     const body = json(r);
@@ -164,7 +190,8 @@ describe('show', () => {
 });
 
 describe('auth', () => {
-  const call = (h: ReturnType<typeof handlersFor>, headers: Record<string, string>) => h.list(v2Event({ path: LIST_PATH, headers }));
+  const call = (h: ReturnType<typeof handlersFor>, headers: Record<string, string>) =>
+    h.list(v2Event({ path: LIST_PATH, headers }));
 
   it('missing token: 401 with WWW-Authenticate, no upstream call', async () => {
     const r = await call(handlersFor(emulator), {});
@@ -175,7 +202,14 @@ describe('auth', () => {
     expect(emulator.requests).toHaveLength(0);
   });
 
-  it.each([['Bearer wrong-token-0123456789'], [`Basic ${Buffer.from('a:b').toString('base64')}`], [`Bearer ${TOKEN_A}x`], [`Bearer ${TOKEN_A.slice(0, -1)}`], ['Bearer'], [TOKEN_A]])('wrong credentials %s: 401 invalid_token', async (value) => {
+  it.each([
+    ['Bearer wrong-token-0123456789'],
+    [`Basic ${Buffer.from('a:b').toString('base64')}`],
+    [`Bearer ${TOKEN_A}x`],
+    [`Bearer ${TOKEN_A.slice(0, -1)}`],
+    ['Bearer'],
+    [TOKEN_A],
+  ])('wrong credentials %s: 401 invalid_token', async (value) => {
     const r = await call(handlersFor(emulator), { authorization: value });
     expect(r.statusCode).toBe(401);
     expectMatchesOpenApi('list', r);
@@ -217,7 +251,9 @@ describe('auth', () => {
 describe('configuration', () => {
   it('a project not configured is a 404 without any upstream call', async () => {
     const h = handlersFor(emulator);
-    const r = await h.list(v2Event({ path: `/v2/00000000000000000000000000000000/instances/${K}/tasks`, headers: auth() }));
+    const r = await h.list(
+      v2Event({ path: `/v2/00000000000000000000000000000000/instances/${K}/tasks`, headers: auth() }),
+    );
     expect(r.statusCode).toBe(404);
     expectMatchesOpenApi('list', r);
     expect(json(r).error_code).toBe('DTF.00404001');
@@ -243,7 +279,9 @@ describe('configuration', () => {
 
   it('allowInstances as a list', async () => {
     const h = handlersFor(emulator, { allowInstances: [SEED_IDS.rocketmq] });
-    expect((await h.list(v2Event({ path: `/v2/${P}/instances/${SEED_IDS.rocketmq}/tasks`, headers: auth() }))).statusCode).toBe(200);
+    expect(
+      (await h.list(v2Event({ path: `/v2/${P}/instances/${SEED_IDS.rocketmq}/tasks`, headers: auth() }))).statusCode,
+    ).toBe(200);
     const r = await h.show(v2Event({ path: `${LIST_PATH}/${SEED_IDS.recentFailures[0].taskId}`, headers: auth() }));
     expect(r.statusCode).toBe(404);
     expect(json(r).error_code).toBe('DTF.00404002');
@@ -265,7 +303,9 @@ describe('configuration', () => {
 describe('upstream errors', () => {
   it('unknown instance: 404 with the upstream code', async () => {
     const h = handlersFor(emulator);
-    const r = await h.list(v2Event({ path: `/v2/${P}/instances/11111111-2222-4333-8444-555555555555/tasks`, headers: auth() }));
+    const r = await h.list(
+      v2Event({ path: `/v2/${P}/instances/11111111-2222-4333-8444-555555555555/tasks`, headers: auth() }),
+    );
     expect(r.statusCode).toBe(404);
     expectMatchesOpenApi('list', r);
     expect(json(r).error_code).toBe('DMS.00404022');
@@ -366,7 +406,10 @@ describe('upstream errors', () => {
       slow.setLatency(3000);
       const h = handlersFor(slow);
       const started = Date.now();
-      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { awsRequestId: 'lambda-1', getRemainingTimeInMillis: () => 1400 });
+      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), {
+        awsRequestId: 'lambda-1',
+        getRemainingTimeInMillis: () => 1400,
+      });
       expect(r.statusCode).toBe(504);
       expect(Date.now() - started).toBeLessThan(1500);
       expect(r.headers[HEADERS.requestId]).toBe('lambda-1');
@@ -376,7 +419,9 @@ describe('upstream errors', () => {
       slow.setLatency(3000);
       const h = handlersFor(slow);
       const started = Date.now();
-      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), { getRemainingTimeInMilliSeconds: () => 1400 });
+      const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }), {
+        getRemainingTimeInMilliSeconds: () => 1400,
+      });
       expect(r.statusCode).toBe(504);
       expect(Date.now() - started).toBeLessThan(1500);
     });
@@ -403,7 +448,9 @@ describe('event shapes', () => {
     ['FunctionGraph APIG (base64 body)', fgEvent],
   ] as const)('%s: list and show answer the same', async (_name, make) => {
     const h = handlersFor(emulator);
-    const l = await h.list(make({ path: LIST_PATH, query: 'offset=2&limit=3', headers: auth(), body: '{"ignored":true}' }));
+    const l = await h.list(
+      make({ path: LIST_PATH, query: 'offset=2&limit=3', headers: auth(), body: '{"ignored":true}' }),
+    );
     expect(l.statusCode).toBe(200);
     expectMatchesOpenApi('list', l);
     expect(ids(l)).toHaveLength(3);
@@ -417,16 +464,22 @@ describe('event shapes', () => {
 
   it('FunctionGraph without pathParameters: ids parsed from the path; request id from requestContext', async () => {
     const h = handlersFor(emulator);
-    const r = await h.show(fgEvent({ path: `/prod${showPath}`, headers: { Authorization: `Bearer ${TOKEN_A}` }, pathParameters: null }));
+    const r = await h.show(
+      fgEvent({ path: `/prod${showPath}`, headers: { Authorization: `Bearer ${TOKEN_A}` }, pathParameters: null }),
+    );
     expect(r.statusCode).toBe(200);
     expect(r.headers[HEADERS.requestId]).toBe('fg-req-1');
   });
 
   it('ids parsed from the path: a trailing slash is accepted on both routes, an empty task segment is no route', async () => {
     const h = handlersFor(emulator);
-    const list = await h.list(fgEvent({ path: `${LIST_PATH}/`, query: 'limit=1', headers: auth(), pathParameters: null }));
+    const list = await h.list(
+      fgEvent({ path: `${LIST_PATH}/`, query: 'limit=1', headers: auth(), pathParameters: null }),
+    );
     expect(list.statusCode, list.body).toBe(200);
-    expect((await h.show(fgEvent({ path: `${showPath}/`, headers: auth(), pathParameters: null }))).statusCode).toBe(200);
+    expect((await h.show(fgEvent({ path: `${showPath}/`, headers: auth(), pathParameters: null }))).statusCode).toBe(
+      200,
+    );
     const empty = await h.show(fgEvent({ path: `${LIST_PATH}/`, headers: auth(), pathParameters: null }));
     expect(empty.statusCode).toBe(404);
     expect(json(empty).error_code).toBe('DTF.00404000');
@@ -464,15 +517,24 @@ describe('functions/*.ts', () => {
   it('read their configuration once, at cold start (import), from process.env', async () => {
     const logs: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
-    for (const [k, v] of Object.entries(localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [TOKEN_A]))) vi.stubEnv(k, v);
+    for (const [k, v] of Object.entries(localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [TOKEN_A])))
+      vi.stubEnv(k, v);
     vi.resetModules();
     const list = await import('../../functions/list');
     const show = await import('../../functions/show');
     vi.stubEnv('DMS_TASKS_CONFIG', '{broken'); // too late: already read
-    const r = await list.handler(v2Event({ path: LIST_PATH, query: 'limit=1', headers: auth() }), { awsRequestId: 'cold-1' });
+    const r = await list.handler(v2Event({ path: LIST_PATH, query: 'limit=1', headers: auth() }), {
+      awsRequestId: 'cold-1',
+    });
     expect(r.statusCode).toBe(200);
     const t = SEED_IDS.recentFailures[0];
-    expect((await show.handler(v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: auth() }))).statusCode).toBe(200);
+    expect(
+      (
+        await show.handler(
+          v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: auth() }),
+        )
+      ).statusCode,
+    ).toBe(200);
     expect(logs).toHaveLength(2);
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
@@ -485,7 +547,15 @@ describe('logging', () => {
     await h.list(v2Event({ path: LIST_PATH, query: 'limit=1', headers: auth() }), { awsRequestId: 'aws-1' });
     expect(h.logs).toHaveLength(1);
     const line = JSON.parse(h.logs[0] ?? '{}') as Record<string, unknown>;
-    expect(line).toMatchObject({ msg: 'request', method: 'GET', route: 'GET /v2/{project_id}/instances/{instance_id}/tasks', status: 200, requestId: 'aws-1', gatewayRequestId: 'gw-v2-req', event: 'apigw-http-v2' });
+    expect(line).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      route: 'GET /v2/{project_id}/instances/{instance_id}/tasks',
+      status: 200,
+      requestId: 'aws-1',
+      gatewayRequestId: 'gw-v2-req',
+      event: 'apigw-http-v2',
+    });
     expect(line.upstreamRequestIds).toEqual([emulator.requests[0]?.requestId]);
     expect(typeof line.durationMs).toBe('number');
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { detectEventShape, normalizeEvent, nextOffsetAfter, TokenSet, authenticate, AuthenticationError } from '../../lib/http';
+import {
+  detectEventShape,
+  normalizeEvent,
+  nextOffsetAfter,
+  TokenSet,
+  authenticate,
+  type AuthenticationError,
+} from '../../lib/http';
 import { fgEvent, LIST_PATH, v1Event, v2Event } from './support';
 
 describe('normalizeEvent', () => {
@@ -11,7 +18,11 @@ describe('normalizeEvent', () => {
   });
 
   it('decodes a base64 body, lower-cases headers, gives empty maps for nulls', () => {
-    const r = normalizeEvent({ ...fgEvent({ path: LIST_PATH, body: '{"a":1}', headers: { 'X-Thing': 'v' } }), queryStringParameters: null, pathParameters: null });
+    const r = normalizeEvent({
+      ...fgEvent({ path: LIST_PATH, body: '{"a":1}', headers: { 'X-Thing': 'v' } }),
+      queryStringParameters: null,
+      pathParameters: null,
+    });
     expect(r.body).toBe('{"a":1}');
     expect(r.headers.get('x-thing')).toBe('v');
     expect(r.query.size).toBe(0);
@@ -23,7 +34,12 @@ describe('normalizeEvent', () => {
   });
 
   it('HTTP API: reads repeated parameters from rawQueryString; REST: from the multi-value map', () => {
-    expect(normalizeEvent(v2Event({ path: '/', query: 'a=1&a=2&b=%20' })).query).toEqual(new Map([['a', ['1', '2']], ['b', [' ']]]));
+    expect(normalizeEvent(v2Event({ path: '/', query: 'a=1&a=2&b=%20' })).query).toEqual(
+      new Map([
+        ['a', ['1', '2']],
+        ['b', [' ']],
+      ]),
+    );
     expect(normalizeEvent(v1Event({ path: '/', query: 'a=1&a=2' })).query.get('a')).toEqual(['1', '2']);
   });
 
@@ -53,11 +69,18 @@ describe('bearer tokens', () => {
     expect(() => authenticate('bearer   tok-two-0123456789abc', tokens)).not.toThrow();
   });
   it.each([undefined, '', '   '])('missing %j', (h) => {
-    expect(() => authenticate(h, tokens)).toThrow(expect.objectContaining({ reason: 'missing' }) as AuthenticationError);
+    expect(() => authenticate(h, tokens)).toThrow(
+      expect.objectContaining({ reason: 'missing' }) as AuthenticationError,
+    );
   });
-  it.each(['Bearer tok-one', 'Token tok-one-0123456789abc', 'Bearer tok-one-0123456789abc tok-two-0123456789abc'])('invalid %j', (h) => {
-    expect(() => authenticate(h, tokens)).toThrow(expect.objectContaining({ reason: 'invalid' }) as AuthenticationError);
-  });
+  it.each(['Bearer tok-one', 'Token tok-one-0123456789abc', 'Bearer tok-one-0123456789abc tok-two-0123456789abc'])(
+    'invalid %j',
+    (h) => {
+      expect(() => authenticate(h, tokens)).toThrow(
+        expect.objectContaining({ reason: 'invalid' }) as AuthenticationError,
+      );
+    },
+  );
   it('never serialises the tokens', () => {
     expect(JSON.stringify({ tokens })).not.toContain('tok-one');
   });

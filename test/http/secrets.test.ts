@@ -27,7 +27,7 @@ function captureConsole(): string[] {
   const lines: string[] = [];
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
+      lines.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
     });
   }
   return lines;
@@ -44,7 +44,14 @@ function envFor(config: Record<string, unknown>, overrides: Record<string, strin
   };
 }
 
-const SECRETS = [EMULATOR_CREDENTIALS.accessKeyId, EMULATOR_CREDENTIALS.secretAccessKey, SECURITY_TOKEN, TOKEN_A, TOKEN_B, WRONG_TOKEN];
+const SECRETS = [
+  EMULATOR_CREDENTIALS.accessKeyId,
+  EMULATOR_CREDENTIALS.secretAccessKey,
+  SECURITY_TOKEN,
+  TOKEN_A,
+  TOKEN_B,
+  WRONG_TOKEN,
+];
 
 function expectClean(texts: readonly string[]): void {
   const all = texts.join('\n');
@@ -73,16 +80,27 @@ describe('secrets never reach logs or responses', () => {
     responses.push(await list(v1Event({ path: LIST_PATH, headers: { Authorization: `Basic ${WRONG_TOKEN}` } })));
     responses.push(await list(v2Event({ path: LIST_PATH, query: 'limit=99', headers: good })));
     responses.push(await show(v2Event({ path: `${LIST_PATH}/nope`, headers: good })));
-    for (const fault of [{ kind: 'status', status: 500 }, { kind: 'status', status: 429 }, { kind: 'reset' }, { kind: 'malformed' }, { kind: 'latency', ms: 400 }] as const) {
+    for (const fault of [
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 429 },
+      { kind: 'reset' },
+      { kind: 'malformed' },
+      { kind: 'latency', ms: 400 },
+    ] as const) {
       emulator.injectFault(fault);
-      responses.push(await show(v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: good })));
+      responses.push(
+        await show(v2Event({ path: `/v2/${t.projectId}/instances/${t.instanceId}/tasks/${t.taskId}`, headers: good })),
+      );
       emulator.clearFaults();
     }
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses).toEqual([200, 401, 401, 401, 400, 404, 502, 429, 502, 502, 504]);
 
     // Upstream refuses our credentials (its 401 message names the AK): 502, and nothing leaks.
-    const badSk = createHttpHandler(listRoute, { env: envFor(config, { CLOUD_SDK_SK: 'wrong-sk-SECRET-000000000000' }), client: FAST_CLIENT });
+    const badSk = createHttpHandler(listRoute, {
+      env: envFor(config, { CLOUD_SDK_SK: 'wrong-sk-SECRET-000000000000' }),
+      client: FAST_CLIENT,
+    });
     const refused = await badSk(v2Event({ path: LIST_PATH, headers: good }));
     expect(refused.statusCode).toBe(502);
     responses.push(refused);
@@ -102,7 +120,11 @@ describe('secrets never reach logs or responses', () => {
       if (fail) throw Object.assign(new Error(`AccessDenied reading ${name}`), { name: 'AccessDeniedException' });
       return name === '/dtf/tokens' ? TOKEN_A : EMULATOR_CREDENTIALS.secretAccessKey;
     };
-    const ssmConfig = { ...config, credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { ssm: '/dtf/sk' } }, http: { tokens: [{ ssm: '/dtf/tokens' }] } };
+    const ssmConfig = {
+      ...config,
+      credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { ssm: '/dtf/sk' } },
+      http: { tokens: [{ ssm: '/dtf/tokens' }] },
+    };
     const h = createHttpHandler(listRoute, { env: envFor(ssmConfig, { CLOUD_SDK_SK: '' }), ssm, client: FAST_CLIENT });
     const first = await h(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } }));
     expect(first.statusCode).toBe(500);
@@ -111,11 +133,19 @@ describe('secrets never reach logs or responses', () => {
     expect(second.statusCode).toBe(200);
     responses.push(first, second);
     // Missing SK, malformed config document
-    for (const env of [envFor(config, { CLOUD_SDK_SK: '' }), envFor(config, { DMS_TASKS_CONFIG: `{"projects": ${JSON.stringify(TOKEN_A)}` })]) {
-      responses.push(await createHttpHandler(listRoute, { env })(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } })));
+    for (const env of [
+      envFor(config, { CLOUD_SDK_SK: '' }),
+      envFor(config, { DMS_TASKS_CONFIG: `{"projects": ${JSON.stringify(TOKEN_A)}` }),
+    ]) {
+      responses.push(
+        await createHttpHandler(listRoute, { env })(
+          v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } }),
+        ),
+      );
     }
     expect(responses.map((r) => r.statusCode)).toEqual([500, 200, 500, 500]);
-    for (const r of responses.filter((x) => x.statusCode === 500)) expect(JSON.parse(r.body).error_msg).toBe('internal error; see the function log with this request_id');
+    for (const r of responses.filter((x) => x.statusCode === 500))
+      expect(JSON.parse(r.body).error_msg).toBe('internal error; see the function log with this request_id');
     expectClean([...lines, ...responses.map(flatten)]);
     expect(lines.join('\n')).toMatch(/cannot resolve secret ssm:\/dtf\/sk|cannot resolve secret ssm:\/dtf\/tokens/);
   });

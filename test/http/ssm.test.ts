@@ -23,7 +23,11 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
       const input = JSON.parse(text) as { Name?: unknown; WithDecryption?: unknown };
-      asked.push({ target: req.headers['x-amz-target'] as string | undefined, name: input.Name, decrypt: input.WithDecryption });
+      asked.push({
+        target: req.headers['x-amz-target'] as string | undefined,
+        name: input.Name,
+        decrypt: input.WithDecryption,
+      });
       const value = typeof input.Name === 'string' ? PARAMETERS[input.Name] : undefined;
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       if (value === undefined) {
@@ -65,10 +69,19 @@ describe('secrets by SSM reference through the AWS SDK', () => {
   });
 
   it('a missing parameter is a generic 500, the log naming the reference', async () => {
-    const config = { ...buildLocalConfig({ endpoint: emulator.url }), credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { ssm: '/dtf/missing' } } };
-    const env = { DMS_TASKS_CONFIG: JSON.stringify(config), CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId, API_TOKENS: TOKEN_A };
+    const config = {
+      ...buildLocalConfig({ endpoint: emulator.url }),
+      credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { ssm: '/dtf/missing' } },
+    };
+    const env = {
+      DMS_TASKS_CONFIG: JSON.stringify(config),
+      CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+      API_TOKENS: TOKEN_A,
+    };
     const logs: string[] = [];
-    const res = await createHttpHandler(listRoute, { env, client: FAST_CLIENT, log: (l) => logs.push(l) })(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } }));
+    const res = await createHttpHandler(listRoute, { env, client: FAST_CLIENT, log: (l) => logs.push(l) })(
+      v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${TOKEN_A}` } }),
+    );
     expect(res.statusCode).toBe(500);
     expect(logs.join('\n')).toContain('cannot resolve secret ssm:/dtf/missing: SSM read failed (ParameterNotFound)');
   });

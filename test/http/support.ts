@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import { createHttpHandler, listRoute, showRoute, type HttpHandler, type HttpHandlerOptions, type HttpResponse } from '../../lib/http';
+import {
+  createHttpHandler,
+  listRoute,
+  showRoute,
+  type HttpHandler,
+  type HttpHandlerOptions,
+  type HttpResponse,
+} from '../../lib/http';
 import { buildLocalConfig, localEnvironment, type LocalConfigOptions } from '../../dev/localConfig';
 import { EMULATOR_CREDENTIALS, SEED_IDS, type Emulator } from '../../dev/emulator';
 
@@ -80,7 +87,17 @@ export function v2Event(i: EventInput): Record<string, unknown> {
     headers: { host: 'api.example.com', ...(i.headers ?? {}) },
     ...(Object.keys(qs).length > 0 ? { queryStringParameters: qs } : {}),
     ...(params ? { pathParameters: params } : {}),
-    requestContext: { accountId: '123', apiId: 'api', domainName: 'api.example.com', http: { method, path: i.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'gw-v2-req', routeKey: 'x', stage: '$default', time: '', timeEpoch: 0 },
+    requestContext: {
+      accountId: '123',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      http: { method, path: i.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'gw-v2-req',
+      routeKey: 'x',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
     isBase64Encoded: false,
     ...(i.body !== undefined ? { body: i.body } : {}),
   };
@@ -105,7 +122,17 @@ export function v1Event(i: EventInput): Record<string, unknown> {
     multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
     pathParameters: params,
     stageVariables: null,
-    requestContext: { accountId: '123', apiId: 'api', httpMethod: method, identity: { sourceIp: '127.0.0.1' }, path: i.path, requestId: 'gw-v1-req', resourceId: 'r', resourcePath: '/v2/{project_id}/instances/{instance_id}/tasks', stage: 'prod' },
+    requestContext: {
+      accountId: '123',
+      apiId: 'api',
+      httpMethod: method,
+      identity: { sourceIp: '127.0.0.1' },
+      path: i.path,
+      requestId: 'gw-v1-req',
+      resourceId: 'r',
+      resourcePath: '/v2/{project_id}/instances/{instance_id}/tasks',
+      stage: 'prod',
+    },
     body: i.body ?? null,
     isBase64Encoded: false,
   };
@@ -133,8 +160,21 @@ export function json(r: HttpResponse): Record<string, unknown> {
 // ---- OpenAPI ----------------------------------------------------------------------------------
 
 type Doc = {
-  paths: Record<string, { get: { responses: Record<string, { $ref?: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }> } }>;
-  components: { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>; headers: Record<string, { required?: boolean; schema: unknown }> };
+  paths: Record<
+    string,
+    {
+      get: {
+        responses: Record<
+          string,
+          { $ref?: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
+        >;
+      };
+    }
+  >;
+  components: {
+    responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
+    headers: Record<string, { required?: boolean; schema: unknown }>;
+  };
 };
 
 export const OPENAPI = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi', 'openapi.json'), 'utf8')) as Doc;
@@ -143,7 +183,10 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...OPENAPI, $id: DOC_ID } as unknown as object);
 
-const ROUTE_PATHS = { list: '/v2/{project_id}/instances/{instance_id}/tasks', show: '/v2/{project_id}/instances/{instance_id}/tasks/{task_id}' } as const;
+const ROUTE_PATHS = {
+  list: '/v2/{project_id}/instances/{instance_id}/tasks',
+  show: '/v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
+} as const;
 
 function local(ref: string): string {
   return ref.replace(/^#\/components\/\w+\//, '');
@@ -166,7 +209,9 @@ export function expectMatchesOpenApi(route: keyof typeof ROUTE_PATHS, r: HttpRes
   expect(r.headers['Content-Type']).toMatch(/^application\/json/);
   const lower = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [name, h] of Object.entries(resolved?.headers ?? {})) {
-    const header = (h as { $ref?: string }).$ref ? OPENAPI.components.headers[local((h as { $ref: string }).$ref)] : (h as { required?: boolean; schema: unknown });
+    const header = (h as { $ref?: string }).$ref
+      ? OPENAPI.components.headers[local((h as { $ref: string }).$ref)]
+      : (h as { required?: boolean; schema: unknown });
     const value = lower.get(name.toLowerCase());
     if (header?.required) expect(value, `header ${name} on ${r.statusCode}`).toBeDefined();
     if (value !== undefined) {

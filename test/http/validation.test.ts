@@ -15,7 +15,13 @@ afterAll(async () => {
 beforeEach(() => emulator.resetRequests());
 
 /** Every case: 400, the expected code, a message naming the field, and no upstream call. */
-async function expect400(route: 'list' | 'show', path: string, query: string, code: string, field: RegExp): Promise<void> {
+async function expect400(
+  route: 'list' | 'show',
+  path: string,
+  query: string,
+  code: string,
+  field: RegExp,
+): Promise<void> {
   const r = await h[route](v2Event({ path, query, headers: auth() }));
   expect(r.statusCode, r.body).toBe(400);
   expectMatchesOpenApi(route, r);
@@ -35,7 +41,9 @@ describe('path ids', () => {
     ['instance_id', `/v2/${P}/instances/a.b/tasks`, 'DTF.00400002'],
     ['instance_id', `/v2/${P}/instances/%E2%9C%93/tasks`, 'DTF.00400002'],
     ['instance_id', `/v2/${P}/instances/_x/tasks`, 'DTF.00400002'],
-  ])('list %s %s', (field, path, code) => expect400('list', path, '', code, new RegExp(`^${field}: must be 1 to 64 characters`)));
+  ])('list %s %s', (field, path, code) =>
+    expect400('list', path, '', code, new RegExp(`^${field}: must be 1 to 64 characters`)),
+  );
 
   it.each([
     [`${LIST_PATH}/..`, 'task_id'],
@@ -45,7 +53,13 @@ describe('path ids', () => {
   ])('show %s', (path, field) => expect400('show', path, '', 'DTF.00400003', new RegExp(`^${field}:`)));
 
   it('an empty path parameter is required', async () => {
-    const r = await h.list(v2Event({ path: '/v2//instances/x/tasks', pathParameters: { project_id: '', instance_id: 'x' }, headers: auth() }));
+    const r = await h.list(
+      v2Event({
+        path: '/v2//instances/x/tasks',
+        pathParameters: { project_id: '', instance_id: 'x' },
+        headers: auth(),
+      }),
+    );
     expect(r.statusCode).toBe(400);
     expect(json(r).error_msg).toMatch(/^project_id: is required/);
   });
@@ -83,18 +97,34 @@ describe('query parameters', () => {
     ['begin_time=2026-01-01T00:00:00Z', 'DTF.00400013', /^begin_time:/],
     ['end_time=19691231235959', 'DTF.00400014', /^end_time:/],
     ['end_time=20260100000000', 'DTF.00400014', /^end_time:/],
-    ['begin_time=20260102000000&end_time=20260101000000', 'DTF.00400015', /^begin_time: must not be later than end_time/],
+    [
+      'begin_time=20260102000000&end_time=20260101000000',
+      'DTF.00400015',
+      /^begin_time: must not be later than end_time/,
+    ],
     ['all=yes', 'DTF.00400016', /^all: must be "true" or "false"/],
     ['all=', 'DTF.00400016', /^all:/],
-    ['ofset=10', 'DTF.00400017', /^query parameter "ofset": unknown query parameter \(allowed: start, offset, limit, begin_time, end_time, all\)/],
+    [
+      'ofset=10',
+      'DTF.00400017',
+      /^query parameter "ofset": unknown query parameter \(allowed: start, offset, limit, begin_time, end_time, all\)/,
+    ],
     ['Limit=10', 'DTF.00400017', /"Limit"/],
     ['limit=5&limit=5', 'DTF.00400018', /^limit: must be given at most once/],
   ])('list ?%s', (query, code, message) => expect400('list', LIST_PATH, query, code, message));
 
-  it('show takes no query parameters', () => expect400('show', `${LIST_PATH}/abc`, 'limit=1', 'DTF.00400017', /this route takes no query parameters/));
+  it('show takes no query parameters', () =>
+    expect400('show', `${LIST_PATH}/abc`, 'limit=1', 'DTF.00400017', /this route takes no query parameters/));
 
   it('valid edges pass: leap day, begin = end, limit 1 and 50, offset 0', async () => {
-    for (const q of ['begin_time=20240229235959&end_time=20240229235959', 'limit=1', 'limit=50', 'offset=0', 'start=0&offset=0', 'all=false']) {
+    for (const q of [
+      'begin_time=20240229235959&end_time=20240229235959',
+      'limit=1',
+      'limit=50',
+      'offset=0',
+      'start=0&offset=0',
+      'all=false',
+    ]) {
       const r = await h.list(v2Event({ path: LIST_PATH, query: q, headers: auth() }));
       expect(r.statusCode, q).toBe(200);
     }

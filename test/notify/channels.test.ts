@@ -8,7 +8,12 @@ import { classifyResponse } from '../../lib/notify/post';
 import { RateLimiter } from '../../lib/notify/rateLimiter';
 import { notificationId } from '../../lib/notify/records';
 import { normalizeTrigger } from '../../lib/notify/triggerEvent';
-import { DESTINATION_TYPES, type DestinationType, type Notification, type ResolvedDestination } from '../../lib/notify/types';
+import {
+  DESTINATION_TYPES,
+  type DestinationType,
+  type Notification,
+  type ResolvedDestination,
+} from '../../lib/notify/types';
 
 const dest = (type: DestinationType, secrets: string[] = []): ResolvedDestination => ({
   id: type,
@@ -29,7 +34,14 @@ const note = (i: number, name = `modifyInstanceSpec-${i}`): Notification => ({
   instanceId: 'inst',
   instanceName: 'orders-kafka',
   engine: 'kafka',
-  task: { id: `t${i}`, name, status: 'FAILED', user_name: 'ops', created_at: '2026-11-20T10:00:00.000Z', updated_at: '2026-11-20T11:00:00.000Z' },
+  task: {
+    id: `t${i}`,
+    name,
+    status: 'FAILED',
+    user_name: 'ops',
+    created_at: '2026-11-20T10:00:00.000Z',
+    updated_at: '2026-11-20T11:00:00.000Z',
+  },
   detectedAt: '2026-11-20T11:01:00.000Z',
 });
 const now = new Date('2026-11-20T11:02:03.000Z');
@@ -51,15 +63,30 @@ describe('channels', () => {
   it('webhook-ids are stable per (task, event, destination) and differ otherwise', () => {
     const a = notificationId('p', 'i', 't', 'failed', 'd');
     expect(notificationId('p', 'i', 't', 'failed', 'd')).toBe(a);
-    expect(new Set([a, notificationId('p', 'i', 't', 'stuck', 'd'), notificationId('p', 'i', 't', 'failed', 'e'), notificationId('p', 'i', 't2', 'failed', 'd')]).size).toBe(4);
+    expect(
+      new Set([
+        a,
+        notificationId('p', 'i', 't', 'stuck', 'd'),
+        notificationId('p', 'i', 't', 'failed', 'e'),
+        notificationId('p', 'i', 't2', 'failed', 'd'),
+      ]).size,
+    ).toBe(4);
   });
 
   it('Feishu and DingTalk signatures follow the documented recipes', () => {
     const secret = 'SECabc';
-    expect(feishuSign(1700000000, secret)).toBe(createHmac('sha256', `1700000000\n${secret}`).update(Buffer.alloc(0)).digest('base64'));
-    expect(dingtalkSign(1700000000000, secret)).toBe(createHmac('sha256', secret).update(`1700000000000\n${secret}`).digest('base64'));
+    expect(feishuSign(1700000000, secret)).toBe(
+      createHmac('sha256', `1700000000\n${secret}`).update(Buffer.alloc(0)).digest('base64'),
+    );
+    expect(dingtalkSign(1700000000000, secret)).toBe(
+      createHmac('sha256', secret).update(`1700000000000\n${secret}`).digest('base64'),
+    );
     const f = CHANNELS.feishu.build(dest('feishu', [secret]), [note(1)], { now, maxItems: 20 });
-    expect(JSON.parse(f.body)).toMatchObject({ timestamp: String(now.getTime() / 1000), sign: feishuSign(now.getTime() / 1000, secret), msg_type: 'interactive' });
+    expect(JSON.parse(f.body)).toMatchObject({
+      timestamp: String(now.getTime() / 1000),
+      sign: feishuSign(now.getTime() / 1000, secret),
+      msg_type: 'interactive',
+    });
     const d = CHANNELS.dingtalk.build(dest('dingtalk', [secret]), [note(1)], { now, maxItems: 20 });
     const u = new URL(d.url);
     expect(u.searchParams.get('access_token')).toBe('t');
@@ -98,17 +125,32 @@ describe('channels', () => {
   it('classifies answers: 2xx + platform OK delivered; 429/5xx retry with Retry-After; 410/4xx/3xx permanent', () => {
     const t = 1_800_000_000_000;
     expect(classifyResponse(CHANNELS.webhook, 204, null, '', t)).toEqual({ kind: 'delivered' });
-    expect(classifyResponse(CHANNELS.slack, 429, '3', 'rate_limited', t)).toEqual({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 3000 });
+    expect(classifyResponse(CHANNELS.slack, 429, '3', 'rate_limited', t)).toEqual({
+      kind: 'retry',
+      reason: 'HTTP 429',
+      retryAfterMs: 3000,
+    });
     expect(classifyResponse(CHANNELS.webhook, 503, null, '', t)).toMatchObject({ kind: 'retry' });
     expect(classifyResponse(CHANNELS.webhook, 410, null, '', t)).toMatchObject({ kind: 'permanent' });
     expect(classifyResponse(CHANNELS.webhook, 404, null, '', t)).toMatchObject({ kind: 'permanent' });
     expect(classifyResponse(CHANNELS.webhook, 301, null, '', t)).toMatchObject({ kind: 'permanent' });
-    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":0,"msg":"success"}', t)).toEqual({ kind: 'delivered' });
+    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":0,"msg":"success"}', t)).toEqual({
+      kind: 'delivered',
+    });
     expect(classifyResponse(CHANNELS.feishu, 200, null, '{"StatusCode":0}', t)).toEqual({ kind: 'delivered' });
-    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":19021,"msg":"sign match fail"}', t)).toMatchObject({ kind: 'permanent' });
-    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":11232,"msg":"frequency limited"}', t)).toMatchObject({ kind: 'retry' });
-    expect(classifyResponse(CHANNELS.dingtalk, 200, null, '{"errcode":130101}', t)).toMatchObject({ kind: 'retry', retryAfterMs: 600_000 });
-    expect(classifyResponse(CHANNELS.dingtalk, 200, null, '{"errcode":310000}', t)).toMatchObject({ kind: 'permanent' });
+    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":19021,"msg":"sign match fail"}', t)).toMatchObject({
+      kind: 'permanent',
+    });
+    expect(classifyResponse(CHANNELS.feishu, 200, null, '{"code":11232,"msg":"frequency limited"}', t)).toMatchObject({
+      kind: 'retry',
+    });
+    expect(classifyResponse(CHANNELS.dingtalk, 200, null, '{"errcode":130101}', t)).toMatchObject({
+      kind: 'retry',
+      retryAfterMs: 600_000,
+    });
+    expect(classifyResponse(CHANNELS.dingtalk, 200, null, '{"errcode":310000}', t)).toMatchObject({
+      kind: 'permanent',
+    });
     expect(classifyResponse(CHANNELS.wecom, 200, null, '{"errcode":45009}', t)).toMatchObject({ kind: 'retry' });
     expect(classifyResponse(CHANNELS.wecom, 200, null, '<html>proxy</html>', t)).toMatchObject({ kind: 'retry' });
   });
@@ -128,18 +170,23 @@ describe('RateLimiter', () => {
 
   it('never allows more than the limit in any minute, and spaces fast limits (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 120 }), fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 200 }), (perMinute, gaps) => {
-        const r = new RateLimiter(perMinute, perMinute >= 60 ? 1000 : 0);
-        let t = 0;
-        const sent: number[] = [];
-        for (const g of gaps) {
-          t += g;
-          t += r.waitMs(t);
-          r.record(t);
-          sent.push(t);
-        }
-        for (const s of sent) expect(sent.filter((x) => x >= s && x < s + 60_000).length).toBeLessThanOrEqual(perMinute);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 120 }),
+        fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 200 }),
+        (perMinute, gaps) => {
+          const r = new RateLimiter(perMinute, perMinute >= 60 ? 1000 : 0);
+          let t = 0;
+          const sent: number[] = [];
+          for (const g of gaps) {
+            t += g;
+            t += r.waitMs(t);
+            r.record(t);
+            sent.push(t);
+          }
+          for (const s of sent)
+            expect(sent.filter((x) => x >= s && x < s + 60_000).length).toBeLessThanOrEqual(perMinute);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -147,8 +194,13 @@ describe('RateLimiter', () => {
 
 describe('normalizeTrigger', () => {
   it('recognises schedule, FunctionGraph timer and manual events', () => {
-    expect(normalizeTrigger({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: 'T' })).toEqual({ kind: 'aws-schedule', time: 'T' });
-    expect(normalizeTrigger({ version: 'v1.0', time: 'T', trigger_type: 'TIMER', trigger_name: 'n', user_event: '' })).toEqual({ kind: 'functiongraph-timer', time: 'T', name: 'n' });
+    expect(normalizeTrigger({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: 'T' })).toEqual({
+      kind: 'aws-schedule',
+      time: 'T',
+    });
+    expect(
+      normalizeTrigger({ version: 'v1.0', time: 'T', trigger_type: 'TIMER', trigger_name: 'n', user_event: '' }),
+    ).toEqual({ kind: 'functiongraph-timer', time: 'T', name: 'n' });
     expect(normalizeTrigger(null)).toEqual({ kind: 'manual' });
     expect(normalizeTrigger('x')).toEqual({ kind: 'manual' });
   });

@@ -12,17 +12,33 @@ afterEach(async () => {
 
 describe('functions/notify-on-failure', () => {
   it('validates the configuration at cold start (import), naming the setting', async () => {
-    vi.stubEnv('DMS_TASKS_CONFIG', JSON.stringify({ projects: { '0a1b2c3d4e5f60718293a4b5c6d7e8f9': 'cn-north-4' }, notify: { concurrency: 0 } }));
-    await expect(import('../../functions/notify-on-failure')).rejects.toThrow('invalid configuration at notify.concurrency: must be an integer from 1 to 256');
+    vi.stubEnv(
+      'DMS_TASKS_CONFIG',
+      JSON.stringify({ projects: { '0a1b2c3d4e5f60718293a4b5c6d7e8f9': 'cn-north-4' }, notify: { concurrency: 0 } }),
+    );
+    await expect(import('../../functions/notify-on-failure')).rejects.toThrow(
+      'invalid configuration at notify.concurrency: must be an integer from 1 to 256',
+    );
   });
 
   it('runs from the module export with a Lambda-style context', async () => {
     h = await createHarness({ destinations: [] });
     h.addInstance('a');
-    vi.stubEnv('DMS_TASKS_CONFIG', JSON.stringify({ endpoint: h.emulator.url, projects: { [h.projectId]: { region: 'cn-north-4', discover: true } }, http: { authRequired: false }, notify: { store: { type: 'file', path: `/tmp/notify-handler-${h.projectId}.json` } } }));
+    vi.stubEnv(
+      'DMS_TASKS_CONFIG',
+      JSON.stringify({
+        endpoint: h.emulator.url,
+        projects: { [h.projectId]: { region: 'cn-north-4', discover: true } },
+        http: { authRequired: false },
+        notify: { store: { type: 'file', path: `/tmp/notify-handler-${h.projectId}.json` } },
+      }),
+    );
     for (const [k, v] of Object.entries(h.env)) vi.stubEnv(k, v);
     const { handler } = await import('../../functions/notify-on-failure');
-    const s = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 60_000 });
+    const s = await handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
     expect(s).toMatchObject({ trigger: 'aws-schedule', instancesScanned: 1 });
   });
 });
@@ -39,8 +55,15 @@ describe('discovery', () => {
     h.fail(found);
     h.fail(configured);
     expect(await h.run()).toMatchObject({ newFailures: 2, sent: 2 });
-    const names = h.sink.accepted.map((r) => (r.body as { data: { instance: { name: string; engine: string } } }).data.instance);
-    expect(names).toEqual(expect.arrayContaining([{ id: found, name: 'found-rocketmq', engine: 'rocketmq' }, expect.objectContaining({ name: 'configured' })]));
+    const names = h.sink.accepted.map(
+      (r) => (r.body as { data: { instance: { name: string; engine: string } } }).data.instance,
+    );
+    expect(names).toEqual(
+      expect.arrayContaining([
+        { id: found, name: 'found-rocketmq', engine: 'rocketmq' },
+        expect.objectContaining({ name: 'configured' }),
+      ]),
+    );
     expect(found2).toBeTruthy();
   });
 

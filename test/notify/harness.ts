@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNotifyHandler, type InvocationContext, type NotifyHandlerOptions } from '../../lib/notify/createNotifyHandler';
+import {
+  createNotifyHandler,
+  type InvocationContext,
+  type NotifyHandlerOptions,
+} from '../../lib/notify/createNotifyHandler';
 import type { RunSummary } from '../../lib/notify/runNotifier';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
@@ -37,7 +41,11 @@ export interface Harness {
   addInstance(name: string, engine?: Engine, routes?: readonly string[]): string;
   fail(instanceId: string, partial?: Record<string, string>): string;
   /** Builds a handler (a fresh cold start) and runs it once. */
-  run(options?: { context?: InvocationContext; event?: unknown; handler?: Partial<NotifyHandlerOptions> }): Promise<RunSummary>;
+  run(options?: {
+    context?: InvocationContext;
+    event?: unknown;
+    handler?: Partial<NotifyHandlerOptions>;
+  }): Promise<RunSummary>;
   handler(extra?: Partial<NotifyHandlerOptions>): (event: unknown, context?: InvocationContext) => Promise<RunSummary>;
   advance(ms: number): void;
   close(): Promise<void>;
@@ -59,12 +67,19 @@ export interface HarnessOptions {
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const clock = { t: Date.UTC(2026, 10, 20, 12, 0, 0) };
   const now = (): number => clock.t;
-  const emulator = await startEmulator({ seed: false, now: () => new Date(clock.t), maxClockSkewMs: 10 * 365 * 24 * HOUR });
+  const emulator = await startEmulator({
+    seed: false,
+    now: () => new Date(clock.t),
+    maxClockSkewMs: 10 * 365 * 24 * HOUR,
+  });
   const sink = await startSink();
   const projectId = randomBytes(16).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'notify-'));
   const store = options.store?.(now) ?? new FileStore(join(dir, 'state.json'), { now });
-  const env: Record<string, string> = { CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId, CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey };
+  const env: Record<string, string> = {
+    CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
+    CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+  };
   const secretValues: string[] = [EMULATOR_CREDENTIALS.secretAccessKey];
   const destinations: Record<string, unknown> = {};
   for (const d of options.destinations) {
@@ -76,7 +91,9 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     const dest: Record<string, unknown> = { type: d.type, url: { env: urlVar }, ...d.options };
     if (d.type === 'webhook') {
       const secrets = [whsec(), whsec()];
-      secrets.forEach((s, i) => (env[`${urlVar}_S${i}`] = s));
+      secrets.forEach((s, i) => {
+        env[`${urlVar}_S${i}`] = s;
+      });
       dest.secrets = secrets.map((_, i) => ({ env: `${urlVar}_S${i}` }));
       sink.setSecret(d.name, secrets[1] as string); // the receiver knows only the newer key: rotation
       secretValues.push(...secrets.map((s) => s.slice(6)));
@@ -96,7 +113,13 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const config = (): Record<string, unknown> => ({
     endpoint: emulator.url,
     timeoutMs: 5000,
-    projects: { [projectId]: { region: 'cn-north-4', instances: instances.map((i) => ({ id: i.id, engine: i.engine, name: i.name, routes: i.routes })), ...(options.discover ? { discover: true } : {}) } },
+    projects: {
+      [projectId]: {
+        region: 'cn-north-4',
+        instances: instances.map((i) => ({ id: i.id, engine: i.engine, name: i.name, routes: i.routes })),
+        ...(options.discover ? { discover: true } : {}),
+      },
+    },
     http: { authRequired: false },
     notify: { destinations, allowInsecureWebhooks: true, ...options.notify },
   });
@@ -133,7 +156,10 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       return emulator.addTask(projectId, instanceId, { name: 'restartInstance', status: 'FAILED', ...partial }).id;
     },
     async run(o = {}) {
-      return handler(o.handler)(o.event ?? { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date(clock.t).toISOString() }, o.context);
+      return handler(o.handler)(
+        o.event ?? { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date(clock.t).toISOString() },
+        o.context,
+      );
     },
     handler,
     advance(ms) {
@@ -148,5 +174,12 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
 
 /** A store that forwards every call to `s`: spread it and replace the methods a test makes fail or watches. */
 export function bindStore(s: StateStore): StateStore {
-  return { get: (k) => s.get(k), getMany: (k) => s.getMany(k), put: (k, v, o) => s.put(k, v, o), create: (k, v, o) => s.create(k, v, o), update: (k, ver, v, o) => s.update(k, ver, v, o), listDue: (n, l) => s.listDue(n, l) };
+  return {
+    get: (k) => s.get(k),
+    getMany: (k) => s.getMany(k),
+    put: (k, v, o) => s.put(k, v, o),
+    create: (k, v, o) => s.create(k, v, o),
+    update: (k, ver, v, o) => s.update(k, ver, v, o),
+    listDue: (n, l) => s.listDue(n, l),
+  };
 }

@@ -50,8 +50,14 @@ describe('delivery never loses and never duplicates', () => {
   });
 
   it('two concurrent runs never send the same notification twice', async () => {
-    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }, { type: 'teams', name: 'teams' }] });
-    const ids = Array.from({ length: 6 }, (_, i) => h!.addInstance(`i${i}`));
+    h = await createHarness({
+      destinations: [
+        { type: 'webhook', name: 'hook' },
+        { type: 'teams', name: 'teams' },
+      ],
+    });
+    const live = h;
+    const ids = Array.from({ length: 6 }, (_, i) => live.addInstance(`i${i}`));
     await h.run();
     h.advance(MIN);
     for (const id of ids) {
@@ -63,7 +69,9 @@ describe('delivery never loses and never duplicates', () => {
     const hooks = h.sink.accepted.filter((r) => r.type === 'webhook');
     expect(hooks).toHaveLength(12);
     expect(new Set(hooks.map((r) => r.webhookId)).size).toBe(12);
-    const teamsItems = h.sink.accepted.filter((r) => r.type === 'teams').flatMap((r) => [...r.raw.matchAll(/task ([0-9a-f]{32})/g)].map((m) => m[1]));
+    const teamsItems = h.sink.accepted
+      .filter((r) => r.type === 'teams')
+      .flatMap((r) => [...r.raw.matchAll(/task ([0-9a-f]{32})/g)].map((m) => m[1]));
     expect(teamsItems).toHaveLength(12);
     expect(new Set(teamsItems).size).toBe(12);
   });
@@ -77,7 +85,10 @@ describe('delivery never loses and never duplicates', () => {
     h.fail(inst);
     // The store "dies" right after the claims were written (before anything is sent).
     const real = h.store;
-    const dying: StateStore = { ...bindStore(real), getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)) };
+    const dying: StateStore = {
+      ...bindStore(real),
+      getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)),
+    };
     const killed = await h.run({ handler: { store: dying } });
     expect(killed).toMatchObject({ newFailures: 2, sent: 0 });
     expect(h.sink.requests).toHaveLength(0);
@@ -98,7 +109,10 @@ describe('delivery never loses and never duplicates', () => {
     h.advance(MIN);
     h.fail(inst);
     const real = h.store;
-    const dying: StateStore = { ...bindStore(real), put: (k, v, o) => (k.startsWith('seen#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    const dying: StateStore = {
+      ...bindStore(real),
+      put: (k, v, o) => (k.startsWith('seen#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)),
+    };
     const s1 = await h.run({ handler: { store: dying } });
     expect(s1).toMatchObject({ instancesFailed: 1, sent: 1 }); // the outbox item was recorded, so it is delivered
     h.advance(5 * MIN);
@@ -115,7 +129,13 @@ describe('delivery never loses and never duplicates', () => {
     h.fail(a);
     const real = h.store;
     const order: string[] = [];
-    const watching: StateStore = { ...bindStore(real), put: (k, v, o) => (order.push(k.split('#')[0] ?? k), real.put(k, v, o)) };
+    const watching: StateStore = {
+      ...bindStore(real),
+      put: (k, v, o) => {
+        order.push(k.split('#')[0] ?? k);
+        return real.put(k, v, o);
+      },
+    };
     expect(await h.run({ handler: { store: watching } })).toMatchObject({ newFailures: 1, sent: 1 });
     // Both cursors after every seen record: the scan of the second instance did not wait for a cursor write.
     expect(order.lastIndexOf('seen')).toBeLessThan(order.indexOf('cursor'));
@@ -123,7 +143,10 @@ describe('delivery never loses and never duplicates', () => {
     // Next run: the cursor batch fails (the run "dies" there). Nothing is lost or sent twice afterwards.
     h.advance(MIN);
     h.fail(b);
-    const dying: StateStore = { ...bindStore(real), put: (k, v, o) => (k.startsWith('cursor#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)) };
+    const dying: StateStore = {
+      ...bindStore(real),
+      put: (k, v, o) => (k.startsWith('cursor#') ? Promise.reject(new Error('killed')) : real.put(k, v, o)),
+    };
     expect(await h.run({ handler: { store: dying } })).toMatchObject({ newFailures: 1, sent: 1 });
     h.advance(5 * MIN);
     expect(await h.run()).toMatchObject({ newFailures: 0, queued: 0, sent: 0 });
@@ -131,7 +154,7 @@ describe('delivery never loses and never duplicates', () => {
     expect(h.logs.some((l) => l.msg === 'cursor write failed')).toBe(true);
   });
 
-  it('a store failure while recording one destination\'s result does not end the run while another destination is still sending', async () => {
+  it("a store failure while recording one destination's result does not end the run while another destination is still sending", async () => {
     h = await createHarness({
       destinations: [
         { type: 'webhook', name: 'a' },
@@ -153,7 +176,8 @@ describe('delivery never loses and never duplicates', () => {
     const failing: StateStore = {
       ...bindStore(real),
       update: (k, ver, v, o) => {
-        if (v.state !== 'delivered' || (v.notification as { destinationId: string }).destinationId !== 'a') return real.update(k, ver, v, o);
+        if (v.state !== 'delivered' || (v.notification as { destinationId: string }).destinationId !== 'a')
+          return real.update(k, ver, v, o);
         setImmediate(release);
         return Promise.reject(new Error('disk full'));
       },
@@ -200,7 +224,8 @@ describe('delivery never loses and never duplicates', () => {
     h.sink.respond(({ type, count }) => {
       if (type === 'webhook') return { status: 410, body: 'gone' };
       if (type === 'feishu') return { status: 200, body: { code: 19024, msg: 'Key Words Not Found' } };
-      if (type === 'dingtalk' && count === 0) return { status: 200, body: { errcode: 130101, errmsg: 'send too fast' } };
+      if (type === 'dingtalk' && count === 0)
+        return { status: 200, body: { errcode: 130101, errmsg: 'send too fast' } };
       return undefined;
     });
     const s = await h.run();
@@ -224,9 +249,10 @@ describe('delivery never loses and never duplicates', () => {
 
   it('stops starting scans before the deadline and leaves the rest to the next run (least recently scanned first)', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { concurrency: 1 } });
-    const ids = Array.from({ length: 5 }, (_, i) => h!.addInstance(`i${i}`));
+    const live = h;
+    const ids = Array.from({ length: 5 }, (_, i) => live.addInstance(`i${i}`));
     // Each task listing "costs" 20 s of a 60 s invocation; the scan phase keeps 40% (24 s) for delivery.
-    const listings = (): number => h!.emulator.requests.filter((r) => r.path.endsWith('/tasks')).length;
+    const listings = (): number => live.emulator.requests.filter((r) => r.path.endsWith('/tasks')).length;
     const context = { getRemainingTimeInMillis: () => 60_000 - 20_000 * listings() };
     const s1 = await h.run({ context });
     expect(s1).toMatchObject({ instancesScanned: 2, instancesSkipped: 3 });
@@ -250,14 +276,21 @@ describe('delivery never loses and never duplicates', () => {
       notify: { maxAgeHours: 0.5 },
     });
     const out: string[] = [];
-    for (const m of ['log', 'error', 'warn', 'info', 'debug'] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
+    for (const m of ['log', 'error', 'warn', 'info', 'debug'] as const)
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
     const inst = h.addInstance('a');
     const log = (e: Record<string, unknown>) => out.push(JSON.stringify(e));
     await h.run({ handler: { log } });
     h.advance(MIN);
     h.fail(inst);
     h.emulator.injectFault({ kind: 'reset', count: 1 });
-    h.sink.respond(({ type, count }) => (type === 'webhook' ? { status: 503, reset: count % 2 === 0 } : type === 'wecom' ? { status: 400, body: { errcode: 93000 } } : { status: 200, body: { code: 19021, errcode: 310000 } }));
+    h.sink.respond(({ type, count }) =>
+      type === 'webhook'
+        ? { status: 503, reset: count % 2 === 0 }
+        : type === 'wecom'
+          ? { status: 400, body: { errcode: 93000 } }
+          : { status: 200, body: { code: 19021, errcode: 310000 } },
+    );
     for (let i = 0; i < 4; i++) {
       await h.run({ handler: { log } });
       h.advance(15 * MIN);
@@ -266,9 +299,17 @@ describe('delivery never loses and never duplicates', () => {
     await h.run({ handler: { log } });
     h.emulator.clearFaults();
     // A bad reference and a bad URL fail the cold start without echoing the value.
-    const badEnv = { ...h.env, DMS_TASKS_CONFIG: JSON.stringify({ projects: { [h.projectId]: 'cn-north-4' }, notify: { destinations: { x: { type: 'slack', url: { env: 'HOOK_HOOK_URL' } } } } }) };
+    const badEnv = {
+      ...h.env,
+      DMS_TASKS_CONFIG: JSON.stringify({
+        projects: { [h.projectId]: 'cn-north-4' },
+        notify: { destinations: { x: { type: 'slack', url: { env: 'HOOK_HOOK_URL' } } } },
+      }),
+    };
     const { createNotifyHandler } = await import('../../lib/notify/createNotifyHandler');
-    await expect(createNotifyHandler({ env: badEnv, store: h.store, log })({})).rejects.toThrow(/destination x: URL scheme must be https/);
+    await expect(createNotifyHandler({ env: badEnv, store: h.store, log })({})).rejects.toThrow(
+      /destination x: URL scheme must be https/,
+    );
     try {
       await createNotifyHandler({ env: badEnv, store: h.store, log })({});
     } catch (e) {
@@ -290,8 +331,12 @@ describe('with the DynamoDB store (dynalite)', () => {
     const dyn = await startDynalite();
     try {
       const table = await dyn.newTable();
-      h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], store: (now) => new DynamoStore({ table, client: dyn.client, now }) });
-      const ids = Array.from({ length: 4 }, (_, i) => h!.addInstance(`i${i}`));
+      h = await createHarness({
+        destinations: [{ type: 'webhook', name: 'hook' }],
+        store: (now) => new DynamoStore({ table, client: dyn.client, now }),
+      });
+      const live = h;
+      const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
       await h.run();
       h.advance(MIN);
       for (const id of ids) h.fail(id);

@@ -31,7 +31,8 @@ interface Write {
 function logged(real: StateStore, log: Write[]): StateStore {
   const instanceOf = (key: string, value: StoredValue): Write => {
     const [kind = 'other', , instance = ''] = key.split('#');
-    if (kind === 'outbox') return { kind, instance: String((value.notification as { instanceId: string }).instanceId), phase: 'start' };
+    if (kind === 'outbox')
+      return { kind, instance: String((value.notification as { instanceId: string }).instanceId), phase: 'start' };
     return { kind: kind === 'seen' || kind === 'cursor' ? kind : 'other', instance, phase: 'start' };
   };
   const write = async <T>(key: string, value: StoredValue, fn: () => Promise<T>, delivery = false): Promise<T> => {
@@ -67,7 +68,8 @@ describe('scan writes', () => {
     h.emulator.setLatency(5);
     expect(await h.run()).toMatchObject({ instancesScanned: 8, instancesFailed: 0, newFailures: 24, queued: 48 });
     for (const inst of instances) {
-      const at = (kind: Write['kind'], phase: Write['phase']): number[] => log.flatMap((w, i) => (w.instance === inst && w.kind === kind && w.phase === phase ? [i] : []));
+      const at = (kind: Write['kind'], phase: Write['phase']): number[] =>
+        log.flatMap((w, i) => (w.instance === inst && w.kind === kind && w.phase === phase ? [i] : []));
       const outboxDone = at('outbox', 'done');
       const seenStart = at('seen', 'start');
       const seenDone = at('seen', 'done');
@@ -78,7 +80,7 @@ describe('scan writes', () => {
     }
   });
 
-  it('an outbox write that fails leaves that instance\'s seen records and cursor unwritten; the next run sends', async () => {
+  it("an outbox write that fails leaves that instance's seen records and cursor unwritten; the next run sends", async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { concurrency: 2 } });
     const a = h.addInstance('a');
     const b = h.addInstance('b');
@@ -90,9 +92,16 @@ describe('scan writes', () => {
     const cursorBefore = await real.get(keys.cursor(h.projectId, a));
     const failing: StateStore = {
       ...bindStore(real),
-      create: (k, v, o) => ((v.notification as { instanceId: string }).instanceId === a ? Promise.reject(new Error('disk full')) : real.create(k, v, o)),
+      create: (k, v, o) =>
+        (v.notification as { instanceId: string }).instanceId === a
+          ? Promise.reject(new Error('disk full'))
+          : real.create(k, v, o),
     };
-    expect(await h.run({ handler: { store: failing } })).toMatchObject({ instancesScanned: 1, instancesFailed: 1, sent: 1 });
+    expect(await h.run({ handler: { store: failing } })).toMatchObject({
+      instancesScanned: 1,
+      instancesFailed: 1,
+      sent: 1,
+    });
     expect(await real.get(keys.cursor(h.projectId, a))).toEqual(cursorBefore);
     h.advance(5 * MIN);
     expect(await h.run()).toMatchObject({ instancesScanned: 2, newFailures: 1, queued: 1, sent: 1 });
@@ -101,18 +110,49 @@ describe('scan writes', () => {
 });
 
 describe('the cursor read once for the run', () => {
-  const env = { DMS_TASKS_CONFIG: JSON.stringify({ projects: { '0a1b2c3d4e5f60718293a4b5c6d7e8f9': 'cn-north-4' }, notify: {} }) };
+  const env = {
+    DMS_TASKS_CONFIG: JSON.stringify({ projects: { '0a1b2c3d4e5f60718293a4b5c6d7e8f9': 'cn-north-4' }, notify: {} }),
+  };
   const config = parseNotifyConfig(loadConfig(env), env);
   const now = Date.UTC(2026, 10, 20, 12, 0, 0);
-  const target: InstanceTarget = { projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', region: 'cn-north-4', instanceId: 'inst-1', name: 'one', engine: 'kafka', routes: [] };
-  const task: DmsTask = { id: 't1', name: 'restartInstance', user_name: 'u', user_id: 'u', params: '', status: 'FAILED', created_at: new Date(now - 10 * MIN).toISOString(), updated_at: new Date(now - 5 * MIN).toISOString() };
+  const target: InstanceTarget = {
+    projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    region: 'cn-north-4',
+    instanceId: 'inst-1',
+    name: 'one',
+    engine: 'kafka',
+    routes: [],
+  };
+  const task: DmsTask = {
+    id: 't1',
+    name: 'restartInstance',
+    user_name: 'u',
+    user_id: 'u',
+    params: '',
+    status: 'FAILED',
+    created_at: new Date(now - 10 * MIN).toISOString(),
+    updated_at: new Date(now - 5 * MIN).toISOString(),
+  };
   const client = { listTasks: async () => ({ body: { task_count: '1', tasks: [task] } }) } as unknown as DmsClient;
   let n = 0;
   const setup = async (stored: boolean): Promise<{ store: StateStore; gets: string[] }> => {
     const real = new FileStore(join(dir, `cursor${++n}.json`), { now: () => now });
-    if (stored) await real.put(keys.cursor(target.projectId, target.instanceId), { lastScanAt: new Date(now - 5 * MIN).toISOString(), baselineDone: true });
+    if (stored)
+      await real.put(keys.cursor(target.projectId, target.instanceId), {
+        lastScanAt: new Date(now - 5 * MIN).toISOString(),
+        baselineDone: true,
+      });
     const gets: string[] = [];
-    return { store: { ...bindStore(real), get: (k) => (gets.push(k), real.get(k)) }, gets };
+    return {
+      store: {
+        ...bindStore(real),
+        get: (k) => {
+          gets.push(k);
+          return real.get(k);
+        },
+      },
+      gets,
+    };
   };
   const ctx = (store: StateStore) => ({ config, store, now: () => now, deadline: Date.now() + 60_000 });
 
@@ -129,7 +169,11 @@ describe('the cursor read once for the run', () => {
 
   it('is used as read when it says the baseline is done', async () => {
     const { store, gets } = await setup(false);
-    const known = { key: keys.cursor(target.projectId, target.instanceId), version: 3, value: { lastScanAt: new Date(now - 60 * MIN).toISOString(), baselineDone: true } };
+    const known = {
+      key: keys.cursor(target.projectId, target.instanceId),
+      version: 3,
+      value: { lastScanAt: new Date(now - 60 * MIN).toISOString(), baselineDone: true },
+    };
     expect(await scanInstance(ctx(store), client, target, known)).toMatchObject({ newFailures: 1, baselined: 0 });
     expect(gets).toEqual([]);
   });

@@ -6,14 +6,21 @@ import { postMessage } from '../../lib/notify/post';
 import { nonPublicAddress, type Resolver } from '../../lib/notify/urlPolicy';
 
 /** A resolver standing in for DNS (CI has none): name -> addresses. */
-const dns = (table: Record<string, readonly string[]>): Resolver => async (name) => {
-  const found = table[name];
-  if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-  return found;
-};
+const dns =
+  (table: Record<string, readonly string[]>): Resolver =>
+  async (name) => {
+    const found = table[name];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return found;
+  };
 
 describe('nonPublicAddress (what a webhook host name resolves to)', () => {
-  const resolve = dns({ 'hooks.example.com': ['93.184.215.14'], 'sneaky.example.com': ['93.184.215.14', '10.0.0.7'], 'meta.example.com': ['169.254.169.254'], 'v6.example.com': ['::1'] });
+  const resolve = dns({
+    'hooks.example.com': ['93.184.215.14'],
+    'sneaky.example.com': ['93.184.215.14', '10.0.0.7'],
+    'meta.example.com': ['169.254.169.254'],
+    'v6.example.com': ['::1'],
+  });
 
   it('passes a name that resolves only to public addresses', async () => {
     expect(await nonPublicAddress('hooks.example.com', resolve)).toBeUndefined();
@@ -47,18 +54,30 @@ describe('postMessage with publicOnly', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const req = (host: string) => ({ url: `http://${host}:${port}/hook`, headers: { 'content-type': 'application/json' }, body: '{}' });
+  const req = (host: string) => ({
+    url: `http://${host}:${port}/hook`,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
 
   it('refuses, without sending, a host that resolves to a private address: permanent', async () => {
     hits = 0;
     // The name resolves to loopback, where a real server listens: the check must stop the POST before it.
-    const outcome = await postMessage(CHANNELS.webhook, req('internal.example.com'), { timeoutMs: 2000, publicOnly: true, resolve: dns({ 'internal.example.com': ['127.0.0.1'] }) });
+    const outcome = await postMessage(CHANNELS.webhook, req('internal.example.com'), {
+      timeoutMs: 2000,
+      publicOnly: true,
+      resolve: dns({ 'internal.example.com': ['127.0.0.1'] }),
+    });
     expect(outcome).toEqual({ kind: 'permanent', reason: 'host resolves to a non-public address' });
     expect(hits).toBe(0);
   });
 
   it('retries later when the name does not resolve, and never names the host', async () => {
-    const outcome = await postMessage(CHANNELS.webhook, req('gone.example.com'), { timeoutMs: 2000, publicOnly: true, resolve: dns({}) });
+    const outcome = await postMessage(CHANNELS.webhook, req('gone.example.com'), {
+      timeoutMs: 2000,
+      publicOnly: true,
+      resolve: dns({}),
+    });
     expect(outcome).toEqual({ kind: 'retry', reason: 'DNS lookup failed ENOTFOUND' });
   });
 

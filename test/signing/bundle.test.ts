@@ -32,13 +32,17 @@ describe('bundle of lib/signing', () => {
   it(`bundles, minified, to under ${MAX_BYTES} bytes, from lib/signing alone (no lodash, moment or @huaweicloud)`, async () => {
     const { inputs, bytes } = await bundle("export * from './lib/signing';");
     for (const input of inputs) expect(input).not.toMatch(HEAVY);
-    expect(inputs.filter((input) => input !== 'entry.ts').every((input) => input.startsWith('lib/signing/'))).toBe(true);
+    expect(inputs.filter((input) => input !== 'entry.ts').every((input) => input.startsWith('lib/signing/'))).toBe(
+      true,
+    );
     expect(inputs).toContain('lib/signing/signRequest.ts');
     expect(bytes).toBeLessThan(MAX_BYTES);
   });
 
   it('the same checks catch the SDK signer (lodash and moment, far over the limit)', async () => {
-    const { inputs, bytes } = await bundle("export { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';");
+    const { inputs, bytes } = await bundle(
+      "export { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';",
+    );
     expect(inputs.some((input) => /node_modules\/lodash\//.test(input))).toBe(true);
     expect(inputs.some((input) => /node_modules\/moment\//.test(input))).toBe(true);
     expect(bytes).toBeGreaterThan(20 * MAX_BYTES);

@@ -25,16 +25,16 @@ describe('canonicalQuery', () => {
   });
 
   it('encodes keys and values like path segments (space as %20, & = + encoded)', () => {
-    expect(canonicalQuery({ 'a b': 'x&y=z+w', "k*": "!'()" })).toBe('a%20b=x%26y%3Dz%2Bw&k%2A=%21%27%28%29');
+    expect(canonicalQuery({ 'a b': 'x&y=z+w', 'k*': "!'()" })).toBe('a%20b=x%26y%3Dz%2Bw&k%2A=%21%27%28%29');
   });
 
   it('encodes unicode keys and values as UTF-8', () => {
-    expect(canonicalQuery({ 'név': 'Zoë 😀' })).toBe('n%C3%A9v=Zo%C3%AB%20%F0%9F%98%80');
+    expect(canonicalQuery({ név: 'Zoë 😀' })).toBe('n%C3%A9v=Zo%C3%AB%20%F0%9F%98%80');
   });
 
   it('sorts the raw keys by UTF-16 code unit before encoding, as the SDK does', () => {
     // Raw: "~" (U+007E) < "é" (U+00E9). Encoded, "%C3%A9" would sort before "~".
-    expect(canonicalQuery({ 'aé': 2, 'a~': 1 })).toBe('a~=1&a%C3%A9=2');
+    expect(canonicalQuery({ aé: 2, 'a~': 1 })).toBe('a~=1&a%C3%A9=2');
     // UTF-16 order: an emoji's high surrogate (U+D83D) sorts before U+FF61, unlike code point order.
     expect(canonicalQuery({ '\uff61': 2, '😀': 1 })).toBe('%F0%9F%98%80=1&%EF%BD%A1=2');
   });

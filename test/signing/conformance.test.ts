@@ -38,7 +38,9 @@ function expectSameAsSdk(ours: RequestToSign, credentials: Credentials, date: Da
   const sdkDate = headers[SIGNING.dateHeader] as string;
   const parts = computeSignature(ours, signed, sdkDate, credentials.secretAccessKey);
 
-  expect(parts.canonicalRequest, `canonical request, SDK endpoint ${JSON.stringify(sdk.endpoint)}`).toBe(sdk.canonicalRequest);
+  expect(parts.canonicalRequest, `canonical request, SDK endpoint ${JSON.stringify(sdk.endpoint)}`).toBe(
+    sdk.canonicalRequest,
+  );
   expect(authorization).toBe(sdk.authorization);
   const ourParsed = parseAuthorization(authorization as string);
   const sdkParsed = parseAuthorization(sdk.authorization);
@@ -69,11 +71,22 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
       host: arb.host,
       projectId: arb.projectId,
       instanceId: fc.oneof(fc.uuid(), arb.pathSegment),
-      taskId: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }), arb.pathSegment),
+      taskId: fc.oneof(
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }),
+        arb.pathSegment,
+      ),
       start: fc.nat({ max: 10_000 }),
       limit: fc.integer({ min: 1, max: 50 }),
-      beginTime: fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }),
-      endTime: fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }),
+      beginTime: fc.date({
+        min: new Date('2020-01-01T00:00:00Z'),
+        max: new Date('2030-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      }),
+      endTime: fc.date({
+        min: new Date('2020-01-01T00:00:00Z'),
+        max: new Date('2030-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      }),
       credentials: arb.credentials,
       date: arb.signingDate,
     },
@@ -97,10 +110,24 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
         const query: Record<string, string | number> = {};
         const fillList = <R extends ListRequestLike>(req: R): R => {
           req.withInstanceId(c.instanceId);
-          if (c.start !== undefined) req.withStart((query.start = c.start));
-          if (c.limit !== undefined) req.withLimit((query.limit = c.limit));
-          if (c.beginTime !== undefined) req.withBeginTime((query.begin_time = compact(c.beginTime)));
-          if (c.endTime !== undefined) req.withEndTime((query.end_time = compact(c.endTime)));
+          if (c.start !== undefined) {
+            query.start = c.start;
+            req.withStart(c.start);
+          }
+          if (c.limit !== undefined) {
+            query.limit = c.limit;
+            req.withLimit(c.limit);
+          }
+          if (c.beginTime !== undefined) {
+            const begin = compact(c.beginTime);
+            query.begin_time = begin;
+            req.withBeginTime(begin);
+          }
+          if (c.endTime !== undefined) {
+            const end = compact(c.endTime);
+            query.end_time = end;
+            req.withEndTime(end);
+          }
           return req;
         };
         let options: SdkCall['options'];
@@ -112,14 +139,31 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
         } else {
           options =
             c.engine === 'kafka'
-              ? kafkaParams().showBackgroundTask(new KafkaShowRequest().withInstanceId(c.instanceId).withTaskId(c.taskId))
-              : rocketParams().showBackgroundTask(new RocketShowRequest().withInstanceId(c.instanceId).withTaskId(c.taskId));
+              ? kafkaParams().showBackgroundTask(
+                  new KafkaShowRequest().withInstanceId(c.instanceId).withTaskId(c.taskId),
+                )
+              : rocketParams().showBackgroundTask(
+                  new RocketShowRequest().withInstanceId(c.instanceId).withTaskId(c.taskId),
+                );
         }
-        const sdk = await sdkSign({ origin: `https://${c.host}`, options, credentials: c.credentials, projectId: c.projectId, date: c.date });
+        const sdk = await sdkSign({
+          origin: `https://${c.host}`,
+          options,
+          credentials: c.credentials,
+          projectId: c.projectId,
+          date: c.date,
+        });
         const ours: RequestToSign = {
           method: 'GET',
           host: c.host,
-          pathSegments: ['v2', c.projectId, 'instances', c.instanceId, 'tasks', ...(c.operation === 'show' ? [c.taskId] : [])],
+          pathSegments: [
+            'v2',
+            c.projectId,
+            'instances',
+            c.instanceId,
+            'tasks',
+            ...(c.operation === 'show' ? [c.taskId] : []),
+          ],
           query,
           headers: { [SIGNING.projectHeader]: c.projectId, 'Content-Type': JSON_CONTENT_TYPE },
         };
@@ -135,11 +179,13 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
     let checked = 0;
     for (let start = 0; start <= 0x10ffff; start += CHUNK) {
       const codePoints: number[] = [];
-      for (let cp = start; cp < Math.min(start + CHUNK, 0x110000); cp++) if (cp < 0xd800 || cp > 0xdfff) codePoints.push(cp);
+      for (let cp = start; cp < Math.min(start + CHUNK, 0x110000); cp++)
+        if (cp < 0xd800 || cp > 0xdfff) codePoints.push(cp);
       if (codePoints.length === 0) continue;
       const text = String.fromCodePoint(...codePoints);
       const ours = encodeRfc3986(text);
-      if (ours !== sdkUrlEncode(text)) expect(ours, `code points from U+${start.toString(16)}`).toBe(sdkUrlEncode(text));
+      if (ours !== sdkUrlEncode(text))
+        expect(ours, `code points from U+${start.toString(16)}`).toBe(sdkUrlEncode(text));
       checked += codePoints.length;
     }
     expect(checked).toBe(0x110000 - 0x800);

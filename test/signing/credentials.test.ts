@@ -49,7 +49,10 @@ describe('credentialsFromEnv', () => {
 
   it('reads an explicit environment instead of process.env', () => {
     vi.stubEnv('CLOUD_SDK_AK', undefined);
-    expect(credentialsFromEnv({ CLOUD_SDK_AK: AK, CLOUD_SDK_SK: SK })).toEqual({ accessKeyId: AK, secretAccessKey: SK });
+    expect(credentialsFromEnv({ CLOUD_SDK_AK: AK, CLOUD_SDK_SK: SK })).toEqual({
+      accessKeyId: AK,
+      secretAccessKey: SK,
+    });
   });
 
   it('missing AK: MissingCredentialsError naming CLOUD_SDK_AK, without the SK or token', () => {

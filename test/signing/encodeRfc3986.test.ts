@@ -16,7 +16,9 @@ describe('encodeRfc3986', () => {
   });
 
   it('encodes every other printable ASCII character, with upper-case hex', () => {
-    expect(encodeRfc3986(' "#$%&+,/:;<=>?@[\\]^`{|}')).toBe('%20%22%23%24%25%26%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D');
+    expect(encodeRfc3986(' "#$%&+,/:;<=>?@[\\]^`{|}')).toBe(
+      '%20%22%23%24%25%26%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D',
+    );
     expect(encodeRfc3986('\u0000\t\n\u007f')).toBe('%00%09%0A%7F');
   });
 

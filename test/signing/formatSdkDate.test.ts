@@ -27,12 +27,15 @@ describe('parseSdkDate', () => {
 
   it('round-trips with formatSdkDate for any whole second in years 0000-9999', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
-        const whole = new Date(Math.floor(d.getTime() / 1000) * 1000);
-        const text = formatSdkDate(whole);
-        expect(parseSdkDate(text)?.getTime()).toBe(whole.getTime());
-        expect(formatSdkDate(parseSdkDate(text) as Date)).toBe(text);
-      }),
+      fc.property(
+        fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (d) => {
+          const whole = new Date(Math.floor(d.getTime() / 1000) * 1000);
+          const text = formatSdkDate(whole);
+          expect(parseSdkDate(text)?.getTime()).toBe(whole.getTime());
+          expect(formatSdkDate(parseSdkDate(text) as Date)).toBe(text);
+        },
+      ),
       { seed: 42, numRuns: 500 },
     );
   });

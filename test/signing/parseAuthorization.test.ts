@@ -14,13 +14,18 @@ describe('parseAuthorization', () => {
   });
 
   it('accepts a single signed header and separators without a space', () => {
-    expect(parseAuthorization(`SDK-HMAC-SHA256 Access=AK,SignedHeaders=host,Signature=${SIG}`)?.signedHeaders).toEqual(['host']);
+    expect(parseAuthorization(`SDK-HMAC-SHA256 Access=AK,SignedHeaders=host,Signature=${SIG}`)?.signedHeaders).toEqual([
+      'host',
+    ]);
   });
 
   it.each([
     ['empty', ''],
     ['another algorithm', VALID.replace('SDK-HMAC-SHA256', 'SDK-HMAC-SHA512')],
-    ['the AWS scheme', `AWS4-HMAC-SHA256 Credential=AK/20200623/r/s/aws4_request, SignedHeaders=host, Signature=${SIG}`],
+    [
+      'the AWS scheme',
+      `AWS4-HMAC-SHA256 Credential=AK/20200623/r/s/aws4_request, SignedHeaders=host, Signature=${SIG}`,
+    ],
     ['lower-case algorithm', VALID.replace('SDK-HMAC-SHA256', 'sdk-hmac-sha256')],
     ['Bearer token', 'Bearer abc.def.ghi'],
     ['algorithm only', 'SDK-HMAC-SHA256'],

@@ -27,11 +27,23 @@ const base = {
 const PROJECT = '0123456789abcdef0123456789abcdef';
 
 /** `/v2/{project}/instances/{instanceId}/tasks`, the list path, with `instanceId` raw as the SDK passes it. */
-const listPath = (instanceId: string): SigningCase => ({ ...base, projectId: PROJECT, path: ['v2', PROJECT_SEGMENT, 'instances', instanceId, 'tasks'] });
+const listPath = (instanceId: string): SigningCase => ({
+  ...base,
+  projectId: PROJECT,
+  path: ['v2', PROJECT_SEGMENT, 'instances', instanceId, 'tasks'],
+});
 /** The show path, the raw param last: where `url.parse` trims trailing whitespace. */
-const showPath = (taskId: string): SigningCase => ({ ...base, projectId: PROJECT, path: ['v2', PROJECT_SEGMENT, 'instances', 'i-1', 'tasks', taskId] });
+const showPath = (taskId: string): SigningCase => ({
+  ...base,
+  projectId: PROJECT,
+  path: ['v2', PROJECT_SEGMENT, 'instances', 'i-1', 'tasks', taskId],
+});
 /** A project id from the credentials, which the SDK pre-encodes with `encodeURIComponent`. */
-const withProject = (projectId: string): SigningCase => ({ ...base, projectId, path: ['v2', PROJECT_SEGMENT, 'instances', 'i-1', 'tasks'] });
+const withProject = (projectId: string): SigningCase => ({
+  ...base,
+  projectId,
+  path: ['v2', PROJECT_SEGMENT, 'instances', 'i-1', 'tasks'],
+});
 
 interface Divergence {
   readonly name: string;
@@ -105,19 +117,23 @@ const DIVERGENCES: readonly Divergence[] = [
     sdkSignedPath: ['v2', PROJECT, 'instances', 'a'],
   },
   // Whitespace at the very end of the URL is trimmed by url.parse.
-  ...([
-    ['space', ' ', '%20'],
-    ['NUL', '\u0000', '%00'],
-    ['unit separator U+001F', '\u001f', '%1F'],
-    ['no-break space U+00A0', '\u00a0', '%C2%A0'],
-    ['byte order mark U+FEFF', '\ufeff', '%EF%BB%BF'],
-  ] as const).map(([name, char, encoded]): Divergence => ({
-    name: `trailing ${name} in the last segment: the SDK trims it`,
-    request: showPath(`t${char}`),
-    sdkUri: `${L}/i-1/tasks/t/`,
-    oursUri: `${L}/i-1/tasks/t${encoded}/`,
-    sdkSignedPath: ['v2', PROJECT, 'instances', 'i-1', 'tasks', 't'],
-  })),
+  ...(
+    [
+      ['space', ' ', '%20'],
+      ['NUL', '\u0000', '%00'],
+      ['unit separator U+001F', '\u001f', '%1F'],
+      ['no-break space U+00A0', '\u00a0', '%C2%A0'],
+      ['byte order mark U+FEFF', '\ufeff', '%EF%BB%BF'],
+    ] as const
+  ).map(
+    ([name, char, encoded]): Divergence => ({
+      name: `trailing ${name} in the last segment: the SDK trims it`,
+      request: showPath(`t${char}`),
+      sdkUri: `${L}/i-1/tasks/t/`,
+      oursUri: `${L}/i-1/tasks/t${encoded}/`,
+      sdkSignedPath: ['v2', PROJECT, 'instances', 'i-1', 'tasks', 't'],
+    }),
+  ),
   // `HcClient.buildRequest` substitutes params with String.replace, so `$` patterns are expanded.
   {
     name: '"$&" in a param: String.replace puts the placeholder back',
@@ -153,14 +169,16 @@ const DIVERGENCES: readonly Divergence[] = [
   projectTwice('"@"', '@', '%2540', '%40', '%40'),
   projectTwice('"["', '[', '%255B', '%5B', '%5B'),
   projectTwice('"/"', '/', '%252F', '%2F', '%2F'),
-  projectTwice("a single quote (escaped by url.parse after encodeURIComponent kept it)", "'", '%2527', '%27', '%27'),
+  projectTwice('a single quote (escaped by url.parse after encodeURIComponent kept it)', "'", '%2527', '%27', '%27'),
   projectTwice('"é"', 'é', '%25C3%25A9', '%C3%A9', '%C3%A9'),
   projectTwice('"中"', '中', '%25E4%25B8%25AD', '%E4%B8%AD', '%E4%B8%AD'),
   projectTwice('an emoji (surrogate pair)', '😀', '%25F0%259F%2598%2580', '%F0%9F%98%80', '%F0%9F%98%80'),
 ];
 
 function ours(request: SigningCase, path: readonly string[] = toOurRequest(request).pathSegments): string {
-  const headers = signRequest({ ...toOurRequest(request), pathSegments: path }, request.credentials, { date: request.date });
+  const headers = signRequest({ ...toOurRequest(request), pathSegments: path }, request.credentials, {
+    date: request.date,
+  });
   return headers[SIGNING.authorizationHeader] as string;
 }
 
@@ -188,7 +206,11 @@ describe('SDK path quirks: where the official SDK signer diverges from the docum
     const call = toSdkCall(request);
     const sdk = await sdkSign({ ...call, options: { ...call.options, queryParams: { limit: 10, start: undefined } } });
     expect(sdk.canonicalRequest.split('\n')[2]).toBe('limit=10&start=undefined');
-    const headers = signRequest({ ...toOurRequest(request), query: { limit: 10, start: undefined } }, request.credentials, { date: request.date });
+    const headers = signRequest(
+      { ...toOurRequest(request), query: { limit: 10, start: undefined } },
+      request.credentials,
+      { date: request.date },
+    );
     expect(headers[SIGNING.authorizationHeader]).toBe(ours(request));
     expect(headers[SIGNING.authorizationHeader]).not.toBe(sdk.authorization);
   });
@@ -196,7 +218,19 @@ describe('SDK path quirks: where the official SDK signer diverges from the docum
 
 describe('SDK path agreement: the alphabets the conformance test draws path segments from', () => {
   const ALNUM = /[A-Za-z0-9]/;
-  const serviceChars = [...Array.from(PATH_AGREED_ASCII).filter((c) => !ALNUM.test(c)), '$', 'é', 'ß', 'Ж', '中', '😀', '\u3000', '\u2028', '\u0085', 'a\u0301'];
+  const serviceChars = [
+    ...Array.from(PATH_AGREED_ASCII).filter((c) => !ALNUM.test(c)),
+    '$',
+    'é',
+    'ß',
+    'Ж',
+    '中',
+    '😀',
+    '\u3000',
+    '\u2028',
+    '\u0085',
+    'a\u0301',
+  ];
   const agreeOnService = async (c: string) => {
     for (const request of [listPath(`a${c}b`), listPath(c), showPath(`t${c}`)]) {
       const sdk = await sdkSign(toSdkCall(request));
@@ -205,11 +239,18 @@ describe('SDK path agreement: the alphabets the conformance test draws path segm
     }
   };
   it('service path params of letters and digits: encoded once by both', async () => {
-    await agreeOnService(Array.from(PATH_AGREED_ASCII).filter((c) => ALNUM.test(c)).join(''));
+    await agreeOnService(
+      Array.from(PATH_AGREED_ASCII)
+        .filter((c) => ALNUM.test(c))
+        .join(''),
+    );
   });
-  it.each(serviceChars.map((c) => [JSON.stringify(c), c] as const))('service path param containing %s: encoded once by both', async (_name, c) => {
-    await agreeOnService(c);
-  });
+  it.each(serviceChars.map((c) => [JSON.stringify(c), c] as const))(
+    'service path param containing %s: encoded once by both',
+    async (_name, c) => {
+      await agreeOnService(c);
+    },
+  );
 
   it(`project id made of ${JSON.stringify(PROJECT_AGREED)} (what encodeURIComponent keeps): encoded once by both`, async () => {
     for (const c of [PROJECT_AGREED, ...Array.from('-._~!*()')]) {

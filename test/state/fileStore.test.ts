@@ -16,9 +16,14 @@ interface FileShape {
 const onDisk = (path: string): FileShape => JSON.parse(readFileSync(path, 'utf8')) as FileShape;
 
 /** Runs a test worker in its own node process; resolves with its stdout and how it ended. */
-function runWorker(script: string, args: readonly string[]): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
+function runWorker(
+  script: string,
+  args: readonly string[],
+): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
@@ -94,7 +99,7 @@ describe('FileStore: concurrent operations in one process resolve as if run one 
 });
 
 describe('FileStore: the copy kept between commits', () => {
-  it('two stores on one file (as two processes) always see each other\'s writes', async () => {
+  it("two stores on one file (as two processes) always see each other's writes", async () => {
     const path = newPath();
     const one = new FileStore(path);
     const two = new FileStore(path);
@@ -128,7 +133,7 @@ describe('FileStore: the copy kept between commits', () => {
     given.list.push(2);
     const got = await s.get('k');
     expect(got?.value).toEqual({ list: [1] }); // as a re-read of the file would give it
-    (got?.value.list as number[]).push(3);
+    (got?.value.list as number[] | undefined)?.push(3);
     expect((await s.get('k'))?.value).toEqual({ list: [1] });
   });
 });
@@ -136,7 +141,10 @@ describe('FileStore: the copy kept between commits', () => {
 describe('FileStore across processes, with group commits', () => {
   it('two processes issuing many operations at once lose nothing and get one winner per contested key', async () => {
     const path = newPath();
-    const [a, b] = await Promise.all([runWorker('fileStoreBatchWorker.ts', [path, 'A']), runWorker('fileStoreBatchWorker.ts', [path, 'B'])]);
+    const [a, b] = await Promise.all([
+      runWorker('fileStoreBatchWorker.ts', [path, 'A']),
+      runWorker('fileStoreBatchWorker.ts', [path, 'B']),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const wins = (JSON.parse(a.out) as { wins: number }).wins + (JSON.parse(b.out) as { wins: number }).wins;
     expect(wins).toBe(100);
@@ -165,7 +173,10 @@ describe('FileStore: a crash in the middle of a commit', () => {
     expect(await s.get('lost')).toBeUndefined();
     expect(await s.create('lost', { v: 2 })).toBe(true);
     expect(await s.update('kept', 1, { v: 3 })).toBe(true);
-    expect(onDisk(path).records).toEqual({ kept: { version: 2, value: { v: 3 } }, lost: { version: 1, value: { v: 2 } } });
+    expect(onDisk(path).records).toEqual({
+      kept: { version: 2, value: { v: 3 } },
+      lost: { version: 1, value: { v: 2 } },
+    });
   }, 30_000);
 });
 

@@ -28,7 +28,12 @@ describe('FileStore: a commit that fails before its rename', () => {
     const before = readFileSync(path, 'utf8');
 
     fault.failRename = true;
-    const batch = await Promise.allSettled([s.put('kept', { v: 2 }), s.create('new', { v: 1 }), s.update('kept', 1, { v: 3 }), s.get('kept')]);
+    const batch = await Promise.allSettled([
+      s.put('kept', { v: 2 }),
+      s.create('new', { v: 1 }),
+      s.update('kept', 1, { v: 3 }),
+      s.get('kept'),
+    ]);
     fault.failRename = false;
     for (const r of batch) {
       expect(r.status).toBe('rejected');

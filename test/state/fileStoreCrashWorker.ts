@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => undefined);
   };
-  await Promise.all([store.put('kept', { v: 2 }), store.create('lost', { v: 1 }), ...Array.from({ length: 20 }, (_, i) => store.put(`lost-${i}`, { i }))]);
+  await Promise.all([
+    store.put('kept', { v: 2 }),
+    store.create('lost', { v: 1 }),
+    ...Array.from({ length: 20 }, (_, i) => store.put(`lost-${i}`, { i })),
+  ]);
   process.stdout.write('not reached\n');
 }
 

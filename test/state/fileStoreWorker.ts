@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const store = new FileStore(path);
   let wins = 0;
   for (let i = 0; i < 40; i++) {
-    const [won] = await Promise.all([store.create(`contested-${i}`, { by: name }), store.put(`own-${name}-${i}`, { by: name })]);
+    const [won] = await Promise.all([
+      store.create(`contested-${i}`, { by: name }),
+      store.put(`own-${name}-${i}`, { by: name }),
+    ]);
     if (won) wins++;
   }
   process.stdout.write(JSON.stringify({ wins }));

@@ -53,7 +53,10 @@ describe('acquireLockFile', () => {
     const path = newLock();
     const first = await acquireLockFile(path, { staleMs: 60_000, timeoutMs: 5000 });
     let second = false;
-    const waiting = acquireLockFile(path, { staleMs: 60_000, timeoutMs: 5000 }).then((l) => ((second = true), l));
+    const waiting = acquireLockFile(path, { staleMs: 60_000, timeoutMs: 5000 }).then((l) => {
+      second = true;
+      return l;
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(second).toBe(false);
     await first.release();

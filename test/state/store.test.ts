@@ -22,7 +22,10 @@ afterAll(async () => {
 let files = 0;
 const impls: [string, (now: () => number) => Promise<StateStore>][] = [
   ['FileStore', async (now) => new FileStore(join(dir, `s${++files}.json`), { now })],
-  ['DynamoStore (dynalite, real @aws-sdk/client-dynamodb)', async (now) => new DynamoStore({ table: await dyn.newTable(), client: dyn.client, now })],
+  [
+    'DynamoStore (dynalite, real @aws-sdk/client-dynamodb)',
+    async (now) => new DynamoStore({ table: await dyn.newTable(), client: dyn.client, now }),
+  ],
 ];
 
 describe.each(impls)('%s', (_name, make) => {
@@ -133,7 +136,9 @@ describe('FileStore across processes', () => {
     const script = join(__dirname, 'fileStoreWorker.ts');
     const worker = (name: string) =>
       new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', script, path, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const p = spawn(process.execPath, ['--import', 'tsx', script, path, name], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
         p.stdout.on('data', (d: Buffer) => (out += d.toString()));
         p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker ${name} exited ${code}`))));

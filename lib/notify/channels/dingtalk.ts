@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { context, fit, itemLine, moreLine, readJson, title } from './render';
+import { context, fitItems, itemLine, moreLine, readJson, title } from './render';
 import type { Channel, Outcome } from './types';
 
 /** DingTalk recipe: base64(HMAC-SHA256(key = secret, message = "{timestamp}\n{secret}")), timestamp in ms; URL-encoded in the query. */
@@ -17,9 +17,16 @@ export const dingtalkChannel: Channel = {
       url.searchParams.set('timestamp', String(ts));
       url.searchParams.set('sign', dingtalkSign(ts, secret)); // URLSearchParams percent-encodes it once
     }
-    const { body, shown } = fit(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
       const head = title(items);
-      const text = [`#### ${head}`, '', `> ${context(items)}`, '', ...shownItems.map((n) => `- ${itemLine(n)}`), ...(more > 0 ? ['', moreLine(more)] : [])].join('\n');
+      const text = [
+        `#### ${head}`,
+        '',
+        `> ${context(items)}`,
+        '',
+        ...shownItems.map((n) => `- ${itemLine(n)}`),
+        ...(more > 0 ? ['', moreLine(more)] : []),
+      ].join('\n');
       return JSON.stringify({ msgtype: 'markdown', markdown: { title: head, text } });
     });
     return { url: url.href, headers: { 'content-type': 'application/json' }, body, shown };
@@ -30,7 +37,8 @@ export const dingtalkChannel: Channel = {
     if (code === 0) return { kind: 'delivered' };
     if (typeof code !== 'number') return { kind: 'retry', reason: 'dingtalk: unreadable 2xx body' };
     // 130101: more than 20 messages a minute; the robot is then blocked for 10 minutes.
-    if (code === 130101) return { kind: 'retry', reason: 'dingtalk code 130101 (rate limited)', retryAfterMs: 10 * 60_000 };
+    if (code === 130101)
+      return { kind: 'retry', reason: 'dingtalk code 130101 (rate limited)', retryAfterMs: 10 * 60_000 };
     if (code === -1) return { kind: 'retry', reason: 'dingtalk code -1 (busy)' };
     return { kind: 'permanent', reason: `dingtalk code ${code}` };
   },

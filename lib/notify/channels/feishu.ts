@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { context, fit, itemLine, moreLine, readJson, title } from './render';
+import { context, fitItems, itemLine, moreLine, readJson, title } from './render';
 import type { Channel, Outcome } from './types';
 
 /** Feishu/Lark recipe: base64(HMAC-SHA256(key = "{timestamp}\n{secret}", message = empty)). Timestamp in seconds. */
@@ -16,7 +16,7 @@ export const feishuChannel: Channel = {
     const ts = Math.floor(ctx.now.getTime() / 1000);
     const secret = dest.secrets[0];
     const signing = secret ? { timestamp: String(ts), sign: feishuSign(ts, secret) } : {};
-    const { body, shown } = fit(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
       JSON.stringify({
         ...signing,
         msg_type: 'interactive',
@@ -24,7 +24,15 @@ export const feishuChannel: Channel = {
           header: { template: 'red', title: { tag: 'plain_text', content: title(items) } },
           elements: [
             { tag: 'div', text: { tag: 'lark_md', content: context(items) } },
-            { tag: 'div', text: { tag: 'lark_md', content: [...shownItems.map((n) => `- ${itemLine(n)}`), ...(more > 0 ? [moreLine(more)] : [])].join('\n') } },
+            {
+              tag: 'div',
+              text: {
+                tag: 'lark_md',
+                content: [...shownItems.map((n) => `- ${itemLine(n)}`), ...(more > 0 ? [moreLine(more)] : [])].join(
+                  '\n',
+                ),
+              },
+            },
           ],
         },
       }),

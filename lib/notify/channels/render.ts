@@ -12,7 +12,10 @@ export function eventLabel(n: Notification): string {
 
 /** One human line per notification (markdown-safe enough for every chat platform). */
 export function itemLine(n: Notification): string {
-  const when = n.event === 'stuck' ? `running ${Math.floor((n.stuckMinutes ?? 0) / 60)}h${String((n.stuckMinutes ?? 0) % 60).padStart(2, '0')}m since ${n.task.created_at}` : `at ${n.task.updated_at || n.task.created_at}`;
+  const when =
+    n.event === 'stuck'
+      ? `running ${Math.floor((n.stuckMinutes ?? 0) / 60)}h${String((n.stuckMinutes ?? 0) % 60).padStart(2, '0')}m since ${n.task.created_at}`
+      : `at ${n.task.updated_at || n.task.created_at}`;
   return `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${when}${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''})`;
 }
 
@@ -21,7 +24,10 @@ export function title(items: readonly Notification[]): string {
   if (!first) return 'DMS background tasks';
   const failed = items.filter((i) => i.event === 'failed').length;
   const stuck = items.length - failed;
-  const parts = [failed ? `${failed} task${failed > 1 ? 's' : ''} failed` : '', stuck ? `${stuck} task${stuck > 1 ? 's' : ''} stuck` : ''].filter(Boolean);
+  const parts = [
+    failed ? `${failed} task${failed > 1 ? 's' : ''} failed` : '',
+    stuck ? `${stuck} task${stuck > 1 ? 's' : ''} stuck` : '',
+  ].filter(Boolean);
   return clip(`DMS ${first.engine} ${first.instanceName}: ${parts.join(', ')}`, 200);
 }
 
@@ -38,7 +44,12 @@ export function moreLine(more: number): string {
  * Renders as many items as fit: tries `min(maxItems, items.length)` and fewer until the body is
  * within `maxBytes`; the rest are summarised by a count. Always shows at least one item (clipped).
  */
-export function fit(items: readonly Notification[], maxItems: number, maxBytes: number, render: (shown: readonly Notification[], more: number) => string): { body: string; shown: number } {
+export function fitItems(
+  items: readonly Notification[],
+  maxItems: number,
+  maxBytes: number,
+  render: (shown: readonly Notification[], more: number) => string,
+): { body: string; shown: number } {
   for (let k = Math.min(maxItems, items.length); k >= 1; k--) {
     const body = render(items.slice(0, k), items.length - k);
     if (Buffer.byteLength(body) <= maxBytes) return { body, shown: k };

@@ -1,11 +1,11 @@
-import { clip, context, fit, itemLine, moreLine, title } from './render';
+import { clip, context, fitItems, itemLine, moreLine, title } from './render';
 import type { Channel } from './types';
 
 /** Slack incoming webhook: `text` (fallback) and Block Kit; ≤ 50 blocks, section text ≤ 3000 chars. */
 export const slackChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fit(items, Math.min(ctx.maxItems, 45), dest.maxBodyBytes, (shownItems, more) => {
+    const { body, shown } = fitItems(items, Math.min(ctx.maxItems, 45), dest.maxBodyBytes, (shownItems, more) => {
       const head = title(items);
       const blocks: unknown[] = [
         { type: 'header', text: { type: 'plain_text', text: clip(head, 150) } },

@@ -1,11 +1,11 @@
-import { context, fit, itemLine, moreLine, title } from './render';
+import { context, fitItems, itemLine, moreLine, title } from './render';
 import type { Channel } from './types';
 
 /** Microsoft Teams through a Workflows webhook: a message with one Adaptive Card attachment. */
 export const teamsChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fit(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
       JSON.stringify({
         type: 'message',
         attachments: [

@@ -23,7 +23,11 @@ export interface Channel {
   /** Whether several notifications of one instance go out as one message. */
   readonly groups: boolean;
   /** Builds the (signed) request within `destination.maxBodyBytes`. `shown` says how many items are listed. */
-  build(destination: ResolvedDestination, items: readonly Notification[], ctx: BuildContext): OutgoingRequest & { readonly shown: number };
+  build(
+    destination: ResolvedDestination,
+    items: readonly Notification[],
+    ctx: BuildContext,
+  ): OutgoingRequest & { readonly shown: number };
   /** Reads a response already known to be 2xx: platform errors inside the body are failures. */
   readBody(text: string): Outcome;
 }

@@ -5,7 +5,12 @@ import { clip } from './render';
 import type { Channel } from './types';
 
 /** `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` per secret, space-separated (Standard Webhooks). */
-export function standardWebhookSignature(secrets: readonly string[], id: string, timestampSeconds: number, body: string): string {
+export function standardWebhookSignature(
+  secrets: readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): string {
   return secrets
     .map((s) => {
       const key = Buffer.from(s.startsWith('whsec_') ? s.slice(6) : s, 'base64');

@@ -1,12 +1,17 @@
-import { context, fit, itemLine, moreLine, readJson, title } from './render';
+import { context, fitItems, itemLine, moreLine, readJson, title } from './render';
 import type { Channel, Outcome } from './types';
 
 /** WeCom group robot: markdown content ≤ 4096 bytes (the channel budget counts the whole body). */
 export const wecomChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fit(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
-      const content = [`**${title(items)}**`, `> ${context(items)}`, ...shownItems.map((n) => `- ${itemLine(n)}`), ...(more > 0 ? [moreLine(more)] : [])].join('\n');
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
+      const content = [
+        `**${title(items)}**`,
+        `> ${context(items)}`,
+        ...shownItems.map((n) => `- ${itemLine(n)}`),
+        ...(more > 0 ? [moreLine(more)] : []),
+      ].join('\n');
       return JSON.stringify({ msgtype: 'markdown', markdown: { content } });
     });
     return { url: dest.url.href, headers: { 'content-type': 'application/json' }, body, shown };

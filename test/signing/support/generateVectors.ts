@@ -7,7 +7,10 @@
 import { sdkSign } from './sdkOracle';
 import { JSON_CONTENT_TYPE, PROJECT_SEGMENT, toOurRequest, toSdkCall, type SigningCase } from './signingCase';
 
-const credentials = { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' };
+const credentials = {
+  accessKeyId: 'HPUAEXAMPLEAKEXAMPLE',
+  secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678',
+};
 const token = 'gQpjbi1ub3J0aC00XEXAMPLETOKEN-_.+/=0123456789abcdefghijklmnopqrstuvwxyz';
 const project = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const instance = '5c3a9e10-8d2b-4a62-9f1e-2b7c4d5e6f70';
@@ -80,7 +83,7 @@ const VECTORS: readonly (readonly [string, SigningCase])[] = [
       host: dms,
       path: list,
       projectId: project,
-      query: { 'név': 'Zoë', 'q': '中文 😀' },
+      query: { név: 'Zoë', q: '中文 😀' },
       contentType: JSON_CONTENT_TYPE,
       credentials,
       date: new Date('2025-06-01T08:30:00Z'),
@@ -104,7 +107,7 @@ const VECTORS: readonly (readonly [string, SigningCase])[] = [
       host: dms,
       path: list,
       projectId: project,
-      query: { 'a b': "!'()*", 'a+b': 'x&y=z/?#', 'a~': '~-._', 'A': '%20' },
+      query: { 'a b': "!'()*", 'a+b': 'x&y=z/?#', 'a~': '~-._', A: '%20' },
       contentType: JSON_CONTENT_TYPE,
       credentials,
       date: new Date('2030-01-01T00:00:00Z'),
@@ -114,7 +117,7 @@ const VECTORS: readonly (readonly [string, SigningCase])[] = [
     'reserved and unicode characters in a path segment (encoded once by both)',
     {
       host: dms,
-      path: ['v2', PROJECT_SEGMENT, 'instances', "(*)!,;=:@&+$é~%[]", 'tasks'],
+      path: ['v2', PROJECT_SEGMENT, 'instances', '(*)!,;=:@&+$é~%[]', 'tasks'],
       projectId: project,
       query: {},
       contentType: JSON_CONTENT_TYPE,

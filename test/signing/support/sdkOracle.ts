@@ -48,7 +48,10 @@ export interface SdkSigned {
 
 type CanonicalRequestBuilder = (...parts: (string | undefined)[]) => string;
 /** `buildCanonicalRequest` and `urlEncode` are protected statics; this is the one cast that reaches them. */
-const signerStatics = AKSKSigner as unknown as { buildCanonicalRequest: CanonicalRequestBuilder; urlEncode(value: string): string };
+const signerStatics = AKSKSigner as unknown as {
+  buildCanonicalRequest: CanonicalRequestBuilder;
+  urlEncode(value: string): string;
+};
 
 /** The SDK's own percent-encoder, which it applies to path segments, query keys and query values. */
 export function sdkUrlEncode(value: string): string {
@@ -80,7 +83,9 @@ export async function sdkSign(call: SdkCall): Promise<SdkSigned> {
       canonicalRequests.push(built);
       return built;
     };
-    const credential = new BasicCredentials().withAk(call.credentials.accessKeyId).withSk(call.credentials.secretAccessKey);
+    const credential = new BasicCredentials()
+      .withAk(call.credentials.accessKeyId)
+      .withSk(call.credentials.secretAccessKey);
     if (call.credentials.securityToken !== undefined) credential.withSecurityToken(call.credentials.securityToken);
     if (call.projectId !== undefined) credential.withProjectId(call.projectId);
     const http = new RecordingHttpClient();
@@ -95,10 +100,16 @@ export async function sdkSign(call: SdkCall): Promise<SdkSigned> {
     const sent = http.sent;
     if (!sent || canonicalRequests.length !== 1) throw new Error('the SDK did not sign exactly one request');
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(sent.headers as Record<string, unknown>)) headers[name.toLowerCase()] = String(value);
+    for (const [name, value] of Object.entries(sent.headers as Record<string, unknown>))
+      headers[name.toLowerCase()] = String(value);
     const authorization = headers.authorization;
     if (authorization === undefined) throw new Error('the SDK sent no Authorization header');
-    return { headers, authorization, endpoint: String(sent.endpoint), canonicalRequest: canonicalRequests[0] as string };
+    return {
+      headers,
+      authorization,
+      endpoint: String(sent.endpoint),
+      canonicalRequest: canonicalRequests[0] as string,
+    };
   } finally {
     Date.now = realNow;
     signerStatics.buildCanonicalRequest = realBuild;

@@ -59,7 +59,8 @@ export function toSdkCall(c: SigningCase): SdkCall {
 }
 
 export function toOurRequest(c: SigningCase): RequestToSign {
-  if (c.path.includes(PROJECT_SEGMENT) && c.projectId === undefined) throw new Error('a {project_id} segment needs a projectId');
+  if (c.path.includes(PROJECT_SEGMENT) && c.projectId === undefined)
+    throw new Error('a {project_id} segment needs a projectId');
   const headers: Record<string, string> = {};
   if (c.projectId !== undefined) headers[SIGNING.projectHeader] = c.projectId;
   if (c.contentType !== undefined) headers['Content-Type'] = c.contentType;
