@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: ours next to the official SDK, measured in one run on this machine.
  *
- *   npm run bench -- [--runs 25] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16] [--out bench/results]
+ *   npm run bench -- [--runs 25] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16]
+ *     [--out bench/results]
  *
  * Prints one table and writes the same figures as JSON to `<out>/bench-<timestamp>.json` and `<out>/latest.json`.
  */
@@ -103,7 +104,8 @@ async function main(): Promise<void> {
     });
     const inProcess = (n: string): number => cold.find((c) => c.name === n)?.medianInProcessMs ?? Number.NaN;
     for (const fn of [...FUNCTIONS, 'ourList'] as const) {
-      // The target row, as the issue defines it: a fresh process's wall time minus bare node's (median of per-round pairs).
+      // The target row, as the issue defines it: a fresh process's wall time minus bare node's (median of
+      // per-round pairs).
       const above = aboveNode(fn);
       rows.push({
         section: 'cold',
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
         target: fn === 'ourList' ? '-' : `<= ${TARGETS.coldAboveNodeMs} ms`,
         met: fn === 'ourList' ? undefined : above <= TARGETS.coldAboveNodeMs,
       });
-      // Breakdown, free of process start-up noise: require + initialise timed inside the process (includes loading node:crypto, ~3 ms here).
+      // Breakdown, free of process start-up noise: require + initialise timed inside the process (includes loading
+      // node:crypto, ~3 ms here).
       const load = inProcess(fn);
       rows.push({
         section: 'cold',

@@ -84,13 +84,16 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
       BENCH_SINK_SECRET: `whsec_${Buffer.from('bench-secret-key-0123456789abcdef').toString('base64')}`,
       DMS_TASKS_CONFIG: JSON.stringify(config),
     };
+    const event = "{ source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }";
+    const context = '{ getRemainingTimeInMillis: () => 900000 }';
+    const result = '{ wallMs, summary, maxRssKb: process.resourceUsage().maxRSS }';
     const script = `
       const { handler } = require(${JSON.stringify(bundlePath)});
       const t0 = process.hrtime.bigint();
-      handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }, { getRemainingTimeInMillis: () => 900000 })
+      handler(${event}, ${context})
         .then((summary) => {
           const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-          process.stdout.write('\\n@@RESULT' + JSON.stringify({ wallMs, summary, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+          process.stdout.write('\\n@@RESULT' + JSON.stringify(${result}) + '\\n');
         })
         .catch((e) => { console.error(e && e.stack || e); process.exit(1); });
     `;

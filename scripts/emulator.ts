@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   lines.push(
     'Control surface (emulator only, unsigned):',
     `  curl -s ${url}${CONTROL_PREFIX}/state`,
-    `  curl -s -XPOST ${url}${CONTROL_PREFIX}/tasks -d '{"projectId":"${SEED_IDS.mainProject}","instanceId":"${SEED_IDS.rabbitmq}","status":"FAILED"}'`,
+    `  curl -s -XPOST ${url}${CONTROL_PREFIX}/tasks -d '{"projectId":"${SEED_IDS.mainProject}",` +
+      `"instanceId":"${SEED_IDS.rabbitmq}","status":"FAILED"}'`,
     `  curl -s -XPOST ${url}${CONTROL_PREFIX}/tasks/TASK_ID/status -d '{"status":"SUCCESS"}'`,
     `  curl -s -XPOST ${url}${CONTROL_PREFIX}/faults -d '{"kind":"status","status":429,"retryAfter":2,"count":1}'`,
     `  curl -s -XDELETE ${url}${CONTROL_PREFIX}/faults`,

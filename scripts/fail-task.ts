@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   if (!res.ok) throw new Error(`emulator answered ${res.status}: ${text}`);
   const task = JSON.parse(text) as { id: string; name: string; status: string };
   console.log(
-    `task ${task.id} (${task.name}) is ${task.status} on instance ${instanceId}; the notifier sends it on its next run (watch the [sink] lines).`,
+    `task ${task.id} (${task.name}) is ${task.status} on instance ${instanceId}; ` +
+      'the notifier sends it on its next run (watch the [sink] lines).',
   );
 }
 

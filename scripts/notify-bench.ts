@@ -103,13 +103,17 @@ async function main(): Promise<void> {
     const dms = emulator.requests.length;
     const posts = sink.requests.slice(before);
     console.log(
-      `${label.padEnd(26)} ${ms.toFixed(0).padStart(6)} ms  DMS requests ${String(dms).padStart(4)}  webhook POSTs ${String(posts.length).padStart(3)} (accepted ${posts.filter((p) => p.ok).length}, signatures ok ${posts.filter((p) => p.verified === true).length})  ` +
-        `scanned ${s.instancesScanned} tasks ${s.tasksSeen} baselined ${s.baselined} failures ${s.newFailures} stuck ${s.stuck} sent ${s.sent} messages ${s.messages} pending ${s.pending} dead ${s.dead}`,
+      `${label.padEnd(26)} ${ms.toFixed(0).padStart(6)} ms  DMS requests ${String(dms).padStart(4)}  ` +
+        `webhook POSTs ${String(posts.length).padStart(3)} (accepted ${posts.filter((p) => p.ok).length}, ` +
+        `signatures ok ${posts.filter((p) => p.verified === true).length})  ` +
+        `scanned ${s.instancesScanned} tasks ${s.tasksSeen} baselined ${s.baselined} failures ${s.newFailures} ` +
+        `stuck ${s.stuck} sent ${s.sent} messages ${s.messages} pending ${s.pending} dead ${s.dead}`,
     );
     return s;
   };
   console.log(
-    `${n} instances x ${tasksPer} tasks, emulator latency ${latencyMs} ms/request, ${storeKind} store, destinations: webhook + slack`,
+    `${n} instances x ${tasksPer} tasks, emulator latency ${latencyMs} ms/request, ${storeKind} store, ` +
+      'destinations: webhook + slack',
   );
   await run('run 1 (cold, baseline)');
   for (const i of [0, 1, 1, 2, 2]) {
@@ -126,7 +130,9 @@ async function main(): Promise<void> {
   await run('run 3 (nothing new)');
   const ids = sink.requests.filter((r) => r.type === 'webhook' && r.ok).map((r) => r.webhookId);
   console.log(
-    `webhook deliveries ${ids.length}, distinct webhook-ids ${new Set(ids).size}; slack messages ${sink.requests.filter((r) => r.type === 'slack' && r.ok).length}; expected ${s2.newFailures + s2.stuck} webhooks and 4 slack messages`,
+    `webhook deliveries ${ids.length}, distinct webhook-ids ${new Set(ids).size}; ` +
+      `slack messages ${sink.requests.filter((r) => r.type === 'slack' && r.ok).length}; ` +
+      `expected ${s2.newFailures + s2.stuck} webhooks and 4 slack messages`,
   );
   await Promise.all([emulator.close(), sink.close(), closeStore()]);
   rmSync(dir, { recursive: true, force: true });

@@ -98,7 +98,9 @@ async function main(): Promise<void> {
     log: (e) => {
       if (e.msg === 'notify run')
         console.log(
-          `[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} (${e.durationMs} ms)`,
+          `[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, ` +
+            `stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} ` +
+            `(${e.durationMs} ms)`,
         );
       else console.log(`[notify] ${JSON.stringify(e)}`);
     },
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
   const p = SEED_IDS.mainProject;
   const k = SEED_IDS.kafkaPaged;
   const failed = SEED_IDS.recentFailures[0].taskId;
+  const tasks = `${base}/v2/${p}/instances/${k}/tasks`;
   console.log(`
 serverless-offline:  ${base}   (pid group ${offline.pid}, stage local)
 Lambda invoke port:  ${offline.lambdaUrl}   (serverless-offline's; loopback only, any local user can invoke)
@@ -141,12 +144,12 @@ bearer token:        ${token}
 
 Try:
   export TOKEN='${token}'
-  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?limit=5'
-  curl -si -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?offset=5&limit=5'   # Link / X-Next-Offset headers
-  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?all=true' | head -c 300; echo
-  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks/${failed}'
-  curl -s -H "Authorization: Bearer $TOKEN" '${base}/v2/${p}/instances/${k}/tasks?begin_time=20260230000000'   # 400: not a date
-  curl -si '${base}/v2/${p}/instances/${k}/tasks'   # 401 without a token
+  curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?limit=5'
+  curl -si -H "Authorization: Bearer $TOKEN" '${tasks}?offset=5&limit=5'   # Link / X-Next-Offset headers
+  curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?all=true' | head -c 300; echo
+  curl -s -H "Authorization: Bearer $TOKEN" '${tasks}/${failed}'
+  curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?begin_time=20260230000000'   # 400: not a date
+  curl -si '${tasks}'   # 401 without a token
 
 Notifier: runs every ${notifyEverySeconds} s in this process against the emulator (NOTIFY_INTERVAL_SECONDS);
 serverless-offline's own schedule of notify-on-failure is off in the stage local. The first run records

@@ -46,7 +46,10 @@ export interface ScriptedResponse {
 export interface SinkOptions {
   /** @default 0 (a free port) */
   readonly port?: number;
-  /** Signing secrets by destination name: `whsec_...` (several allowed) for webhook, the bot secret for Feishu/DingTalk. */
+  /**
+   * Signing secrets by destination name: `whsec_...` (several allowed) for webhook, the bot secret for
+   * Feishu/DingTalk.
+   */
   readonly secrets?: Readonly<Record<string, string | readonly string[]>>;
   /** Print one line per received message (for `npm start`). @default false */
   readonly print?: boolean | ((line: string) => void);
@@ -143,7 +146,10 @@ function at(value: unknown, ...path: readonly (string | number)[]): unknown {
 function summary(type: SinkType, body: unknown): string {
   if (!body) return '';
   if (type === 'webhook')
-    return `${at(body, 'type')} ${at(body, 'data', 'instance', 'name')} task ${at(body, 'data', 'task', 'name')} ${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`;
+    return (
+      `${at(body, 'type')} ${at(body, 'data', 'instance', 'name')} task ${at(body, 'data', 'task', 'name')} ` +
+      `${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`
+    );
   if (type === 'slack') return String(at(body, 'text') ?? '');
   if (type === 'feishu') return String(at(body, 'card', 'header', 'title', 'content') ?? '');
   if (type === 'dingtalk') return String(at(body, 'markdown', 'title') ?? '');
@@ -218,7 +224,9 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       requests.push(record);
       if (print)
         print(
-          `[sink] ${type}/${name} -> ${record.status}${v.ok === true ? ' (signature ok)' : v.ok === false ? ` (signature FAILED: ${v.error})` : ''}${record.webhookId ? ` ${record.webhookId}` : ''}: ${summary(type, body)}`,
+          `[sink] ${type}/${name} -> ${record.status}` +
+            `${v.ok === true ? ' (signature ok)' : v.ok === false ? ` (signature FAILED: ${v.error})` : ''}` +
+            `${record.webhookId ? ` ${record.webhookId}` : ''}: ${summary(type, body)}`,
         );
       if (answer.reset) {
         req.socket.destroy();

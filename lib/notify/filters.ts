@@ -31,7 +31,10 @@ export function passes(filter: Filter, target: InstanceTarget, taskName: string,
   );
 }
 
-/** Destination ids for one event: global filter, then each of the instance's routes (or the default routes) with its own filter. */
+/**
+ * Destination ids for one event: global filter, then each of the instance's routes (or the default routes) with its
+ * own filter.
+ */
 export function destinationsFor(
   config: NotifyConfig,
   target: InstanceTarget,

@@ -25,9 +25,15 @@ export interface DestinationConfig {
   readonly type: DestinationType;
   /** The URL is a secret for every chat platform (it embeds the token), so it is always a reference. */
   readonly url: SecretRef;
-  /** `webhook`: Standard Webhooks secrets (`whsec_...`, several for rotation); `feishu`/`dingtalk`: the signing secret. */
+  /**
+   * `webhook`: Standard Webhooks secrets (`whsec_...`, several for rotation); `feishu`/`dingtalk`: the signing
+   * secret.
+   */
   readonly secrets: readonly SecretRef[];
-  /** Messages per minute to this destination. @default per type (slack 60, feishu 100, dingtalk 20, wecom 20, teams 60, webhook 600) */
+  /**
+   * Messages per minute to this destination.
+   * @default per type (slack 60, feishu 100, dingtalk 20, wecom 20, teams 60, webhook 600)
+   */
   readonly ratePerMinute: number;
   /** Largest request body in bytes. @default per type (see README) */
   readonly maxBodyBytes: number;

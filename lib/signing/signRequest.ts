@@ -83,7 +83,9 @@ export function signRequest(
   const { signedHeaders, signature } = computeSignature(req, toSign, sdkDate, credentials.secretAccessKey);
   return {
     ...toSign,
-    [SIGNING.authorizationHeader]: `${SIGNING.algorithm} Access=${credentials.accessKeyId}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    [SIGNING.authorizationHeader]:
+      `${SIGNING.algorithm} Access=${credentials.accessKeyId}, ` +
+      `SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
 }
 

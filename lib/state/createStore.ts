@@ -4,7 +4,10 @@ export type StoreSpec =
   | { readonly type: 'file'; readonly path: string }
   | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
 
-/** Builds the configured store. The DynamoDB one loads `@aws-sdk/client-dynamodb` (provided by the Lambda runtime) only when chosen. */
+/**
+ * Builds the configured store. The DynamoDB one loads `@aws-sdk/client-dynamodb` (provided by the Lambda runtime)
+ * only when chosen.
+ */
 export async function createStore(spec: StoreSpec, options: { now?: () => number } = {}): Promise<StateStore> {
   if (spec.type === 'file') {
     const { FileStore } = await import('./fileStore');

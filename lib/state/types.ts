@@ -32,6 +32,9 @@ export interface StateStore {
   create(key: string, value: StoredValue, options?: WriteOptions): Promise<boolean>;
   /** Writes only when the record is still at `expectedVersion`. Resolves `false` otherwise. */
   update(key: string, expectedVersion: number, value: StoredValue, options?: WriteOptions): Promise<boolean>;
-  /** Records whose `due` is at or before `now`, soonest first, at most `limit`. May be slightly stale (re-read before acting). */
+  /**
+   * Records whose `due` is at or before `now`, soonest first, at most `limit`. May be slightly stale (re-read before
+   * acting).
+   */
   listDue(now: number, limit: number): Promise<Versioned[]>;
 }

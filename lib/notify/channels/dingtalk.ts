@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import { context, fitItems, itemLine, moreLine, readJson, title } from './render';
 import type { Channel, Outcome } from './types';
 
-/** DingTalk recipe: base64(HMAC-SHA256(key = secret, message = "{timestamp}\n{secret}")), timestamp in ms; URL-encoded in the query. */
+/**
+ * DingTalk recipe: base64(HMAC-SHA256(key = secret, message = "{timestamp}\n{secret}")), timestamp in ms;
+ * URL-encoded in the query.
+ */
 export function dingtalkSign(timestampMs: number, secret: string): string {
   return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64');
 }

@@ -14,9 +14,13 @@ export function eventLabel(n: Notification): string {
 export function itemLine(n: Notification): string {
   const when =
     n.event === 'stuck'
-      ? `running ${Math.floor((n.stuckMinutes ?? 0) / 60)}h${String((n.stuckMinutes ?? 0) % 60).padStart(2, '0')}m since ${n.task.created_at}`
+      ? `running ${Math.floor((n.stuckMinutes ?? 0) / 60)}h${String((n.stuckMinutes ?? 0) % 60).padStart(2, '0')}m` +
+        ` since ${n.task.created_at}`
       : `at ${n.task.updated_at || n.task.created_at}`;
-  return `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${when}${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''})`;
+  return (
+    `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${when}` +
+    `${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''})`
+  );
 }
 
 export function title(items: readonly Notification[]): string {
