@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { RequestBudget, type RequestBudgetOptions } from '../../lib/dms/requestBudget';
+import { RequestBudgets, budgetKey } from '../../lib/dms/requestBudgets';
+
+/**
+ * A fake clock whose timers fire in time order when `run()` drives them: concurrent waiters see one
+ * shared clock, and no test waits for real time.
+ */
+function fakeTime(start = 1_000_000) {
+  const clock = { t: start };
+  const timers: { at: number; seq: number; resolve: () => void }[] = [];
+  let seq = 0;
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = { at: clock.t + ms, seq: seq++, resolve };
+      timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          timers.splice(timers.indexOf(timer), 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  const flush = async (): Promise<void> => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  /** Fires timers in order (flushing promise callbacks between them) until none is left. */
+  const run = async (): Promise<void> => {
+    await flush();
+    while (timers.length > 0) {
+      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = timers.shift();
+      if (!next) break;
+      clock.t = Math.max(clock.t, next.at);
+      next.resolve();
+      await flush();
+    }
+  };
+  return { clock, sleep, run, now: () => clock.t };
+}
+
+function budgetOn(time: ReturnType<typeof fakeTime>, options: RequestBudgetOptions = {}): RequestBudget {
+  return new RequestBudget({ now: time.now, sleep: time.sleep, ...options });
+}
+
+/** Starts `n` acquires at once and returns the clock time each was granted at (relative to the start). */
+async function grantTimes(time: ReturnType<typeof fakeTime>, budget: RequestBudget, n: number): Promise<number[]> {
+  const start = time.clock.t;
+  const times: number[] = [];
+  const all = Array.from({ length: n }, () => budget.acquire().then(() => times.push(time.clock.t - start)));
+  await time.run();
+  await Promise.all(all);
+  return times;
+}
+
+describe('RequestBudget', () => {
+  it('lets a burst through at once, then spaces requests at the rate, in order', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, burst: 3 });
+    expect(await grantTimes(time, budget, 8)).toEqual([0, 0, 0, 100, 200, 300, 400, 500]);
+    expect(budget.stats()).toEqual({ granted: 8, throttled: 0, waitedMs: 100 + 200 + 300 + 400 + 500 });
+  });
+
+  it('defaults to 20 requests per second with a quarter second of burst', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time);
+    expect([budget.requestsPerSecond, budget.burst]).toEqual([20, 5]);
+    expect(await grantTimes(time, budget, 7)).toEqual([0, 0, 0, 0, 0, 50, 100]);
+  });
+
+  it('refills while idle, up to the burst only', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, burst: 2 });
+    await grantTimes(time, budget, 4);
+    time.clock.t += 10_000;
+    expect(await grantTimes(time, budget, 4)).toEqual([0, 0, 100, 200]);
+  });
+
+  it('answers false at once, taking nothing, when the token would come after the deadline', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 1, burst: 1 });
+    expect(await budget.acquire()).toBe(true);
+    expect(await budget.acquire(undefined, time.clock.t + 500)).toBe(false);
+    expect(time.clock.t).toBe(1_000_000);
+    // The refused caller did not take the next slot: it is still one second after the first.
+    const next = budget.acquire(undefined, time.clock.t + 1000);
+    await time.run();
+    expect(await next).toBe(true);
+    expect(time.clock.t).toBe(1_001_000);
+  });
+
+  it('rejects with the signal’s reason when aborted before or during the wait', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 1, burst: 1 });
+    const before = new AbortController();
+    before.abort(new Error('stopped before'));
+    await expect(budget.acquire(before.signal)).rejects.toThrow('stopped before');
+    await budget.acquire();
+    const during = new AbortController();
+    const waiting = budget.acquire(during.signal);
+    during.abort(new Error('stopped while waiting'));
+    await expect(waiting).rejects.toThrow('stopped while waiting');
+    expect(budget.stats().granted).toBe(1);
+  });
+
+  it('pauses for Retry-After on a throttle, then goes on at half the rate without a burst', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, burst: 5, recoveryMs: Number.POSITIVE_INFINITY });
+    await grantTimes(time, budget, 1);
+    budget.throttled(2000);
+    expect(budget.rateAt()).toBe(5);
+    expect(await grantTimes(time, budget, 4)).toEqual([2000, 2200, 2400, 2600]);
+    expect(budget.stats().throttled).toBe(1);
+  });
+
+  it('uses the default pause without Retry-After and caps a huge one', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, burst: 1, defaultPauseMs: 700, maxPauseMs: 5000 });
+    budget.throttled(undefined);
+    expect(await grantTimes(time, budget, 1)).toEqual([700]);
+    budget.throttled(2_300_100_286_000);
+    expect(await grantTimes(time, budget, 1)).toEqual([5000]);
+  });
+
+  it('moves callers already waiting behind the pause', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, burst: 1, recoveryMs: Number.POSITIVE_INFINITY });
+    const start = time.clock.t;
+    const granted: number[] = [];
+    const waiters = Array.from({ length: 3 }, () => budget.acquire().then(() => granted.push(time.clock.t - start)));
+    await Promise.resolve();
+    budget.throttled(1000);
+    await time.run();
+    await Promise.all(waiters);
+    // The first went at once (before the throttle); the others, scheduled at 100 and 200, wait for the pause.
+    expect(granted).toEqual([0, 1000, 1200]);
+  });
+
+  it('lowers the rate once per pause: answers to requests already in flight only count', () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 16, recoveryMs: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 16; i++) budget.throttled(1000);
+    expect(budget.rateAt()).toBe(8);
+    expect(budget.stats().throttled).toBe(16);
+    time.clock.t += 1001;
+    budget.throttled(1000);
+    expect(budget.rateAt()).toBe(4);
+  });
+
+  it('never goes below the least rate', () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, {
+      requestsPerSecond: 4,
+      minRequestsPerSecond: 1,
+      recoveryMs: Number.POSITIVE_INFINITY,
+    });
+    for (let i = 0; i < 10; i++) {
+      budget.throttled(0);
+      time.clock.t += 1;
+    }
+    expect(budget.rateAt()).toBe(1);
+  });
+
+  it('recovers linearly after the pause, back to the full rate', () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 20, recoveryMs: 30_000 });
+    budget.throttled(1000);
+    const t0 = time.clock.t + 1000;
+    expect(budget.rateAt(t0)).toBe(10);
+    expect(budget.rateAt(t0 + 15_000)).toBe(15);
+    expect(budget.rateAt(t0 + 30_000)).toBe(20);
+    expect(budget.rateAt(t0 + 300_000)).toBe(20);
+  });
+
+  it('refuses a rate that is not a positive number', () => {
+    expect(() => new RequestBudget({ requestsPerSecond: 0 })).toThrow(RangeError);
+    expect(() => new RequestBudget({ requestsPerSecond: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('RequestBudgets', () => {
+  const a = { accessKeyId: 'AKIDEXAMPLE0001', secretAccessKey: 's1' };
+  const aAgain = { accessKeyId: 'AKIDEXAMPLE0001', secretAccessKey: 'other', securityToken: 't' };
+  const b = { accessKeyId: 'AKIDEXAMPLE0002', secretAccessKey: 's1' };
+
+  it('gives clients of one access key and region one budget, others their own', () => {
+    const budgets = new RequestBudgets({ requestsPerSecond: 5 });
+    const shared = budgets.for(a, 'cn-north-4');
+    expect(budgets.for(aAgain, 'cn-north-4')).toBe(shared);
+    expect(budgets.for(a, 'cn-east-3')).not.toBe(shared);
+    expect(budgets.for(b, 'cn-north-4')).not.toBe(shared);
+    expect(budgets.size).toBe(3);
+    expect(shared.requestsPerSecond).toBe(5);
+  });
+
+  it('keys by a hash that does not reveal the access key', () => {
+    const key = budgetKey(a.accessKeyId, 'cn-north-4');
+    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(key).not.toContain('AKID');
+    expect(budgetKey(a.accessKeyId, 'cn-east-3')).not.toBe(key);
+  });
+
+  it('sums the counters of every budget', async () => {
+    const budgets = new RequestBudgets();
+    await budgets.for(a, 'cn-north-4').acquire();
+    await budgets.for(b, 'cn-north-4').acquire();
+    budgets.for(b, 'cn-north-4').throttled(0);
+    expect(budgets.totals()).toMatchObject({ granted: 2, throttled: 1 });
+  });
+});
