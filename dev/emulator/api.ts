@@ -7,6 +7,8 @@ import type { SignatureCheck } from './verifySignature';
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
+  /** Extra response headers (e.g. `Retry-After` on a gateway 429). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The resolved paging settings the API handlers need. */
@@ -191,6 +193,8 @@ export function routeApi(
     query: Readonly<Record<string, string>>;
     check: SignatureCheck;
     requestId: string;
+    /** The gateway's own checks (lockout, rate limit, tenancy): a refusal, or `undefined` to go on. */
+    gate?: () => ApiResponse | undefined;
   },
 ): ApiResponse {
   const s = req.segments;
@@ -201,6 +205,8 @@ export function routeApi(
     (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
   if (!known || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
   if (req.method !== 'GET') return gatewayError(ERRORS.methodNotFound, req.requestId);
+  const refused = req.gate?.();
+  if (refused) return refused;
   if (!req.check.ok) return gatewayError(ERRORS.authFailed, req.requestId, req.check.message);
   const [, projectId = '', , instanceId = '', , taskId] = s;
   if (s.length === 3) return listInstances(state, paging, projectId, req.query);

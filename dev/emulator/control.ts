@@ -1,6 +1,8 @@
 import type { ApiResponse } from './api';
 import { ERRORS } from './errorCodes';
 import { validateFault, type FaultSet } from './faults';
+import type { Gateway } from './gateway';
+import { validateRateLimit } from './rateLimit';
 import type { EmulatorState } from './state';
 import { EmulatorInputError, type NewInstance, type RecordedRequest, type TaskInput, type TaskStatus } from './types';
 
@@ -13,6 +15,7 @@ export interface ControlContext {
   readonly latencyMs: () => number;
   readonly setLatency: (ms: number) => void;
   readonly accessKeyIds: readonly string[];
+  readonly gateway: Gateway;
 }
 
 const controlError = (e: (typeof ERRORS)['controlBadRequest' | 'controlNotFound'], msg: string): ApiResponse => ({
@@ -46,7 +49,7 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  *
  * | method and path | body | answer |
  * |---|---|---|
- * | `GET /__emulator/state` | | projects, instances with `task_count`, access key ids, faults, latency |
+ * | `GET /__emulator/state` | | projects, instances, access key ids, faults, latency, rate limit, throttled |
  * | `POST /__emulator/instances` | `{projectId, name, engine, instance_id?}` | 201 the instance |
  * | `POST /__emulator/tasks` | `{projectId?, instanceId, ...task fields}` | 201 the task |
  * | `POST /__emulator/tasks/{task_id}/status` | `{status}` | 200 the task |
@@ -55,6 +58,8 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  * | `GET /__emulator/requests` | | `{requests: [...]}` |
  * | `DELETE /__emulator/requests` | | 204 |
  * | `POST /__emulator/latency` | `{ms}` | 200 `{latencyMs}` |
+ * | `POST /__emulator/rate-limit` | `{requestsPerSecond, burst?, retryAfter?}` | 200 `{rateLimit}`, defaults filled |
+ * | `DELETE /__emulator/rate-limit` | | 204 (no limit) |
  *
  * `projectId` may be left out of `POST /__emulator/tasks`: the instance is looked up in every project.
  *
@@ -82,6 +87,8 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
             accessKeyIds: ctx.accessKeyIds,
             faults: ctx.faults.list(),
             latencyMs: ctx.latencyMs(),
+            rateLimit: ctx.gateway.rateLimit ?? null,
+            throttled: ctx.gateway.throttled,
           },
         };
       case 'POST /instances': {
@@ -127,6 +134,12 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         ctx.setLatency(ms);
         return { status: 200, body: { latencyMs: ms } };
       }
+      case 'POST /rate-limit':
+        ctx.gateway.setRateLimit(validateRateLimit(parse()));
+        return { status: 200, body: { rateLimit: ctx.gateway.rateLimit } };
+      case 'DELETE /rate-limit':
+        ctx.gateway.setRateLimit(undefined);
+        return { status: 204, body: undefined };
       default:
         return controlError(ERRORS.controlNotFound, `No control route ${method} /__emulator${subPath}.`);
     }

@@ -7,6 +7,8 @@ export { EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, CONTROL_PREFIX } from './const
 export { SEED, SEED_IDS, SEED_USERS, type SeedProject, type SeedInstance, type ScriptedTask } from './seed';
 export { ERRORS, AUTH_FAILURES, type AuthFailure, type ErrorName } from './errorCodes';
 export { MALFORMED_BODIES } from './faults';
+export type { RateLimitOptions } from './rateLimit';
+export type { GatewayOptions, GatewayControls } from './gatewayOptions';
 export {
   verifySignature,
   decodePathSegments,

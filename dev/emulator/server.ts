@@ -7,6 +7,7 @@ import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, MAX_REQUEST_BO
 import { routeControl } from './control';
 import { defaultFaultError, ERRORS } from './errorCodes';
 import { FaultSet, MALFORMED_BODIES } from './faults';
+import { Gateway } from './gateway';
 import { EmulatorState } from './state';
 import {
   EmulatorInputError,
@@ -153,6 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EmulatorState(now);
   if (options.seed ?? true) state.loadSeed();
   const faults = new FaultSet();
+  const gateway = new Gateway(options, now);
   let requests: RecordedRequest[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -194,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             latencyMs = ms;
           },
           accessKeyIds: credentials.map((c) => c.accessKeyId),
+          gateway,
         },
         method,
         rawPath.slice(CONTROL_PREFIX.length),
@@ -226,12 +229,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     let result: ApiResponse;
     try {
-      result = routeApi(state, paging, { method, segments: decodePathSegments(rawPath), query, check, requestId });
+      result = routeApi(state, paging, {
+        method,
+        segments: decodePathSegments(rawPath),
+        query,
+        check,
+        requestId,
+        gate: () => gateway.admit({ check, requestId }),
+      });
     } catch (err) {
       console.error('[dms-emulator] handler failed', err);
       result = { status: 500, body: { error_code: ERRORS.internal.code, error_msg: ERRORS.internal.msg } };
     }
-    send(res, requestId, result.status, result.body);
+    send(res, requestId, result.status, result.body, result.headers);
     record(result.status, requestId);
   };
 
@@ -288,6 +298,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     resetRequests: () => {
       requests = [];
+    },
+    setRateLimit: (rateLimit) => gateway.setRateLimit(rateLimit),
+    get throttled() {
+      return gateway.throttled;
     },
   };
 }

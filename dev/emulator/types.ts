@@ -1,4 +1,5 @@
 import type { Credentials } from '../../lib/signing';
+import type { GatewayControls, GatewayOptions } from './gatewayOptions';
 
 /**
  * Task status values, as listed by the 2025-12 DMS docs. `CANCELLED` is a scheduled task that was
@@ -155,7 +156,7 @@ export interface LatencyFault extends FaultMatch {
 export type Fault = StatusFault | ResetFault | MalformedFault | LatencyFault;
 
 /** Options of {@link startEmulator}; every one has a default. */
-export interface EmulatorOptions {
+export interface EmulatorOptions extends GatewayOptions {
   /** Port to listen on; `0` picks a free one. @default 0 */
   readonly port?: number;
   /** Interface to listen on. @default '127.0.0.1' */
@@ -189,7 +190,7 @@ export interface EmulatorOptions {
 }
 
 /** A running emulator. */
-export interface Emulator {
+export interface Emulator extends GatewayControls {
   /** `http://127.0.0.1:{port}`, no trailing slash: give it to `.withEndpoint()` or a DMS client. */
   readonly url: string;
   readonly port: number;
