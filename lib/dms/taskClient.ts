@@ -3,6 +3,7 @@ import { endpointForRegion } from './endpoints';
 import { DmsApiError, DmsError, DmsNetworkError, DmsTimeoutError, type DmsErrorDetails } from './errors';
 import { parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
 import { readBodyCapped } from './readBody';
+import { THROTTLED_ERROR_CODE, type RequestBudget } from './requestBudget';
 import { parseRetryAfter } from './retryAfter';
 import { sleep } from '../core/sleep';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
@@ -36,6 +37,12 @@ export interface DmsClientOptions {
   readonly random?: () => number;
   /** Called before each retry wait. Receives no secret. */
   readonly onRetry?: (info: RetryInfo) => void;
+  /**
+   * The request budget of this client's account and region, shared with every other client of them
+   * (`RequestBudgets.for`): each attempt waits for a token first, and a 429 `APIGW.0308` pauses and
+   * slows it for all of them. @default none (no budget: requests go as fast as the callers make them)
+   */
+  readonly budget?: RequestBudget;
 }
 
 export interface RetryInfo {
@@ -135,6 +142,9 @@ export class DmsTaskClient {
         if (!(e instanceof DmsError)) throw e;
         failure = e;
         if (e instanceof DmsApiError && e.retryAfterSeconds !== undefined) retryAfterMs = e.retryAfterSeconds * 1000;
+        if (e instanceof DmsApiError && e.status === 429 && e.errorCode === THROTTLED_ERROR_CODE) {
+          o.budget?.throttled(retryAfterMs);
+        }
       }
       const retryable =
         failure instanceof DmsNetworkError ||
@@ -157,6 +167,7 @@ export class DmsTaskClient {
     attempt: number,
   ): Promise<{ body: T; status: number; requestId?: string }> {
     const o = this.#options;
+    await this.#waitForBudget(call, deadline, attempt);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new DmsTimeoutError('deadline', 'DMS call deadline exceeded', { attempts: attempt - 1 });
     const timeoutMs = o.timeoutMs ?? 10_000;
@@ -227,6 +238,25 @@ export class DmsTaskClient {
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /**
+   * Waits for a token of the shared budget (if any) before an attempt. A token that would come after
+   * the deadline fails the call as the deadline does; the caller's abort ends the wait.
+   */
+  async #waitForBudget(call: CallOptions, deadline: number, attempt: number): Promise<void> {
+    const budget = this.#options.budget;
+    if (!budget) return;
+    let granted: boolean;
+    try {
+      granted = await budget.acquire(call.signal, deadline);
+    } catch (cause) {
+      throw new DmsError('DMS call aborted', { attempts: attempt - 1 }, { cause });
+    }
+    if (!granted) {
+      const message = 'DMS call deadline exceeded waiting for the request budget';
+      throw new DmsTimeoutError('deadline', message, { attempts: attempt - 1 });
     }
   }
 
