@@ -1,4 +1,5 @@
 import { isKnownRegion } from '../dms/endpoints';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../dms/requestBudget';
 import { ENGINES, OFFSET_PARAMS } from '../dms/types';
 import { ID_PATTERN } from './constants';
 import {
@@ -22,7 +23,7 @@ import type { CoreConfig, CoreInstance, CoreProject, SecretRef } from './types';
  */
 export const CONFIG_KEYS = {
   root: {
-    core: ['$schema', 'region', 'endpoint', 'offsetParam', 'timeoutMs', 'credentials', 'projects'],
+    core: ['$schema', 'region', 'endpoint', 'offsetParam', 'timeoutMs', 'requestsPerSecond', 'credentials', 'projects'],
     others: ['http', 'notify'],
   },
   project: { core: ['region', 'endpoint', 'instances'], others: ['discover'] },
@@ -82,7 +83,7 @@ function secretRefOr(v: unknown, path: string, fallback: string): SecretRef {
 
 /**
  * Validates the settings every function reads (README, "Configuration"): projects with their
- * instances (id, engine, name), credentials, `offsetParam`, `timeoutMs`, `endpoint`. Throws
+ * instances (id, engine, name), credentials, `offsetParam`, `timeoutMs`, `requestsPerSecond`, `endpoint`. Throws
  * `ConfigError` naming the first bad setting.
  *
  * Unknown settings are errors at every level, so a typo never passes silently. Settings that belong
@@ -107,6 +108,11 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
     projects,
     offsetParam,
     timeoutMs: readNumber(o.timeoutMs, 'timeoutMs', 10_000, { min: 1, max: 60_000 }),
+    requestsPerSecond: readNumber(o.requestsPerSecond, 'requestsPerSecond', DEFAULT_REQUESTS_PER_SECOND, {
+      min: 0.1,
+      max: 1000,
+      integer: false,
+    }),
     credentials: {
       ak: secretRefOr(creds.ak, 'credentials.ak', 'CLOUD_SDK_AK'),
       sk: secretRefOr(creds.sk, 'credentials.sk', 'CLOUD_SDK_SK'),

@@ -60,6 +60,13 @@ export interface CoreConfig {
   /** @default 10000 */
   readonly timeoutMs: number;
   /**
+   * DMS requests per second per account (access key) and region, shared by every call of an
+   * invocation; lowered for a while after a throttled answer. A tenth of the per-API default in
+   * Huawei's API signing guide, so several deployments can share one account.
+   * @default 20 (`DEFAULT_REQUESTS_PER_SECOND`)
+   */
+  readonly requestsPerSecond: number;
+  /**
    * Where the AK/SK (and optional security token) are read.
    * @default ak `{ env: 'CLOUD_SDK_AK' }`, sk `{ env: 'CLOUD_SDK_SK' }`,
    *   securityToken `{ env: 'CLOUD_SDK_SECURITY_TOKEN' }`

@@ -55,6 +55,7 @@ const everyDestination: Json = {
   endpoint: 'https://dms.example.com',
   offsetParam: 'offset',
   timeoutMs: 60_000,
+  requestsPerSecond: 2.5,
   credentials: { ak: { ssm: '/dtf/prod/ak' }, sk: { ssm: '/dtf/prod/sk' }, securityToken: { env: 'TOKEN' } },
   projects: {
     [P]: 'cn-north-4',
@@ -129,6 +130,8 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ['a file store with a path', withNotify({ store: { type: 'file', path: '/tmp/state.json' } })],
   ['notify with no destinations', base({ notify: {} })],
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
+  ['the least request budget', base({ requestsPerSecond: 0.1 })],
+  ['the largest request budget', base({ requestsPerSecond: 1000 })],
 ];
 
 const invalid: ReadonlyArray<readonly [string, unknown]> = [
@@ -165,6 +168,9 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['timeoutMs 0', base({ timeoutMs: 0 })],
   ['timeoutMs above 60000', base({ timeoutMs: 60_001 })],
   ['timeoutMs not an integer', base({ timeoutMs: 1.5 })],
+  ['requestsPerSecond 0', base({ requestsPerSecond: 0 })],
+  ['requestsPerSecond above 1000', base({ requestsPerSecond: 1000.5 })],
+  ['requestsPerSecond as a string', base({ requestsPerSecond: '20' })],
   ['concurrency 0', withNotify({ concurrency: 0 })],
   ['concurrency above 256', withNotify({ concurrency: 257 })],
   ['concurrency not an integer', withNotify({ concurrency: 1.5 })],
