@@ -51,7 +51,8 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
     for (const r of report.rows) {
       expect(Number.isFinite(r.ours), r.metric).toBe(true);
       expect(Number.isFinite(r.reference), r.metric).toBe(true);
-      // Differences ("load above node", "cost above floor") may dip below zero with a handful of samples; sizes, times and counts may not.
+      // Differences ("load above node", "cost above floor") may dip below zero with a handful of samples; sizes, times
+      // and counts may not.
       if (!r.metric.includes(' above ')) expect(r.ours, r.metric).toBeGreaterThanOrEqual(0);
     }
     // The table printed is the one in the JSON: every metric appears as a row.

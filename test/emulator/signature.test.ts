@@ -30,7 +30,9 @@ function handSigned(
   return rawRequest(buildSignedUrl(emulator.url, req), {
     ...headersToSign,
     ...extra,
-    Authorization: `${SIGNING.algorithm} Access=${EMULATOR_CREDENTIALS.accessKeyId}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    Authorization:
+      `${SIGNING.algorithm} Access=${EMULATOR_CREDENTIALS.accessKeyId}, ` +
+      `SignedHeaders=${signedHeaders}, Signature=${signature}`,
   });
 }
 

@@ -471,7 +471,7 @@ describe('event shapes', () => {
     expect(r.headers[HEADERS.requestId]).toBe('fg-req-1');
   });
 
-  it('ids parsed from the path: a trailing slash is accepted on both routes, an empty task segment is no route', async () => {
+  it('ids from the path: a trailing slash is accepted on both routes, an empty task segment is no route', async () => {
     const h = handlersFor(emulator);
     const list = await h.list(
       fgEvent({ path: `${LIST_PATH}/`, query: 'limit=1', headers: auth(), pathParameters: null }),

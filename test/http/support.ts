@@ -200,7 +200,8 @@ export function expectMatchesOpenApi(route: keyof typeof ROUTE_PATHS, r: HttpRes
   const resolved = declared?.$ref ? OPENAPI.components.responses[local(declared.$ref)] : declared;
   const pointer = declared?.$ref
     ? `${DOC_ID}#/components/responses/${local(declared.$ref)}/content/application~1json/schema`
-    : `${DOC_ID}#/paths/${ROUTE_PATHS[route].replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/${r.statusCode}/content/application~1json/schema`;
+    : `${DOC_ID}#/paths/${ROUTE_PATHS[route].replace(/~/g, '~0').replace(/\//g, '~1')}` +
+      `/get/responses/${r.statusCode}/content/application~1json/schema`;
   const validate = ajv.getSchema(pointer);
   expect(validate, `schema at ${pointer}`).toBeDefined();
   const body: unknown = JSON.parse(r.body);

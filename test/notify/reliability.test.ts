@@ -154,7 +154,7 @@ describe('delivery never loses and never duplicates', () => {
     expect(h.logs.some((l) => l.msg === 'cursor write failed')).toBe(true);
   });
 
-  it("a store failure while recording one destination's result does not end the run while another destination is still sending", async () => {
+  it("a store failure recording one destination's result does not end the run while another still sends", async () => {
     h = await createHarness({
       destinations: [
         { type: 'webhook', name: 'a' },
@@ -247,7 +247,7 @@ describe('delivery never loses and never duplicates', () => {
     expect(h.sink.requests).toHaveLength(1);
   });
 
-  it('stops starting scans before the deadline and leaves the rest to the next run (least recently scanned first)', async () => {
+  it('stops starting scans before the deadline; the next run does the rest, least recently scanned first', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { concurrency: 1 } });
     const live = h;
     const ids = Array.from({ length: 5 }, (_, i) => live.addInstance(`i${i}`));

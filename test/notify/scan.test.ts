@@ -48,12 +48,13 @@ function logged(real: StateStore, log: Write[]): StateStore {
     listDue: (n, l) => real.listDue(n, l),
     put: (k, v, o?: WriteOptions) => write(k, v, () => real.put(k, v, o)),
     create: (k, v, o?: WriteOptions) => write(k, v, () => real.create(k, v, o)),
-    update: (k, ver, v, o?: WriteOptions) => write(k, v, () => real.update(k, ver, v, o), true), // delivery's claims and results
+    // delivery's claims and results
+    update: (k, ver, v, o?: WriteOptions) => write(k, v, () => real.update(k, ver, v, o), true),
   };
 }
 
 describe('scan writes', () => {
-  it('per instance: every outbox item stored before any seen record starts, every seen record before the cursor', async () => {
+  it('per instance: outbox items stored before any seen record starts, seen records before the cursor', async () => {
     const log: Write[] = [];
     h = await createHarness({
       destinations: [
@@ -80,7 +81,7 @@ describe('scan writes', () => {
     }
   });
 
-  it("an outbox write that fails leaves that instance's seen records and cursor unwritten; the next run sends", async () => {
+  it("a failed outbox write leaves that instance's seen records and cursor unwritten; the next run sends", async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], notify: { concurrency: 2 } });
     const a = h.addInstance('a');
     const b = h.addInstance('b');

@@ -11,7 +11,11 @@ describe('canonicalHeaders', () => {
       'X-Security-Token': 'tok',
     });
     expect(result.block).toBe(
-      'content-type:application/json\nhost:dms.cn-north-4.myhuaweicloud.com\nx-project-id:p1\nx-sdk-date:20200623T030003Z\nx-security-token:tok\n',
+      'content-type:application/json\n' +
+        'host:dms.cn-north-4.myhuaweicloud.com\n' +
+        'x-project-id:p1\n' +
+        'x-sdk-date:20200623T030003Z\n' +
+        'x-security-token:tok\n',
     );
     expect(result.signedHeaders).toBe('content-type;host;x-project-id;x-sdk-date;x-security-token');
   });

@@ -7,12 +7,17 @@
  * documented algorithm (`support/arbitraries.ts`); where it does not, `sdkPathQuirks.test.ts`.
  */
 import fc from 'fast-check';
-import { ListBackgroundTasksRequest as KafkaListRequest } from '@huaweicloud/huaweicloud-sdk-kafka/v2/model/ListBackgroundTasksRequest';
-import { ShowBackgroundTaskRequest as KafkaShowRequest } from '@huaweicloud/huaweicloud-sdk-kafka/v2/model/ShowBackgroundTaskRequest';
-import { ParamCreater as kafkaParams } from '@huaweicloud/huaweicloud-sdk-kafka/v2/KafkaClient';
-import { ListBackgroundTasksRequest as RocketListRequest } from '@huaweicloud/huaweicloud-sdk-rocketmq/v2/model/ListBackgroundTasksRequest';
-import { ShowBackgroundTaskRequest as RocketShowRequest } from '@huaweicloud/huaweicloud-sdk-rocketmq/v2/model/ShowBackgroundTaskRequest';
-import { ParamCreater as rocketParams } from '@huaweicloud/huaweicloud-sdk-rocketmq/v2/RocketMQClient';
+// The SDKs' public API re-exports the same classes as their `v2/model/*` and `v2/*Client` modules.
+import {
+  ListBackgroundTasksRequest as KafkaListRequest,
+  ShowBackgroundTaskRequest as KafkaShowRequest,
+  ParamCreater as kafkaParams,
+} from '@huaweicloud/huaweicloud-sdk-kafka/v2/public-api';
+import {
+  ListBackgroundTasksRequest as RocketListRequest,
+  ShowBackgroundTaskRequest as RocketShowRequest,
+  ParamCreater as rocketParams,
+} from '@huaweicloud/huaweicloud-sdk-rocketmq/v2/public-api';
 import { describe, expect, it } from 'vitest';
 import {
   computeSignature,
@@ -51,18 +56,22 @@ function expectSameAsSdk(ours: RequestToSign, credentials: Credentials, date: Da
 }
 
 describe('signRequest is byte-identical to the official SDK signer (@huaweicloud/huaweicloud-sdk-core 3.1.211)', () => {
-  it(`on ${GENERIC_CASES} generated requests (random segments, query maps, tokens, ports, project ids, dates; seed ${SEED})`, async () => {
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(arb.signingCase, async (c) => {
-        runs += 1;
-        const sdk = await sdkSign(toSdkCall(c));
-        expectSameAsSdk(toOurRequest(c), c.credentials, c.date, sdk);
-      }),
-      { seed: SEED, numRuns: GENERIC_CASES },
-    );
-    expect(runs).toBe(GENERIC_CASES);
-  });
+  it(
+    `on ${GENERIC_CASES} generated requests ` +
+      `(random segments, query maps, tokens, ports, project ids, dates; seed ${SEED})`,
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(arb.signingCase, async (c) => {
+          runs += 1;
+          const sdk = await sdkSign(toSdkCall(c));
+          expectSameAsSdk(toOurRequest(c), c.credentials, c.date, sdk);
+        }),
+        { seed: SEED, numRuns: GENERIC_CASES },
+      );
+      expect(runs).toBe(GENERIC_CASES);
+    },
+  );
 
   const dmsCase = fc.record(
     {
@@ -102,7 +111,7 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
   }
   const compact = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
-  it(`on ${DMS_CASES} list/show task requests built by the Kafka and RocketMQ SDKs' own ParamCreater (seed ${SEED})`, async () => {
+  it(`on ${DMS_CASES} list/show task requests from the Kafka/RocketMQ SDKs' ParamCreater (seed ${SEED})`, async () => {
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(dmsCase, async (c) => {
@@ -174,7 +183,7 @@ describe('signRequest is byte-identical to the official SDK signer (@huaweicloud
     expect(runs).toBe(DMS_CASES);
   });
 
-  it('encodeRfc3986 equals the SDK urlEncode on every Unicode scalar value (U+0000 to U+10FFFF, surrogates excluded)', () => {
+  it('encodeRfc3986 equals the SDK urlEncode on every Unicode scalar value (U+0000 to U+10FFFF, no surrogates)', () => {
     const CHUNK = 256;
     let checked = 0;
     for (let start = 0; start <= 0x10ffff; start += CHUNK) {

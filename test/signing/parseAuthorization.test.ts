@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAuthorization } from '../../lib/signing';
 
 const SIG = '23c09765348a6bf1d0ddd0d02e6f3bf393a2d74448ae507a2c4f2a37134b9b95';
-const VALID = `SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=${SIG}`;
+const VALID =
+  'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+  `Signature=${SIG}`;
 
 describe('parseAuthorization', () => {
   it('parses what the signer writes', () => {

@@ -201,19 +201,26 @@ describe('SDK path quirks: where the official SDK signer diverges from the docum
     expect(ours({ ...request, host: 'dms.cn-north-4.myhuaweicloud.com:443' })).toBe(sdk.authorization);
   });
 
-  it('an undefined query value: the SDK signs "k=undefined", we leave the key out (its generated clients never pass one)', async () => {
-    const request = listPath('i-1');
-    const call = toSdkCall(request);
-    const sdk = await sdkSign({ ...call, options: { ...call.options, queryParams: { limit: 10, start: undefined } } });
-    expect(sdk.canonicalRequest.split('\n')[2]).toBe('limit=10&start=undefined');
-    const headers = signRequest(
-      { ...toOurRequest(request), query: { limit: 10, start: undefined } },
-      request.credentials,
-      { date: request.date },
-    );
-    expect(headers[SIGNING.authorizationHeader]).toBe(ours(request));
-    expect(headers[SIGNING.authorizationHeader]).not.toBe(sdk.authorization);
-  });
+  it(
+    'an undefined query value: the SDK signs "k=undefined", ' +
+      'we leave the key out (its generated clients never pass one)',
+    async () => {
+      const request = listPath('i-1');
+      const call = toSdkCall(request);
+      const sdk = await sdkSign({
+        ...call,
+        options: { ...call.options, queryParams: { limit: 10, start: undefined } },
+      });
+      expect(sdk.canonicalRequest.split('\n')[2]).toBe('limit=10&start=undefined');
+      const headers = signRequest(
+        { ...toOurRequest(request), query: { limit: 10, start: undefined } },
+        request.credentials,
+        { date: request.date },
+      );
+      expect(headers[SIGNING.authorizationHeader]).toBe(ours(request));
+      expect(headers[SIGNING.authorizationHeader]).not.toBe(sdk.authorization);
+    },
+  );
 });
 
 describe('SDK path agreement: the alphabets the conformance test draws path segments from', () => {
@@ -252,7 +259,7 @@ describe('SDK path agreement: the alphabets the conformance test draws path segm
     },
   );
 
-  it(`project id made of ${JSON.stringify(PROJECT_AGREED)} (what encodeURIComponent keeps): encoded once by both`, async () => {
+  it(`project id of ${JSON.stringify(PROJECT_AGREED)} (kept by encodeURIComponent): encoded once by both`, async () => {
     for (const c of [PROJECT_AGREED, ...Array.from('-._~!*()')]) {
       const request = withProject(`p${c}q`);
       const sdk = await sdkSign(toSdkCall(request));

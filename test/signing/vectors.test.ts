@@ -36,7 +36,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2020-06-23T03:00:03.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=23c09765348a6bf1d0ddd0d02e6f3bf393a2d74448ae507a2c4f2a37134b9b95',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=23c09765348a6bf1d0ddd0d02e6f3bf393a2d74448ae507a2c4f2a37134b9b95',
   },
   {
     name: 'seed example: show one task',
@@ -57,7 +59,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2020-06-23T03:00:08.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=6ed6e89386c0a266ceb98682e1a3c6954161f1570fbbbf06c3fd22ace3391c4b',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=6ed6e89386c0a266ceb98682e1a3c6954161f1570fbbbf06c3fd22ace3391c4b',
   },
   {
     name: 'temporary credentials: X-Security-Token signed',
@@ -81,7 +85,9 @@ const VECTORS: readonly SigningVector[] = [
     },
     date: '2026-11-23T01:40:02.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token, Signature=a8adc297ed259a3316f4fd57f1dea80f88318f363317bb8ed33e9a93f6a6505b',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token, ' +
+      'Signature=a8adc297ed259a3316f4fd57f1dea80f88318f363317bb8ed33e9a93f6a6505b',
   },
   {
     name: 'host with port (emulator)',
@@ -101,7 +107,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2026-02-28T23:59:59.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=05a43e65434b47e60d7900d7403843e8b29cdaf24570b951e60f52361de81667',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=05a43e65434b47e60d7900d7403843e8b29cdaf24570b951e60f52361de81667',
   },
   {
     name: 'eu-west-101 host on .eu, no content-type',
@@ -121,7 +129,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2024-02-29T12:00:00.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=host;x-project-id;x-sdk-date, Signature=e4df2e07fa333d0345e59a18171fa10fb2f8203d72bce4d4cb002a9561d0c975',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=host;x-project-id;x-sdk-date, ' +
+      'Signature=e4df2e07fa333d0345e59a18171fa10fb2f8203d72bce4d4cb002a9561d0c975',
   },
   {
     name: 'unicode query key and values (emoji as a surrogate pair)',
@@ -141,7 +151,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2025-06-01T08:30:00.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=81162b92427efcfbfa086a9eb80a726eacca80545a11ea454b6f698f5ca61e26',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=81162b92427efcfbfa086a9eb80a726eacca80545a11ea454b6f698f5ca61e26',
   },
   {
     name: 'empty query values and an empty key',
@@ -161,7 +173,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2025-12-31T23:59:59.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=843a9069406b5c53d0f1b7d2af3516fc6c5e9156fd3edaef8d9aa1dc55f2597f',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=843a9069406b5c53d0f1b7d2af3516fc6c5e9156fd3edaef8d9aa1dc55f2597f',
   },
   {
     name: 'reserved characters in the query, sorted by raw key',
@@ -181,7 +195,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2030-01-01T00:00:00.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=740aac92479c045bde1b12a3e2c19373628544176c561092130054518e588476',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=740aac92479c045bde1b12a3e2c19373628544176c561092130054518e588476',
   },
   {
     name: 'reserved and unicode characters in a path segment (encoded once by both)',
@@ -195,7 +211,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2026-11-23T01:40:02.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=0d24784dd22e045623b0d517cba83bbbc4a91f97751b7faaa6130017405994dc',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=content-type;host;x-project-id;x-sdk-date, ' +
+      'Signature=0d24784dd22e045623b0d517cba83bbbc4a91f97751b7faaa6130017405994dc',
   },
   {
     name: 'no X-Project-Id, no content-type: only host and x-sdk-date signed',
@@ -209,7 +227,9 @@ const VECTORS: readonly SigningVector[] = [
     credentials: { accessKeyId: 'HPUAEXAMPLEAKEXAMPLE', secretAccessKey: 'exampleSecretKeyexampleSecretKey12345678' },
     date: '2001-09-09T01:46:40.000Z',
     authorization:
-      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, SignedHeaders=host;x-sdk-date, Signature=6c24fcbda1c4b521bd551ab0f31ea01ce6ddca3ad831c29c3c43d66c0da10444',
+      'SDK-HMAC-SHA256 Access=HPUAEXAMPLEAKEXAMPLE, ' +
+      'SignedHeaders=host;x-sdk-date, ' +
+      'Signature=6c24fcbda1c4b521bd551ab0f31ea01ce6ddca3ad831c29c3c43d66c0da10444',
   },
 ];
 

@@ -157,7 +157,7 @@ describe('FileStore across processes, with group commits', () => {
 });
 
 describe('FileStore: a crash in the middle of a commit', () => {
-  it('a process killed before its rename leaves the previous file whole; the next process recovers the stale lock', async () => {
+  it('a process killed before its rename leaves the old file whole; the next one recovers the stale lock', async () => {
     const path = newPath();
     const run = await runWorker('fileStoreCrashWorker.ts', [path]);
     expect(run.out).toBe('committed\n');

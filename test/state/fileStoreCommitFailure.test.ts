@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'filestore-fail-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('FileStore: a commit that fails before its rename', () => {
-  it('rejects every operation of the batch, keeps the previous file, cleans up, and the next commit works', async () => {
+  it('rejects every operation of the batch, keeps the previous file, cleans up; the next commit works', async () => {
     const path = join(dir, 's.json');
     const s = new FileStore(path);
     await s.put('kept', { v: 1 });

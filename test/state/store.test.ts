@@ -75,7 +75,7 @@ describe.each(impls)('%s', (_name, make) => {
     expect((await s.get('e'))?.value).toEqual({ a: 2 });
   });
 
-  it('listDue lists only records with a due time at or before now, soonest first; a write without due unlists', async () => {
+  it('listDue lists only records due at or before now, soonest first; a write without due unlists', async () => {
     const s = await make(now);
     const t = clock.t;
     await s.create('d1', { k: 1 }, { due: t + 5 });

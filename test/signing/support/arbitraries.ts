@@ -39,7 +39,7 @@ const oneCodePoint = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 });
  * U+00A0 and U+FEFF are left out: `url.parse` trims them, like ASCII whitespace, from the end of
  * a URL, so at the end of the last segment they diverge.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included, is what is excluded
+// biome-ignore lint/suspicious/noControlCharactersInRegex: excludes the whole ASCII range, control characters included
 const nonAsciiGrapheme = oneGrapheme.filter((g) => /^[^\u0000-\u007f\u00a0\ufeff]+$/u.test(g));
 
 const pathUnit = fc.oneof(
