@@ -1,4 +1,5 @@
 import { DmsClient, type DmsClientOptions } from '../dms/client';
+import { RequestBudgets } from '../dms/requestBudgets';
 import type { Credentials } from '../signing/credentials';
 import { resolveSecret, type SsmReader } from './resolveSecret';
 import type { CoreConfig, CoreProject } from './types';
@@ -22,12 +23,24 @@ export async function resolveCredentials(
   return securityToken ? { accessKeyId, secretAccessKey, securityToken } : { accessKeyId, secretAccessKey };
 }
 
-/** The DMS client options of one configured project (endpoint, region, offset name, timeout). */
+/**
+ * The request budgets of one cold start at the configured `requestsPerSecond`: give the same
+ * registry to every client built, so that clients of one account and region share one budget.
+ */
+export function requestBudgetsFor(config: CoreConfig): RequestBudgets {
+  return new RequestBudgets({ requestsPerSecond: config.requestsPerSecond });
+}
+
+/**
+ * The DMS client options of one configured project (endpoint, region, offset name, timeout, and the
+ * budget of its access key and region from `budgets`, when given).
+ */
 export function clientOptionsFor(
   config: CoreConfig,
   project: CoreProject,
   credentials: Credentials,
   overrides: Partial<DmsClientOptions> = {},
+  budgets?: RequestBudgets,
 ): DmsClientOptions {
   return {
     projectId: project.projectId,
@@ -35,17 +48,21 @@ export function clientOptionsFor(
     region: project.region,
     endpoint: project.endpoint ?? config.endpoint,
     offsetParam: config.offsetParam,
+    offsetBase: config.offsetBase,
+    pageSize: config.pageSize,
     timeoutMs: config.timeoutMs,
+    ...(budgets ? { budget: budgets.for(credentials, project.region) } : {}),
     ...overrides,
   };
 }
 
-/** A DMS client for one configured project. */
+/** A DMS client for one configured project (drawing on `budgets`, when given). */
 export function clientForProject(
   config: CoreConfig,
   project: CoreProject,
   credentials: Credentials,
   overrides: Partial<DmsClientOptions> = {},
+  budgets?: RequestBudgets,
 ): DmsClient {
-  return new DmsClient(clientOptionsFor(config, project, credentials, overrides));
+  return new DmsClient(clientOptionsFor(config, project, credentials, overrides, budgets));
 }

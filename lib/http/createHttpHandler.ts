@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { clientOptionsFor, resolveCredentials } from '../config/clientFor';
+import { clientOptionsFor, requestBudgetsFor, resolveCredentials } from '../config/clientFor';
 import { loadHttpConfig } from '../config/loadHttpConfig';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOf, type RemainingTimeContext } from '../core/remainingTime';
 import type { SsmReader } from '../config/resolveSecret';
 import type { CoreProject, HttpAppConfig } from '../config/types';
+import type { RequestBudgets } from '../dms/requestBudgets';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
 import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
@@ -44,6 +45,8 @@ interface Runtime {
   readonly tokens: TokenSet | undefined;
   readonly redactor: Redactor;
   readonly clients: Map<string, DmsTaskClient>;
+  /** One request budget per access key and region, shared by the clients (an `all=true` walk's pages too). */
+  readonly budgets: RequestBudgets;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
@@ -110,13 +113,13 @@ export function createHttpHandler<Input extends TaskPath>(
       credentials.securityToken,
       ...(tokens?.plain() ?? []),
     ]);
-    return { config, credentials, tokens, redactor, clients: new Map() };
+    return { config, credentials, tokens, redactor, clients: new Map(), budgets: requestBudgetsFor(config) };
   });
 
   const clientFor = (rt: Runtime, project: CoreProject): DmsTaskClient => {
     let client = rt.clients.get(project.projectId);
     if (!client) {
-      client = new DmsTaskClient(clientOptionsFor(rt.config, project, rt.credentials, options.client));
+      client = new DmsTaskClient(clientOptionsFor(rt.config, project, rt.credentials, options.client, rt.budgets));
       rt.clients.set(project.projectId, client);
     }
     return client;

@@ -1,10 +1,11 @@
-import { clientForProject, resolveCredentials } from '../config/clientFor';
+import { clientForProject, requestBudgetsFor, resolveCredentials } from '../config/clientFor';
 import { loadConfig } from '../config/loadConfig';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig } from '../config/types';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOr, type RemainingTimeContext } from '../core/remainingTime';
 import type { DmsClient } from '../dms/client';
+import type { RequestBudgets } from '../dms/requestBudgets';
 import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
 import type { LogFn } from './log';
@@ -28,6 +29,11 @@ export interface NotifyHandlerOptions {
   readonly random?: () => number;
   readonly log?: LogFn;
   readonly fetch?: typeof fetch;
+  /**
+   * The request budgets of the DMS clients (tests: a budget with other pause or recovery settings).
+   * @default one per access key and region at the configured `requestsPerSecond`
+   */
+  readonly budgets?: RequestBudgets;
   /** Used when the context gives no remaining time (local runs). @default 60000 */
   readonly defaultRemainingMs?: number;
 }
@@ -36,6 +42,8 @@ interface Ready {
   readonly store: StateStore;
   readonly destinations: ReadonlyMap<string, ResolvedDestination>;
   readonly clients: ReadonlyMap<string, DmsClient>;
+  /** One budget per access key and region, shared by the clients (and kept while warm). */
+  readonly budgets: RequestBudgets;
 }
 
 /**
@@ -62,7 +70,10 @@ export function createNotifyHandler(
       options.store ?? createStore(config.store, options.now ? { now: options.now } : {}),
     ]);
     const clients = new Map<string, DmsClient>();
-    for (const p of app.projects.values()) clients.set(p.projectId, clientForProject(app, p, credentials));
+    const budgets = options.budgets ?? requestBudgetsFor(app);
+    for (const p of app.projects.values()) {
+      clients.set(p.projectId, clientForProject(app, p, credentials, {}, budgets));
+    }
     if (destinations.size === 0)
       log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
     if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME)
@@ -70,7 +81,7 @@ export function createNotifyHandler(
         level: 'warn',
         msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb',
       });
-    return { store, destinations, clients };
+    return { store, destinations, clients, budgets };
   });
 
   return async (event, context) => {
@@ -89,6 +100,7 @@ export function createNotifyHandler(
           if (!c) throw new Error(`no client for project ${projectId}`);
           return c;
         },
+        budgets: r.budgets,
         remainingMs: remaining,
         log,
         ...(options.now ? { now: options.now } : {}),

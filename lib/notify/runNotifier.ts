@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/types';
 import { sleep } from '../core/sleep';
 import type { DmsClient } from '../dms/client';
+import type { RequestBudgetStats } from '../dms/requestBudget';
 import type { StateStore } from '../state/types';
 import { deliverOutbox } from './deliver';
 import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliveryContext';
@@ -21,6 +22,11 @@ export interface RunDependencies {
   readonly destinations: ReadonlyMap<string, ResolvedDestination>;
   /** A DMS client per configured project id. */
   readonly clientFor: (projectId: string) => DmsClient;
+  /**
+   * The request budgets the clients draw on (`RequestBudgets`), read before and after the run for
+   * the summary's `throttled` and `budgetWaitMs`. @default none (both reported as 0)
+   */
+  readonly budgets?: { totals(): RequestBudgetStats };
   /** Real time left in the invocation (`context.getRemainingTimeInMillis`). */
   readonly remainingMs: () => number;
   /** Business clock. @default Date.now */
@@ -58,6 +64,10 @@ export interface RunSummary {
   readonly retried: number;
   readonly pending: number;
   readonly dead: number;
+  /** DMS answers throttled by the API gateway (429 `APIGW.0308`) during the run, retried ones included. */
+  readonly throttled: number;
+  /** Time the run's DMS calls waited for the request budget, summed over calls (concurrent waits add up). */
+  readonly budgetWaitMs: number;
   readonly durationMs: number;
 }
 
@@ -75,17 +85,44 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const { config, store, clientFor } = deps;
   const reserve = deps.deliveryReserveMs !== undefined ? { deliveryReserveMs: deps.deliveryReserveMs } : {};
   const budget = new TimeBudget(deps.remainingMs, reserve);
+  const requests = budgetUse(deps.budgets);
 
   const plan = await planTargets({ app: deps.app, store, clientFor, budget, log });
   const scanned = await scanTargets({ config, store, now, budget, clientFor, log, ...plan });
   await storeCursors(store, scanned.cursors, log);
+  const { throttled, budgetWaitMs } = requests();
   const delivery = await deliverSafely({ ...deliveryContext(deps, budget, runId), now, log });
 
   const { sent, messages, retried, pending, dead } = delivery;
   const durationMs = Math.round(performance.now() - started);
-  const summary: RunSummary = { runId, trigger, ...scanned.totals, sent, messages, retried, pending, dead, durationMs };
+  const delivered = { sent, messages, retried, pending, dead };
+  const summary: RunSummary = {
+    runId,
+    trigger,
+    ...scanned.totals,
+    ...delivered,
+    throttled,
+    budgetWaitMs,
+    durationMs,
+  };
   log({ level: 'info', msg: 'notify run', ...summary });
   return summary;
+}
+
+/**
+ * What the run's DMS calls took from the request budgets: call it once the DMS phases are done (the
+ * counters are the process's; one run at a time per process, as Lambda and FunctionGraph run them).
+ */
+function budgetUse(budgets: RunDependencies['budgets']): () => { throttled: number; budgetWaitMs: number } {
+  const before = budgets?.totals();
+  return () => {
+    const after = budgets?.totals();
+    if (!before || !after) return { throttled: 0, budgetWaitMs: 0 };
+    return {
+      throttled: after.throttled - before.throttled,
+      budgetWaitMs: Math.round(after.waitedMs - before.waitedMs),
+    };
+  };
 }
 
 /** The delivery phase's context from the run's dependencies (defaults filled in). */
