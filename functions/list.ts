@@ -1,5 +1,8 @@
 import { createHttpHandler } from '../lib/http/createHttpHandler';
 import { listRoute } from '../lib/http/listRoute';
 
-/** `GET /v2/{project_id}/instances/{instance_id}/tasks` (see README, "HTTP functions"). Configuration is read here, at cold start. */
+/**
+ * `GET /v2/{project_id}/instances/{instance_id}/tasks` (README, "The HTTP functions").
+ * Configuration is read here, at cold start.
+ */
 export const handler = createHttpHandler(listRoute);

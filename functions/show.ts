@@ -1,5 +1,8 @@
 import { createHttpHandler } from '../lib/http/createHttpHandler';
 import { showRoute } from '../lib/http/showRoute';
 
-/** `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (see README, "HTTP functions"). Configuration is read here, at cold start. */
+/**
+ * `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (README, "The HTTP functions").
+ * Configuration is read here, at cold start.
+ */
 export const handler = createHttpHandler(showRoute);
