@@ -128,6 +128,59 @@ function parseStore(v: unknown, env: NodeJS.ProcessEnv): StoreConfig {
   return { type, table, endpoint: readString(o.endpoint, 'notify.store.endpoint') };
 }
 
+type Raw = Record<string, unknown>;
+
+function parseDestinations(o: Raw): Map<string, DestinationConfig> {
+  const destinations = new Map<string, DestinationConfig>();
+  for (const [id, d] of Object.entries(readOptionalObject(o.destinations, 'notify.destinations'))) {
+    destinations.set(id, parseDestination(id, d, `notify.destinations.${id}`));
+  }
+  return destinations;
+}
+
+function parseRoute(name: string, v: unknown, destinations: ReadonlyMap<string, DestinationConfig>): RouteConfig {
+  const path = `notify.routes.${name}`;
+  if (!NAME_PATTERN.test(name)) throw new ConfigError(path, `route name "${name}" must match ${NAME_PATTERN}`);
+  const ro = readObject(v, path);
+  onlyKeys(ro, path, NOTIFY_KEYS.route);
+  const dests = readStringList(ro.destinations, `${path}.destinations`);
+  if (dests.length === 0) throw new ConfigError(`${path}.destinations`, 'must name at least one destination');
+  dests.forEach((d, i) => {
+    if (!destinations.has(d)) throw new ConfigError(`${path}.destinations[${i}]`, `unknown destination "${d}"`);
+  });
+  return { name, destinations: dests, filter: parseFilter(ro.filter, `${path}.filter`) };
+}
+
+/** The routes; with destinations and no routes, one `default` route that sends everything everywhere. */
+function parseRoutes(o: Raw, destinations: ReadonlyMap<string, DestinationConfig>): Map<string, RouteConfig> {
+  const routes = new Map<string, RouteConfig>();
+  for (const [name, r] of Object.entries(readOptionalObject(o.routes, 'notify.routes'))) {
+    routes.set(name, parseRoute(name, r, destinations));
+  }
+  if (routes.size === 0 && destinations.size > 0) {
+    const filter = parseFilter(undefined, 'notify.routes.default.filter');
+    routes.set('default', { name: 'default', destinations: [...destinations.keys()], filter });
+  }
+  return routes;
+}
+
+/** Every route an instance or `defaultRoutes` names must exist. */
+function checkRouteNames(app: AppConfig, routes: ReadonlyMap<string, RouteConfig>, defaultRoutes: string[]): void {
+  defaultRoutes.forEach((r, i) => {
+    if (!routes.has(r)) throw new ConfigError(`notify.defaultRoutes[${i}]`, `unknown route "${r}"`);
+  });
+  for (const [projectId, p] of app.projects) {
+    p.instances.forEach((inst, n) => {
+      inst.routes.forEach((r, i) => {
+        if (routes.has(r)) return;
+        const known = [...routes.keys()].join(', ') || 'none';
+        const at = `projects.${projectId}.instances[${n}].routes[${i}]`;
+        throw new ConfigError(at, `unknown route "${r}" (notify.routes has: ${known})`);
+      });
+    });
+  }
+}
+
 /**
  * Validates the `notify` section (README, "Notifications") against the rest of the configuration:
  * routes must name known destinations, instances must name known routes. Throws `ConfigError`
@@ -143,43 +196,10 @@ function parseStore(v: unknown, env: NodeJS.ProcessEnv): StoreConfig {
 export function parseNotifyConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): NotifyConfig {
   const o = readObject(app.notify ?? {}, 'notify');
   onlyKeys(o, 'notify', NOTIFY_KEYS.notify);
-  const destinations = new Map<string, DestinationConfig>();
-  for (const [id, d] of Object.entries(readOptionalObject(o.destinations, 'notify.destinations'))) {
-    destinations.set(id, parseDestination(id, d, `notify.destinations.${id}`));
-  }
-  const routes = new Map<string, RouteConfig>();
-  const routesRaw = readOptionalObject(o.routes, 'notify.routes');
-  for (const [name, r] of Object.entries(routesRaw)) {
-    const path = `notify.routes.${name}`;
-    if (!NAME_PATTERN.test(name)) throw new ConfigError(path, `route name "${name}" must match ${NAME_PATTERN}`);
-    const ro = readObject(r, path);
-    onlyKeys(ro, path, NOTIFY_KEYS.route);
-    const dests = readStringList(ro.destinations, `${path}.destinations`);
-    if (dests.length === 0) throw new ConfigError(`${path}.destinations`, 'must name at least one destination');
-    dests.forEach((d, i) => {
-      if (!destinations.has(d)) throw new ConfigError(`${path}.destinations[${i}]`, `unknown destination "${d}"`);
-    });
-    routes.set(name, { name, destinations: dests, filter: parseFilter(ro.filter, `${path}.filter`) });
-  }
-  if (routes.size === 0 && destinations.size > 0) {
-    // A configuration with destinations and no routes sends everything everywhere.
-    const filter = parseFilter(undefined, 'notify.routes.default.filter');
-    routes.set('default', { name: 'default', destinations: [...destinations.keys()], filter });
-  }
+  const destinations = parseDestinations(o);
+  const routes = parseRoutes(o, destinations);
   const defaultRoutes = readStringList(o.defaultRoutes, 'notify.defaultRoutes', [...routes.keys()]);
-  defaultRoutes.forEach((r, i) => {
-    if (!routes.has(r)) throw new ConfigError(`notify.defaultRoutes[${i}]`, `unknown route "${r}"`);
-  });
-  for (const [projectId, p] of app.projects) {
-    p.instances.forEach((inst, n) => {
-      inst.routes.forEach((r, i) => {
-        if (routes.has(r)) return;
-        const known = [...routes.keys()].join(', ') || 'none';
-        const at = `projects.${projectId}.instances[${n}].routes[${i}]`;
-        throw new ConfigError(at, `unknown route "${r}" (notify.routes has: ${known})`);
-      });
-    });
-  }
+  checkRouteNames(app, routes, defaultRoutes);
   const statuses = readMemberList(
     o.statuses,
     'notify.statuses',
