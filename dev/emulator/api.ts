@@ -35,10 +35,16 @@ export const gatewayError = (e: ErrorEntry, requestId: string, msg: string = e.m
 
 const invalid = (what: string): ApiResponse => dmsError(ERRORS.invalidParameter, `Invalid request parameter: ${what}.`);
 
-/** `undefined` when absent or empty; `null` when present but not a non-negative integer. */
+/** Largest paging value accepted: a 32-bit signed integer, what a Java service parses. */
+export const MAX_PAGING_VALUE = 2_147_483_647;
+
+/**
+ * `undefined` when absent or empty; `null` when present but not an integer from 0 to
+ * `MAX_PAGING_VALUE`. Judged by value: leading zeros are allowed (`050` and `0050` are 50).
+ */
 function intParam(value: string | undefined): number | undefined | null {
   if (value === undefined || value === '') return undefined;
-  return /^\d{1,9}$/.test(value) ? Number(value) : null;
+  return /^\d+$/.test(value) && Number(value) <= MAX_PAGING_VALUE ? Number(value) : null;
 }
 
 /** `YYYYMMDDHHmmss` (UTC) to epoch ms; `null` if malformed or not a real date/time. */
@@ -81,8 +87,10 @@ function pageWindow(
  *   second resolution (`end_time=20200623030003` keeps a task created at `03:00:03.471Z`). A
  *   malformed value is 400 `DMS.00400001`; `begin_time` after `end_time` gives an empty page.
  * - Paging: `offset` if given and accepted, else `start` if given and accepted, else the first
- *   task. `offsetBase` 0 (default): `0` is the first task. Limit: default `defaultLimit`, larger
- *   than `maxLimit` silently clamped, `0` or not an integer is 400 `DMS.00400001`.
+ *   task. `offsetBase` 1 (default): `1` is the first task and `0` reads as `1`; with 0, `0` is.
+ *   Limit: default `defaultLimit` (10), larger than `maxLimit` (100) silently clamped. A value
+ *   that is not an integer from 0 to 2147483647 (leading zeros allowed), or `limit=0`, is 400
+ *   `DMS.00400001`.
  * - `task_count` is the number of tasks matching the time filter (the total, not the page size),
  *   as a string. An empty value (`limit=`) counts as absent.
  */
@@ -117,7 +125,10 @@ export function listTasks(
   };
 }
 
-/** `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`: `{task_count: "1", tasks: [task]}` or 404 `DMS.00404040`. */
+/**
+ * `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`: `{task_count: "1", tasks: [task]}`
+ * or 404 `DMS.00404040`.
+ */
 export function showTask(state: EmulatorState, projectId: string, instanceId: string, taskId: string): ApiResponse {
   const located = locate(state, projectId, instanceId);
   if ('status' in located) return located;

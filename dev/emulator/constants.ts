@@ -20,10 +20,10 @@ export const EMULATOR_DEFAULTS = {
   port: 0,
   host: '127.0.0.1',
   maxClockSkewMs: 15 * 60_000,
-  offsetBase: 0,
+  offsetBase: 1,
   acceptedOffsetParams: ['start', 'offset'],
   defaultLimit: 10,
-  maxLimit: 50,
+  maxLimit: 100,
   latencyMs: 0,
 } as const;
 

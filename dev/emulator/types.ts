@@ -173,7 +173,11 @@ export interface EmulatorOptions extends GatewayOptions {
   readonly now?: () => Date;
   /** Largest accepted difference between `X-Sdk-Date` and `now()`. @default 900_000 (15 min) */
   readonly maxClockSkewMs?: number;
-  /** What `start=0` / `offset=0` means: `0` = the first task; with `1`, `1` is the first task. @default 0 */
+  /**
+   * The offset of the first task. With `1` (Huawei's Terraform provider: "`start` counts from `1`"),
+   * `start=1` is the first task and `start=0` reads as `1`; with `0`, `start=0` is the first task.
+   * @default 1
+   */
   readonly offsetBase?: 0 | 1;
   /**
    * Paging parameters the task list honours; one not listed is ignored, as a real server might
@@ -183,7 +187,10 @@ export interface EmulatorOptions extends GatewayOptions {
   readonly acceptedOffsetParams?: readonly ('start' | 'offset')[];
   /** Page size when `limit` is absent. @default 10 */
   readonly defaultLimit?: number;
-  /** Larger limits are silently clamped to this. @default 50 */
+  /**
+   * Larger limits are silently clamped to this (`50` plays a server that allows fewer than Huawei's
+   * code asks for). @default 100 (what Huawei's RocketMQ data source sends)
+   */
   readonly maxLimit?: number;
   /** Delay before every API response (not the control surface). @default 0 */
   readonly latencyMs?: number;

@@ -1,6 +1,13 @@
 import { isKnownRegion } from '../dms/endpoints';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../dms/requestBudget';
-import { ENGINES, OFFSET_PARAMS } from '../dms/types';
+import {
+  DEFAULT_OFFSET_BASE,
+  DEFAULT_PAGE_SIZE,
+  ENGINES,
+  LIMIT_RANGE,
+  OFFSET_PARAMS,
+  type OffsetBase,
+} from '../dms/types';
 import { ID_PATTERN } from './constants';
 import {
   fail,
@@ -23,7 +30,18 @@ import type { CoreConfig, CoreInstance, CoreProject, SecretRef } from './types';
  */
 export const CONFIG_KEYS = {
   root: {
-    core: ['$schema', 'region', 'endpoint', 'offsetParam', 'timeoutMs', 'requestsPerSecond', 'credentials', 'projects'],
+    core: [
+      '$schema',
+      'region',
+      'endpoint',
+      'offsetParam',
+      'offsetBase',
+      'pageSize',
+      'timeoutMs',
+      'requestsPerSecond',
+      'credentials',
+      'projects',
+    ],
     others: ['http', 'notify'],
   },
   project: { core: ['region', 'endpoint', 'instances'], others: ['discover'] },
@@ -83,7 +101,8 @@ function secretRefOr(v: unknown, path: string, fallback: string): SecretRef {
 
 /**
  * Validates the settings every function reads (README, "Configuration"): projects with their
- * instances (id, engine, name), credentials, `offsetParam`, `timeoutMs`, `requestsPerSecond`, `endpoint`. Throws
+ * instances (id, engine, name), credentials, `offsetParam`, `offsetBase`, `pageSize`, `timeoutMs`,
+ * `requestsPerSecond`, `endpoint`. Throws
  * `ConfigError` naming the first bad setting.
  *
  * Unknown settings are errors at every level, so a typo never passes silently. Settings that belong
@@ -104,9 +123,13 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
   const offsetParam = readMember(o.offsetParam ?? 'start', 'offsetParam', OFFSET_PARAMS, 'must be "start" or "offset"');
   const creds = readOptionalObject(o.credentials, 'credentials');
   onlyKeys(creds, 'credentials', allowed('credentials'));
+  // An integer from 0 to 1 is one of OFFSET_BASES.
+  const offsetBase = readNumber(o.offsetBase, 'offsetBase', DEFAULT_OFFSET_BASE, { min: 0, max: 1 }) as OffsetBase;
   return {
     projects,
     offsetParam,
+    offsetBase,
+    pageSize: readNumber(o.pageSize, 'pageSize', DEFAULT_PAGE_SIZE, LIMIT_RANGE),
     timeoutMs: readNumber(o.timeoutMs, 'timeoutMs', 10_000, { min: 1, max: 60_000 }),
     requestsPerSecond: readNumber(o.requestsPerSecond, 'requestsPerSecond', DEFAULT_REQUESTS_PER_SECOND, {
       min: 0.1,

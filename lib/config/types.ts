@@ -1,4 +1,4 @@
-import type { Engine, OffsetParam } from '../dms/types';
+import type { Engine, OffsetBase, OffsetParam } from '../dms/types';
 
 /**
  * A secret is never written inline in the configuration: it names an environment variable or an SSM
@@ -57,6 +57,16 @@ export interface CoreConfig {
   readonly endpoint?: string;
   /** @default 'start' */
   readonly offsetParam: OffsetParam;
+  /**
+   * Offset of the first task upstream: where the pager and `all=true` start, and what an absent
+   * `start` means for `Link`. @default 1 (Huawei's Terraform provider: "`start` counts from `1`")
+   */
+  readonly offsetBase: OffsetBase;
+  /**
+   * Tasks asked per page by the pager (the notifier's scan, `all=true` without `limit`), 1 to 100.
+   * @default 100 (what Huawei's RocketMQ data source sends: the fewest round trips)
+   */
+  readonly pageSize: number;
   /** @default 10000 */
   readonly timeoutMs: number;
   /**

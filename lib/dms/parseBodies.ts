@@ -78,12 +78,37 @@ export function parseInstanceListBody(v: Json, details: DmsErrorDetails): Instan
   return { instances, instance_num: Number.isFinite(num) ? num : instances.length };
 }
 
-/** The `error_code`/`error_msg` of an error body, when it has them. */
+/** Longest upstream message passed on (`boundedText`). */
+export const MAX_MESSAGE_LENGTH = 200;
+
+/**
+ * An upstream message as plain text: tags (`<b>`, `<script ...>`) and any leftover `<` or `>`
+ * removed, control and format characters turned into spaces, runs of white space collapsed.
+ */
+export function plainText(message: string): string {
+  return message
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/[<>]/g, ' ')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * `text` cut to `max` characters (whole code points, ending in `...` when cut). Applied after
+ * secrets are scrubbed, so a cut never leaves part of one behind.
+ */
+export function boundedText(text: string, max: number = MAX_MESSAGE_LENGTH): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 3).join('')}...`;
+}
+
+/** The `error_code`/`error_msg` of an error body, when it has them; the message as plain text. */
 export function parseErrorBody(text: string): { errorCode: string; errorMsg: string } | undefined {
   try {
     const v = JSON.parse(text) as Json;
     if (isObject(v) && typeof v.error_code === 'string') {
-      return { errorCode: v.error_code, errorMsg: typeof v.error_msg === 'string' ? v.error_msg : '' };
+      return { errorCode: v.error_code, errorMsg: typeof v.error_msg === 'string' ? plainText(v.error_msg) : '' };
     }
   } catch {
     // not JSON: the caller reports the status alone

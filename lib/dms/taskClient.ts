@@ -1,13 +1,22 @@
 import { SIGNING, buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../signing';
 import { endpointForRegion } from './endpoints';
 import { DmsApiError, DmsError, DmsNetworkError, DmsTimeoutError, type DmsErrorDetails } from './errors';
-import { parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
+import { boundedText, parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
 import { readBodyCapped } from './readBody';
 import { THROTTLED_ERROR_CODE, type RequestBudget } from './requestBudget';
 import { parseRetryAfter } from './retryAfter';
 import { sleep } from '../core/sleep';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
-import type { Engine, ListTasksParams, OffsetParam, TaskListBody, UpstreamResult } from './types';
+import {
+  DEFAULT_OFFSET_BASE,
+  DEFAULT_PAGE_SIZE,
+  type Engine,
+  type ListTasksParams,
+  type OffsetBase,
+  type OffsetParam,
+  type TaskListBody,
+  type UpstreamResult,
+} from './types';
 
 export interface DmsClientOptions {
   /** The project every request is made in (sent as a path segment and as signed `X-Project-Id`). */
@@ -21,6 +30,13 @@ export interface DmsClientOptions {
   readonly engine?: Engine;
   /** Query parameter name for the page offset. @default 'start' (what every official SDK sends) */
   readonly offsetParam?: OffsetParam;
+  /** Offset of the first task upstream (the pager starts there). @default 1 (Huawei's Terraform provider) */
+  readonly offsetBase?: OffsetBase;
+  /**
+   * Tasks per page when the pager walks every page (`iterateTaskPages`). @default DEFAULT_PAGE_SIZE
+   * (100: what Huawei's RocketMQ data source sends; the fewest round trips)
+   */
+  readonly pageSize?: number;
   /** Timeout of one HTTP attempt. @default 10000 */
   readonly timeoutMs?: number;
   /** Budget of one call, retries and their waits included. @default 25000 */
@@ -78,6 +94,8 @@ interface Resolved {
 export class DmsTaskClient {
   readonly projectId: string;
   readonly offsetParam: OffsetParam;
+  readonly offsetBase: OffsetBase;
+  readonly pageSize: number;
   readonly #options: DmsClientOptions;
   readonly #resolved: Resolved;
 
@@ -91,6 +109,8 @@ export class DmsTaskClient {
     this.#resolved = { origin: url.origin, host: url.host, retry: { ...DEFAULT_RETRY, ...options.retry } };
     this.projectId = options.projectId;
     this.offsetParam = options.offsetParam ?? 'start';
+    this.offsetBase = options.offsetBase ?? DEFAULT_OFFSET_BASE;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   }
 
   /** One page of tasks: `GET /v2/{project_id}/instances/{instance_id}/tasks`. */
@@ -167,6 +187,9 @@ export class DmsTaskClient {
     attempt: number,
   ): Promise<{ body: T; status: number; requestId?: string }> {
     const o = this.#options;
+    // A signal aborted before the call (or between attempts) sends nothing and takes no budget.
+    if (call.signal?.aborted)
+      throw new DmsError('DMS call aborted', { attempts: attempt - 1 }, { cause: call.signal.reason });
     await this.#waitForBudget(call, deadline, attempt);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new DmsTimeoutError('deadline', 'DMS call deadline exceeded', { attempts: attempt - 1 });
@@ -229,7 +252,9 @@ export class DmsTaskClient {
           ...details,
           status: res.status,
           errorCode: parsed?.errorCode ?? `HTTP.${res.status}`,
-          errorMsg: parsed ? this.#scrub(parsed.errorMsg) : `upstream answered ${res.status} without a JSON error body`,
+          errorMsg: parsed
+            ? boundedText(this.#scrub(parsed.errorMsg))
+            : `upstream answered ${res.status} without a JSON error body`,
           retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
         });
       }

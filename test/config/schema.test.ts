@@ -54,6 +54,8 @@ const everyDestination: Json = {
   region: 'ap-southeast-1',
   endpoint: 'https://dms.example.com',
   offsetParam: 'offset',
+  offsetBase: 0,
+  pageSize: 100,
   timeoutMs: 60_000,
   requestsPerSecond: 2.5,
   credentials: { ak: { ssm: '/dtf/prod/ak' }, sk: { ssm: '/dtf/prod/sk' }, securityToken: { env: 'TOKEN' } },
@@ -132,6 +134,7 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
   ['the largest request budget', base({ requestsPerSecond: 1000 })],
+  ['a 1-based offset, the smallest page size', base({ offsetBase: 1, pageSize: 1 })],
 ];
 
 const invalid: ReadonlyArray<readonly [string, unknown]> = [
@@ -171,6 +174,12 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['requestsPerSecond 0', base({ requestsPerSecond: 0 })],
   ['requestsPerSecond above 1000', base({ requestsPerSecond: 1000.5 })],
   ['requestsPerSecond as a string', base({ requestsPerSecond: '20' })],
+  ['offsetBase 2', base({ offsetBase: 2 })],
+  ['offsetBase as a string', base({ offsetBase: '1' })],
+  ['offsetBase not an integer', base({ offsetBase: 0.5 })],
+  ['pageSize 0', base({ pageSize: 0 })],
+  ['pageSize above 100', base({ pageSize: 101 })],
+  ['pageSize not an integer', base({ pageSize: 10.5 })],
   ['concurrency 0', withNotify({ concurrency: 0 })],
   ['concurrency above 256', withNotify({ concurrency: 257 })],
   ['concurrency not an integer', withNotify({ concurrency: 1.5 })],

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   DmsApiError,
   DmsClient,
+  type DmsError,
   DmsNetworkError,
   DmsResponseError,
   DmsTimeoutError,
@@ -58,10 +59,12 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('DmsClient against the emulator', () => {
-  it('lists one page with start, and the next page differs', async () => {
+  it('lists one page with start (1-based), and the next page differs', async () => {
     const { c } = client();
-    const first = await c.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 0, limit: 10 });
-    const second = await c.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 10, limit: 10 });
+    expect(c.offsetBase).toBe(1);
+    expect(c.pageSize).toBe(100);
+    const first = await c.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 1, limit: 10 });
+    const second = await c.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 11, limit: 10 });
     expect(first.status).toBe(200);
     expect(first.body.task_count).toBe('64');
     expect(first.body.tasks).toHaveLength(10);
@@ -69,7 +72,7 @@ describe('DmsClient against the emulator', () => {
     expect(first.attempts).toBe(1);
     const ids = new Set(first.body.tasks.map((t) => t.id));
     expect(second.body.tasks.some((t) => ids.has(t.id))).toBe(false);
-    expect(emu.requests.map((r) => r.query.start)).toEqual(['0', '10']);
+    expect(emu.requests.map((r) => r.query.start)).toEqual(['1', '11']);
   });
 
   it('sends offset instead when configured', async () => {
@@ -210,6 +213,60 @@ describe('DmsClient against the emulator', () => {
     expect(e.name).toBe('DmsError');
     expect(e.message).toBe('DMS call aborted');
     expect(delays).toEqual([]);
+  });
+
+  it('sends nothing when the caller’s signal is already aborted', async () => {
+    const { c, delays } = client();
+    const e = await failure(
+      c.listTasks({ instanceId: SEED_IDS.kafkaPaged }, { signal: AbortSignal.abort(new Error('gone')) }),
+    );
+    expect(e.name).toBe('DmsError');
+    expect(e.message).toBe('DMS call aborted');
+    expect((e as DmsError).attempts).toBe(0);
+    expect(delays).toEqual([]);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['2300100286', 60],
+    ['61', 60],
+    [new Date(Date.now() + 86_400_000).toUTCString(), 60],
+    ['7', 7],
+  ])('caps a Retry-After of %s at %i s (retryAfterSeconds and the wait)', async (retryAfter, seconds) => {
+    emu.injectFault({ kind: 'status', status: 429, retryAfter, count: 1 });
+    const { c, delays } = client({ deadlineMs: 120_000 });
+    const r = await c.listTasks({ instanceId: SEED_IDS.kafkaPaged });
+    expect(r.attempts).toBe(2);
+    expect(delays).toEqual([seconds * 1000]);
+    emu.injectFault({ kind: 'status', status: 429, retryAfter });
+    const e = await failure(client({ retry: { attempts: 1 } }).c.listTasks({ instanceId: SEED_IDS.kafkaPaged }));
+    expect((e as DmsApiError).retryAfterSeconds).toBe(seconds);
+  });
+
+  it('passes an upstream error_msg on as plain text of bounded length', async () => {
+    const html = '<p class="x">Bad <b>request</b></p>\u0000\u001b[31m<script>alert(1)</script> end';
+    emu.injectFault({ kind: 'status', status: 400, body: { error_code: 'DMS.00400001', error_msg: html }, count: 1 });
+    const { c } = client();
+    const e = (await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }))) as DmsApiError;
+    expect(e.errorMsg).toBe('Bad request [31m alert(1) end');
+    emu.injectFault({
+      kind: 'status',
+      status: 400,
+      body: { error_code: 'DMS.00400001', error_msg: `${'word '.repeat(100)}${EMULATOR_CREDENTIALS.accessKeyId}` },
+      count: 1,
+    });
+    const long = (await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }))) as DmsApiError;
+    expect([...long.errorMsg]).toHaveLength(200);
+    expect(long.errorMsg.endsWith('...')).toBe(true);
+    // Scrubbed before it is cut: no part of a credential is left at the end.
+    emu.injectFault({
+      kind: 'status',
+      status: 400,
+      body: { error_code: 'X', error_msg: `${'a'.repeat(195)}${EMULATOR_CREDENTIALS.accessKeyId}` },
+      count: 1,
+    });
+    const cut = (await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }))) as DmsApiError;
+    expect(cut.errorMsg).toBe(`${'a'.repeat(195)}[r...`);
   });
 
   it('lists the project instances by engine', async () => {

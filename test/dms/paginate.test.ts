@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DmsClient, collectTasks, type OffsetParam } from '../../lib/dms';
+import { DmsClient, collectTasks, type DmsClientOptions } from '../../lib/dms';
+import { stopAfter } from '../../lib/dms/paginate';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 
 const started: Emulator[] = [];
@@ -9,58 +10,58 @@ afterEach(async () => {
 
 async function setup(
   options: EmulatorOptions = {},
-  offsetParam: OffsetParam = 'start',
-): Promise<{ emu: Emulator; client: DmsClient }> {
+  client: Partial<DmsClientOptions> = {},
+): Promise<{ emu: Emulator; client: DmsClient; all: string[] }> {
   const emu = await startEmulator(options);
   started.push(emu);
-  const client = new DmsClient({
+  const c = new DmsClient({
     projectId: SEED_IDS.mainProject,
     endpoint: emu.url,
     credentials: EMULATOR_CREDENTIALS,
-    offsetParam,
+    ...client,
   });
-  return { emu, client };
+  return { emu, client: c, all: emu.tasks(SEED_IDS.mainProject, SEED_IDS.kafkaPaged).map((t) => t.id) };
 }
 
-describe('collectTasks (pagination that trusts no single reading of the contract)', () => {
-  it('walks every page of a 64-task instance with start, newest first, no duplicates', async () => {
+const starts = (emu: Emulator): (string | undefined)[] => emu.requests.map((q) => q.query.start);
+
+describe('collectTasks against the default emulator (1-based, 10 by default, up to 100, task_count the total)', () => {
+  it('starts at 1 and asks 100 per page by default: 64 tasks in one request', async () => {
+    const { emu, client, all } = await setup();
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(r).toMatchObject({ pages: 1, stopReason: 'total-reached', truncated: false, nextOffset: 65 });
+    expect(emu.requests.map((q) => q.query)).toEqual([{ start: '1', limit: '100' }]);
+  });
+
+  it('advances by the tasks received, as Huawei’s Terraform provider does, and stops at task_count', async () => {
+    const { emu, client, all } = await setup();
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(r.stopReason).toBe('total-reached');
+    expect(starts(emu)).toEqual(['1', '11', '21', '31', '41', '51', '61']);
+  });
+
+  it('stops on a full last page once task_count tasks were seen (no empty request after it)', async () => {
     const { emu, client } = await setup();
-    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 16 });
     expect(r.tasks).toHaveLength(64);
-    expect(new Set(r.tasks.map((t) => t.id)).size).toBe(64);
-    expect(r.tasks.map((t) => t.created_at)).toEqual([...r.tasks.map((t) => t.created_at)].sort().reverse());
-    expect(r.truncated).toBe(false);
-    expect(r.pages).toBe(7);
-    expect(emu.requests.map((q) => q.query.start)).toEqual(['0', '10', '20', '30', '40', '50', '60']);
+    expect(starts(emu)).toEqual(['1', '17', '33', '49']);
   });
 
-  it('works the same with offset against a server that only knows offset', async () => {
-    const { emu, client } = await setup({ acceptedOffsetParams: ['offset'] }, 'offset');
-    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 50 });
-    expect(r.tasks).toHaveLength(64);
-    expect(emu.requests.every((q) => q.query.offset !== undefined && q.query.start === undefined)).toBe(true);
+  it('forwards a start below the base as given, then goes on from the base', async () => {
+    const { emu, client, all } = await setup();
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 30, startOffset: 0 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(starts(emu)).toEqual(['0', '31', '61']);
   });
 
-  it('stops instead of looping when the server ignores the offset name we send', async () => {
-    const { emu, client } = await setup({ acceptedOffsetParams: ['offset'] }, 'start');
-    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
-    expect(r.stopReason).toBe('no-new');
-    expect(r.tasks).toHaveLength(10);
-    expect(emu.requests).toHaveLength(2);
-  });
-
-  it('de-duplicates when the server counts from 1', async () => {
-    const { client } = await setup({ offsetBase: 1 });
-    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
-    expect(new Set(r.tasks.map((t) => t.id)).size).toBe(r.tasks.length);
-    expect(r.tasks.length).toBeGreaterThanOrEqual(63);
-  });
-
-  it('keeps going through short pages when the server clamps limit but task_count says more remain', async () => {
-    const { emu, client } = await setup({ maxLimit: 20 });
-    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 50 });
-    expect(r.tasks).toHaveLength(64);
-    expect(emu.requests.map((q) => q.query.start)).toEqual(['0', '20', '40', '60']);
+  it('from a later start: the tasks from there on, ending on task_count', async () => {
+    const { emu, client, all } = await setup();
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 20, startOffset: 21 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all.slice(20));
+    expect(starts(emu)).toEqual(['21', '41', '61']);
+    expect(r.stopReason).toBe('total-reached');
   });
 
   it('stops on an empty instance after one request', async () => {
@@ -71,10 +72,10 @@ describe('collectTasks (pagination that trusts no single reading of the contract
     expect(emu.requests).toHaveLength(1);
   });
 
-  it('respects the hard page bound and says so', async () => {
+  it('respects the hard page bound and says where to go on', async () => {
     const { emu, client } = await setup();
     const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10, maxPages: 3 });
-    expect(r).toMatchObject({ truncated: true, stopReason: 'max-pages', pages: 3, nextOffset: 30 });
+    expect(r).toMatchObject({ truncated: true, stopReason: 'max-pages', pages: 3, nextOffset: 31 });
     expect(r.tasks).toHaveLength(30);
     expect(emu.requests).toHaveLength(3);
   });
@@ -85,10 +86,86 @@ describe('collectTasks (pagination that trusts no single reading of the contract
       instanceId: SEED_IDS.kafkaPaged,
       beginTime: '20000101000000',
       endTime: '20991231235959',
-      pageSize: 50,
+      pageSize: 20,
     });
+    expect(emu.requests).toHaveLength(4);
     expect(
       emu.requests.every((q) => q.query.begin_time === '20000101000000' && q.query.end_time === '20991231235959'),
     ).toBe(true);
+  });
+});
+
+describe('collectTasks against the other plausible servers (emulator modes)', () => {
+  it('0-based server, offsetBase 0: starts at 0 and reads every task once', async () => {
+    const { emu, client, all } = await setup({ offsetBase: 0 }, { offsetBase: 0 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(starts(emu)).toEqual(['0', '10', '20', '30', '40', '50', '60']);
+  });
+
+  it('0-based server, offsetBase 1 (the wrong base): the newest task is missed, never a loop', async () => {
+    const { emu, client, all } = await setup({ offsetBase: 0 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all.slice(1));
+    expect(r.stopReason).toBe('empty');
+    expect(starts(emu)).toEqual(['1', '11', '21', '31', '41', '51', '61', '64']);
+  });
+
+  it('1-based server, offsetBase 0 (the wrong base): overlaps de-duplicated, nothing lost', async () => {
+    const { client, all } = await setup({}, { offsetBase: 0 });
+    for (const pageSize of [10, 16, 32, 100]) {
+      const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize });
+      expect(r.tasks.map((t) => t.id)).toEqual(all);
+    }
+  });
+
+  it('a server allowing at most 50 per page: the short page goes on, as task_count says more remain', async () => {
+    const { emu, client, all } = await setup({ maxLimit: 50 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(starts(emu)).toEqual(['1', '51']);
+    expect(emu.requests.every((q) => q.query.limit === '100')).toBe(true);
+  });
+
+  it('a server clamping to 20: four short pages, every task', async () => {
+    const { emu, client } = await setup({ maxLimit: 20 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 50 });
+    expect(r.tasks).toHaveLength(64);
+    expect(starts(emu)).toEqual(['1', '21', '41', '61']);
+  });
+
+  it('an offset-only server, offsetParam offset: every task', async () => {
+    const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'] }, { offsetParam: 'offset' });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 25 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(emu.requests.map((q) => q.query.offset)).toEqual(['1', '26', '51']);
+    expect(emu.requests.every((q) => q.query.start === undefined)).toBe(true);
+  });
+
+  it('an offset-only server sent start: the first page again is nothing new, and the walk stops', async () => {
+    const { emu, client } = await setup({ acceptedOffsetParams: ['offset'] });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    expect(r.stopReason).toBe('no-new');
+    expect(r.tasks).toHaveLength(10);
+    expect(emu.requests).toHaveLength(2);
+  });
+});
+
+describe('stopAfter (the walk’s guard clauses)', () => {
+  const page = { received: 10, fresh: 10, pageSize: 10, total: 64, covered: 10 };
+  it.each([
+    ['an empty page', { ...page, received: 0, fresh: 0 }, 'empty'],
+    ['a page with nothing new', { ...page, fresh: 0 }, 'no-new'],
+    ['a full page, more remain', page, undefined],
+    ['a full page, task_count reached', { ...page, covered: 64 }, 'total-reached'],
+    ['a short page, task_count says more remain', { ...page, received: 5, fresh: 5 }, undefined],
+    ['a short page, task_count reached', { ...page, received: 4, fresh: 4, covered: 64 }, 'total-reached'],
+    ['a short page, task_count not a number', { ...page, received: 4, fresh: 4, total: Number.NaN }, 'short'],
+    ['a full page, task_count not a number', { ...page, total: Number.NaN }, undefined],
+    // A server that counts the page in task_count: a full page equal to it is not the end.
+    ['a full first page, task_count its length', { ...page, total: 10 }, undefined],
+    ['a short page, task_count its length', { ...page, received: 3, fresh: 3, total: 3, covered: 23 }, 'total-reached'],
+  ] as const)('%s', (_name, facts, expected) => {
+    expect(stopAfter(facts)).toBe(expected);
   });
 });

@@ -62,40 +62,76 @@ describe('GET .../tasks (list)', () => {
     }
   });
 
-  it('pages with start (0-based): two pages of 50 cover all 64 tasks exactly once', async () => {
-    const first = await page({ start: 0, limit: 50 });
-    const second = await page({ start: 50, limit: 50 });
+  it('pages with start (1-based by default): two pages of 50 cover all 64 tasks exactly once', async () => {
+    const first = await page({ start: 1, limit: 50 });
+    const second = await page({ start: 51, limit: 50 });
     expect(first.tasks).toHaveLength(50);
     expect(second.tasks).toHaveLength(14);
     expect(second.task_count).toBe('64');
     expect([...first.tasks, ...second.tasks].map((t) => t.id)).toEqual(all.map((t) => t.id));
-    expect((await page({ start: 64 })).tasks).toEqual([]);
+    expect((await page({ start: 65 })).tasks).toEqual([]);
+    expect((await page({ start: 64 })).tasks.map((t) => t.id)).toEqual([all[63]?.id]);
+  });
+
+  it('reads start=0 as the first task, like start=1', async () => {
+    expect(await page({ start: 0, limit: 5 })).toEqual(await page({ start: 1, limit: 5 }));
+  });
+
+  it('gives every task in one page at limit 100 (Huawei’s RocketMQ data source sends 100)', async () => {
+    const body = await page({ start: 1, limit: 100 });
+    expect(body.tasks.map((t) => t.id)).toEqual(all.map((t) => t.id));
+    expect(body.task_count).toBe('64');
   });
 
   it('pages with offset the same way; when both are given, offset wins', async () => {
-    expect((await page({ offset: 7, limit: 3 })).tasks.map((t) => t.id)).toEqual(all.slice(7, 10).map((t) => t.id));
-    expect((await page({ start: 0, offset: 5, limit: 1 })).tasks[0]?.id).toBe(all[5]?.id);
+    expect((await page({ offset: 8, limit: 3 })).tasks.map((t) => t.id)).toEqual(all.slice(7, 10).map((t) => t.id));
+    expect((await page({ start: 1, offset: 6, limit: 1 })).tasks[0]?.id).toBe(all[5]?.id);
+  });
+
+  it('judges paging values by value: leading zeros are allowed, 2147483647 is the largest', async () => {
+    expect(await page({ start: '006', limit: '0050' })).toEqual(await page({ start: 6, limit: 50 }));
+    expect(await page({ start: '06', limit: '050' })).toEqual(await page({ start: 6, limit: 50 }));
+    expect((await page({ start: 2_147_483_647 })).tasks).toEqual([]);
+    for (const query of [{ start: '2147483648' }, { offset: '99999999999999999999' }]) {
+      const res = await signedGet(emulator, PAGED, query);
+      expect(res.status, JSON.stringify(query)).toBe(400);
+    }
+  });
+
+  it('the 0-based mode: start=0 is the first task', async () => {
+    await withEmulator({ offsetBase: 0 }, async (em) => {
+      expect((await page({ start: 0, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
+      expect((await page({ start: 1, limit: 1 }, em)).tasks[0]?.id).toBe(all[1]?.id);
+    });
   });
 
   it('ignores a paging parameter it is configured not to accept', async () => {
     await withEmulator({ acceptedOffsetParams: ['start'] }, async (em) => {
       expect((await page({ offset: 5, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
-      expect((await page({ start: 5, offset: 9, limit: 1 }, em)).tasks[0]?.id).toBe(all[5]?.id);
+      expect((await page({ start: 6, offset: 9, limit: 1 }, em)).tasks[0]?.id).toBe(all[5]?.id);
     });
     await withEmulator({ acceptedOffsetParams: ['offset'] }, async (em) => {
-      expect((await page({ start: 5, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
+      expect((await page({ start: 6, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
     });
   });
 
-  it('treats start=1 as the first task with offsetBase 1', async () => {
-    await withEmulator({ offsetBase: 1 }, async (em) => {
-      expect((await page({ start: 1, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
-      expect((await page({ start: 2, limit: 1 }, em)).tasks[0]?.id).toBe(all[1]?.id);
-    });
+  it('treats start=1 as the first task with offsetBase 1 (the default)', async () => {
+    expect((await page({ start: 1, limit: 1 })).tasks[0]?.id).toBe(all[0]?.id);
+    expect((await page({ start: 2, limit: 1 })).tasks[0]?.id).toBe(all[1]?.id);
   });
 
   it('clamps a limit above the maximum silently, and honours configured defaults', async () => {
-    expect((await page({ limit: 500 })).tasks).toHaveLength(50);
+    await withEmulator({ seed: false }, async (em) => {
+      em.addInstance(mainProject, { instance_id: 'many', name: 'many', engine: 'kafka' });
+      for (let i = 0; i < 120; i++) em.addTask(mainProject, 'many');
+      const path = tasksPath(mainProject, 'many');
+      expect((await page({}, em, path)).tasks).toHaveLength(10);
+      expect((await page({ limit: 100 }, em, path)).tasks).toHaveLength(100);
+      expect((await page({ limit: 500 }, em, path)).tasks).toHaveLength(100);
+    });
+    await withEmulator({ maxLimit: 50 }, async (em) => {
+      expect((await page({ limit: 100 }, em)).tasks).toHaveLength(50);
+    });
     await withEmulator({ defaultLimit: 3, maxLimit: 5 }, async (em) => {
       expect((await page({}, em)).tasks).toHaveLength(3);
       expect((await page({ limit: 20 }, em)).tasks).toHaveLength(5);
@@ -154,7 +190,7 @@ describe('GET .../tasks (list)', () => {
     expect(await page({}, emulator, tasksPath(mainProject, kafkaEmpty))).toEqual({ task_count: '0', tasks: [] });
   });
 
-  it('answers an unknown instance or project with 404 DMS.00404022 and a malformed project id with 400 DMS.00400002', async () => {
+  it('answers an unknown instance or project with 404 DMS.00404022, a bad project id 400 DMS.00400002', async () => {
     const unknownInstance = await signedGet(emulator, tasksPath(mainProject, '00000000-0000-4000-8000-000000000000'));
     expect(unknownInstance.status).toBe(404);
     expect(asError(unknownInstance.json)).toEqual({
