@@ -3,6 +3,7 @@ import { ERRORS } from './errorCodes';
 import { validateFault, type FaultSet } from './faults';
 import type { Gateway } from './gateway';
 import { validateRateLimit } from './rateLimit';
+import { validateProjects } from './tenancy';
 import type { EmulatorState } from './state';
 import { EmulatorInputError, type NewInstance, type RecordedRequest, type TaskInput, type TaskStatus } from './types';
 
@@ -60,6 +61,8 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  * | `POST /__emulator/latency` | `{ms}` | 200 `{latencyMs}` |
  * | `POST /__emulator/rate-limit` | `{requestsPerSecond, burst?, retryAfter?}` | 200 `{rateLimit}`, defaults filled |
  * | `DELETE /__emulator/rate-limit` | | 204 (no limit) |
+ * | `POST /__emulator/access-key-projects` | `{accessKeyId, projects}` (`null`: every project) | 200 the lists |
+ * | `DELETE /__emulator/lockouts` | | 204 (every failure count and lock forgotten) |
  *
  * `projectId` may be left out of `POST /__emulator/tasks`: the instance is looked up in every project.
  *
@@ -89,6 +92,9 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
             latencyMs: ctx.latencyMs(),
             rateLimit: ctx.gateway.rateLimit ?? null,
             throttled: ctx.gateway.throttled,
+            lockout: ctx.gateway.lockoutSettings ?? null,
+            locked: ctx.gateway.locked(),
+            accessKeyProjects: ctx.gateway.accessKeyProjects(),
           },
         };
       case 'POST /instances': {
@@ -139,6 +145,20 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         return { status: 200, body: { rateLimit: ctx.gateway.rateLimit } };
       case 'DELETE /rate-limit':
         ctx.gateway.setRateLimit(undefined);
+        return { status: 204, body: undefined };
+      case 'POST /access-key-projects': {
+        const body = parse();
+        const accessKeyId = str(body, 'accessKeyId');
+        if (accessKeyId === undefined) throw new EmulatorInputError('accessKeyId is required');
+        if (body.projects === undefined) throw new EmulatorInputError('projects is required (an array, or null)');
+        ctx.gateway.setAccessKeyProjects(
+          accessKeyId,
+          body.projects === null ? undefined : validateProjects(accessKeyId, body.projects),
+        );
+        return { status: 200, body: { accessKeyProjects: ctx.gateway.accessKeyProjects() } };
+      }
+      case 'DELETE /lockouts':
+        ctx.gateway.clearLockouts();
         return { status: 204, body: undefined };
       default:
         return controlError(ERRORS.controlNotFound, `No control route ${method} /__emulator${subPath}.`);

@@ -16,6 +16,11 @@
  * - `APIGW.0101` (404): the signing guide's error-code table (devg-apisign/api-sign-errorcode.html):
  *   "The API does not exist or has not been published in the environment." and, for a wrong method,
  *   "The API does not exist."
+ * - Lockout: the same FAQ pages: "AK access failed to reach the limit,forbidden" under `APIGW.0301`
+ *   when an AK/SK pair failed five times in a row; it stays locked for five minutes.
+ * - `APIGW.0302` (403) "The IAM user is not authorized to access the API.": the signing guide's
+ *   error-code table. Which answer the real gateway gives for a project the AK does not belong to, or
+ *   a path project other than `X-Project-Id`, is not documented; the emulator chose this one.
  * - `APIGW.0308` (429): the same table ("The throttling threshold has been reached"), also used by
  *   public clients as the throttling code. Default body of a 429 fault.
  * - `APIGW.0202` / `APIGW.0203` (502/503, 504): "Backend unavailable" / "Backend timeout" are the
@@ -39,6 +44,14 @@ export const ERRORS = {
   methodNotFound: { status: 404, code: 'APIGW.0101', msg: 'The API does not exist.' },
   /** Every signature failure; the message says which check failed. */
   authFailed: { status: 401, code: 'APIGW.0301', msg: 'Incorrect IAM authentication information' },
+  /** An access key locked after consecutive signature failures (signing guide, APIG FAQ). */
+  accessKeyLocked: {
+    status: 401,
+    code: 'APIGW.0301',
+    msg: 'Incorrect IAM authentication information: AK access failed to reach the limit,forbidden',
+  },
+  /** A project the access key does not belong to, or a path project other than `X-Project-Id`. */
+  notAuthorized: { status: 403, code: 'APIGW.0302', msg: 'The IAM user is not authorized to access the API.' },
   throttled: {
     status: 429,
     code: 'APIGW.0308',

@@ -8,6 +8,8 @@ export { SEED, SEED_IDS, SEED_USERS, type SeedProject, type SeedInstance, type S
 export { ERRORS, AUTH_FAILURES, type AuthFailure, type ErrorName } from './errorCodes';
 export { MALFORMED_BODIES } from './faults';
 export type { RateLimitOptions } from './rateLimit';
+export { LOCKOUT_DEFAULTS, type LockoutOptions } from './lockout';
+export { CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD } from './verifySignature';
 export type { GatewayOptions, GatewayControls } from './gatewayOptions';
 export {
   verifySignature,

@@ -18,6 +18,7 @@ import {
   type RecordedRequest,
 } from './types';
 import { decodePathSegments, decodeQuery, verifySignature } from './verifySignature';
+import { SIGNING } from '../../lib/signing';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -228,14 +229,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     let result: ApiResponse;
+    const segments = decodePathSegments(rawPath);
+    const headerProject = req.headers[SIGNING.projectHeader.toLowerCase()];
     try {
       result = routeApi(state, paging, {
         method,
-        segments: decodePathSegments(rawPath),
+        segments,
         query,
         check,
         requestId,
-        gate: () => gateway.admit({ check, requestId }),
+        gate: () =>
+          gateway.admit({
+            check,
+            requestId,
+            projectId: segments?.[1] ?? '',
+            headerProjectId: Array.isArray(headerProject) ? headerProject.join(',') : headerProject,
+          }),
       });
     } catch (err) {
       console.error('[dms-emulator] handler failed', err);
@@ -300,6 +309,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests = [];
     },
     setRateLimit: (rateLimit) => gateway.setRateLimit(rateLimit),
+    setAccessKeyProjects: (accessKeyId, projects) => gateway.setAccessKeyProjects(accessKeyId, projects),
+    clearLockouts: () => gateway.clearLockouts(),
     get throttled() {
       return gateway.throttled;
     },

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { computeSignature, parseAuthorization, parseSdkDate, SIGNING, type Credentials } from '../../lib/signing';
 import { AUTH_FAILURES, type AuthFailure } from './errorCodes';
@@ -17,7 +17,13 @@ export interface ReceivedRequest {
 
 export type SignatureCheck =
   | { readonly ok: true; readonly accessKeyId: string }
-  | { readonly ok: false; readonly failure: AuthFailure; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly failure: AuthFailure;
+      readonly message: string;
+      /** The access key the Authorization header named, when it could be parsed. */
+      readonly accessKeyId?: string;
+    };
 
 export interface VerifyOptions {
   readonly credentials: readonly Credentials[];
@@ -68,10 +74,29 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(',') : value;
 };
 
-const fail = (failure: AuthFailure, detail?: string): SignatureCheck => ({
+/**
+ * The official SDK signer's payload-hash override: when a request carries `X-Sdk-Content-Sha256`,
+ * the last line of the canonical request is that header's value instead of the body's sha256. The
+ * SDK sends `UNSIGNED-PAYLOAD` there for bodies it does not hash, and the gateway accepts it.
+ */
+export const CONTENT_SHA256_HEADER = 'x-sdk-content-sha256';
+/** The literal payload hash of a request whose body is not signed. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** The signature over `canonicalRequest` with its payload-hash line replaced by `payloadHash`. */
+function resign(canonicalRequest: string, payloadHash: string, sdkDate: string, credentials: Credentials): string {
+  const canonical = `${canonicalRequest.slice(0, canonicalRequest.lastIndexOf('\n') + 1)}${payloadHash}`;
+  const stringToSign = `${SIGNING.algorithm}\n${sdkDate}\n${sha256Hex(canonical)}`;
+  return createHmac('sha256', credentials.secretAccessKey).update(stringToSign).digest('hex');
+}
+
+const fail = (failure: AuthFailure, detail?: string, accessKeyId?: string): SignatureCheck => ({
   ok: false,
   failure,
   message: `Incorrect IAM authentication information: ${AUTH_FAILURES[failure]}${detail ? `, ${detail}` : ''}`,
+  ...(accessKeyId === undefined ? {} : { accessKeyId }),
 });
 
 /**
@@ -83,7 +108,9 @@ const fail = (failure: AuthFailure, detail?: string): SignatureCheck => ({
  * Checks, in order: Authorization present and well-formed; `host` and `x-sdk-date` signed;
  * X-Sdk-Date present, well-formed and within `maxClockSkewMs` of `now`; every signed header
  * present; an X-Security-Token, if sent, signed and matching the credentials' token; access key known;
- * signature equal.
+ * an `X-Sdk-Content-Sha256` other than `UNSIGNED-PAYLOAD`, if sent, equal to the body's sha256;
+ * signature equal (over that header's value as the payload hash when it is sent, as the SDK signs).
+ * A failure after the Authorization header parsed names its access key, for the lockout.
  */
 export function verifySignature(req: ReceivedRequest, options: VerifyOptions): SignatureCheck {
   const authorization = headerValue(req.headers, 'authorization');
@@ -91,48 +118,58 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): S
   const auth = parseAuthorization(authorization);
   if (!auth) return fail('malformedAuthorization');
 
+  const failAk = (failure: AuthFailure, detail?: string): SignatureCheck => fail(failure, detail, auth.accessKeyId);
   const signed = auth.signedHeaders;
   if (!signed.includes('host') || !signed.includes('x-sdk-date'))
-    return fail('requiredHeaderNotSigned', `SignedHeaders=${signed.join(';')}`);
+    return failAk('requiredHeaderNotSigned', `SignedHeaders=${signed.join(';')}`);
   const sdkDate = headerValue(req.headers, SIGNING.dateHeader.toLowerCase());
-  if (sdkDate === undefined) return fail('missingDate');
+  if (sdkDate === undefined) return failAk('missingDate');
   const signedAt = parseSdkDate(sdkDate);
-  if (!signedAt) return fail('malformedDate', `X-Sdk-Date: ${sdkDate}`);
+  if (!signedAt) return failAk('malformedDate', `X-Sdk-Date: ${sdkDate}`);
   const maxSkew = options.maxClockSkewMs ?? 15 * 60_000;
   if (Math.abs(options.now.getTime() - signedAt.getTime()) > maxSkew) {
     const serverTime = options.now
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}Z$/, 'Z');
-    return fail('signatureExpired', `signature time:${sdkDate},server time:${serverTime}`);
+    return failAk('signatureExpired', `signature time:${sdkDate},server time:${serverTime}`);
   }
 
   const signedValues: Record<string, string> = {};
   for (const name of signed) {
     const value = headerValue(req.headers, name);
-    if (value === undefined) return fail('signedHeaderMissing', `header: ${name}`);
+    if (value === undefined) return failAk('signedHeaderMissing', `header: ${name}`);
     signedValues[name] = value;
   }
 
   const tokenHeader = SIGNING.securityTokenHeader.toLowerCase();
   const token = headerValue(req.headers, tokenHeader);
-  if (token !== undefined && !signed.includes(tokenHeader)) return fail('securityTokenNotSigned');
+  if (token !== undefined && !signed.includes(tokenHeader)) return failAk('securityTokenNotSigned');
 
   const credentials = options.credentials.find((c) => c.accessKeyId === auth.accessKeyId);
-  if (!credentials) return fail('unknownAccessKey', `ak:${auth.accessKeyId},err:ak not exist`);
-  if ((credentials.securityToken ?? undefined) !== token) return fail('securityTokenInvalid');
+  if (!credentials) return failAk('unknownAccessKey', `ak:${auth.accessKeyId},err:ak not exist`);
+  if ((credentials.securityToken ?? undefined) !== token) return failAk('securityTokenInvalid');
 
   const pathSegments = decodePathSegments(req.rawPath);
   const query = decodeQuery(req.rawQuery);
-  if (!pathSegments || !query) return fail('signatureMismatch', 'undecodable path or query');
-  const expected = computeSignature(
+  if (!pathSegments || !query) return failAk('signatureMismatch', 'undecodable path or query');
+  const payloadHash = headerValue(req.headers, CONTENT_SHA256_HEADER);
+  if (
+    payloadHash !== undefined &&
+    payloadHash !== UNSIGNED_PAYLOAD &&
+    payloadHash.toLowerCase() !== sha256Hex(req.body)
+  )
+    return failAk('signatureMismatch', `${CONTENT_SHA256_HEADER} is not the sha256 of the body`);
+  const parts = computeSignature(
     { method: req.method, host: signedValues.host ?? '', pathSegments, query, body: req.body },
     signedValues,
     sdkDate,
     credentials.secretAccessKey,
-  ).signature;
+  );
+  const expected =
+    payloadHash === undefined ? parts.signature : resign(parts.canonicalRequest, payloadHash, sdkDate, credentials);
   const a = Buffer.from(auth.signature, 'utf8');
   const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return fail('signatureMismatch');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return failAk('signatureMismatch');
   return { ok: true, accessKeyId: auth.accessKeyId };
 }

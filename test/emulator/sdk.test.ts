@@ -26,7 +26,14 @@ import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { Logger4jInstance } from '@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger';
 import * as kafka from '@huaweicloud/huaweicloud-sdk-kafka';
 import * as rocketmq from '@huaweicloud/huaweicloud-sdk-rocketmq';
-import { AUTH_FAILURES, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
+import {
+  AUTH_FAILURES,
+  EMULATOR_CREDENTIALS,
+  EMULATOR_DEFAULTS,
+  SEED_IDS,
+  startEmulator,
+  type Emulator,
+} from '../../dev/emulator';
 import { asError, asTaskPage, rawRequest } from './helpers';
 
 const { mainProject, kafkaPaged, stuckTask } = SEED_IDS;
@@ -86,7 +93,7 @@ describe('official SDK against the emulator', () => {
     expect(body.tasks.map((t) => t.id)).toEqual(
       emulator
         .tasks(mainProject, kafkaPaged)
-        .slice(5, 8)
+        .slice(5 - EMULATOR_DEFAULTS.offsetBase, 8 - EMULATOR_DEFAULTS.offsetBase)
         .map((t) => t.id),
     );
     expect(response.taskCount).toBeUndefined();
