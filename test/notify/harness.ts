@@ -10,7 +10,13 @@ import {
 import type { RunSummary } from '../../lib/notify/runNotifier';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type Engine } from '../../dev/emulator';
+import {
+  EMULATOR_CREDENTIALS,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type Engine,
+} from '../../dev/emulator';
 import { startSink, type Sink, type SinkType } from '../../dev/sink';
 
 export const HOUR = 3600_000;
@@ -58,6 +64,11 @@ export interface HarnessOptions {
   /** Instances as configured: filled by `addInstance`. */
   readonly discover?: boolean;
   readonly store?: (now: () => number) => StateStore;
+  /**
+   * Emulator options over the harness's own (e.g. a rate limit on a real clock: the harness's fake
+   * clock never refills one). @default none
+   */
+  readonly emulator?: Partial<EmulatorOptions>;
 }
 
 /**
@@ -71,6 +82,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     seed: false,
     now: () => new Date(clock.t),
     maxClockSkewMs: 10 * 365 * 24 * HOUR,
+    ...options.emulator,
   });
   const sink = await startSink();
   const projectId = randomBytes(16).toString('hex');
