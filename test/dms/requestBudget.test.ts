@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
+import { DmsError, DmsTimeoutError } from '../../lib/dms/errors';
 import { RequestBudget, type RequestBudgetOptions } from '../../lib/dms/requestBudget';
 import { RequestBudgets, budgetKey } from '../../lib/dms/requestBudgets';
+import { DmsTaskClient } from '../../lib/dms/taskClient';
 
 /**
  * A fake clock whose timers fire in time order when `run()` drives them: concurrent waiters see one
@@ -209,5 +212,86 @@ describe('RequestBudgets', () => {
     await budgets.for(b, 'cn-north-4').acquire();
     budgets.for(b, 'cn-north-4').throttled(0);
     expect(budgets.totals()).toMatchObject({ granted: 2, throttled: 1 });
+  });
+});
+
+describe('DmsTaskClient with a budget (against the emulator)', () => {
+  const projectId = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+  let emulator: Emulator | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+
+  /** An emulator and a budget on one fake clock, and a client whose retry waits move that clock. */
+  async function setup(options: Partial<EmulatorOptions>, budgetOptions: RequestBudgetOptions = {}) {
+    const time = fakeTime(Date.now());
+    emulator = await startEmulator({
+      seed: false,
+      now: () => new Date(time.clock.t),
+      maxClockSkewMs: 10 * 365 * 86_400_000,
+      ...options,
+    });
+    const instanceId = emulator.addInstance(projectId, { name: 'a', engine: 'kafka' }).instance_id;
+    const budget = budgetOn(time, { requestsPerSecond: 100, ...budgetOptions });
+    const retryWaits: number[] = [];
+    const client = new DmsTaskClient({
+      projectId,
+      credentials: EMULATOR_CREDENTIALS,
+      endpoint: emulator.url,
+      budget,
+      sleep: async (ms) => {
+        retryWaits.push(ms);
+        time.clock.t += ms;
+      },
+    });
+    return { time, budget, client, instanceId, retryWaits, emulator };
+  }
+
+  it('reports APIGW.0308 to the budget, which pauses for Retry-After; the retry then goes through', async () => {
+    const { budget, client, instanceId, retryWaits, emulator } = await setup({
+      rateLimit: { requestsPerSecond: 1, burst: 1, retryAfter: true },
+    });
+    await client.listTasks({ instanceId });
+    const second = await client.listTasks({ instanceId });
+    expect(second.attempts).toBe(2);
+    expect(retryWaits).toEqual([1000]);
+    expect(emulator.throttled).toBe(1);
+    expect(budget.stats()).toMatchObject({ throttled: 1, granted: 3 });
+    expect(budget.rateAt()).toBe(50);
+  });
+
+  it('leaves the budget alone on a 429 with another error code', async () => {
+    const { budget, client, instanceId } = await setup({});
+    emulator?.injectFault({
+      kind: 'status',
+      status: 429,
+      count: 1,
+      body: { error_code: 'DMS.00400429', error_msg: 'instance busy' },
+    });
+    expect((await client.listTasks({ instanceId })).attempts).toBe(2);
+    expect(budget.stats().throttled).toBe(0);
+    expect(budget.rateAt()).toBe(100);
+  });
+
+  it('fails as the deadline does, sending nothing, when the token would come after the deadline', async () => {
+    const { time, budget, client, instanceId, emulator } = await setup({});
+    budget.throttled(5000);
+    const call = client.listTasks({ instanceId }, { deadline: time.clock.t + 1000 });
+    await expect(call).rejects.toBeInstanceOf(DmsTimeoutError);
+    await expect(call).rejects.toMatchObject({ kind: 'deadline', message: expect.stringContaining('request budget') });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('stops waiting, sending nothing, when the caller aborts', async () => {
+    const { budget, client, instanceId, emulator } = await setup({});
+    budget.throttled(5000);
+    const controller = new AbortController();
+    const call = client.listTasks({ instanceId }, { signal: controller.signal });
+    controller.abort(new Error('caller gone'));
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DmsError);
+    expect(error).toMatchObject({ message: 'DMS call aborted' });
+    expect(emulator.requests).toHaveLength(0);
   });
 });
