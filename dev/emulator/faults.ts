@@ -4,7 +4,9 @@ import { EmulatorInputError, type Fault, type LatencyFault } from './types';
 /** Ready-made bodies for `malformed` faults. */
 export const MALFORMED_BODIES = {
   /** An HTML error page, as a misconfigured proxy would send. */
-  html: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',
+  html:
+    '<html><head><title>502 Bad Gateway</title></head>' +
+    '<body><center><h1>502 Bad Gateway</h1></center></body></html>',
   /** JSON cut off after the first key. */
   truncatedJson: '{"tasks":',
   /** Valid JSON of the wrong shape: `tasks` is not an array, `task_count` not a string. */
@@ -56,6 +58,8 @@ export function validateFault(input: unknown): Fault {
         throw new EmulatorInputError('fault.status must be an HTTP status (100-599)');
       if (f.hugeBytes !== undefined && (!isNum(f.hugeBytes) || f.hugeBytes < 1 || f.hugeBytes > 512 * 1024 * 1024))
         throw new EmulatorInputError('fault.hugeBytes must be between 1 and 512 MiB');
+      if (f.chunked !== undefined && typeof f.chunked !== 'boolean')
+        throw new EmulatorInputError('fault.chunked must be a boolean');
       break;
     case 'latency':
       if (!isNum(f.ms) || f.ms < 0) throw new EmulatorInputError('fault.ms must be a non-negative number');

@@ -62,17 +62,33 @@ function send(
   res.end(text);
 }
 
-/** Writes `size` bytes of valid JSON (`{"task_count":"0","tasks":[]` + spaces + `}`) in chunks, honouring backpressure. */
-async function sendHuge(res: ServerResponse, requestId: string, status: number, size: number): Promise<void> {
+/**
+ * Writes `size` bytes of valid JSON (`{"task_count":"0","tasks":[]` + spaces + `}`) in chunks,
+ * honouring backpressure; with `chunked`, without `Content-Length`. Stops when the client hangs up.
+ * Returns the body bytes written.
+ */
+async function sendHuge(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  size: number,
+  chunked: boolean,
+): Promise<number> {
   const head = '{"task_count":"0","tasks":[]';
   const total = Math.max(size, head.length + 1);
-  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': total, 'X-Request-Id': requestId });
+  res.writeHead(status, {
+    'Content-Type': JSON_TYPE,
+    ...(chunked ? {} : { 'Content-Length': total }),
+    'X-Request-Id': requestId,
+  });
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   let left = total - head.length - 1;
+  let written = head.length;
   res.write(head);
   while (left > 0 && !res.destroyed) {
     const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
     left -= piece.length;
+    written += piece.length;
     if (!res.write(piece)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -85,7 +101,15 @@ async function sendHuge(res: ServerResponse, requestId: string, status: number, 
       });
     }
   }
-  if (!res.destroyed) res.end('}');
+  if (res.destroyed) return written;
+  res.end('}');
+  return written + 1;
+}
+
+/** How a fault was answered: the status (`0` for a reset) and, for a malformed body, its bytes written. */
+interface FaultAnswer {
+  readonly status: number;
+  readonly bodyBytesSent?: number;
 }
 
 async function sendFault(
@@ -93,24 +117,31 @@ async function sendFault(
   res: ServerResponse,
   requestId: string,
   fault: Exclude<Fault, LatencyFault>,
-): Promise<number> {
+): Promise<FaultAnswer> {
   switch (fault.kind) {
     case 'reset':
       req.socket.destroy();
-      return 0;
+      return { status: 0 };
     case 'status': {
       const headers: Record<string, string> =
         fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
       const def = defaultFaultError(fault.status);
       const body = fault.body ?? { error_code: def.code, error_msg: def.msg, request_id: requestId };
       send(res, requestId, fault.status, body, headers);
-      return fault.status;
+      return { status: fault.status };
     }
     case 'malformed': {
       const status = fault.status ?? 200;
-      if (fault.hugeBytes !== undefined) await sendHuge(res, requestId, status, fault.hugeBytes);
-      else send(res, requestId, status, fault.body ?? MALFORMED_BODIES.truncatedJson);
-      return status;
+      const chunked = fault.chunked ?? false;
+      if (fault.hugeBytes !== undefined)
+        return { status, bodyBytesSent: await sendHuge(res, requestId, status, fault.hugeBytes, chunked) };
+      const text = fault.body ?? MALFORMED_BODIES.truncatedJson;
+      if (!chunked) send(res, requestId, status, text);
+      else {
+        res.writeHead(status, { 'Content-Type': JSON_TYPE, 'X-Request-Id': requestId });
+        res.end(text);
+      }
+      return { status, bodyBytesSent: Buffer.byteLength(text) };
     }
   }
 }
@@ -129,7 +160,12 @@ function positiveInt(name: string, value: number): number {
  * @example
  * const emulator = await startEmulator({ now: () => new Date('2026-01-01T00:00:00Z') });
  * const client = KafkaClient.newBuilder()
- *   .withCredential(new BasicCredentials().withAk(EMULATOR_CREDENTIALS.accessKeyId).withSk(EMULATOR_CREDENTIALS.secretAccessKey).withProjectId(SEED_IDS.mainProject))
+ *   .withCredential(
+ *     new BasicCredentials()
+ *       .withAk(EMULATOR_CREDENTIALS.accessKeyId)
+ *       .withSk(EMULATOR_CREDENTIALS.secretAccessKey)
+ *       .withProjectId(SEED_IDS.mainProject),
+ *   )
  *   .withEndpoint(emulator.url)
  *   .build();
  * // ...
@@ -213,18 +249,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
     const query = decodeQuery(rawQuery) ?? {};
     const decision = faults.decide(rawPath);
-    const record = (status: number, sentId: string): void => {
+    const record = (status: number, sentId: string, bodyBytesSent?: number): void => {
       const entry: RecordedRequest = { method, path: rawPath, query, status, signed: check.ok, at, requestId: sentId };
       const fault = decision.answer?.kind ?? decision.fired[0];
-      requests.push(fault ? { ...entry, fault } : entry);
+      const withFault = fault ? { ...entry, fault } : entry;
+      requests.push(bodyBytesSent === undefined ? withFault : { ...withFault, bodyBytesSent });
     };
 
     const delay = latencyMs + decision.latencyMs;
     if (delay > 0) await sleep(delay);
 
     if (decision.answer) {
-      const status = await sendFault(req, res, requestId, decision.answer);
-      record(status, status === 0 ? '' : requestId);
+      const answer = await sendFault(req, res, requestId, decision.answer);
+      record(answer.status, answer.status === 0 ? '' : requestId, answer.bodyBytesSent);
       return;
     }
 

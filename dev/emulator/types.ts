@@ -99,6 +99,8 @@ export interface RecordedRequest {
   readonly requestId: string;
   /** The kind of the fault that answered or delayed the request, if any. */
   readonly fault?: Fault['kind'];
+  /** For a `malformed` fault: body bytes written before the transfer ended (less if the client hung up). */
+  readonly bodyBytesSent?: number;
 }
 
 /**
@@ -145,6 +147,11 @@ export interface MalformedFault extends FaultMatch {
    * with spaces, so a client must stop on its size rather than on a parse error.
    */
   readonly hugeBytes?: number;
+  /**
+   * Stream the body without `Content-Length` (chunked transfer encoding), so a client cannot refuse
+   * it up front and must count while reading. @default false
+   */
+  readonly chunked?: boolean;
 }
 
 /** Delay the response by `ms` (added to the global latency); other faults may still apply. */
