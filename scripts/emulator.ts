@@ -3,16 +3,25 @@
  * commands for the control surface.
  *
  *   node --import tsx scripts/emulator.ts [--port 8787] [--latency-ms 0] [--host 127.0.0.1] [--no-seed]
+ *     [--rate-limit RPS[:BURST]] [--retry-after] [--no-lockout]
  *
  * Stops on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../dev/emulator';
+import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type RateLimitOptions } from '../dev/emulator';
 
 function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
   return Number(value);
+}
+
+/** `RPS` or `RPS:BURST` (e.g. `10` or `10:20`) as the emulator's rate limit; `undefined` when absent. */
+function rateLimitArg(value: string | undefined, retryAfter: boolean): RateLimitOptions | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(value);
+  if (!m) throw new Error(`--rate-limit must be RPS or RPS:BURST (e.g. 10 or 10:20), got "${value}"`);
+  return { requestsPerSecond: Number(m[1]), ...(m[2] === undefined ? {} : { burst: Number(m[2]) }), retryAfter };
 }
 
 async function main(): Promise<void> {
@@ -22,12 +31,18 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' },
       host: { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
+      'rate-limit': { type: 'string' },
+      'retry-after': { type: 'boolean', default: false },
+      'no-lockout': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: scripts/emulator.ts [--port N] [--latency-ms N] [--host ADDR] [--no-seed]');
+    console.log(
+      'usage: scripts/emulator.ts [--port N] [--latency-ms N] [--host ADDR] [--no-seed]\n' +
+        '  [--rate-limit RPS[:BURST]] [--retry-after] [--no-lockout]',
+    );
     return;
   }
   const port = nonNegativeInt('port', values.port, 0);
@@ -37,7 +52,10 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     latencyMs: nonNegativeInt('latency-ms', values['latency-ms'], 0),
     seed: !values['no-seed'],
+    ...(values['no-lockout'] ? { lockout: false as const } : {}),
   });
+  const rateLimit = rateLimitArg(values['rate-limit'], values['retry-after']);
+  if (rateLimit) emulator.setRateLimit(rateLimit);
   const url = emulator.url;
   const lines = [
     `DMS emulator listening on ${url}`,
@@ -66,6 +84,8 @@ async function main(): Promise<void> {
     `  curl -s -XPOST ${url}${CONTROL_PREFIX}/faults -d '{"kind":"status","status":429,"retryAfter":2,"count":1}'`,
     `  curl -s -XDELETE ${url}${CONTROL_PREFIX}/faults`,
     `  curl -s ${url}${CONTROL_PREFIX}/requests`,
+    `  curl -s -XPOST ${url}${CONTROL_PREFIX}/rate-limit -d '{"requestsPerSecond":10,"burst":10,"retryAfter":false}'`,
+    `  curl -s -XDELETE ${url}${CONTROL_PREFIX}/lockouts`,
   );
   console.log(lines.join('\n'));
 

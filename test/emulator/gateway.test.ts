@@ -227,6 +227,42 @@ describe('tenancy: projects an AK belongs to, and X-Project-Id', () => {
   });
 });
 
+describe('the official SDK meets the gateway', () => {
+  it('sees the rate limit as 429 APIGW.0308 and the lock as 401 APIGW.0301, as ClientRequestException', async () => {
+    const real = await startEmulator({ rateLimit: { requestsPerSecond: 0.01, burst: 1 } });
+    const previous = Logger4jInstance.level;
+    Logger4jInstance.level = 'off';
+    try {
+      const sdk = (sk: string) =>
+        kafka.KafkaClient.newBuilder()
+          .withCredential(
+            new BasicCredentials().withAk(EMULATOR_CREDENTIALS.accessKeyId).withSk(sk).withProjectId(mainProject),
+          )
+          .withEndpoint(real.url)
+          .build();
+      const list = (sk: string = EMULATOR_CREDENTIALS.secretAccessKey) =>
+        sdk(sk).listBackgroundTasks(new kafka.ListBackgroundTasksRequest().withInstanceId(SEED_IDS.kafkaPaged));
+      expect((await list()).httpStatusCode).toBe(200);
+      await expect(list()).rejects.toMatchObject({
+        name: 'ClientRequestException',
+        httpStatusCode: 429,
+        errorCode: 'APIGW.0308',
+        errorMsg: expect.stringContaining('The throttling threshold has been reached'),
+      });
+      expect(real.throttled).toBe(1);
+      for (let i = 0; i < 5; i++) await expect(list('wrong')).rejects.toMatchObject({ httpStatusCode: 401 });
+      await expect(list()).rejects.toMatchObject({
+        httpStatusCode: 401,
+        errorCode: 'APIGW.0301',
+        errorMsg: LOCKED_MSG,
+      });
+    } finally {
+      Logger4jInstance.level = previous;
+      await real.close();
+    }
+  });
+});
+
 describe('headers real clients send on a GET', () => {
   it('accepts Content-Type on a GET, signed (as Huawei Terraform and the SDK send it) or not', async () => {
     emulator.clearLockouts();
