@@ -54,7 +54,7 @@ describe('a scan under the gateway’s rate limit', () => {
   it('without the shared pause and slowdown, workers keep hitting the limit alone', async () => {
     h = await throttledHarness();
     // The same rate, but a throttle neither pauses nor slows the budget: each worker only backs off.
-    const budgets = new RequestBudgets({ requestsPerSecond: 200, slowdown: 1, defaultPauseMs: 0 });
+    const budgets = new RequestBudgets({ requestsPerSecond: 200, slowdown: 1, defaultPauseMs: 0, maxPauseMs: 0 });
     const summary = await h.run({ handler: { budgets } });
     expect(summary.throttled).toBe(h.emulator.throttled);
     expect(h.emulator.throttled).toBeGreaterThan(20);
