@@ -133,7 +133,7 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
     timeoutMs: readNumber(o.timeoutMs, 'timeoutMs', 10_000, { min: 1, max: 60_000 }),
     requestsPerSecond: readNumber(o.requestsPerSecond, 'requestsPerSecond', DEFAULT_REQUESTS_PER_SECOND, {
       min: 0.1,
-      max: 1000,
+      max: 10_000,
       integer: false,
     }),
     credentials: {

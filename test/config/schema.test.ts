@@ -133,7 +133,7 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ['notify with no destinations', base({ notify: {} })],
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
-  ['the largest request budget', base({ requestsPerSecond: 1000 })],
+  ['the largest request budget', base({ requestsPerSecond: 10_000 })],
   ['a 1-based offset, the smallest page size', base({ offsetBase: 1, pageSize: 1 })],
 ];
 
@@ -172,7 +172,7 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['timeoutMs above 60000', base({ timeoutMs: 60_001 })],
   ['timeoutMs not an integer', base({ timeoutMs: 1.5 })],
   ['requestsPerSecond 0', base({ requestsPerSecond: 0 })],
-  ['requestsPerSecond above 1000', base({ requestsPerSecond: 1000.5 })],
+  ['requestsPerSecond above 10000', base({ requestsPerSecond: 10_000.5 })],
   ['requestsPerSecond as a string', base({ requestsPerSecond: '20' })],
   ['offsetBase 2', base({ offsetBase: 2 })],
   ['offsetBase as a string', base({ offsetBase: '1' })],
