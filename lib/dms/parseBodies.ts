@@ -78,8 +78,11 @@ export function parseInstanceListBody(v: Json, details: DmsErrorDetails): Instan
   return { instances, instance_num: Number.isFinite(num) ? num : instances.length };
 }
 
-/** Longest upstream message passed on (`boundedText`). */
-export const MAX_MESSAGE_LENGTH = 200;
+/**
+ * Longest upstream message the client passes on (`boundedText`). The HTTP functions cut it further,
+ * to 200, after checking it does not mention a caller's id.
+ */
+export const MAX_MESSAGE_LENGTH = 1000;
 
 /**
  * An upstream message as plain text: tags (`<b>`, `<script ...>`) and any leftover `<` or `>`

@@ -13,17 +13,18 @@ export const SHOW_ROUTE = 'GET /v2/{project_id}/instances/{instance_id}/tasks/{t
 export const ROUTES = { list: LIST_ROUTE, show: SHOW_ROUTE } as const;
 export type RouteName = keyof typeof ROUTES;
 
-/** `limit` accepted from callers: 1 to 50 (the pager never asks upstream for more than 50). */
-export const LIMIT_RANGE = { min: 1, max: 50 } as const;
+/**
+ * `limit` accepted from callers: 1 to 100, what upstream is known to accept (Huawei's RocketMQ data
+ * source sends 100), and `start`/`offset` at most 2147483647 (a 32-bit signed integer, what
+ * upstream's Java services parse; the emulator accepts the same).
+ */
+export { LIMIT_RANGE, MAX_OFFSET } from '../dms/types';
 
-/** Largest `start`/`offset` accepted (a 32-bit signed integer, what upstream's Java services parse). */
-export const MAX_OFFSET = 2_147_483_647;
+/** Longest upstream `Retry-After` passed on to a caller (seconds); the client never waits longer either. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
 
-/** Pages `all=true` follows before it stops and says so. @default 20 (1000 tasks at limit 50) */
+/** Pages `all=true` follows before it stops and says so. @default 20 (2000 tasks at the page size 100) */
 export const DEFAULT_ALL_MAX_PAGES = 20;
-
-/** Page size `all=true` asks upstream for when the caller gave no `limit`. */
-export const ALL_PAGE_SIZE = 50;
 
 /** Time left for answering after the upstream deadline (the Lambda's remaining time minus this). */
 export const DEADLINE_MARGIN_MS = 1_000;

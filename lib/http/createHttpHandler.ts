@@ -51,14 +51,25 @@ interface Runtime {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
+/** A request id fit for a header and a body: a string of safe characters (never a number or an object). */
+function safeRequestId(candidate: unknown): string | undefined {
+  return typeof candidate === 'string' && SAFE_REQUEST_ID.test(candidate) ? candidate : undefined;
+}
+
 /**
  * Our request id: the Lambda request id (unique, and in the platform's own log lines), else the
- * gateway's (FunctionGraph has no `awsRequestId`), else a fresh UUID. Only safe characters pass.
+ * gateway's (FunctionGraph has no `awsRequestId`), else a fresh UUID. Only strings of safe characters
+ * pass (a context from a direct invocation may hold anything).
  */
 function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike | undefined): string {
-  for (const candidate of [context?.awsRequestId, req?.gatewayRequestId])
-    if (candidate && SAFE_REQUEST_ID.test(candidate)) return candidate;
-  return randomUUID();
+  return safeRequestId(context?.awsRequestId) ?? safeRequestId(req?.gatewayRequestId) ?? randomUUID();
+}
+
+/** The response with every known secret redacted, in the body and in every header value. */
+function redactResponse(response: HttpResponse, redactor: Redactor): HttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name] = redactor.redact(value);
+  return { ...response, headers, body: redactor.redact(response.body) };
 }
 
 function instanceAllowed(config: HttpAppConfig, project: CoreProject, instanceId: string): boolean {
@@ -130,16 +141,17 @@ export function createHttpHandler<Input extends TaskPath>(
     requestId: string,
     context: ContextLike | undefined,
     rt: Runtime,
+    callerIds: string[],
   ): Promise<RouteOutcome> => {
+    // The method is not echoed: no caller-supplied text in our messages (see `singleValues`).
     if (req.method !== 'GET')
-      throw new HttpError(
-        405,
-        ERROR_CODES.methodNotAllowed,
-        `method ${req.method.slice(0, 16)} is not allowed (only GET)`,
-        { Allow: 'GET' },
-      );
+      throw new HttpError(405, ERROR_CODES.methodNotAllowed, 'this method is not allowed (only GET)', {
+        Allow: 'GET',
+      });
     if (rt.tokens) authenticate(req.headers.get('authorization'), rt.tokens);
     const input = route.validate(req);
+    // Upstream messages that echo these are not passed on (errorResponse.ts).
+    callerIds.push(...Object.values(input).filter((v): v is string => typeof v === 'string'));
     const { config } = rt;
     const project = config.projects.get(input.projectId);
     if (!project) throw new NotServedError('project_id');
@@ -161,19 +173,20 @@ export function createHttpHandler<Input extends TaskPath>(
     let errorDetail: string | undefined;
     let redactor = fallbackRedactor;
     let requestId = ourRequestId(undefined, context);
+    const callerIds: string[] = [];
     try {
       req = normalizeEvent(event);
       requestId = ourRequestId(req, context);
       const rt = await runtime();
       redactor = rt.redactor;
-      outcome = await serve(req, requestId, context, rt);
+      outcome = await serve(req, requestId, context, rt, callerIds);
     } catch (e) {
-      const mapped = toErrorResponse(e, requestId);
+      const mapped = toErrorResponse(e, requestId, callerIds);
       outcome = mapped;
       errorCode = mapped.errorCode;
       errorDetail = mapped.logDetail;
     }
-    const response: HttpResponse = { ...outcome.response, body: redactor.redact(outcome.response.body) };
+    const response = redactResponse(outcome.response, redactor);
     const gatewayRequestId = req?.gatewayRequestId;
     // Fields left undefined are absent from the JSON line.
     const line: RequestLogLine = {
@@ -186,7 +199,7 @@ export function createHttpHandler<Input extends TaskPath>(
       requestId,
       upstreamRequestIds: outcome.upstreamRequestIds,
       event: req?.kind ?? 'unrecognised',
-      gatewayRequestId: gatewayRequestId && SAFE_REQUEST_ID.test(gatewayRequestId) ? gatewayRequestId : undefined,
+      gatewayRequestId: safeRequestId(gatewayRequestId),
       errorCode,
       error: errorDetail || undefined,
       upstreamPages: outcome.upstreamPages,

@@ -1,4 +1,6 @@
 import { DmsApiError, DmsError, DmsResponseError, DmsTimeoutError } from '../dms/errors';
+import { boundedText, plainText } from '../dms/parseBodies';
+import { MAX_RETRY_AFTER_SECONDS } from './constants';
 import * as ERROR_CODES from './errorCodes';
 import * as HEADERS from './headers';
 import { HttpError } from './errors';
@@ -22,14 +24,35 @@ function upstreamCode(code: string): string {
   return /^[A-Za-z0-9._-]{1,40}$/.test(code) ? code : 'unknown';
 }
 
-function upstreamMessage(msg: string, fallback: string): string {
-  const clean = msg.replace(/[^\x20-\x7E]/g, ' ').trim();
-  return clean === '' || clean.length > 200 ? fallback : clean;
+/** Longest upstream message passed to a caller. */
+export const MAX_UPSTREAM_MESSAGE_LENGTH = 200;
+
+/** Shortest caller id worth checking for: shorter than any secret the redaction knows (8). */
+const MIN_ECHO_LENGTH = 8;
+
+/**
+ * Upstream's message, as plain text of at most 200 characters, unless it mentions one of the
+ * caller's ids (upstream echoes a task id) or a credential the client scrubbed: then `fallback`.
+ * Passing on an echo would let a caller confirm a guessed secret (redacted when right, shown when
+ * wrong); this way a right and a wrong guess get the same answer.
+ */
+function upstreamMessage(msg: string, fallback: string, callerIds: readonly string[]): string {
+  const clean = plainText(msg);
+  const echoes = callerIds.some((id) => id.length >= MIN_ECHO_LENGTH && clean.includes(id));
+  if (clean === '' || echoes || clean.toLowerCase().includes('[redacted]')) return fallback;
+  return boundedText(clean, MAX_UPSTREAM_MESSAGE_LENGTH);
+}
+
+/** Upstream's `Retry-After` (seconds, capped), else the default. */
+function retryAfterOf(err: DmsApiError): string {
+  const seconds = err.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  return String(Math.min(Math.max(Math.ceil(seconds), 1), MAX_RETRY_AFTER_SECONDS));
 }
 
 /** Upstream's error answered by us: DMS 4xx/5xx, throttling, timeouts, bad bodies, network failures. */
 function fromDmsError(
   err: DmsError,
+  callerIds: readonly string[],
 ): [status: number, code: string, message: string, logDetail: string, retryAfter?: string] {
   if (err instanceof DmsApiError) {
     const status = err.status ?? 0;
@@ -39,16 +62,20 @@ function fromDmsError(
       return [
         status,
         code,
-        upstreamMessage(err.errorMsg, status === 404 ? 'not found upstream' : 'upstream refused the request'),
+        upstreamMessage(
+          err.errorMsg,
+          status === 404 ? 'not found upstream' : 'upstream refused the request',
+          callerIds,
+        ),
         detail,
       ];
     if (status === 429)
       return [
         429,
         code,
-        upstreamMessage(err.errorMsg, 'upstream throttled the request'),
+        upstreamMessage(err.errorMsg, 'upstream throttled the request', callerIds),
         detail,
-        String(Math.max(err.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, 1)),
+        retryAfterOf(err),
       ];
     if (status === 401 || status === 403)
       return [
@@ -93,9 +120,10 @@ function fromDmsError(
  * at 500 and above the body is generic and the detail goes to the log. Upstream errors:
  * 400/404 passed through with the upstream code, 429 as 429 with `Retry-After`, 401/403 (upstream
  * refused *our* credentials) as 502, other failures as 502, timeouts as 504. Upstream messages are
- * passed only for 400/404/429 (upstream's 401 messages can quote the access key).
+ * passed only for 400/404/429 (upstream's 401 messages can quote the access key), as plain text,
+ * never one that mentions `callerIds` (the request's path ids); a `Retry-After` at most 60 s.
  */
-export function toErrorResponse(err: unknown, requestId: string): ErrorOutcome {
+export function toErrorResponse(err: unknown, requestId: string, callerIds: readonly string[] = []): ErrorOutcome {
   const outcome = (
     status: number,
     code: string,
@@ -114,7 +142,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorOutcome {
   };
   if (err instanceof HttpError) return outcome(err.status, err.code, err.message, err.name, { ...err.headers });
   if (err instanceof DmsError) {
-    const [status, code, msg, logDetail, retryAfter] = fromDmsError(err);
+    const [status, code, msg, logDetail, retryAfter] = fromDmsError(err, callerIds);
     const headers: Record<string, string> = err.requestId ? { [HEADERS.upstreamRequestId]: err.requestId } : {};
     if (retryAfter) headers['Retry-After'] = retryAfter;
     return outcome(status, code, msg, logDetail, headers, err.requestId);

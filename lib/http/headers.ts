@@ -5,7 +5,10 @@
 
 /** Upstream `X-Request-Id`, passed back unchanged (a comma-separated list when `all=true` fetched several pages). */
 export const upstreamRequestId = 'X-Request-Id';
-/** Our own request id: the Lambda request id, else the gateway's (FunctionGraph has no Lambda id), else a fresh UUID. Always sent. */
+/**
+ * Our own request id: the Lambda request id, else the gateway's (FunctionGraph has no Lambda id), else
+ * a fresh UUID. Always sent, always a string.
+ */
 export const requestId = 'X-Dtf-Request-Id';
 /** Offset of the next page, when there may be one (RFC 8288 `Link: <...>; rel="next"` carries the same). */
 export const nextOffset = 'X-Next-Offset';

@@ -1,7 +1,7 @@
 import { iterateTaskPages } from '../dms/paginate';
 import type { DmsTask, TaskListBody } from '../dms/types';
 import * as HEADERS from './headers';
-import { ALL_PAGE_SIZE, LIST_ROUTE } from './constants';
+import { LIST_ROUTE } from './constants';
 import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
 import { jsonResponse } from './response';
 import { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';
@@ -11,20 +11,25 @@ import { validateListRequest, type ListRequest } from './validateRequest';
 async function listPage(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
   // A ListRequest is a ListTasksParams (instance, offset, limit, times); the client reads only those.
   const res = await ctx.client.listTasks(input, ctx.call);
-  const next = nextOffsetAfter(input.offset ?? 0, res.body.tasks.length, res.body.task_count, input.limit);
+  const { offsetBase } = ctx.config;
+  const next = nextOffsetAfter(input.offset, res.body.tasks.length, res.body.task_count, input.limit, offsetBase);
   const paging = next === undefined ? {} : nextPageHeaders(input, ctx.req.path, next, ctx.config.offsetParam);
   return upstreamOk(res.body, res.requestId, ctx, paging);
 }
 
-/** `all=true`: every page (bounded by `allMaxPages`), de-duplicated by the pager of `lib/dms`. */
+/**
+ * `all=true`: every page (bounded by `allMaxPages`), de-duplicated by the pager of `lib/dms`, from the
+ * caller's offset (as given) or the configured base, `limit` or the configured `pageSize` per page.
+ */
 async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
   const tasks: DmsTask[] = [];
   const upstreamIds: string[] = [];
   const pages = iterateTaskPages(ctx.client, {
     ...input,
     ...ctx.call,
-    pageSize: input.limit ?? ALL_PAGE_SIZE,
-    startOffset: input.offset ?? 0,
+    pageSize: input.limit ?? ctx.config.pageSize,
+    offsetBase: ctx.config.offsetBase,
+    startOffset: input.offset ?? ctx.config.offsetBase,
     maxPages: ctx.allMaxPages,
   });
   let step = await pages.next();

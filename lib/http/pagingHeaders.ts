@@ -1,25 +1,29 @@
 import * as HEADERS from './headers';
 import type { ListRequest } from './validateRequest';
-import type { OffsetParam } from '../dms/types';
+import type { OffsetBase, OffsetParam } from '../dms/types';
 
 /** Path prefixes (an API Gateway stage such as `/prod`) kept in `Link`: plain segments only. */
 const SAFE_PREFIX = /^(\/[A-Za-z0-9._~-]+)*$/;
 
 /**
- * Whether another page may follow one that held `received` tasks at `offset`. Upstream does not say
- * what `task_count` means (REFERENCE), so: more pages when `task_count`, read as a total, says more
- * remain, or when the page came back full. An empty page never has a next one.
+ * Where the page after one that held `received` tasks at `offset` starts, if another page may follow.
+ * `offset` is what the caller sent (absent: `base`, the first task); one below `base` reads as
+ * `base`, as the emulator reads it (what the real server does with `start=0` is not known). More
+ * pages when `task_count`, read as the total (as Huawei's Terraform provider reads it), says tasks
+ * remain past the next offset, or when the page came back full (`task_count` may mean something
+ * else). An empty page never has a next one.
  */
 export function nextOffsetAfter(
-  offset: number,
+  offset: number | undefined,
   received: number,
   taskCount: string,
   limit: number | undefined,
+  base: OffsetBase,
 ): number | undefined {
   if (received === 0) return undefined;
   const total = Number(taskCount);
-  const next = offset + received;
-  if (Number.isSafeInteger(total) && total > next) return next;
+  const next = Math.max(offset ?? base, base) + received;
+  if (Number.isSafeInteger(total) && total > next - base) return next;
   if (limit !== undefined && received >= limit) return next;
   return undefined;
 }

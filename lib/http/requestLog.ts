@@ -9,7 +9,10 @@ export interface RequestLogLine {
   readonly requestId: string;
   readonly upstreamRequestIds: readonly string[];
   readonly event: string;
-  /** The API gateway's own request id, when it sent one of safe characters (on FunctionGraph, the same as `requestId`). */
+  /**
+   * The API gateway's own request id, when it sent one of safe characters (on FunctionGraph, the same
+   * as `requestId`).
+   */
   readonly gatewayRequestId?: string;
   readonly errorCode?: string;
   readonly error?: string;

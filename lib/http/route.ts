@@ -6,7 +6,10 @@ import type { NormalizedRequest } from './normalizeEvent';
 import { jsonResponse, type HttpResponse } from './response';
 import type { TaskPath } from './validateRequest';
 
-/** What a route needs to answer one validated request (the shared core has done everything before the upstream call). */
+/**
+ * What a route needs to answer one validated request (the shared core has done everything before the
+ * upstream call).
+ */
 export interface RouteContext {
   readonly req: NormalizedRequest;
   readonly requestId: string;

@@ -30,7 +30,10 @@ export interface ShowRequest extends TaskPath {
 export const ID_RULE = 'must be 1 to 64 characters (letters, digits, "-" and "_"), starting with a letter or digit';
 export const TIME_RULE = 'must be a real UTC date-time written YYYYMMDDHHmmss (year 1970 to 9999)';
 
-/** A path parsed by the function (no gateway path parameters): a trailing slash is allowed, and a task segment, when present, is not empty. */
+/**
+ * A path parsed by the function (no gateway path parameters): a trailing slash is allowed, and a
+ * task segment, when present, is not empty.
+ */
 const PATH_SHAPE = /\/v2\/([^/]*)\/instances\/([^/]*)\/tasks(?:\/([^/]+))?\/?$/;
 
 function decodeSegment(s: string): string | undefined {
@@ -65,17 +68,22 @@ function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
   return v;
 }
 
-/** Rejects parameters not in `allowed` and parameters given more than once; returns single values. */
+/**
+ * Rejects parameters not in `allowed` and parameters given more than once; returns single values.
+ * An unknown parameter is named by its position, never echoed: an echo would be redacted when it
+ * happens to be a secret and shown otherwise, so the answer would confirm a guess.
+ */
 function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
+  let position = 0;
   for (const [name, vs] of req.query) {
+    position++;
     if (!allowed.includes(name)) {
-      const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
       const rule =
         allowed.length > 0
-          ? `unknown query parameter (allowed: ${allowed.join(', ')})`
+          ? `unknown query parameter (allowed: ${allowed.join(', ')}; names are case-sensitive)`
           : 'this route takes no query parameters';
-      throw new ValidationError(`query parameter "${shown}"`, ERROR_CODES.unknownParameter, rule);
+      throw new ValidationError(`query parameter #${position}`, ERROR_CODES.unknownParameter, rule);
     }
     if (vs.length !== 1) throw new ValidationError(name, ERROR_CODES.repeatedParameter, 'must be given at most once');
     out.set(name, vs[0] ?? '');
@@ -83,10 +91,20 @@ function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<s
   return out;
 }
 
+/**
+ * A decimal integer from `min` to `max`, judged by value: leading zeros are allowed (`050` and
+ * `0050` are both 50), as the emulator allows them; signs, spaces, decimals and exponents are not.
+ */
+function integerIn(v: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= min && n <= max ? n : undefined;
+}
+
 function nonNegativeInt(v: string, field: string, code: ErrorCode, max: number): number {
-  if (!/^\d{1,10}$/.test(v) || Number(v) > max)
-    throw new ValidationError(field, code, `must be a non-negative integer (0 to ${max})`);
-  return Number(v);
+  const n = integerIn(v, 0, max);
+  if (n === undefined) throw new ValidationError(field, code, `must be a non-negative integer (0 to ${max})`);
+  return n;
 }
 
 /** `YYYYMMDDHHmmss` that names a real calendar instant (no 31 April, no 29 February 2023, no 24:00). */
@@ -129,14 +147,14 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
   const limitRaw = q.get('limit');
   let limit: number | undefined;
   if (limitRaw !== undefined) {
-    if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < LIMIT_RANGE.min || Number(limitRaw) > LIMIT_RANGE.max) {
+    limit = integerIn(limitRaw, LIMIT_RANGE.min, LIMIT_RANGE.max);
+    if (limit === undefined) {
       throw new ValidationError(
         'limit',
         ERROR_CODES.invalidLimit,
         `must be an integer from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max}`,
       );
     }
-    limit = Number(limitRaw);
   }
   const beginRaw = q.get('begin_time');
   const endRaw = q.get('end_time');

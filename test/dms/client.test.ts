@@ -252,21 +252,21 @@ describe('DmsClient against the emulator', () => {
     emu.injectFault({
       kind: 'status',
       status: 400,
-      body: { error_code: 'DMS.00400001', error_msg: `${'word '.repeat(100)}${EMULATOR_CREDENTIALS.accessKeyId}` },
+      body: { error_code: 'DMS.00400001', error_msg: `${'word '.repeat(300)}${EMULATOR_CREDENTIALS.accessKeyId}` },
       count: 1,
     });
     const long = (await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }))) as DmsApiError;
-    expect([...long.errorMsg]).toHaveLength(200);
+    expect([...long.errorMsg]).toHaveLength(1000);
     expect(long.errorMsg.endsWith('...')).toBe(true);
     // Scrubbed before it is cut: no part of a credential is left at the end.
     emu.injectFault({
       kind: 'status',
       status: 400,
-      body: { error_code: 'X', error_msg: `${'a'.repeat(195)}${EMULATOR_CREDENTIALS.accessKeyId}` },
+      body: { error_code: 'X', error_msg: `${'a'.repeat(995)}${EMULATOR_CREDENTIALS.accessKeyId}` },
       count: 1,
     });
     const cut = (await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }))) as DmsApiError;
-    expect(cut.errorMsg).toBe(`${'a'.repeat(195)}[r...`);
+    expect(cut.errorMsg).toBe(`${'a'.repeat(995)}[r...`);
   });
 
   it('lists the project instances by engine', async () => {

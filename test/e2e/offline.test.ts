@@ -43,7 +43,9 @@ describe('serverless offline + emulator', () => {
     const body = (await r.json()) as { task_count: string; tasks: { id: string }[] };
     expect(body.task_count).toBe('64');
     expect(body.tasks).toHaveLength(30);
-    expect(r.headers.get('x-next-offset')).toBe('30');
+    // start=0 is forwarded as given; the emulator, 1-based like Huawei's code, reads it as the first task.
+    expect(emulator.requests.at(-1)?.query).toEqual({ offset: '0', limit: '30' });
+    expect(r.headers.get('x-next-offset')).toBe('31');
     expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(r.headers.get('x-dtf-request-id')).toBeTruthy();
     const link = /^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') ?? '')?.[1] ?? '';
@@ -76,6 +78,22 @@ describe('serverless offline + emulator', () => {
     const unknown = await get(`/v2/${P}/instances/${K}/tasks/ff80808200000000000000000000dead`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error_code: 'DMS.00404040' });
+  });
+
+  it('other methods reach the function through the gateway: 405 with Allow: GET, no upstream call', async () => {
+    const t = SEED_IDS.recentFailures[0];
+    emulator.resetRequests();
+    for (const [method, path] of [
+      ['DELETE', `/v2/${P}/instances/${K}/tasks/${t.taskId}`],
+      ['POST', `/v2/${P}/instances/${K}/tasks`],
+      ['PUT', `/v2/${P}/instances/${K}/tasks`],
+    ] as const) {
+      const r = await fetch(`${offline?.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow')).toBe('GET');
+      expect(await r.json()).toMatchObject({ error_code: 'DTF.00405000' });
+    }
+    expect(emulator.requests).toHaveLength(0);
   });
 });
 

@@ -107,6 +107,11 @@ const value = fc.oneof(
     '0x10',
     ' 1',
     '99999999999',
+    '2147483647',
+    '2147483648',
+    '050',
+    '0050',
+    '00000000000000000000100',
     '20240229000000',
     '20230229000000',
     '20260101000000',
@@ -123,7 +128,7 @@ const randomQuery = fc
   .map((pairs) => new URLSearchParams(pairs).toString());
 const validQuery = fc
   .record(
-    { start: fc.nat(70), limit: fc.integer({ min: 1, max: 50 }), all: fc.constantFrom('true', 'false') },
+    { start: fc.nat(70), limit: fc.integer({ min: 1, max: 100 }), all: fc.constantFrom('true', 'false') },
     { requiredKeys: [] },
   )
   .map((r) => new URLSearchParams(Object.entries(r).map(([k, v]): [string, string] => [k, String(v)])).toString());
@@ -186,7 +191,10 @@ function expectOnlyValidUpstreamRequests(): void {
       expect(['start', 'offset', 'limit', 'begin_time', 'end_time']).toContain(k);
       if (k === 'begin_time' || k === 'end_time') expect(isCalendarTime(v)).toBe(true);
       else expect(v).toMatch(/^\d+$/);
-      if (k === 'limit') expect(Number(v)).toBeLessThanOrEqual(50);
+      if (k === 'limit') expect(Number(v)).toBeLessThanOrEqual(100);
+      // Values are sent as numbers: no leading zeros, within what the emulator accepts.
+      expect(String(Number(v)) === v || k === 'begin_time' || k === 'end_time').toBe(true);
+      if (k === 'start' || k === 'offset') expect(Number(v)).toBeLessThanOrEqual(2_147_483_647);
     }
     expect(req.signed).toBe(true);
   }

@@ -65,8 +65,9 @@ describe('list: pagination', () => {
       'user_name',
     ]);
     expect(typeof task.params).toBe('string');
-    expect(r.headers[HEADERS.nextOffset]).toBe('10');
-    expect(r.headers.Link).toBe(`<${LIST_PATH}?start=10&limit=10>; rel="next"`);
+    // No start: the first task, 1 (offsetBase); the next page starts at the 11th.
+    expect(r.headers[HEADERS.nextOffset]).toBe('11');
+    expect(r.headers.Link).toBe(`<${LIST_PATH}?start=11&limit=10>; rel="next"`);
     expect(r.headers[HEADERS.upstreamRequestId]).toBe(emulator.requests[0]?.requestId);
     expect(r.headers[HEADERS.requestId]).toBe('gw-v2-req');
   });
@@ -96,19 +97,19 @@ describe('list: pagination', () => {
     ['offset', 'offset'],
   ] as const)('config offsetParam=%s, caller uses %s: upstream gets the configured name', async (configured, used) => {
     const h = handlersFor(emulator, { offsetParam: configured });
-    const r = await h.list(v2Event({ path: LIST_PATH, query: `${used}=60&limit=10`, headers: auth() }));
+    const r = await h.list(v2Event({ path: LIST_PATH, query: `${used}=61&limit=10`, headers: auth() }));
     expect(r.statusCode).toBe(200);
     expect(ids(r)).toHaveLength(4);
     expect(r.headers.Link).toBeUndefined();
     const q = emulator.requests[0]?.query ?? {};
-    expect(q[configured]).toBe('60');
+    expect(q[configured]).toBe('61');
     expect(Object.keys(q)).not.toContain(configured === 'start' ? 'offset' : 'start');
   });
 
   it('a caller who gave no offset gets a Link under the configured offsetParam', async () => {
     const h = handlersFor(emulator, { offsetParam: 'offset' });
     const r = await h.list(v2Event({ path: LIST_PATH, query: 'limit=10', headers: auth() }));
-    expect(r.headers.Link).toBe(`<${LIST_PATH}?offset=10&limit=10>; rel="next"`);
+    expect(r.headers.Link).toBe(`<${LIST_PATH}?offset=11&limit=10>; rel="next"`);
   });
 
   it('start and offset with the same value are accepted', async () => {
@@ -151,11 +152,11 @@ describe('list: all=true', () => {
     expect(emulator.requests.every((q) => q.query.limit === '20')).toBe(true);
   });
 
-  it('asks 50 per page by default', async () => {
+  it('starts at the base and asks pageSize (100) per page by default: one request', async () => {
     const h = handlersFor(emulator);
     const r = await h.list(v2Event({ path: LIST_PATH, query: 'all=true', headers: auth() }));
     expect(ids(r)).toHaveLength(64);
-    expect(emulator.requests.map((q) => q.query.limit)).toEqual(['50', '50']);
+    expect(emulator.requests.map((q) => q.query)).toEqual([{ start: '1', limit: '100' }]);
   });
 
   it('stops at the page bound and reports it in headers, with a Link to go on', async () => {
@@ -166,8 +167,10 @@ describe('list: all=true', () => {
     expect(ids(r)).toHaveLength(20);
     expect(r.headers[HEADERS.truncated]).toBe('true');
     expect(r.headers[HEADERS.pages]).toBe('2');
-    expect(r.headers[HEADERS.nextOffset]).toBe('20');
-    expect(r.headers.Link).toBe(`<${LIST_PATH}?offset=20&limit=10&all=true>; rel="next"`);
+    // offset=0 forwarded as given; the emulator reads it as the first task, so the walk goes on at 11.
+    expect(emulator.requests.map((q) => q.query.start)).toEqual(['0', '11']);
+    expect(r.headers[HEADERS.nextOffset]).toBe('21');
+    expect(r.headers.Link).toBe(`<${LIST_PATH}?offset=21&limit=10&all=true>; rel="next"`);
     expect(emulator.requests).toHaveLength(2);
     expect(DEFAULT_ALL_MAX_PAGES).toBe(20);
   });
@@ -320,13 +323,18 @@ describe('upstream errors', () => {
     expect(json(r).error_code).toBe('DMS.00404040');
   });
 
-  it('429: 429 with Retry-After and the upstream code', async () => {
-    emulator.injectFault({ kind: 'status', status: 429, retryAfter: 120 });
+  it.each([
+    [30, '30'],
+    [120, '60'],
+    [2_300_100_286, '60'],
+  ])('429: 429 with Retry-After (upstream %i s: %s) and the upstream code', async (retryAfter, sent) => {
+    emulator.injectFault({ kind: 'status', status: 429, retryAfter });
     const h = handlersFor(emulator);
     const r = await h.list(v2Event({ path: LIST_PATH, headers: auth() }));
     expect(r.statusCode).toBe(429);
     expectMatchesOpenApi('list', r);
-    expect(r.headers['Retry-After']).toBe('120');
+    expect(r.headers['Retry-After']).toBe(sent);
+    if (retryAfter > 60) expect(r.body).not.toContain(String(retryAfter));
     expect(json(r).error_code).toBe('APIGW.0308');
   });
 
@@ -458,7 +466,7 @@ describe('event shapes', () => {
     const s = await h.show(make({ path: showPath, headers: auth() }));
     expect(s.statusCode).toBe(200);
     expect(ids(s)).toEqual([t.taskId]);
-    const bad = await h.list(make({ path: LIST_PATH, query: 'limit=51', headers: auth() }));
+    const bad = await h.list(make({ path: LIST_PATH, query: 'limit=101', headers: auth() }));
     expect(bad.statusCode).toBe(400);
   });
 
@@ -495,7 +503,7 @@ describe('event shapes', () => {
   it('a Link keeps a REST stage prefix', async () => {
     const h = handlersFor(emulator);
     const r = await h.list(v1Event({ path: `/prod${LIST_PATH}`, query: 'limit=5', headers: auth() }));
-    expect(r.headers.Link).toBe(`</prod${LIST_PATH}?start=5&limit=5>; rel="next"`);
+    expect(r.headers.Link).toBe(`</prod${LIST_PATH}?start=6&limit=5>; rel="next"`);
   });
 
   it('non-HTTP events and other methods are 4xx', async () => {

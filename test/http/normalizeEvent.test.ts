@@ -51,15 +51,29 @@ describe('normalizeEvent', () => {
 
 describe('nextOffsetAfter', () => {
   it.each([
-    [0, 10, '64', 10, 10],
-    [60, 4, '64', 10, undefined],
-    [0, 0, '0', 10, undefined],
-    [0, 10, '10', 10, 10], // task_count read as the page size: a full page may have a successor
-    [0, 10, '10', undefined, undefined],
-    [0, 5, 'x', undefined, undefined],
-  ])('offset %i, %i received, count %s, limit %s -> %s', (offset, received, count, limit, next) => {
-    expect(nextOffsetAfter(offset, received, count, limit)).toBe(next);
-  });
+    // base 0
+    [0, 0, 10, '64', 10, 10],
+    [0, 60, 4, '64', 10, undefined],
+    [0, 0, 0, '0', 10, undefined],
+    [0, 0, 10, '10', 10, 10], // task_count read as the page size: a full page may have a successor
+    [0, 0, 10, '10', undefined, undefined],
+    [0, 0, 5, 'x', undefined, undefined],
+    [0, undefined, 10, '64', undefined, 10],
+    // base 1 (the default): the first task is 1, and 0 reads as 1
+    [1, 1, 10, '64', 10, 11],
+    [1, undefined, 10, '64', undefined, 11],
+    [1, 0, 10, '64', 10, 11],
+    [1, 61, 4, '64', 10, undefined],
+    [1, 51, 10, '64', 10, 61],
+    [1, 55, 10, '64', 10, 65], // the page was full: one more may exist
+    [1, 55, 10, '64', undefined, undefined], // task_count says 64 and the next would be the 65th
+    [1, 1, 50, '64', 100, 51], // a short page (the server clamped) that task_count says is not the last
+  ] as const)(
+    'base %i, offset %s, %i received, count %s, limit %s -> %s',
+    (base, offset, received, count, limit, next) => {
+      expect(nextOffsetAfter(offset, received, count, limit, base)).toBe(next);
+    },
+  );
 });
 
 describe('bearer tokens', () => {

@@ -78,7 +78,7 @@ describe('secrets never reach logs or responses', () => {
     responses.push(await list(v2Event({ path: LIST_PATH })));
     responses.push(await list(v2Event({ path: LIST_PATH, headers: { authorization: `Bearer ${WRONG_TOKEN}` } })));
     responses.push(await list(v1Event({ path: LIST_PATH, headers: { Authorization: `Basic ${WRONG_TOKEN}` } })));
-    responses.push(await list(v2Event({ path: LIST_PATH, query: 'limit=99', headers: good })));
+    responses.push(await list(v2Event({ path: LIST_PATH, query: 'limit=999', headers: good })));
     responses.push(await show(v2Event({ path: `${LIST_PATH}/nope`, headers: good })));
     for (const fault of [
       { kind: 'status', status: 500 },

@@ -81,8 +81,13 @@ describe('query parameters', () => {
     ['offset=2147483648', 'DTF.00400010', /^offset: .*2147483647/],
     ['offset=%2B1', 'DTF.00400010', /^offset:/],
     ['start=1&offset=2', 'DTF.00400011', /^start\/offset:/],
-    ['limit=0', 'DTF.00400012', /^limit: must be an integer from 1 to 50/],
-    ['limit=51', 'DTF.00400012', /^limit:/],
+    ['limit=0', 'DTF.00400012', /^limit: must be an integer from 1 to 100/],
+    ['limit=000', 'DTF.00400012', /^limit:/],
+    ['limit=101', 'DTF.00400012', /^limit:/],
+    ['limit=00101', 'DTF.00400012', /^limit:/],
+    ['limit=%2B5', 'DTF.00400012', /^limit:/],
+    ['limit=5.0', 'DTF.00400012', /^limit:/],
+    ['start=02147483648', 'DTF.00400010', /^start:/],
     ['limit=-5', 'DTF.00400012', /^limit:/],
     ['limit=', 'DTF.00400012', /^limit:/],
     ['limit=ten', 'DTF.00400012', /^limit:/],
@@ -107,26 +112,39 @@ describe('query parameters', () => {
     [
       'ofset=10',
       'DTF.00400017',
-      /^query parameter "ofset": unknown query parameter \(allowed: start, offset, limit, begin_time, end_time, all\)/,
+      /^query parameter #1: unknown query parameter \(allowed: start, offset, limit, begin_time, end_time, all;/,
     ],
-    ['Limit=10', 'DTF.00400017', /"Limit"/],
+    ['limit=10&Limit=10', 'DTF.00400017', /^query parameter #2: /],
     ['limit=5&limit=5', 'DTF.00400018', /^limit: must be given at most once/],
   ])('list ?%s', (query, code, message) => expect400('list', LIST_PATH, query, code, message));
 
   it('show takes no query parameters', () =>
     expect400('show', `${LIST_PATH}/abc`, 'limit=1', 'DTF.00400017', /this route takes no query parameters/));
 
-  it('valid edges pass: leap day, begin = end, limit 1 and 50, offset 0', async () => {
+  it('valid edges pass: leap day, begin = end, limit 1 and 100, offset 0 and 2147483647', async () => {
     for (const q of [
       'begin_time=20240229235959&end_time=20240229235959',
       'limit=1',
       'limit=50',
+      'limit=100',
       'offset=0',
+      'start=2147483647',
+      'start=0002147483647',
       'start=0&offset=0',
       'all=false',
     ]) {
       const r = await h.list(v2Event({ path: LIST_PATH, query: q, headers: auth() }));
       expect(r.statusCode, q).toBe(200);
+    }
+  });
+
+  it('judges numbers by value: 050 and 0050 are both 50, sent upstream as 50', async () => {
+    for (const q of ['limit=050&start=011', 'limit=0050&start=0011', 'limit=50&start=11']) {
+      emulator.resetRequests();
+      const r = await h.list(v2Event({ path: LIST_PATH, query: q, headers: auth() }));
+      expect(r.statusCode, q).toBe(200);
+      expect(emulator.requests[0]?.query).toEqual({ start: '11', limit: '50' });
+      expect(r.headers.Link).toBe(`<${LIST_PATH}?start=61&limit=50>; rel="next"`);
     }
   });
 
