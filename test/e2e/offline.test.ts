@@ -44,7 +44,7 @@ describe('serverless offline + emulator', () => {
     expect(body.task_count).toBe('64');
     expect(body.tasks).toHaveLength(30);
     // start=0 is forwarded as given; the emulator, 1-based like Huawei's code, reads it as the first task.
-    expect(emulator.requests.at(-1)?.query).toEqual({ offset: '0', limit: '30' });
+    expect(emulator.requests.at(-1)?.query).toEqual({ start: '0', limit: '30' });
     expect(r.headers.get('x-next-offset')).toBe('31');
     expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(r.headers.get('x-dtf-request-id')).toBeTruthy();
