@@ -12,6 +12,10 @@ export interface LocalConfigOptions {
   readonly endpoint: string;
   /** @default 'start' */
   readonly offsetParam?: 'start' | 'offset';
+  /** Offset of the first task, as the emulator counts (its default, like Huawei's code, is 1). @default 1 */
+  readonly offsetBase?: 0 | 1;
+  /** Tasks per page of the pager (the notifier's scan, `all=true` without `limit`). @default 100 */
+  readonly pageSize?: number;
   /** @default 'any' */
   readonly allowInstances?: 'any' | 'watched' | readonly string[];
   /** @default true */
@@ -33,6 +37,8 @@ export function buildLocalConfig(options: LocalConfigOptions): Record<string, un
   return {
     endpoint: options.endpoint,
     offsetParam: options.offsetParam ?? 'start',
+    offsetBase: options.offsetBase ?? 1,
+    pageSize: options.pageSize ?? 100,
     timeoutMs: options.timeoutMs ?? 5000,
     credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' } },
     projects,
