@@ -71,7 +71,10 @@ export interface RetryInfo {
 export interface CallOptions {
   /** Cancels the call. */
   readonly signal?: AbortSignal;
-  /** Absolute deadline (epoch ms) for this call, e.g. the Lambda's remaining time; the sooner of this and `deadlineMs` applies. */
+  /**
+   * Absolute deadline (epoch ms) for this call, e.g. the Lambda's remaining time; the sooner of this
+   * and `deadlineMs` applies.
+   */
   readonly deadline?: number;
 }
 
