@@ -19,4 +19,4 @@ export { readConfigDocument } from './readConfigDocument';
 export { loadConfig } from './loadConfig';
 export { loadHttpConfig } from './loadHttpConfig';
 export { resolveSecret, defaultSsmReader, describeRef, type SsmReader } from './resolveSecret';
-export { resolveCredentials, clientForProject, clientOptionsFor } from './clientFor';
+export { resolveCredentials, clientForProject, clientOptionsFor, requestBudgetsFor } from './clientFor';
