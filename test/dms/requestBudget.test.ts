@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
+import { clientOptionsFor, requestBudgetsFor } from '../../lib/config/clientFor';
+import { parseCoreConfig } from '../../lib/config/parseCoreConfig';
 import { DmsError, DmsTimeoutError } from '../../lib/dms/errors';
 import { RequestBudget, type RequestBudgetOptions } from '../../lib/dms/requestBudget';
 import { RequestBudgets, budgetKey } from '../../lib/dms/requestBudgets';
@@ -204,6 +206,29 @@ describe('RequestBudgets', () => {
     expect(key).toMatch(/^[0-9a-f]{16}$/);
     expect(key).not.toContain('AKID');
     expect(budgetKey(a.accessKeyId, 'cn-east-3')).not.toBe(key);
+  });
+
+  it('are built at the configured rate and handed to the clients of one AK and region', () => {
+    const P = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+    const Q = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    const R = '00112233445566778899aabbccddeeff';
+    const config = parseCoreConfig({
+      requestsPerSecond: 7,
+      projects: { [P]: 'cn-north-4', [Q]: 'cn-north-4', [R]: 'cn-east-3' },
+    });
+    expect(parseCoreConfig({ projects: { [P]: 'cn-north-4' } }).requestsPerSecond).toBe(20);
+    const budgets = requestBudgetsFor(config);
+    const budgetOf = (id: string) => {
+      const project = config.projects.get(id);
+      if (!project) throw new Error(id);
+      return clientOptionsFor(config, project, a, {}, budgets).budget;
+    };
+    expect(budgetOf(P)).toBe(budgetOf(Q));
+    expect(budgetOf(R)).not.toBe(budgetOf(P));
+    expect(budgetOf(P)?.requestsPerSecond).toBe(7);
+    const project = config.projects.get(P);
+    if (!project) throw new Error(P);
+    expect(clientOptionsFor(config, project, a).budget).toBeUndefined();
   });
 
   it('sums the counters of every budget', async () => {
