@@ -4,8 +4,8 @@ import { EMULATOR_CREDENTIALS, SEED } from './emulator';
 /**
  * The configuration document for a local run against the emulator: every seed project with its
  * region and instances (so `allowInstances: "watched"` and the notifier see them), the emulator as
- * the endpoint, credentials and tokens by environment reference. Validated by `parseConfig` like any
- * other configuration.
+ * the endpoint, credentials and tokens by environment reference. Validated by `parseConfig` and
+ * `parseHttpAppConfig` like any other configuration.
  */
 export interface LocalConfigOptions {
   /** The emulator's base URL. */
@@ -20,6 +20,12 @@ export interface LocalConfigOptions {
   readonly allowInstances?: 'any' | 'watched' | readonly string[];
   /** @default true */
   readonly authRequired?: boolean;
+  /**
+   * DMS requests per second per access key (the shared request budget). The local emulator has no
+   * limit unless one is set, so local runs, tests and the bench are not slowed by the cloud default.
+   * @default 1000
+   */
+  readonly requestsPerSecond?: number;
   /** Per-attempt upstream timeout. @default 5000 */
   readonly timeoutMs?: number;
   /** The `notify` section (the notifier's own format); left out when undefined. */
@@ -39,6 +45,7 @@ export function buildLocalConfig(options: LocalConfigOptions): Record<string, un
     offsetParam: options.offsetParam ?? 'start',
     offsetBase: options.offsetBase ?? 1,
     pageSize: options.pageSize ?? 100,
+    requestsPerSecond: options.requestsPerSecond ?? 1000,
     timeoutMs: options.timeoutMs ?? 5000,
     credentials: { ak: { env: 'CLOUD_SDK_AK' }, sk: { env: 'CLOUD_SDK_SK' } },
     projects,
