@@ -27,7 +27,7 @@
  *   gateway's documented messages (APIG FAQ apig_0087908599); the code numbers are from memory of
  *   the gateway table and were not confirmed in the stored excerpts. Default bodies of 5xx faults.
  * - `DMS.00400002` (400) and `DMS.00404022` (404): the DMS error-code tables (Kafka, RocketMQ,
- *   RabbitMQ API references) and REFERENCE.md.
+ *   RabbitMQ API references).
  * - `DMS.00400001`, `DMS.00404040`, `DMS.00500000`: chosen by the emulator; upstream codes for a bad
  *   query parameter, an unknown task and an internal error are not documented. Client code should
  *   branch on the HTTP status, not on these.

@@ -20,5 +20,13 @@ export {
   type DmsErrorDetails,
 } from './errors';
 export { parseRetryAfter } from './retryAfter';
+export {
+  RequestBudget,
+  DEFAULT_REQUESTS_PER_SECOND,
+  THROTTLED_ERROR_CODE,
+  type RequestBudgetOptions,
+  type RequestBudgetStats,
+} from './requestBudget';
+export { RequestBudgets, budgetKey } from './requestBudgets';
 export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
 export * from './types';

@@ -6,7 +6,10 @@ export interface RetryOptions {
   readonly attempts: number;
   /** Base of the exponential backoff. @default 200 */
   readonly baseDelayMs: number;
-  /** Cap of one backoff delay (not of `Retry-After`, which only the deadline caps). @default 5000 */
+  /**
+   * Cap of one backoff delay (`Retry-After` is capped apart, at `MAX_RETRY_AFTER_MS`, and by the
+   * deadline). @default 5000
+   */
   readonly maxDelayMs: number;
 }
 

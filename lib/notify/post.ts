@@ -4,8 +4,8 @@ import type { Channel, Outcome, OutgoingRequest } from './channels/types';
 import { nonPublicAddress, type Resolver } from './urlPolicy';
 
 /**
- * Reads an HTTP answer (REFERENCE, Webhooks): 2xx then the platform body; 429, 408 and 5xx retried
- * (with `Retry-After`); 410 gone; 3xx not followed; other 4xx permanent.
+ * Reads an HTTP answer (Standard Webhooks and the platforms' docs): 2xx then the platform body;
+ * 429, 408 and 5xx retried (with `Retry-After`); 410 gone; 3xx not followed; other 4xx permanent.
  */
 export function classifyResponse(
   channel: Channel,
