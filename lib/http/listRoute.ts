@@ -25,7 +25,9 @@ async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutc
   const tasks: DmsTask[] = [];
   const upstreamIds: string[] = [];
   const pages = iterateTaskPages(ctx.client, {
-    ...input,
+    instanceId: input.instanceId,
+    beginTime: input.beginTime,
+    endTime: input.endTime,
     ...ctx.call,
     pageSize: input.limit ?? ctx.config.pageSize,
     offsetBase: ctx.config.offsetBase,

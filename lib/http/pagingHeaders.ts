@@ -45,13 +45,9 @@ export function nextPageHeaders(
   const base = (SAFE_PREFIX.test(prefix) ? prefix : '') + route;
   const q = new URLSearchParams();
   q.set(req.offsetName ?? defaultOffsetName, String(nextOffset));
-  for (const [name, v] of [
-    ['limit', req.limit],
-    ['begin_time', req.beginTime],
-    ['end_time', req.endTime],
-    ['all', req.all || undefined],
-  ] as const) {
-    if (v !== undefined) q.set(name, String(v));
-  }
+  if (req.limit !== undefined) q.set('limit', String(req.limit));
+  if (req.beginTime !== undefined) q.set('begin_time', req.beginTime);
+  if (req.endTime !== undefined) q.set('end_time', req.endTime);
+  if (req.all) q.set('all', 'true');
   return { Link: `<${base}?${q.toString()}>; rel="next"`, [HEADERS.nextOffset]: String(nextOffset) };
 }
