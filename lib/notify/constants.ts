@@ -3,7 +3,8 @@ import type { DestinationType } from './types';
 /**
  * Per-type limits from the platforms' own documentation (Slack, Teams, Feishu, DingTalk, WeCom).
  * `spacingMs` is the least gap between two messages, for platforms with a per-second limit (Slack
- * about 1/s, Feishu 5/s); the others only get the per-minute window, so a burst of failures to a generic webhook is not slowed.
+ * about 1/s, Feishu 5/s); the others only get the per-minute window, so a burst of failures to a
+ * generic webhook is not slowed.
  */
 export const DESTINATION_DEFAULTS = {
   webhook: { ratePerMinute: 600, spacingMs: 0, maxBodyBytes: 64 * 1024 },
