@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_CREDENTIALS, startEmulator } from '../dev/emulator';
@@ -23,17 +23,30 @@ export interface ScanResult {
   readonly requests: number;
   readonly deliveries: number;
   readonly failuresPlanted: number;
+  /** Instances the run scanned (its summary's `instancesScanned`). */
+  readonly instancesScanned: number;
+  /** CPU time (user + system) of the notifier process during the invocation, module load excluded. */
+  readonly cpuMs: number;
+  /** `cpuMs` / `instancesScanned`. */
+  readonly cpuMsPerInstance: number;
   /** Peak resident set of the process that ran the handler. */
   readonly peakRssMb: number;
   readonly summary: Record<string, unknown>;
 }
 
 const PROJECT = '0b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e';
+/**
+ * DMS requests per second the bench allows: the emulator has no limit, and the default budget (20/s,
+ * the cloud's pace) would make the scan measure the budget instead of the notifier.
+ */
+const REQUESTS_PER_SECOND = 10_000;
 
 /**
  * `notify-on-failure` over N watched instances, each with a few tasks, one in 50 with a fresh failure.
- * The emulator (this process) adds a fixed latency to every request; the handler bundle runs in a
- * child process so its peak RSS is its own.
+ * The emulator and the webhook sink run in this process and add a fixed latency to every DMS request;
+ * the handler bundle runs in a child process, so its CPU time and peak RSS are its own. The
+ * configuration goes by file (`DMS_TASKS_CONFIG_FILE`): at 10,000 instances it is over 1 MB, more
+ * than one environment variable may hold (128 KiB on Linux).
  */
 export async function runScan(bundlePath: string, options: ScanOptions): Promise<ScanResult> {
   const emu = await startEmulator({ seed: false });
@@ -63,6 +76,7 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
     emu.resetRequests();
     const config = {
       endpoint: emu.url,
+      requestsPerSecond: REQUESTS_PER_SECOND,
       projects: { [PROJECT]: { region: 'cn-north-4', instances } },
       http: { authRequired: false },
       notify: {
@@ -76,36 +90,20 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
         routes: { all: { destinations: ['sink'] } },
       },
     };
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify(config));
+    const { DMS_TASKS_CONFIG: _inline, ...inherited } = process.env;
     const env = {
-      ...process.env,
+      ...inherited,
       CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
       CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
       BENCH_SINK_URL: sink.urlFor('webhook', 'bench'),
       BENCH_SINK_SECRET: `whsec_${Buffer.from('bench-secret-key-0123456789abcdef').toString('base64')}`,
-      DMS_TASKS_CONFIG: JSON.stringify(config),
+      DMS_TASKS_CONFIG_FILE: configFile,
     };
-    const event = "{ source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }";
-    const context = '{ getRemainingTimeInMillis: () => 900000 }';
-    const result = '{ wallMs, summary, maxRssKb: process.resourceUsage().maxRSS }';
-    const script = `
-      const { handler } = require(${JSON.stringify(bundlePath)});
-      const t0 = process.hrtime.bigint();
-      handler(${event}, ${context})
-        .then((summary) => {
-          const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-          process.stdout.write('\\n@@RESULT' + JSON.stringify(${result}) + '\\n');
-        })
-        .catch((e) => { console.error(e && e.stack || e); process.exit(1); });
-    `;
-    const out = await runNode(script, env);
-    const line = out.split('\n').find((l) => l.startsWith('@@RESULT'));
-    if (!line) throw new Error('scan produced no result');
-    const r = JSON.parse(line.slice('@@RESULT'.length)) as {
-      wallMs: number;
-      summary: Record<string, unknown>;
-      maxRssKb: number;
-    };
+    const r = parseResult(await runNode(childScript(bundlePath), env));
     const requests = emu.requests.length;
+    const scanned = typeof r.summary.instancesScanned === 'number' ? r.summary.instancesScanned : 0;
     return {
       instances: options.instances,
       concurrency: options.concurrency,
@@ -115,6 +113,9 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
       requests,
       deliveries: sink.accepted.length,
       failuresPlanted,
+      instancesScanned: scanned,
+      cpuMs: r.cpuMs,
+      cpuMsPerInstance: scanned > 0 ? r.cpuMs / scanned : Number.NaN,
       peakRssMb: r.maxRssKb / 1024,
       summary: r.summary,
     };
@@ -124,10 +125,45 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
   }
 }
 
+/** What the child process reports on its last line. */
+interface ChildResult {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+  readonly summary: Record<string, unknown>;
+}
+
+/** The child: loads the bundle, then times one scheduled invocation (wall and CPU) and reports its peak RSS. */
+function childScript(bundlePath: string): string {
+  const event = "{ source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }";
+  const context = '{ getRemainingTimeInMillis: () => 900000 }';
+  const result = '{ wallMs, cpuMs, summary, maxRssKb: process.resourceUsage().maxRSS }';
+  return `
+    const { handler } = require(${JSON.stringify(bundlePath)});
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    handler(${event}, ${context})
+      .then((summary) => {
+        const cpu = process.cpuUsage(cpu0);
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        process.stdout.write('\\n@@RESULT' + JSON.stringify(${result}) + '\\n');
+      })
+      .catch((e) => { console.error(e && e.stack || e); process.exit(1); });
+  `;
+}
+
+function parseResult(stdout: string): ChildResult {
+  const line = stdout.split('\n').find((l) => l.startsWith('@@RESULT'));
+  if (!line) throw new Error('scan produced no result');
+  return JSON.parse(line.slice('@@RESULT'.length)) as ChildResult;
+}
+
 /** Runs a script in a fresh node process; resolves with its stdout, rejects on a non-zero exit. */
 function runNode(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    // BENCH_SCAN_PROFILE=<dir>: write a V8 CPU profile of the scanning process there (open it in Chrome DevTools).
+    // BENCH_SCAN_PROFILE=<dir>: write a V8 CPU profile of the scanning process there (open it in Chrome
+    // DevTools).
     const profile = process.env.BENCH_SCAN_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SCAN_PROFILE}`]
       : [];
