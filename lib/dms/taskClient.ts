@@ -1,12 +1,19 @@
 import { SIGNING, buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../signing';
 import { endpointForRegion } from './endpoints';
-import { DmsApiError, DmsError, DmsNetworkError, DmsTimeoutError, type DmsErrorDetails } from './errors';
+import {
+  DmsApiError,
+  DmsError,
+  DmsNetworkError,
+  DmsResponseError,
+  DmsTimeoutError,
+  type DmsErrorDetails,
+} from './errors';
 import { boundedText, parseErrorBody, parseJson, parseTaskListBody, type Json } from './parseBodies';
-import { readBodyCapped } from './readBody';
 import { THROTTLED_ERROR_CODE, type RequestBudget } from './requestBudget';
 import { parseRetryAfter } from './retryAfter';
 import { sleep } from '../core/sleep';
 import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
+import { send, type Send } from './transport';
 import {
   DEFAULT_OFFSET_BASE,
   DEFAULT_PAGE_SIZE,
@@ -45,8 +52,8 @@ export interface DmsClientOptions {
   readonly retry?: Partial<RetryOptions>;
   /** Largest response body accepted. @default 4 MiB */
   readonly maxResponseBytes?: number;
-  /** Injected for tests. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  /** Injected for tests. @default send (`node:https` over a process-wide keep-alive agent, `transport.ts`) */
+  readonly send?: Send;
   /** Injected for tests (records the delays scheduled). @default a timer that the deadline can cut short */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** @default Math.random */
@@ -85,9 +92,10 @@ interface Resolved {
 }
 
 /**
- * A small client for the DMS background-task API (list and show): signed with `lib/signing`, built-in
- * `fetch`, per-attempt timeout, overall deadline, bounded retries of idempotent GETs on network errors,
- * 429 and 5xx with full-jitter backoff and `Retry-After`. Never logs; errors carry no secret. The HTTP
+ * A small client for the DMS background-task API (list and show): signed with `lib/signing`, sent with
+ * `node:https` over a keep-alive agent (`transport.ts`: one connection per origin reused), per-attempt
+ * timeout, overall deadline, bounded retries of idempotent GETs on network errors, 429 and 5xx with
+ * full-jitter backoff and `Retry-After`. Never logs; errors carry no secret. The HTTP
  * functions use it as it is; `DmsClient` adds the instance listing the notifier needs.
  *
  * @example
@@ -226,31 +234,36 @@ export class DmsTaskClient {
         headers: { [SIGNING.projectHeader]: this.projectId },
       };
       const headers = signRequest(req, o.credentials);
-      delete headers.host; // fetch sets Host itself, to the same value
       const url = buildSignedUrl(this.#resolved.origin, req);
-      let res: Response;
+      const maxBytes = o.maxResponseBytes ?? 4 * 1024 * 1024;
+      let res: Awaited<ReturnType<Send>>;
       try {
-        res = await (o.fetch ?? fetch)(url, {
-          method: 'GET',
-          headers: { ...headers, Accept: 'application/json' },
-          signal,
-          redirect: 'manual',
-        });
+        // Redirects are not followed: a 3xx is an error answer like any other.
+        res = await (o.send ?? send)(
+          { url, headers: { ...headers, Accept: 'application/json' } },
+          { signal, maxBytes },
+        );
       } catch (cause) {
         throw fail(cause);
       }
-      const requestId = res.headers.get('x-request-id') || undefined;
+      const header = (name: string): string | undefined => {
+        const value = res.headers[name];
+        return (Array.isArray(value) ? value.join(', ') : value) || undefined;
+      };
+      const requestId = header('x-request-id');
       const details: DmsErrorDetails = { status: res.status, requestId, attempts: attempt };
-      let text: string;
-      try {
-        text = await readBodyCapped(res, o.maxResponseBytes ?? 4 * 1024 * 1024, details);
-      } catch (cause) {
-        if (cause instanceof DmsError) throw cause;
-        throw fail(cause);
+      if (res.tooLarge) {
+        const { declaredBytes } = res.tooLarge;
+        const message =
+          declaredBytes === undefined
+            ? `upstream body exceeds ${maxBytes} bytes`
+            : `upstream body of ${declaredBytes} bytes exceeds ${maxBytes}`;
+        throw new DmsResponseError('too-large', message, details);
       }
+      const text = res.body.toString('utf8');
       if (res.status < 200 || res.status > 299) {
         const parsed = parseErrorBody(text);
-        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        const retryAfterMs = parseRetryAfter(header('retry-after'));
         throw new DmsApiError({
           ...details,
           status: res.status,
@@ -313,10 +326,7 @@ export class DmsTaskClient {
       return new DmsTimeoutError(cutByDeadline ? 'deadline' : 'request', message, { attempts: attempt }, { cause });
     }
     if (callerAborted) return new DmsError('DMS call aborted', { attempts: attempt }, { cause });
-    const code =
-      cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause
-        ? String(cause.cause.code)
-        : 'network error';
+    const code = cause instanceof Error && 'code' in cause ? String(cause.code) : 'network error';
     return new DmsNetworkError(`DMS request failed: ${code}`, { attempts: attempt }, { cause });
   }
 }

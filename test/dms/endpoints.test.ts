@@ -6,6 +6,7 @@ import {
   UnknownRegionError,
   endpointForRegion,
 } from '../../lib/dms';
+import type { Send } from '../../lib/dms/transport';
 
 describe('endpoints', () => {
   it('lists 34 regions for Kafka/RocketMQ and 26 for RabbitMQ', () => {
@@ -24,9 +25,9 @@ describe('endpoints', () => {
     expect(() => endpointForRegion('us-east-1')).toThrow(UnknownRegionError);
     expect(() => endpointForRegion('cn-south-4', 'rabbitmq')).toThrow(/cn-south-4" for rabbitmq/);
     let called = 0;
-    const fetchSpy: typeof fetch = async () => {
+    const sendSpy: Send = async () => {
       called++;
-      return new Response('{}');
+      return { status: 200, headers: {}, body: Buffer.from('{}') };
     };
     expect(
       () =>
@@ -34,7 +35,7 @@ describe('endpoints', () => {
           projectId: 'p',
           region: 'mars-1',
           credentials: { accessKeyId: 'a', secretAccessKey: 's' },
-          fetch: fetchSpy,
+          send: sendSpy,
         }),
     ).toThrow(UnknownRegionError);
     expect(called).toBe(0);

@@ -1,3 +1,5 @@
+import * as diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHarness, MIN, type Harness } from './harness';
 
@@ -82,20 +84,26 @@ describe('bounded concurrency', () => {
     h = await createHarness({ destinations: [], notify: { concurrency: 3 } });
     for (let i = 0; i < 10; i++) h.addInstance(`i${i}`);
     h.emulator.setLatency(30);
-    const real = globalThis.fetch;
+    // The DMS client sends with node:http(s): count its requests to the emulator from request start to response.
     let inFlight = 0;
     let max = 0;
-    const emu = h.emulator.url;
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const counted = String(input instanceof Request ? input.url : input).startsWith(emu);
-      if (counted) max = Math.max(max, ++inFlight);
-      try {
-        return await real(input, init);
-      } finally {
-        if (counted) inFlight--;
-      }
-    });
-    expect(await h.run()).toMatchObject({ instancesScanned: 10 });
+    const emu = new URL(h.emulator.url).host;
+    const toEmulator = (message: unknown): boolean =>
+      (message as { request: ClientRequest }).request.getHeader('host') === emu;
+    const onStart = (message: unknown): void => {
+      if (toEmulator(message)) max = Math.max(max, ++inFlight);
+    };
+    const onResponse = (message: unknown): void => {
+      if (toEmulator(message)) inFlight--;
+    };
+    diagnostics.subscribe('http.client.request.start', onStart);
+    diagnostics.subscribe('http.client.response.finish', onResponse);
+    try {
+      expect(await h.run()).toMatchObject({ instancesScanned: 10 });
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', onStart);
+      diagnostics.unsubscribe('http.client.response.finish', onResponse);
+    }
     expect(max).toBe(3);
   });
 });
