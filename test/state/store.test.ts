@@ -5,17 +5,23 @@ import { join } from 'node:path';
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStore } from '../../lib/state/dynamoStore';
+import { connectRedis } from '../../lib/state/connectRedis';
 import { FileStore } from '../../lib/state/fileStore';
+import { RedisStore } from '../../lib/state/redisStore';
 import type { StateStore } from '../../lib/state/types';
 import { startDynalite } from '../../dev/dynalite';
+import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
+let redis: RedisServer;
+const redisStores: RedisStore[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'store-'));
 beforeAll(async () => {
-  dyn = await startDynalite();
+  [dyn, redis] = await Promise.all([startDynalite(), startRedisServer()]);
 });
 afterAll(async () => {
-  await dyn.close();
+  await Promise.all(redisStores.map((s) => s.close()));
+  await Promise.all([dyn.close(), redis.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -25,6 +31,15 @@ const impls: [string, (now: () => number) => Promise<StateStore>][] = [
   [
     'DynamoStore (dynalite, real @aws-sdk/client-dynamodb)',
     async (now) => new DynamoStore({ table: await dyn.newTable(), client: dyn.client, now }),
+  ],
+  [
+    'RedisStore (redis-server, real ioredis)',
+    async (now) => {
+      // Each test its own key prefix in one server: the prefix is what separates two deployments.
+      const s = new RedisStore({ client: connectRedis(redis), keyPrefix: `t${++files}:`, now });
+      redisStores.push(s);
+      return s;
+    },
   ],
 ];
 
