@@ -14,6 +14,7 @@ import {
   readStringList,
 } from '../config/readers';
 import type { AppConfig, SecretRef } from '../config/types';
+import type { RedisTlsConfig } from '../state/createStore';
 import { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS } from './constants';
 import {
   DESTINATION_TYPES,
@@ -109,13 +110,115 @@ function parseDestination(id: string, v: unknown, path: string): DestinationConf
   };
 }
 
+/** Settings of a Redis store (the JSON Schema's test compares its own with these). */
+export const REDIS_STORE_KEYS = [
+  'type',
+  'url',
+  'host',
+  'port',
+  'db',
+  'username',
+  'password',
+  'tls',
+  'keyPrefix',
+] as const;
+const REDIS_TLS_KEYS = ['ca', 'servername', 'rejectUnauthorized'] as const;
+
+/** Host, port, database and TLS from `redis://host:port/db` or `rediss://` (TLS); no credentials in it. */
+function parseRedisUrl(v: unknown, path: string): { host: string; port?: number; db?: number; tls: boolean } {
+  const text = readString(v, path);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(path, 'must be a URL such as redis://host:6379 or rediss://host:6379');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(path, 'must start with redis:// or rediss:// (TLS)');
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(path, 'must not hold credentials: give "username" and "password" (a secret reference)');
+  }
+  if (url.search || url.hash) throw new ConfigError(path, 'takes no query or fragment');
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) throw new ConfigError(path, 'the path is the database number (0-15)');
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    ...(db !== '' ? { db: Number(db) } : {}),
+    tls: url.protocol === 'rediss:',
+  };
+}
+
+function parseRedisTls(v: unknown, path: string): boolean | RedisTlsConfig | undefined {
+  if (v === undefined || typeof v === 'boolean') return v;
+  const o = readObject(v, path);
+  onlyKeys(o, path, REDIS_TLS_KEYS);
+  return {
+    ...(o.ca !== undefined ? { ca: readSecretRef(o.ca, `${path}.ca`) } : {}),
+    ...(o.servername !== undefined ? { servername: readString(o.servername, `${path}.servername`) } : {}),
+    ...(o.rejectUnauthorized !== undefined
+      ? { rejectUnauthorized: readBoolean(o.rejectUnauthorized, `${path}.rejectUnauthorized`, true) }
+      : {}),
+  };
+}
+
+/** `{"type": "redis", "url" or "host"/"port", "password"?, "tls"?, ...}`: see README, "State store". */
+function parseRedisStore(o: Record<string, unknown>): StoreConfig {
+  const path = 'notify.store';
+  onlyKeys(o, path, REDIS_STORE_KEYS);
+  if (o.url !== undefined && (o.host !== undefined || o.port !== undefined || o.db !== undefined)) {
+    throw new ConfigError(`${path}.url`, 'give "url" or "host"/"port"/"db", not both');
+  }
+  if (o.url === undefined && o.host === undefined) {
+    throw new ConfigError(`${path}.host`, 'is required (or give "url": "redis://host:6379")');
+  }
+  const fromUrl = o.url !== undefined ? parseRedisUrl(o.url, `${path}.url`) : undefined;
+  const host = fromUrl?.host ?? readString(o.host, `${path}.host`);
+  const port = fromUrl
+    ? fromUrl.port
+    : o.port === undefined
+      ? undefined
+      : readNumber(o.port, `${path}.port`, 6379, {
+          min: 1,
+          max: 65535,
+        });
+  const db = fromUrl
+    ? fromUrl.db
+    : o.db === undefined
+      ? undefined
+      : readNumber(o.db, `${path}.db`, 0, {
+          min: 0,
+          max: 15,
+        });
+  const tlsSetting = parseRedisTls(o.tls, `${path}.tls`);
+  if (fromUrl?.tls && tlsSetting === false) throw new ConfigError(`${path}.tls`, 'is false but the URL is rediss://');
+  const tls = tlsSetting ?? (fromUrl?.tls ? true : undefined);
+  return {
+    type: 'redis',
+    host,
+    ...(port !== undefined ? { port } : {}),
+    ...(db !== undefined ? { db } : {}),
+    ...(o.username !== undefined ? { username: readString(o.username, `${path}.username`) } : {}),
+    ...(o.password !== undefined ? { password: readSecretRef(o.password, `${path}.password`) } : {}),
+    ...(tls !== undefined ? { tls } : {}),
+    ...(o.keyPrefix !== undefined ? { keyPrefix: readString(o.keyPrefix, `${path}.keyPrefix`, /^[!-~]{1,64}$/) } : {}),
+  };
+}
+
 function parseStore(v: unknown, env: NodeJS.ProcessEnv): StoreConfig {
   if (v === undefined) {
     const table = env.NOTIFY_TABLE;
     return table ? { type: 'dynamodb', table } : { type: 'file', path: NOTIFY_DEFAULTS.filePath };
   }
   const o = readObject(v, 'notify.store');
-  const type = readMember(o.type, 'notify.store.type', ['file', 'dynamodb'], 'must be "file" or "dynamodb"');
+  const type = readMember(
+    o.type,
+    'notify.store.type',
+    ['file', 'dynamodb', 'redis'],
+    'must be "file", "dynamodb" or "redis"',
+  );
+  if (type === 'redis') return parseRedisStore(o);
   if (type === 'file') {
     onlyKeys(o, 'notify.store', ['type', 'path']);
     return { type, path: o.path === undefined ? NOTIFY_DEFAULTS.filePath : readString(o.path, 'notify.store.path') };

@@ -1,4 +1,5 @@
 import type { SecretRef } from '../config/types';
+import type { StoreSpec } from '../state/createStore';
 
 /** Destination kinds. `webhook` is a generic Standard Webhooks receiver; the others are chat bots. */
 export const DESTINATION_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
@@ -47,9 +48,8 @@ export interface RouteConfig {
   readonly filter: Filter;
 }
 
-export type StoreConfig =
-  | { readonly type: 'file'; readonly path: string }
-  | { readonly type: 'dynamodb'; readonly table: string; readonly endpoint?: string };
+/** `notify.store`: the same shape `createStore` builds from (the Redis password and CA still references). */
+export type StoreConfig = StoreSpec;
 
 /** The validated `notify` section. Secrets are still references; see `resolveDestinations`. */
 export interface NotifyConfig {
@@ -77,7 +77,10 @@ export interface NotifyConfig {
   readonly concurrency: number;
   /** Failures shown in one grouped chat message before "and N more". @default 20 */
   readonly maxGroupItems: number;
-  /** @default file `.state/notify-state.json`, or DynamoDB table `$NOTIFY_TABLE` when that is set */
+  /**
+   * File, DynamoDB or Redis.
+   * @default file `.state/notify-state.json`, or DynamoDB table `$NOTIFY_TABLE` when that is set
+   */
   readonly store: StoreConfig;
   /** Local development only: allow `http:` and loopback/private hosts. @default false */
   readonly allowInsecureWebhooks: boolean;

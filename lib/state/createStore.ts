@@ -1,5 +1,6 @@
 import type { SecretRef } from '../config/types';
 import type { RedisTlsSpec } from './connectRedis';
+import { lazyStore } from './lazyStore';
 import type { StateStore } from './types';
 
 /** TLS of the Redis store as configured: the CA is a secret reference (a PEM), resolved with the password. */
@@ -76,7 +77,8 @@ export async function createStore(spec: StoreSpec, options: CreateStoreOptions =
     const { FileStore } = await import('./fileStore');
     return new FileStore(spec.path, options.now ? { now: options.now } : {});
   }
-  if (spec.type === 'redis') return createRedisStore(spec, options);
+  // Connected on first use, after the invocation's credentials (a CSMS password is signed for with them).
+  if (spec.type === 'redis') return lazyStore(() => createRedisStore(spec, options));
   const [{ DynamoStore }, { DynamoDBClient }] = await Promise.all([
     import('./dynamoStore'),
     import('@aws-sdk/client-dynamodb'),

@@ -8,7 +8,7 @@ import { CONFIG_KEYS, HTTP_KEYS, ID_PATTERN, NAME_PATTERN, parseConfig, parseHtt
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../lib/config/constants';
 import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
-import { NOTIFY_KEYS, parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
+import { NOTIFY_KEYS, parseNotifyConfig, REDIS_STORE_KEYS } from '../../lib/notify/parseNotifyConfig';
 import { DESTINATION_TYPES } from '../../lib/notify/types';
 
 /**
@@ -130,6 +130,25 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ],
   ['a file store with its default path', withNotify({ store: { type: 'file' } })],
   ['a file store with a path', withNotify({ store: { type: 'file', path: '/tmp/state.json' } })],
+  ['a Redis store by host', withNotify({ store: { type: 'redis', host: 'dcs.internal' } })],
+  [
+    'a Redis store by URL, with a password, TLS with a CA and a key prefix',
+    withNotify({
+      store: {
+        type: 'redis',
+        url: 'rediss://192.168.0.12:6379/2',
+        password: { ssm: '/dtf/dcs-password' },
+        tls: { ca: { env: 'DCS_CA' }, servername: 'redis.dcs.example' },
+        keyPrefix: 'prod:',
+      },
+    }),
+  ],
+  [
+    'a Redis store by host, port and db, a user, TLS on',
+    withNotify({
+      store: { type: 'redis', host: 'h', port: 6380, db: 1, username: 'app', password: { env: 'P' }, tls: true },
+    }),
+  ],
   ['notify with no destinations', base({ notify: {} })],
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
@@ -207,7 +226,15 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['an unknown failure status', withNotify({ statuses: ['SUCCESS'] })],
   ['an unknown stuck status', withNotify({ stuckStatuses: ['FAILED'] })],
   ['an unknown event', withNotify({ filter: { events: ['late'] } })],
-  ['an unknown store type', withNotify({ store: { type: 'redis' } })],
+  ['an unknown store type', withNotify({ store: { type: 'memcached' } })],
+  ['a Redis store with neither url nor host', withNotify({ store: { type: 'redis' } })],
+  ['a Redis store with both url and host', withNotify({ store: { type: 'redis', url: 'redis://a', host: 'b' } })],
+  ['a Redis URL with a password in it', withNotify({ store: { type: 'redis', url: 'redis://:secret@h:6379' } })],
+  ['a Redis URL of another scheme', withNotify({ store: { type: 'redis', url: 'http://h:6379' } })],
+  ['an inline Redis password', withNotify({ store: { type: 'redis', host: 'h', password: 'secret' } })],
+  ['a Redis port out of range', withNotify({ store: { type: 'redis', host: 'h', port: 70000 } })],
+  ['an unknown Redis store key', withNotify({ store: { type: 'redis', host: 'h', table: 'abc' } })],
+  ['an unknown Redis TLS key', withNotify({ store: { type: 'redis', host: 'h', tls: { cert: { env: 'C' } } } })],
   ['an unknown allowInstances word', base({ http: { allowInstances: 'some' } })],
   ['no project', { projects: {} }],
   ['no projects section', {}],
@@ -307,6 +334,8 @@ describe('schema and parsers spell the same rules', () => {
     expect(at('$defs.secretRef.properties.ssm').pattern).toBe(SSM_NAME_PATTERN.source);
     const dynamodb = (at('$defs.store.oneOf') as unknown as Json[])[1] as { properties: { table: Json } };
     expect(dynamodb.properties.table.pattern).toBe(TABLE_NAME_PATTERN.source);
+    const redis = (at('$defs.store.oneOf') as unknown as Json[])[2] as { properties: Json };
+    expect(Object.keys(redis.properties).sort()).toEqual([...REDIS_STORE_KEYS].sort());
     expect(at('$defs.region').enum).toEqual([...KAFKA_ROCKETMQ_REGIONS]);
     expect(at('$defs.engine').enum).toEqual([...ENGINES]);
     expect(at('$defs.destination.properties.type').enum).toEqual([...DESTINATION_TYPES]);
