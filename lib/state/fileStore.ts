@@ -1,6 +1,6 @@
 import { GroupCommit, type Applied, type Batch } from './groupCommit';
 import { acquireLockFile } from './lockFile';
-import { StateFile, sweepExpired, type StateRecord } from './stateFile';
+import { StateFile, earliestExpiry, sweepExpired, type StateRecord } from './stateFile';
 import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
 export interface FileStoreOptions {
@@ -56,6 +56,12 @@ export class FileStore implements StateStore {
   readonly #staleMs: number;
   readonly #timeoutMs: number;
   readonly #commits = new GroupCommit<Records>((batch) => this.#commit(batch));
+  /**
+   * The records last committed and the earliest expiry among them: while the next commit starts from
+   * those same records (the file unchanged since) and that time has not come, there is nothing to
+   * sweep, and the commit skips a pass over every record.
+   */
+  #expiry: { readonly records: Records; next: number } | undefined;
 
   constructor(path: string, options: FileStoreOptions = {}) {
     this.#file = new StateFile(path);
@@ -76,7 +82,7 @@ export class FileStore implements StateStore {
       const data = await this.#file.read();
       // The batch edits `data` in place: until its write succeeds, it is not what the file holds.
       this.#file.forget();
-      const swept = sweepExpired(data.records, this.#now());
+      const swept = this.#sweep(data.records);
       const applied = batch.applyTo(data.records);
       if (applied.changed || swept) await this.#file.write(data.records);
       else this.#file.keep(data);
@@ -84,6 +90,22 @@ export class FileStore implements StateStore {
     } finally {
       await lock.release();
     }
+  }
+
+  /** Sweeps the expired records unless none can have expired since the last commit; whether it deleted any. */
+  #sweep(records: Records): boolean {
+    const now = this.#now();
+    if (this.#expiry?.records === records && this.#expiry.next > now) return false;
+    const swept = sweepExpired(records, now);
+    this.#expiry = { records, next: earliestExpiry(records) };
+    return swept;
+  }
+
+  /** {@link nextRecord}, keeping the earliest expiry of the records being committed up to date. */
+  #next(prev: StateRecord | undefined, value: StoredValue, options: WriteOptions): StateRecord {
+    const r = nextRecord(prev, value, options);
+    if (this.#expiry && r.expiresAt !== undefined) this.#expiry.next = Math.min(this.#expiry.next, r.expiresAt);
+    return r;
   }
 
   get(key: string): Promise<Versioned | undefined> {
@@ -107,7 +129,7 @@ export class FileStore implements StateStore {
 
   put(key: string, value: StoredValue, options: WriteOptions = {}): Promise<void> {
     return this.#commits.run(true, (records) => {
-      records[key] = nextRecord(records[key], value, options);
+      records[key] = this.#next(records[key], value, options);
       return { result: undefined, changed: true };
     });
   }
@@ -116,7 +138,7 @@ export class FileStore implements StateStore {
     return this.#commits.run(true, (records) => {
       // Expired records were swept before the batch; `isLive` also covers one expiring during it.
       if (isLive(records[key], this.#now())) return { result: false, changed: false };
-      records[key] = nextRecord(undefined, value, options);
+      records[key] = this.#next(undefined, value, options);
       return { result: true, changed: true };
     });
   }
@@ -125,7 +147,7 @@ export class FileStore implements StateStore {
     return this.#commits.run(true, (records) => {
       const prev = records[key];
       if (!isLive(prev, this.#now()) || prev.version !== expectedVersion) return { result: false, changed: false };
-      records[key] = nextRecord(prev, value, options);
+      records[key] = this.#next(prev, value, options);
       return { result: true, changed: true };
     });
   }

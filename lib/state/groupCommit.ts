@@ -32,6 +32,11 @@ interface QueuedOp<S> {
   readonly reject: (error: unknown) => void;
 }
 
+/** Resolves after the callbacks already due on this turn of the event loop (`setImmediate`). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function applyAll<S>(ops: readonly QueuedOp<S>[], state: S): Applied {
   let changed = false;
   const outcomes = ops.map((op): Outcome => {
@@ -68,14 +73,18 @@ export class GroupCommit<S> {
       this.#queue.push({ writes, apply, resolve: resolve as (value: unknown) => void, reject });
       if (this.#draining) return;
       this.#draining = true;
-      // Start on the next microtask, so operations issued together (a `Promise.all`) share the first commit too.
-      queueMicrotask(() => void this.#drain());
+      void this.#drain();
     });
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      for (;;) {
+        // Each batch starts on the next turn of the event loop, not the next microtask: by then every
+        // caller that could run has queued its operation (those issued together, and the follow-ups of
+        // the callers the last commit resolved, however many awaits deep), so they share one commit.
+        await nextTurn();
+        if (this.#queue.length === 0) return;
         const ops = this.#queue;
         this.#queue = [];
         const batch: Batch<S> = { writes: ops.some((op) => op.writes), applyTo: (state) => applyAll(ops, state) };

@@ -39,6 +39,16 @@ export function sweepExpired(records: Record<string, StateRecord>, now: number):
   return swept;
 }
 
+/** The earliest `expiresAt` among `records` (`Infinity` when none expires): no sweep is due before it. */
+export function earliestExpiry(records: Record<string, StateRecord>): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const k in records) {
+    const exp = records[k]?.expiresAt;
+    if (exp !== undefined && exp < earliest) earliest = exp;
+  }
+  return earliest;
+}
+
 /**
  * The JSON file behind the file store. Reads parse and check the format (an absent file is an empty
  * one); writes replace the file atomically (a temporary file, then `rename`), so a reader never sees
@@ -48,11 +58,18 @@ export function sweepExpired(records: Record<string, StateRecord>, now: number):
  * the file: while the file's first bytes still show that generation, nobody wrote since, and
  * {@link StateFile.read} returns the copy instead of reading and parsing the whole file again.
  * Locking is not its concern: the caller holds the lock file around a read-modify-write.
+ *
+ * Writing serialises each record once: the JSON of a record object is remembered (weakly) and reused
+ * by later writes, so a commit that changes a few records of many costs about their serialisation and
+ * the concatenation, not a `JSON.stringify` of the whole state. The file's text is the same. This
+ * relies on records never being edited in place: a write replaces the record object under its key.
  */
 export class StateFile {
   readonly path: string;
   /** The file as this process last wrote it, reused while the file's head still shows its generation. */
   #last: StateFileContent | undefined;
+  /** The JSON of each record object written so far (records are replaced, never edited in place). */
+  readonly #json = new WeakMap<StateRecord, string>();
 
   constructor(path: string) {
     this.path = path;
@@ -83,13 +100,29 @@ export class StateFile {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const data: StateFileContent = { format: 1, gen: randomBytes(16).toString('hex'), records };
     try {
-      await writeFile(tmp, JSON.stringify(data));
+      await writeFile(tmp, this.#serialise(data));
       await rename(tmp, this.path);
       this.#last = data;
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw new StateStoreError('write', (e as NodeJS.ErrnoException).code ?? 'write failed', { cause: e });
     }
+  }
+
+  /** `JSON.stringify(data)`, with each record's JSON reused from an earlier write when it has one. */
+  #serialise(data: StateFileContent): string {
+    const parts: string[] = [];
+    for (const key in data.records) {
+      const record = data.records[key];
+      if (record === undefined) continue;
+      let json = this.#json.get(record);
+      if (json === undefined) {
+        json = JSON.stringify(record);
+        this.#json.set(record, json);
+      }
+      parts.push(`${JSON.stringify(key)}:${json}`);
+    }
+    return `{"format":1,"gen":${JSON.stringify(data.gen)},"records":{${parts.join(',')}}}`;
   }
 
   async #headGen(): Promise<string | undefined> {
