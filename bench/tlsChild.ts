@@ -1,0 +1,102 @@
+/**
+ * The child process of the HTTPS benchmark (`tlsRows.ts`), started with `NODE_EXTRA_CA_CERTS` set to
+ * the benchmark's self-signed certificate, so every client verifies the server as it would in
+ * production. Reads one JSON job from argv[2] and prints one JSON line of results:
+ *
+ * - `calls`: `calls` back-to-back list calls of one client (the parent counts the TLS handshakes);
+ * - `warm`: our client, the SDK's and a bare keep-alive `https.request`, interleaved call by call;
+ * - `walk`: the `list` bundle's handler answering `all=true` (every page of the instance).
+ */
+import { Agent, request } from 'node:https';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { measureWarmCalls, type WarmTarget } from './warmCall';
+import { BENCH_CONTEXT, listHandlerEvent } from './warmTargets';
+
+/** What the parent hands over: where the bundles are and the signed request of the bare floor. */
+export interface TlsJob {
+  readonly mode: 'calls' | 'warm' | 'walk';
+  /** For `calls`: which client. */
+  readonly client?: TlsClientName;
+  readonly calls: number;
+  readonly endpoint: string;
+  readonly ourBundle: string;
+  readonly sdkBundle: string;
+  readonly listBundle: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly projectId: string;
+  readonly instanceId: string;
+  readonly page: number;
+  /** The bare floor's URL and signed headers (signed once by the parent: the floor does not sign). */
+  readonly bareUrl: string;
+  readonly bareHeaders: Readonly<Record<string, string>>;
+}
+
+export type TlsClientName = 'ours' | 'sdk' | 'bare';
+
+interface ListFixture {
+  createClient(endpoint: string, ak: string, sk: string, projectId: string): unknown;
+  listOnce(client: unknown, instanceId: string, limit: number): Promise<number>;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+function clientCalls(job: TlsJob): Record<TlsClientName, () => Promise<void>> {
+  const fixture = (path: string): (() => Promise<void>) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require(path) as ListFixture;
+    const client = m.createClient(job.endpoint, job.accessKeyId, job.secretAccessKey, job.projectId);
+    return async () => {
+      const n = await m.listOnce(client, job.instanceId, job.page);
+      if (n !== job.page) throw new Error(`expected ${job.page} tasks, got ${n}`);
+    };
+  };
+  const agent = new Agent({ keepAlive: true });
+  const bare = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      request(job.bareUrl, { headers: job.bareHeaders, agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`bare: ${res.statusCode}`))));
+      })
+        .on('error', reject)
+        .end();
+    });
+  return { ours: fixture(job.ourBundle), sdk: fixture(job.sdkBundle), bare };
+}
+
+async function run(job: TlsJob): Promise<unknown> {
+  if (job.mode === 'walk') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(job.listBundle) as { handler: Handler };
+    const log = console.log;
+    console.log = () => undefined; // the handler's log line
+    const start = performance.now();
+    const res = await handler(listHandlerEvent({ all: 'true' }), BENCH_CONTEXT);
+    const ms = performance.now() - start;
+    console.log = log;
+    if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`all=true answered ${res}`);
+    const body = JSON.parse(String(res.body)) as { tasks: unknown[] };
+    return { ms, tasks: body.tasks.length };
+  }
+  const calls = clientCalls(job);
+  if (job.mode === 'calls') {
+    const call = calls[job.client ?? 'ours'];
+    const ms: number[] = [];
+    for (let i = 0; i < job.calls; i++) {
+      const start = performance.now();
+      await call();
+      ms.push(performance.now() - start);
+    }
+    return { ms };
+  }
+  const targets: WarmTarget[] = (['bare', 'ours', 'sdk'] as const).map((name) => ({ name, call: calls[name] }));
+  return measureWarmCalls(targets, job.calls);
+}
+
+run(JSON.parse(process.argv[2] ?? '{}') as TlsJob).then(
+  (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  },
+);
