@@ -3,7 +3,10 @@ import { loadIoredis } from './loadIoredis';
 
 /** TLS settings of a Redis connection (DCS offers TLS on Redis 6.0 and later). */
 export interface RedisTlsSpec {
-  /** PEM of the CA that signed the server's certificate (DCS: the certificate it offers for download). @default the system CAs */
+  /**
+   * PEM of the CA that signed the server's certificate (DCS: the certificate it offers for download).
+   * @default the system CAs
+   */
   readonly ca?: string;
   /** Name checked against the certificate. @default the host */
   readonly servername?: string;

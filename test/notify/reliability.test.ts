@@ -357,3 +357,79 @@ describe('with the DynamoDB store (dynalite)', () => {
     }
   });
 });
+
+describe('with the Redis store (redis-server)', () => {
+  it('two concurrent runs, then an outage and recovery: each webhook-id delivered once', async () => {
+    const { startRedisServer } = await import('../../dev/redisServer');
+    const { connectRedis } = await import('../../lib/state/connectRedis');
+    const { RedisStore } = await import('../../lib/state/redisStore');
+    const server = await startRedisServer();
+    const stores: InstanceType<typeof RedisStore>[] = [];
+    try {
+      h = await createHarness({
+        destinations: [{ type: 'webhook', name: 'hook' }],
+        store: (now) => {
+          const s = new RedisStore({ client: connectRedis(server), now });
+          stores.push(s);
+          return s;
+        },
+      });
+      const live = h;
+      const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
+      await h.run();
+      h.advance(MIN);
+      for (const id of ids) h.fail(id);
+      const runs = await Promise.all([h.handler()({}), h.handler()({})]);
+      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
+      h.advance(MIN);
+      for (const id of ids) h.fail(id);
+      h.sink.down();
+      expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
+      h.sink.up();
+      h.advance(10 * MIN);
+      expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
+      const got = h.sink.accepted.map((r) => r.webhookId);
+      expect(got).toHaveLength(8);
+      expect(new Set(got).size).toBe(8);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await server.stop();
+    }
+  });
+
+  it('a run whose store connection dies after claiming: a later run delivers each claim once', async () => {
+    const { startRedisServer } = await import('../../dev/redisServer');
+    const { connectRedis } = await import('../../lib/state/connectRedis');
+    const { RedisStore } = await import('../../lib/state/redisStore');
+    const server = await startRedisServer();
+    const client = connectRedis(server);
+    const real = new RedisStore({ client, now: () => h?.clock.t ?? Date.now() });
+    try {
+      h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], store: () => real });
+      const inst = h.addInstance('a');
+      await h.run();
+      h.advance(MIN);
+      h.fail(inst);
+      h.fail(inst);
+      // The connection is cut (as a killed process's would be) when the run first reads rate state.
+      const dying: StateStore = {
+        ...bindStore(real),
+        getMany: (k) => {
+          if (!k.some((x) => x.startsWith('rate#'))) return real.getMany(k);
+          client.disconnect(true);
+          return Promise.reject(new Error('killed'));
+        },
+      };
+      expect(await h.run({ handler: { store: dying } })).toMatchObject({ newFailures: 2, sent: 0 });
+      h.advance(MIN);
+      expect(await h.run()).toMatchObject({ sent: 0 }); // the lease still holds
+      h.advance(20 * MIN);
+      expect(await h.run()).toMatchObject({ sent: 2 });
+      expect(new Set(h.sink.accepted.map((r) => r.webhookId)).size).toBe(2);
+      expect(h.sink.accepted).toHaveLength(2);
+    } finally {
+      await real.close();
+      await server.stop();
+    }
+  });
+});
