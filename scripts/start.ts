@@ -14,12 +14,14 @@
  *
  * Environment: PORT (serverless-offline HTTP port, default 3000, or a free one if taken),
  * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
- * NOTIFY_INTERVAL_SECONDS (default 15, at least 2).
+ * NOTIFY_INTERVAL_SECONDS (default 15, at least 2). Flag `--redis` (`npm start -- --redis`): the notifier's
+ * state in a local `redis-server` instead of the file store, when it is installed.
  */
 import { startEmulator, SEED_IDS } from '../dev/emulator';
 import { offlineLineSource } from '../dev/offlineLog';
 import { freePort, startOffline, type Service } from '../dev/startOffline';
 import { buildLocalConfig, localEnvironment, localNotify, randomToken } from '../dev/localConfig';
+import { REDIS_INSTALL_COMMAND, redisServerVersion, startRedisServer } from '../dev/redisServer';
 import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,22 @@ async function portOr(preferred: number): Promise<number> {
   });
 }
 
+/**
+ * `--redis`: the notifier's state in a `redis-server` started here (a free loopback port, a temporary
+ * directory, stopped with everything else), when one is installed; the file store otherwise.
+ */
+async function localStore(): Promise<{ store?: Record<string, unknown> }> {
+  if (!process.argv.includes('--redis')) return {};
+  if (!redisServerVersion()) {
+    console.log(`redis-server is not installed (${REDIS_INSTALL_COMMAND}): the notifier uses the file store`);
+    return {};
+  }
+  const redis = await startRedisServer();
+  services.push({ name: 'redis-server', stop: () => redis.stop() });
+  console.log(`redis-server:        redis://${redis.host}:${redis.port} (notifier state, key prefix dtf:)`);
+  return { store: { type: 'redis', host: redis.host, port: redis.port } };
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
@@ -72,7 +90,8 @@ async function main(): Promise<void> {
   for (const [name, secret] of Object.entries(local.secrets)) sink.setSecret(name, secret);
   services.push({ name: 'webhook sink', stop: () => sink.close() });
   console.log(`webhook sink:        ${sink.url}`);
-  const config = buildLocalConfig({ endpoint: emulator.url, notify: local.notify });
+  const notifySection = { ...local.notify, ...(await localStore()) };
+  const config = buildLocalConfig({ endpoint: emulator.url, notify: notifySection });
   const env = { ...localEnvironment(config, tokens), ...local.env };
   mkdirSync('.state', { recursive: true });
   writeFileSync('.state/npm-start.json', JSON.stringify({ emulator: emulator.url, sink: sink.url }));
