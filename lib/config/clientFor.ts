@@ -1,19 +1,24 @@
 import { DmsClient, type DmsClientOptions } from '../dms/client';
 import { RequestBudgets } from '../dms/requestBudgets';
-import type { Credentials } from '../signing/credentials';
-import { resolveSecret, type SsmReader } from './resolveSecret';
+import type { Credentials, CredentialsProvider } from '../signing/credentials';
+import { resolveSecret, type SecretOptions } from './resolveSecret';
 import type { CoreConfig, CoreProject } from './types';
 
-/** Resolves the cloud credentials named by the configuration (once per cold start). */
-export async function resolveCredentials(
-  config: CoreConfig,
-  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
-): Promise<Credentials> {
+/**
+ * Resolves the cloud credentials named by the configuration's references (each read kept for
+ * `options.cache`'s lifetime, when given). With `credentials.source` `"functiongraph"` there are no
+ * references: those come from each invocation's context (`InvocationSecrets`).
+ */
+export async function resolveCredentials(config: CoreConfig, options: SecretOptions = {}): Promise<Credentials> {
+  const creds = config.credentials;
+  if (creds.source !== 'references') {
+    throw new TypeError('credentials.source "functiongraph": the credentials come from the invocation context');
+  }
   const [accessKeyId, secretAccessKey] = await Promise.all([
-    resolveSecret(config.credentials.ak, options),
-    resolveSecret(config.credentials.sk, options),
+    resolveSecret(creds.ak, options),
+    resolveSecret(creds.sk, options),
   ]);
-  const tokenRef = config.credentials.securityToken;
+  const tokenRef = creds.securityToken;
   // The token is optional: only a reference that was set explicitly to SSM must resolve.
   const securityToken = !tokenRef
     ? undefined
@@ -33,12 +38,14 @@ export function requestBudgetsFor(config: CoreConfig): RequestBudgets {
 
 /**
  * The DMS client options of one configured project (endpoint, region, offset name, timeout, and the
- * budget of its access key and region from `budgets`, when given).
+ * budget of its access key and region from `budgets`, when given). With a credentials provider, the
+ * budget is that of the access key current when the client is built: the platform's rotated
+ * temporary keys of one agency are one account, so they keep drawing on one budget.
  */
 export function clientOptionsFor(
   config: CoreConfig,
   project: CoreProject,
-  credentials: Credentials,
+  credentials: Credentials | CredentialsProvider,
   overrides: Partial<DmsClientOptions> = {},
   budgets?: RequestBudgets,
 ): DmsClientOptions {
@@ -51,7 +58,9 @@ export function clientOptionsFor(
     offsetBase: config.offsetBase,
     pageSize: config.pageSize,
     timeoutMs: config.timeoutMs,
-    ...(budgets ? { budget: budgets.for(credentials, project.region) } : {}),
+    ...(budgets
+      ? { budget: budgets.for(typeof credentials === 'function' ? credentials() : credentials, project.region) }
+      : {}),
     ...overrides,
   };
 }
@@ -60,7 +69,7 @@ export function clientOptionsFor(
 export function clientForProject(
   config: CoreConfig,
   project: CoreProject,
-  credentials: Credentials,
+  credentials: Credentials | CredentialsProvider,
   overrides: Partial<DmsClientOptions> = {},
   budgets?: RequestBudgets,
 ): DmsClient {

@@ -21,7 +21,14 @@ import {
   readString,
   type RawSection,
 } from './readers';
-import type { CoreConfig, CoreInstance, CoreProject, SecretRef } from './types';
+import {
+  CREDENTIAL_SOURCES,
+  csmsEndpointForRegion,
+  DEFAULT_SECRETS_CACHE_SECONDS,
+  REGION_NAME_PATTERN,
+  SECRETS_CACHE_RANGE,
+} from './secretSettings';
+import type { CoreConfig, CoreInstance, CoreProject, CredentialsConfig, CsmsSettings, SecretRef } from './types';
 
 /**
  * The settings of each level of the document: those the shared parser reads (`core`) and those that
@@ -40,13 +47,16 @@ export const CONFIG_KEYS = {
       'timeoutMs',
       'requestsPerSecond',
       'credentials',
+      'csms',
+      'secretsCacheSeconds',
       'projects',
     ],
     others: ['http', 'notify'],
   },
   project: { core: ['region', 'endpoint', 'instances'], others: ['discover'] },
   instance: { core: ['id', 'engine', 'name'], others: ['routes'] },
-  credentials: { core: ['ak', 'sk', 'securityToken'], others: [] },
+  credentials: { core: ['source', 'ak', 'sk', 'securityToken'], others: [] },
+  csms: { core: ['projectId', 'region', 'endpoint'], others: [] },
 } as const satisfies Record<string, { core: readonly string[]; others: readonly string[] }>;
 
 function allowed(level: keyof typeof CONFIG_KEYS): string[] {
@@ -94,15 +104,56 @@ function parseProject(projectId: string, v: unknown, path: string, defaultRegion
   return { projectId, region, instances, endpoint };
 }
 
-/** A secret reference, or `{ env: fallback }` when not set. */
+/**
+ * A credentials reference, or `{ env: fallback }` when not set. Not a CSMS secret: the CSMS read is
+ * signed with these very credentials.
+ */
 function secretRefOr(v: unknown, path: string, fallback: string): SecretRef {
-  return v === undefined ? { env: fallback } : readSecretRef(v, path);
+  const ref = v === undefined ? { env: fallback } : readSecretRef(v, path);
+  if ('csms' in ref) fail(path, 'cannot be a CSMS secret (reading CSMS needs these credentials): use env or ssm');
+  return ref;
+}
+
+/** `credentials`: `{"source": "functiongraph"}` alone, or references (each defaulting to its variable). */
+function parseCredentials(v: unknown): CredentialsConfig {
+  const creds = readOptionalObject(v, 'credentials');
+  onlyKeys(creds, 'credentials', allowed('credentials'));
+  const source = readMember(creds.source ?? 'references', 'credentials.source', CREDENTIAL_SOURCES);
+  if (source === 'functiongraph') {
+    const extra = Object.keys(creds).find((k) => k !== 'source');
+    if (extra) fail(`credentials.${extra}`, 'is not read with source "functiongraph" (no AK/SK anywhere)');
+    return { source };
+  }
+  return {
+    source,
+    ak: secretRefOr(creds.ak, 'credentials.ak', 'CLOUD_SDK_AK'),
+    sk: secretRefOr(creds.sk, 'credentials.sk', 'CLOUD_SDK_SK'),
+    securityToken: secretRefOr(creds.securityToken, 'credentials.securityToken', 'CLOUD_SDK_SECURITY_TOKEN'),
+  };
+}
+
+/**
+ * `csms`: the project whose secrets `{"csms": ...}` names, by default the first configured one (its
+ * region; a project not configured needs `region` or a top-level `region`), and the endpoint.
+ */
+function parseCsms(v: unknown, projects: ReadonlyMap<string, CoreProject>, defaultRegion?: string): CsmsSettings {
+  const o = readOptionalObject(v, 'csms');
+  onlyKeys(o, 'csms', allowed('csms'));
+  const first = [...projects.keys()][0] ?? '';
+  const projectId = o.projectId === undefined ? first : readString(o.projectId, 'csms.projectId', ID_PATTERN);
+  const region =
+    o.region === undefined
+      ? (projects.get(projectId)?.region ?? defaultRegion)
+      : readString(o.region, 'csms.region', REGION_NAME_PATTERN);
+  if (region === undefined) fail('csms.region', 'is required for a project not configured (or set "region")');
+  const endpoint = o.endpoint === undefined ? csmsEndpointForRegion(region) : readOrigin(o.endpoint, 'csms.endpoint');
+  return { projectId, region, endpoint };
 }
 
 /**
  * Validates the settings every function reads (README, "Configuration"): projects with their
- * instances (id, engine, name), credentials, `offsetParam`, `offsetBase`, `pageSize`, `timeoutMs`,
- * `requestsPerSecond`, `endpoint`. Throws
+ * instances (id, engine, name), credentials, `csms`, `secretsCacheSeconds`, `offsetParam`,
+ * `offsetBase`, `pageSize`, `timeoutMs`, `requestsPerSecond`, `endpoint`. Throws
  * `ConfigError` naming the first bad setting.
  *
  * Unknown settings are errors at every level, so a typo never passes silently. Settings that belong
@@ -121,8 +172,6 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
   }
   if (projects.size === 0) fail('projects', 'must name at least one project');
   const offsetParam = readMember(o.offsetParam ?? 'start', 'offsetParam', OFFSET_PARAMS, 'must be "start" or "offset"');
-  const creds = readOptionalObject(o.credentials, 'credentials');
-  onlyKeys(creds, 'credentials', allowed('credentials'));
   // An integer from 0 to 1 is one of OFFSET_BASES.
   const offsetBase = readNumber(o.offsetBase, 'offsetBase', DEFAULT_OFFSET_BASE, { min: 0, max: 1 }) as OffsetBase;
   return {
@@ -136,11 +185,14 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
       max: 10_000,
       integer: false,
     }),
-    credentials: {
-      ak: secretRefOr(creds.ak, 'credentials.ak', 'CLOUD_SDK_AK'),
-      sk: secretRefOr(creds.sk, 'credentials.sk', 'CLOUD_SDK_SK'),
-      securityToken: secretRefOr(creds.securityToken, 'credentials.securityToken', 'CLOUD_SDK_SECURITY_TOKEN'),
-    },
+    credentials: parseCredentials(o.credentials),
+    csms: parseCsms(o.csms, projects, defaultRegion),
+    secretsCacheSeconds: readNumber(
+      o.secretsCacheSeconds,
+      'secretsCacheSeconds',
+      DEFAULT_SECRETS_CACHE_SECONDS,
+      SECRETS_CACHE_RANGE,
+    ),
     endpoint: o.endpoint === undefined ? undefined : readOrigin(o.endpoint, 'endpoint'),
   };
 }

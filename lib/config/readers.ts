@@ -1,6 +1,7 @@
 import { isRecord } from '../core/isRecord';
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN } from './constants';
 import { ConfigError } from './errors';
+import { CSMS_NAME_PATTERN } from './secretSettings';
 import type { SecretRef } from './types';
 
 /**
@@ -116,20 +117,26 @@ export function readOrigin(v: unknown, path: string): string {
 }
 
 /**
- * `{ "env": "NAME" }` or `{ "ssm": "/param" }`. A plain string is refused, without echoing it:
- * secrets are never inline.
+ * `{ "env": "NAME" }`, `{ "ssm": "/param" }` or `{ "csms": "secret-name" }`. A plain string is
+ * refused, without echoing it: secrets are never inline.
  */
 export function readSecretRef(v: unknown, path: string): SecretRef {
-  if (typeof v === 'string') fail(path, 'secrets are never inline: use {"env": "NAME"} or {"ssm": "/parameter/name"}');
+  if (typeof v === 'string') {
+    fail(path, 'secrets are never inline: use {"env": "NAME"}, {"ssm": "/parameter/name"} or {"csms": "secret-name"}');
+  }
   const o = readObject(v, path);
-  onlyKeys(o, path, ['env', 'ssm']);
-  if (typeof o.env === 'string' && o.ssm === undefined) {
+  onlyKeys(o, path, ['env', 'ssm', 'csms']);
+  const given = Object.keys(o);
+  if (given.length === 1 && typeof o.env === 'string') {
     return { env: readString(o.env, `${path}.env`, ENV_NAME_PATTERN) };
   }
-  if (typeof o.ssm === 'string' && o.env === undefined) {
+  if (given.length === 1 && typeof o.ssm === 'string') {
     return { ssm: readString(o.ssm, `${path}.ssm`, SSM_NAME_PATTERN) };
   }
-  fail(path, 'must have exactly one of "env" or "ssm"');
+  if (given.length === 1 && typeof o.csms === 'string') {
+    return { csms: readString(o.csms, `${path}.csms`, CSMS_NAME_PATTERN) };
+  }
+  fail(path, 'must have exactly one of "env", "ssm" or "csms"');
 }
 
 /** An array of secret references; `fallback` when absent. */

@@ -1,11 +1,30 @@
+import type { CsmsReader } from './csmsReader';
 import { SecretResolutionError } from './errors';
+import type { SecretCache } from './secretCache';
 import type { SecretRef } from './types';
 
 /** Reads SSM parameters; the default loads `@aws-sdk/client-ssm` (provided by the Lambda runtime) on first use. */
 export type SsmReader = (name: string) => Promise<string>;
 
+/** Where secret references are read, and whether the reads are kept. */
+export interface SecretOptions {
+  /** Where `{"env": ...}` is read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Reader of `{"ssm": ...}`. @default `defaultSsmReader()` */
+  readonly ssm?: SsmReader;
+  /**
+   * Reader of `{"csms": ...}` (`createCsmsReader`, with the functions' credentials). @default none:
+   * a CSMS reference fails to resolve, naming the reference
+   */
+  readonly csms?: CsmsReader;
+  /** Keeps each read for a bounded time (`secretsCacheSeconds`). @default none: every call reads */
+  readonly cache?: SecretCache;
+}
+
+/** The reference as errors and cache keys name it (`env:NAME`, `ssm:/name`, `csms:name`): never a value. */
 export function describeRef(ref: SecretRef): string {
-  return 'env' in ref ? `env:${ref.env}` : `ssm:${ref.ssm}`;
+  if ('env' in ref) return `env:${ref.env}`;
+  return 'ssm' in ref ? `ssm:${ref.ssm}` : `csms:${ref.csms}`;
 }
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
@@ -34,23 +53,41 @@ export function defaultSsmReader(): SsmReader {
   return defaultReader;
 }
 
-/** Resolves a secret reference. Errors name the reference, never the value. */
-export async function resolveSecret(
-  ref: SecretRef,
-  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
-): Promise<string> {
+/** The failure's kind for a message: the error's name (and a CSMS status), never its text or a value. */
+function problemOf(cause: unknown): string {
+  if (!(cause instanceof Error)) return 'error';
+  if (cause.name === 'CsmsError') return cause.message;
+  return cause.name;
+}
+
+/** One read of a reference from its source, uncached. */
+async function readRef(ref: SecretRef, options: SecretOptions): Promise<string> {
   if ('env' in ref) {
     const value = (options.env ?? process.env)[ref.env];
     if (value === undefined || value === '')
       throw new SecretResolutionError(describeRef(ref), 'environment variable is not set');
     return value;
   }
+  const [source, read, name] =
+    'ssm' in ref
+      ? (['SSM', options.ssm ?? defaultSsmReader(), ref.ssm] as const)
+      : (['CSMS', options.csms, ref.csms] as const);
+  if (!read) throw new SecretResolutionError(describeRef(ref), `no ${source} reader configured`);
+  let value: string;
   try {
-    const value = await (options.ssm ?? defaultSsmReader())(ref.ssm);
-    if (value === '') throw new Error('parameter is empty');
-    return value;
+    value = await read(name);
   } catch (cause) {
-    const problem = cause instanceof Error ? cause.name : 'error';
-    throw new SecretResolutionError(describeRef(ref), `SSM read failed (${problem})`, { cause });
+    throw new SecretResolutionError(describeRef(ref), `${source} read failed (${problemOf(cause)})`, { cause });
   }
+  if (value === '') throw new SecretResolutionError(describeRef(ref), `${source} value is empty`);
+  return value;
+}
+
+/**
+ * Resolves a secret reference; with `options.cache`, a read is kept for the cache's lifetime and a
+ * failed one is not kept (the next call reads again). Errors name the reference, never the value.
+ */
+export function resolveSecret(ref: SecretRef, options: SecretOptions = {}): Promise<string> {
+  const { cache } = options;
+  return cache ? cache.get(describeRef(ref), () => readRef(ref, options)) : readRef(ref, options);
 }

@@ -1,10 +1,47 @@
 import type { Engine, OffsetBase, OffsetParam } from '../dms/types';
 
 /**
- * A secret is never written inline in the configuration: it names an environment variable or an SSM
- * parameter (SecureString, decrypted at cold start).
+ * A secret is never written inline in the configuration: it names an environment variable, an SSM
+ * parameter (SecureString, decrypted) or a secret of Huawei's CSMS (its latest version). Each read
+ * is kept for `secretsCacheSeconds`.
  */
-export type SecretRef = { readonly env: string } | { readonly ssm: string };
+export type SecretRef = { readonly env: string } | { readonly ssm: string } | { readonly csms: string };
+
+/** AK/SK (and optional security token) from secret references: the default, and the way on Lambda. */
+export interface ReferenceCredentials {
+  readonly source: 'references';
+  /** @default `{ env: 'CLOUD_SDK_AK' }` */
+  readonly ak: SecretRef;
+  /** @default `{ env: 'CLOUD_SDK_SK' }` */
+  readonly sk: SecretRef;
+  /** Optional: an unset variable means none. @default `{ env: 'CLOUD_SDK_SECURITY_TOKEN' }` */
+  readonly securityToken?: SecretRef;
+}
+
+/**
+ * The FunctionGraph agency's temporary credentials, read from each invocation's context
+ * (`getSecurityAccessKey()`, `getSecuritySecretKey()`, `getSecurityToken()`): no AK/SK anywhere.
+ */
+export interface FunctionGraphCredentials {
+  readonly source: 'functiongraph';
+  /** Never set with this source (declared so `credentials.ak` reads as absent on either source). */
+  readonly ak?: never;
+  readonly sk?: never;
+  readonly securityToken?: never;
+}
+
+/** Where the cloud credentials come from. @default `{ source: 'references', ... }` */
+export type CredentialsConfig = ReferenceCredentials | FunctionGraphCredentials;
+
+/** Where `{"csms": ...}` references are read: a project of a region and its CSMS endpoint. */
+export interface CsmsSettings {
+  /** @default the first configured project */
+  readonly projectId: string;
+  /** @default that project's region (else the top-level `region`) */
+  readonly region: string;
+  /** Endpoint override (the emulator, a proxy). @default `https://kms.{region}.myhuaweicloud.com` */
+  readonly endpoint: string;
+}
 
 /** An instance named in the configuration: what every function knows of it. */
 export interface CoreInstance {
@@ -77,11 +114,19 @@ export interface CoreConfig {
    */
   readonly requestsPerSecond: number;
   /**
-   * Where the AK/SK (and optional security token) are read.
-   * @default ak `{ env: 'CLOUD_SDK_AK' }`, sk `{ env: 'CLOUD_SDK_SK' }`,
+   * Where the credentials come from: secret references, or the FunctionGraph invocation context.
+   * @default source `references`, ak `{ env: 'CLOUD_SDK_AK' }`, sk `{ env: 'CLOUD_SDK_SK' }`,
    *   securityToken `{ env: 'CLOUD_SDK_SECURITY_TOKEN' }`
    */
-  readonly credentials: { readonly ak: SecretRef; readonly sk: SecretRef; readonly securityToken?: SecretRef };
+  readonly credentials: CredentialsConfig;
+  /** Where `{"csms": ...}` references are read. @default see `CsmsSettings` */
+  readonly csms: CsmsSettings;
+  /**
+   * How long a secret read (env, SSM, CSMS) is kept before it is read again, so a rotated secret is
+   * picked up without a cold start; a failed read is not kept. @default 300
+   * (`DEFAULT_SECRETS_CACHE_SECONDS`)
+   */
+  readonly secretsCacheSeconds: number;
 }
 
 /** What the HTTP functions (`list`, `show`) read: the shared settings and the `http` section. */

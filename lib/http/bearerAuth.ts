@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../config/errors';
-import { describeRef, resolveSecret, type SsmReader } from '../config/resolveSecret';
+import { describeRef, resolveSecret, type SecretOptions } from '../config/resolveSecret';
 import type { SecretRef } from '../config/types';
 import { AUTH_REALM } from './constants';
 import { AuthenticationError } from './errors';
@@ -48,13 +48,11 @@ export class TokenSet {
 
 /**
  * Resolves the configured references (each may hold a comma-separated list, for rotation) into a
- * `TokenSet`. Throws `ConfigError` naming the reference (never a value) when one holds a token
- * shorter than `MIN_TOKEN_LENGTH` or nothing at all.
+ * `TokenSet`. Called on every request with `options.cache`, so a rotated token is accepted (and the
+ * retired one refused) once the cached read expires. Throws `ConfigError` naming the reference (never
+ * a value) when one holds a token shorter than `MIN_TOKEN_LENGTH` or nothing at all.
  */
-export async function resolveTokens(
-  refs: readonly SecretRef[],
-  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
-): Promise<TokenSet> {
+export async function resolveTokens(refs: readonly SecretRef[], options: SecretOptions = {}): Promise<TokenSet> {
   const lists = await Promise.all(refs.map((r) => resolveSecret(r, options)));
   const tokens: string[] = [];
   for (const [i, list] of lists.entries()) {

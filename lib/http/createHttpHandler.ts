@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
-import { clientOptionsFor, requestBudgetsFor, resolveCredentials } from '../config/clientFor';
+import { clientOptionsFor, requestBudgetsFor } from '../config/clientFor';
+import { platformRequestId, safeRequestId, type InvocationContextLike } from '../config/invocationContext';
+import { InvocationSecrets } from '../config/invocationSecrets';
 import { loadHttpConfig } from '../config/loadHttpConfig';
 import { lazyOnce } from '../core/once';
-import { remainingTimeOf, type RemainingTimeContext } from '../core/remainingTime';
+import { remainingTimeOf } from '../core/remainingTime';
 import type { SsmReader } from '../config/resolveSecret';
 import type { CoreProject, HttpAppConfig } from '../config/types';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
-import type { Credentials } from '../signing/credentials';
 import { authenticate, resolveTokens, type TokenSet } from './bearerAuth';
 import * as ERROR_CODES from './errorCodes';
 import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES } from './constants';
@@ -32,37 +32,34 @@ export interface HttpHandlerOptions {
   readonly allMaxPages?: number;
   /** Where the per-request log line goes. @default console.log */
   readonly log?: LogSink;
+  /** The clock of the secrets cache (`secretsCacheSeconds`; tests). @default Date.now */
+  readonly now?: () => number;
 }
 
-/** The part of the Lambda context the handlers use (FunctionGraph and tests may pass less or nothing). */
-export type ContextLike = Partial<Pick<Context, 'awsRequestId'>> & RemainingTimeContext;
+/**
+ * The part of the Lambda or FunctionGraph context the handlers use: request id, time left, and on
+ * FunctionGraph the agency's credentials (tests may pass less or nothing).
+ */
+export type ContextLike = InvocationContextLike;
 
 export type HttpHandler = (event: unknown, context?: ContextLike) => Promise<HttpResponse>;
 
 interface Runtime {
   readonly config: HttpAppConfig;
-  readonly credentials: Credentials;
-  readonly tokens: TokenSet | undefined;
-  readonly redactor: Redactor;
+  /** The credentials (current per request) and the cached reads of every other secret. */
+  readonly secrets: InvocationSecrets;
   readonly clients: Map<string, DmsTaskClient>;
   /** One request budget per access key and region, shared by the clients (an `all=true` walk's pages too). */
   readonly budgets: RequestBudgets;
 }
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
-
-/** A request id fit for a header and a body: a string of safe characters (never a number or an object). */
-function safeRequestId(candidate: unknown): string | undefined {
-  return typeof candidate === 'string' && SAFE_REQUEST_ID.test(candidate) ? candidate : undefined;
-}
-
 /**
- * Our request id: the Lambda request id (unique, and in the platform's own log lines), else the
- * gateway's (FunctionGraph has no `awsRequestId`), else a fresh UUID. Only strings of safe characters
- * pass (a context from a direct invocation may hold anything).
+ * Our request id: the platform's (FunctionGraph's `getRequestID()`, Lambda's `awsRequestId`: unique,
+ * and in the platform's own log lines), else the gateway's, else a fresh UUID. Only strings of safe
+ * characters pass (a context from a direct invocation may hold anything).
  */
 function ourRequestId(req: NormalizedRequest | undefined, context: ContextLike | undefined): string {
-  return safeRequestId(context?.awsRequestId) ?? safeRequestId(req?.gatewayRequestId) ?? randomUUID();
+  return platformRequestId(context) ?? safeRequestId(req?.gatewayRequestId) ?? randomUUID();
 }
 
 /** The response with every known secret redacted, in the body and in every header value. */
@@ -82,9 +79,11 @@ function instanceAllowed(config: HttpAppConfig, project: CoreProject, instanceId
 /**
  * Builds the handler of one route (`listRoute` or `showRoute`): the checks every route shares
  * (method, bearer token, the route's own validation, project and instance served), then the route.
- * Configuration is read and validated here, once per cold start; secrets (AK/SK, bearer tokens) are
- * resolved on the first request and kept. A configuration error answers every request with a
- * generic 500; its message goes to the log only.
+ * Configuration is read and validated here, once per cold start. Secrets are read per request: the
+ * credentials from the FunctionGraph context (`credentials.source` `"functiongraph"`) or the
+ * references, and the bearer tokens, each reference read kept for `secretsCacheSeconds` (a failed
+ * read is not kept). A configuration or secret error answers with a generic 500; its message goes
+ * to the log only.
  *
  * @example
  * export const handler = createHttpHandler(listRoute);
@@ -110,27 +109,21 @@ export function createHttpHandler<Input extends TaskPath>(
     env.CLOUD_SDK_SECURITY_TOKEN,
     ...(env.API_TOKENS ?? '').split(','),
   ]);
-  // A transient SSM failure is not kept: the next request tries again.
   const runtime = lazyOnce(async (): Promise<Runtime> => {
     if (!config) throw configError;
-    const secretOptions = { env, ssm: options.ssm };
-    const [credentials, tokens] = await Promise.all([
-      resolveCredentials(config, secretOptions),
-      config.http.authRequired ? resolveTokens(config.http.tokens, secretOptions) : undefined,
-    ]);
-    const redactor = new Redactor([
-      credentials.accessKeyId,
-      credentials.secretAccessKey,
-      credentials.securityToken,
-      ...(tokens?.plain() ?? []),
-    ]);
-    return { config, credentials, tokens, redactor, clients: new Map(), budgets: requestBudgetsFor(config) };
+    const secrets = new InvocationSecrets(config, {
+      env,
+      ...(options.ssm && { ssm: options.ssm }),
+      ...(options.now && { now: options.now }),
+    });
+    return { config, secrets, clients: new Map(), budgets: requestBudgetsFor(config) };
   });
 
   const clientFor = (rt: Runtime, project: CoreProject): DmsTaskClient => {
     let client = rt.clients.get(project.projectId);
     if (!client) {
-      client = new DmsTaskClient(clientOptionsFor(rt.config, project, rt.credentials, options.client, rt.budgets));
+      const credentials = rt.secrets.credentials;
+      client = new DmsTaskClient(clientOptionsFor(rt.config, project, credentials, options.client, rt.budgets));
       rt.clients.set(project.projectId, client);
     }
     return client;
@@ -141,6 +134,7 @@ export function createHttpHandler<Input extends TaskPath>(
     requestId: string,
     context: ContextLike | undefined,
     rt: Runtime,
+    tokens: TokenSet | undefined,
     callerIds: string[],
   ): Promise<RouteOutcome> => {
     // The method is not echoed: no caller-supplied text in our messages (see `singleValues`).
@@ -148,7 +142,7 @@ export function createHttpHandler<Input extends TaskPath>(
       throw new HttpError(405, ERROR_CODES.methodNotAllowed, 'this method is not allowed (only GET)', {
         Allow: 'GET',
       });
-    if (rt.tokens) authenticate(req.headers.get('authorization'), rt.tokens);
+    if (tokens) authenticate(req.headers.get('authorization'), tokens);
     const input = route.validate(req);
     // Upstream messages that echo these are not passed on (errorResponse.ts).
     callerIds.push(...Object.values(input).filter((v): v is string => typeof v === 'string'));
@@ -178,8 +172,14 @@ export function createHttpHandler<Input extends TaskPath>(
       req = normalizeEvent(event);
       requestId = ourRequestId(req, context);
       const rt = await runtime();
-      redactor = rt.redactor;
-      outcome = await serve(req, requestId, context, rt, callerIds);
+      // This request's credentials first (the context's, or the references'), then the tokens: each
+      // is redacted from this request's response and log line as soon as it is known.
+      const credentials = await rt.secrets.begin(context);
+      redactor = redactor.with([credentials.accessKeyId, credentials.secretAccessKey, credentials.securityToken]);
+      const { http } = rt.config;
+      const tokens = http.authRequired ? await resolveTokens(http.tokens, rt.secrets.options) : undefined;
+      redactor = redactor.with(tokens?.plain() ?? []);
+      outcome = await serve(req, requestId, context, rt, tokens, callerIds);
     } catch (e) {
       const mapped = toErrorResponse(e, requestId, callerIds);
       outcome = mapped;

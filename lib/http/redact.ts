@@ -4,6 +4,8 @@ const MIN_SECRET_LENGTH = 8;
 /**
  * Last line of defence: replaces every known secret (AK, SK, security token, bearer tokens) with
  * `[REDACTED]` in a log line or response body. Nothing is meant to contain them in the first place.
+ * Secrets read per invocation (FunctionGraph's rotated agency credentials, a re-read token) are
+ * added with `with`, for that invocation's lines.
  */
 export class Redactor {
   readonly #secrets: readonly string[];
@@ -11,6 +13,10 @@ export class Redactor {
     this.#secrets = [
       ...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)),
     ].sort((a, b) => b.length - a.length);
+  }
+  /** A redactor of these secrets and `more` (this one is left as it is). */
+  with(more: readonly (string | undefined)[]): Redactor {
+    return new Redactor([...this.#secrets, ...more]);
   }
   redact(text: string): string {
     let out = text;

@@ -1,9 +1,11 @@
-import { clientForProject, requestBudgetsFor, resolveCredentials } from '../config/clientFor';
+import { clientForProject, requestBudgetsFor } from '../config/clientFor';
+import { platformRequestId, type InvocationContextLike } from '../config/invocationContext';
+import { InvocationSecrets } from '../config/invocationSecrets';
 import { loadConfig } from '../config/loadConfig';
 import type { SsmReader } from '../config/resolveSecret';
 import type { AppConfig } from '../config/types';
 import { lazyOnce } from '../core/once';
-import { remainingTimeOr, type RemainingTimeContext } from '../core/remainingTime';
+import { remainingTimeOr } from '../core/remainingTime';
 import type { DmsClient } from '../dms/client';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import { createStore } from '../state/createStore';
@@ -13,10 +15,13 @@ import { parseNotifyConfig } from './parseNotifyConfig';
 import { resolveDestinations } from './resolveDestinations';
 import { defaultLog, runNotifier, type RunSummary } from './runNotifier';
 import { normalizeTrigger } from './triggerEvent';
-import type { NotifyConfig, ResolvedDestination } from './types';
+import type { NotifyConfig } from './types';
 
-/** The part of a Lambda (or FunctionGraph) context the notifier reads. */
-export type InvocationContext = RemainingTimeContext;
+/**
+ * The part of a Lambda (or FunctionGraph) context the notifier reads: time left, request id (the
+ * run id), and on FunctionGraph the agency's credentials.
+ */
+export type InvocationContext = InvocationContextLike;
 
 export interface NotifyHandlerOptions {
   /** @default process.env */
@@ -24,6 +29,7 @@ export interface NotifyHandlerOptions {
   readonly ssm?: SsmReader;
   /** A ready store (tests); @default built from `notify.store` */
   readonly store?: StateStore;
+  /** Business clock, and the clock of the secrets cache. @default Date.now */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -40,7 +46,6 @@ export interface NotifyHandlerOptions {
 
 interface Ready {
   readonly store: StateStore;
-  readonly destinations: ReadonlyMap<string, ResolvedDestination>;
   readonly clients: ReadonlyMap<string, DmsClient>;
   /** One budget per access key and region, shared by the clients (and kept while warm). */
   readonly budgets: RequestBudgets;
@@ -48,8 +53,11 @@ interface Ready {
 
 /**
  * Builds the scheduled handler. The configuration is read and validated now (cold start), so a bad
- * setting fails the init with its path; secrets and the store are resolved on the first invocation
- * and kept while the instance is warm (a failure is retried by the next invocation).
+ * setting fails the init with its path; the store and the clients are made on the first invocation
+ * and kept while the instance is warm (a failure is retried by the next invocation). Secrets are read
+ * on every invocation: the credentials from the FunctionGraph context (`credentials.source`
+ * `"functiongraph"`) or the references, and the destinations' URLs and secrets, each reference read
+ * kept for `secretsCacheSeconds`.
  *
  * @example
  * export const handler = createNotifyHandler();
@@ -61,31 +69,36 @@ export function createNotifyHandler(
   const app: AppConfig = loadConfig(env);
   const config: NotifyConfig = parseNotifyConfig(app, env);
   const log = options.log ?? defaultLog;
+  // No I/O until an invocation begins; kept while warm.
+  const secrets = new InvocationSecrets(app, {
+    env,
+    ...(options.ssm && { ssm: options.ssm }),
+    ...(options.now && { now: options.now }),
+  });
   // Kept while warm; a failure is not kept, so the next invocation tries again.
   const ready = lazyOnce(async (): Promise<Ready> => {
-    const secretOptions = { env, ...(options.ssm ? { ssm: options.ssm } : {}) };
-    const [credentials, destinations, store] = await Promise.all([
-      resolveCredentials(app, secretOptions),
-      resolveDestinations(config, secretOptions),
-      options.store ?? createStore(config.store, options.now ? { now: options.now } : {}),
-    ]);
+    const store = options.store ?? (await createStore(config.store, options.now ? { now: options.now } : {}));
     const clients = new Map<string, DmsClient>();
     const budgets = options.budgets ?? requestBudgetsFor(app);
     for (const p of app.projects.values()) {
-      clients.set(p.projectId, clientForProject(app, p, credentials, {}, budgets));
+      clients.set(p.projectId, clientForProject(app, p, secrets.credentials, {}, budgets));
     }
-    if (destinations.size === 0)
+    if (config.destinations.size === 0)
       log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
     if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME)
       log({
         level: 'warn',
         msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb',
       });
-    return { store, destinations, clients, budgets };
+    return { store, clients, budgets };
   });
 
   return async (event, context) => {
+    // This invocation's credentials first (the clients and CSMS reads sign with them), then the rest.
+    await secrets.begin(context);
     const r = await ready();
+    const destinations = await resolveDestinations(config, secrets.options);
+    const runId = platformRequestId(context);
     // The platform's clock when the context has one, else a budget counted down from now.
     const remaining = remainingTimeOr(context, options.defaultRemainingMs ?? 60_000);
     const trigger = normalizeTrigger(event);
@@ -94,7 +107,7 @@ export function createNotifyHandler(
         app,
         config,
         store: r.store,
-        destinations: r.destinations,
+        destinations,
         clientFor: (projectId) => {
           const c = r.clients.get(projectId);
           if (!c) throw new Error(`no client for project ${projectId}`);
@@ -107,6 +120,7 @@ export function createNotifyHandler(
         ...(options.sleep ? { sleep: options.sleep } : {}),
         ...(options.random ? { random: options.random } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(runId ? { runId } : {}),
       },
       trigger.kind,
     );

@@ -1,15 +1,16 @@
-import { resolveSecret, type SsmReader } from '../config/resolveSecret';
+import { resolveSecret, type SecretOptions } from '../config/resolveSecret';
 import { WebhookUrlError } from './errors';
 import type { NotifyConfig, ResolvedDestination } from './types';
 import { webhookUrlProblem } from './urlPolicy';
 
 /**
- * Reads every destination's URL and secrets (cold start) and applies the URL policy. Errors name
- * the destination and the reference, never the value.
+ * Reads every destination's URL and secrets and applies the URL policy. The notifier calls it on
+ * every run with `options.cache`, so a rotated URL or signing secret is used once the cached read
+ * expires. Errors name the destination and the reference, never the value.
  */
 export async function resolveDestinations(
   config: NotifyConfig,
-  options: { env?: NodeJS.ProcessEnv; ssm?: SsmReader } = {},
+  options: SecretOptions = {},
 ): Promise<Map<string, ResolvedDestination>> {
   const out = new Map<string, ResolvedDestination>();
   await Promise.all(

@@ -43,6 +43,12 @@ export interface RunDependencies {
    * @default 40% of the starting remaining time, at least 10 s
    */
   readonly deliveryReserveMs?: number;
+  /**
+   * The run's id, in its summary line and delivery context: the platform's invocation id
+   * (FunctionGraph's `getRequestID()`, Lambda's `awsRequestId`), so the run is found beside the
+   * platform's own log lines. @default a random UUID
+   */
+  readonly runId?: string;
 }
 
 /** What every run returns and logs (one line, `msg: "notify run"`). */
@@ -81,7 +87,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const started = performance.now();
   const now = deps.now ?? Date.now;
   const log = deps.log ?? defaultLog;
-  const runId = randomUUID();
+  const runId = deps.runId ?? randomUUID();
   const { config, store, clientFor } = deps;
   const reserve = deps.deliveryReserveMs !== undefined ? { deliveryReserveMs: deps.deliveryReserveMs } : {};
   const budget = new TimeBudget(deps.remainingMs, reserve);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLocalConfig, localNotify } from '../../dev/localConfig';
 import { CONFIG_KEYS, HTTP_KEYS, ID_PATTERN, NAME_PATTERN, parseConfig, parseHttpAppConfig } from '../../lib/config';
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../lib/config/constants';
+import { CREDENTIAL_SOURCES, CSMS_NAME_PATTERN, REGION_NAME_PATTERN } from '../../lib/config/secretSettings';
 import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
 import { NOTIFY_KEYS, parseNotifyConfig, REDIS_STORE_KEYS } from '../../lib/notify/parseNotifyConfig';
@@ -154,6 +155,19 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
   ['the largest request budget', base({ requestsPerSecond: 10_000 })],
   ['a 1-based offset, the smallest page size', base({ offsetBase: 1, pageSize: 1 })],
+  ['FunctionGraph agency credentials', base({ credentials: { source: 'functiongraph' } })],
+  ['explicit reference credentials', base({ credentials: { source: 'references', ak: { env: 'AK' } } })],
+  [
+    'CSMS references for tokens and a destination, an explicit CSMS project',
+    base({
+      csms: { projectId: Q, region: 'ap-southeast-3', endpoint: 'http://127.0.0.1:9' },
+      http: { tokens: [{ csms: 'dtf-api-tokens' }] },
+      notify: { destinations: { hook: { ...hook, url: { csms: 'hook.url' }, secrets: [{ csms: 'hook_secret-1' }] } } },
+    }),
+  ],
+  ['CSMS of the first project, by default', base({ csms: {}, http: { tokens: [{ csms: 't' }] } })],
+  ['no secrets cache', base({ secretsCacheSeconds: 0 })],
+  ['the longest secrets cache', base({ secretsCacheSeconds: 3600 })],
 ];
 
 const invalid: ReadonlyArray<readonly [string, unknown]> = [
@@ -266,6 +280,22 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['a bad environment variable name', base({ credentials: { ak: { env: '1AK' } } })],
   ['a bad SSM parameter name', base({ credentials: { ak: { ssm: '/a b' } } })],
   ['a bad DynamoDB table name', withNotify({ store: { type: 'dynamodb', table: 'x' } })],
+  // Secret sources.
+  ['an unknown credentials source', base({ credentials: { source: 'instance-metadata' } })],
+  ['functiongraph credentials with an AK', base({ credentials: { source: 'functiongraph', ak: { env: 'AK' } } })],
+  ['an access key in CSMS', base({ credentials: { ak: { csms: 'ak' } } })],
+  ['a security token in CSMS', base({ credentials: { securityToken: { csms: 'token' } } })],
+  ['a reference with both ssm and csms', base({ http: { tokens: [{ ssm: '/a', csms: 'b' }] } })],
+  ['a bad CSMS secret name', base({ http: { tokens: [{ csms: 'a/b' }] } })],
+  ['a too long CSMS secret name', base({ http: { tokens: [{ csms: 'a'.repeat(65) }] } })],
+  ['an empty CSMS secret name', base({ http: { tokens: [{ csms: '' }] } })],
+  ['an unknown csms key', base({ csms: { project: P } })],
+  ['a bad csms project id', base({ csms: { projectId: '../x' } })],
+  ['a bad csms region', base({ csms: { region: 'North 4' } })],
+  ['a csms endpoint with a path', base({ csms: { endpoint: 'https://kms.example/v1' } })],
+  ['secretsCacheSeconds below 0', base({ secretsCacheSeconds: -1 })],
+  ['secretsCacheSeconds above 3600', base({ secretsCacheSeconds: 3601 })],
+  ['secretsCacheSeconds not an integer', base({ secretsCacheSeconds: 1.5 })],
 ];
 
 /** Rules across settings or over the environment that the schema cannot state: the parsers alone refuse these. */
@@ -286,6 +316,10 @@ const parserOnly: ReadonlyArray<readonly [string, unknown]> = [
   ['a region without RabbitMQ for a RabbitMQ instance', withInstances('cn-south-4', [{ id: 'r', engine: 'rabbitmq' }])],
   ['maxCatchUpHours below lookbackHours', withNotify({ lookbackHours: 48, maxCatchUpHours: 24 })],
   ['a DynamoDB store without a table when NOTIFY_TABLE is unset', withNotify({ store: { type: 'dynamodb' } })],
+  [
+    'a CSMS project not configured, with no region to read it in',
+    { projects: { [P]: 'cn-north-4' }, csms: { projectId: Q } },
+  ],
 ];
 
 describe('schema/config.schema.json', () => {
@@ -320,6 +354,7 @@ describe('schema and parsers spell the same rules', () => {
     expect(keysOf('$defs.project.properties')).toEqual(levels('project'));
     expect(keysOf('$defs.instance.properties')).toEqual(levels('instance'));
     expect(keysOf('properties.credentials.properties')).toEqual(levels('credentials'));
+    expect(keysOf('properties.csms.properties')).toEqual(levels('csms'));
     expect(keysOf('$defs.http.properties')).toEqual([...HTTP_KEYS].sort());
     expect(keysOf('$defs.notify.properties')).toEqual([...NOTIFY_KEYS.notify].sort());
     expect(keysOf('$defs.destination.properties')).toEqual([...NOTIFY_KEYS.destination].sort());
@@ -332,6 +367,9 @@ describe('schema and parsers spell the same rules', () => {
     expect(at('$defs.name').pattern).toBe(NAME_PATTERN.source);
     expect(at('$defs.secretRef.properties.env').pattern).toBe(ENV_NAME_PATTERN.source);
     expect(at('$defs.secretRef.properties.ssm').pattern).toBe(SSM_NAME_PATTERN.source);
+    expect(at('$defs.secretRef.properties.csms').pattern).toBe(CSMS_NAME_PATTERN.source);
+    expect(at('properties.csms.properties.region').pattern).toBe(REGION_NAME_PATTERN.source);
+    expect(at('properties.credentials.properties.source').enum).toEqual([...CREDENTIAL_SOURCES]);
     const dynamodb = (at('$defs.store.oneOf') as unknown as Json[])[1] as { properties: { table: Json } };
     expect(dynamodb.properties.table.pattern).toBe(TABLE_NAME_PATTERN.source);
     const redis = (at('$defs.store.oneOf') as unknown as Json[])[2] as { properties: Json };
