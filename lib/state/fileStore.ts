@@ -62,6 +62,8 @@ export class FileStore implements StateStore {
    * sweep, and the commit skips a pass over every record.
    */
   #expiry: { readonly records: Records; next: number } | undefined;
+  /** Keys the batch being applied wrote: what the state file serialises again. */
+  readonly #changed = new Set<string>();
 
   constructor(path: string, options: FileStoreOptions = {}) {
     this.#file = new StateFile(path);
@@ -83,8 +85,10 @@ export class FileStore implements StateStore {
       // The batch edits `data` in place: until its write succeeds, it is not what the file holds.
       this.#file.forget();
       const swept = this.#sweep(data.records);
+      this.#changed.clear();
       const applied = batch.applyTo(data.records);
-      if (applied.changed || swept) await this.#file.write(data.records);
+      // After a sweep (rare: see #sweep) the file serialises every record again.
+      if (applied.changed || swept) await this.#file.write(data.records, swept ? undefined : this.#changed);
       else this.#file.keep(data);
       return applied;
     } finally {
@@ -101,8 +105,9 @@ export class FileStore implements StateStore {
     return swept;
   }
 
-  /** {@link nextRecord}, keeping the earliest expiry of the records being committed up to date. */
-  #next(prev: StateRecord | undefined, value: StoredValue, options: WriteOptions): StateRecord {
+  /** {@link nextRecord} for `key`, noting the key as changed and keeping the earliest expiry up to date. */
+  #next(key: string, prev: StateRecord | undefined, value: StoredValue, options: WriteOptions): StateRecord {
+    this.#changed.add(key);
     const r = nextRecord(prev, value, options);
     if (this.#expiry && r.expiresAt !== undefined) this.#expiry.next = Math.min(this.#expiry.next, r.expiresAt);
     return r;
@@ -129,7 +134,7 @@ export class FileStore implements StateStore {
 
   put(key: string, value: StoredValue, options: WriteOptions = {}): Promise<void> {
     return this.#commits.run(true, (records) => {
-      records[key] = this.#next(records[key], value, options);
+      records[key] = this.#next(key, records[key], value, options);
       return { result: undefined, changed: true };
     });
   }
@@ -138,7 +143,7 @@ export class FileStore implements StateStore {
     return this.#commits.run(true, (records) => {
       // Expired records were swept before the batch; `isLive` also covers one expiring during it.
       if (isLive(records[key], this.#now())) return { result: false, changed: false };
-      records[key] = this.#next(undefined, value, options);
+      records[key] = this.#next(key, undefined, value, options);
       return { result: true, changed: true };
     });
   }
@@ -147,7 +152,7 @@ export class FileStore implements StateStore {
     return this.#commits.run(true, (records) => {
       const prev = records[key];
       if (!isLive(prev, this.#now()) || prev.version !== expectedVersion) return { result: false, changed: false };
-      records[key] = this.#next(prev, value, options);
+      records[key] = this.#next(key, prev, value, options);
       return { result: true, changed: true };
     });
   }

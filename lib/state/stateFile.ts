@@ -59,17 +59,18 @@ export function earliestExpiry(records: Record<string, StateRecord>): number {
  * {@link StateFile.read} returns the copy instead of reading and parsing the whole file again.
  * Locking is not its concern: the caller holds the lock file around a read-modify-write.
  *
- * Writing serialises each record once: the JSON of a record object is remembered (weakly) and reused
- * by later writes, so a commit that changes a few records of many costs about their serialisation and
- * the concatenation, not a `JSON.stringify` of the whole state. The file's text is the same. This
- * relies on records never being edited in place: a write replaces the record object under its key.
+ * It also keeps the JSON of each record it last wrote, by key: a write of the same records object
+ * that names the keys changed since serialises only those, so a commit that changes a few records of
+ * many costs their serialisation and one concatenation, not a `JSON.stringify` of the whole state.
  */
 export class StateFile {
   readonly path: string;
   /** The file as this process last wrote it, reused while the file's head still shows its generation. */
   #last: StateFileContent | undefined;
-  /** The JSON of each record object written so far (records are replaced, never edited in place). */
-  readonly #json = new WeakMap<StateRecord, string>();
+  /** `"key":{record}` of each record of `#jsonOf`, by key, in file order. */
+  #json = new Map<string, string>();
+  /** The records object `#json` was last brought up to date with. */
+  #jsonOf: Record<string, StateRecord> | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -95,12 +96,16 @@ export class StateFile {
     if (content.gen !== undefined) this.#last = content;
   }
 
-  /** Replaces the file atomically with `records` under a new generation, and keeps what it wrote. */
-  async write(records: Record<string, StateRecord>): Promise<void> {
+  /**
+   * Replaces the file atomically with `records` under a new generation, and keeps what it wrote.
+   * `changed`: when `records` is the object this file last wrote (or was asked to write), edited in
+   * place since, the keys set or deleted since; only those are serialised again. @default all of them
+   */
+  async write(records: Record<string, StateRecord>, changed?: Iterable<string>): Promise<void> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const data: StateFileContent = { format: 1, gen: randomBytes(16).toString('hex'), records };
     try {
-      await writeFile(tmp, this.#serialise(data));
+      await writeFile(tmp, this.#serialise(data, changed));
       await rename(tmp, this.path);
       this.#last = data;
     } catch (e) {
@@ -109,20 +114,25 @@ export class StateFile {
     }
   }
 
-  /** `JSON.stringify(data)`, with each record's JSON reused from an earlier write when it has one. */
-  #serialise(data: StateFileContent): string {
-    const parts: string[] = [];
-    for (const key in data.records) {
-      const record = data.records[key];
-      if (record === undefined) continue;
-      let json = this.#json.get(record);
-      if (json === undefined) {
-        json = JSON.stringify(record);
-        this.#json.set(record, json);
+  /** `data` as JSON: the records' JSON brought up to date (the `changed` keys, or all), then joined. */
+  #serialise(data: StateFileContent, changed: Iterable<string> | undefined): string {
+    const { records } = data;
+    const entry = (key: string, record: StateRecord): string => `${JSON.stringify(key)}:${JSON.stringify(record)}`;
+    if (changed === undefined || this.#jsonOf !== records) {
+      this.#json = new Map();
+      for (const key in records) {
+        const record = records[key];
+        if (record !== undefined) this.#json.set(key, entry(key, record));
       }
-      parts.push(`${JSON.stringify(key)}:${json}`);
+    } else {
+      for (const key of changed) {
+        const record = records[key];
+        if (record === undefined) this.#json.delete(key);
+        else this.#json.set(key, entry(key, record));
+      }
     }
-    return `{"format":1,"gen":${JSON.stringify(data.gen)},"records":{${parts.join(',')}}}`;
+    this.#jsonOf = records;
+    return `{"format":1,"gen":${JSON.stringify(data.gen)},"records":{${[...this.#json.values()].join(',')}}}`;
   }
 
   async #headGen(): Promise<string | undefined> {
