@@ -5,7 +5,7 @@
  *
  * - `calls`: `calls` back-to-back list calls of one client (the parent counts the TLS handshakes);
  * - `warm`: our client, the SDK's and a bare keep-alive `https.request`, interleaved call by call;
- * - `walk`: the `list` bundle's handler answering `all=true` (every page of the instance).
+ * - `walk`: the `list` bundle's handler answering `all=true` (every page of the instance), twice.
  */
 import { Agent, request } from 'node:https';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -70,13 +70,18 @@ async function run(job: TlsJob): Promise<unknown> {
     const { handler } = require(job.listBundle) as { handler: Handler };
     const log = console.log;
     console.log = () => undefined; // the handler's log line
-    const start = performance.now();
-    const res = await handler(listHandlerEvent({ all: 'true' }), BENCH_CONTEXT);
-    const ms = performance.now() - start;
+    const walk = async (): Promise<{ ms: number; tasks: number }> => {
+      const start = performance.now();
+      const res = await handler(listHandlerEvent({ all: 'true' }), BENCH_CONTEXT);
+      const ms = performance.now() - start;
+      if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`all=true answered ${res}`);
+      return { ms, tasks: (JSON.parse(String(res.body)) as { tasks: unknown[] }).tasks.length };
+    };
+    // The first walk of a fresh process, then the same walk again, warm (the parent counts the pages).
+    const first = await walk();
+    const again = await walk();
     console.log = log;
-    if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`all=true answered ${res}`);
-    const body = JSON.parse(String(res.body)) as { tasks: unknown[] };
-    return { ms, tasks: body.tasks.length };
+    return { ms: first.ms, tasks: first.tasks, warmMs: again.ms };
   }
   const calls = clientCalls(job);
   if (job.mode === 'calls') {

@@ -39,7 +39,14 @@ export interface TlsReport {
   readonly cold: Record<string, number>;
   readonly warm: WarmResult[];
   readonly handshakes: Record<string, number>;
-  readonly walk: { readonly ms: number; readonly pages: number; readonly tasks: number; readonly handshakes: number };
+  /** `all=true` by the `list` handler, twice in one fresh process: `ms` the first walk, `warmMs` the second. */
+  readonly walk: {
+    readonly ms: number;
+    readonly warmMs: number;
+    readonly pages: number;
+    readonly tasks: number;
+    readonly handshakes: number;
+  };
 }
 
 interface Spawned {
@@ -128,8 +135,9 @@ export async function measureTls(opts: TlsOptions): Promise<TlsReport> {
     }
     const before = emu.requests.length;
     const walked = await child(job('walk', 1));
-    const walkOut = walked.out as { ms: number; tasks: number };
-    const walk = { ...walkOut, pages: emu.requests.length - before, handshakes: walked.handshakes };
+    const walkOut = walked.out as { ms: number; warmMs: number; tasks: number };
+    // Two walks in the child: the pages of one.
+    const walk = { ...walkOut, pages: (emu.requests.length - before) / 2, handshakes: walked.handshakes };
     return { rows: tlsRows(opts, cold, warm, handshakes, walk), cold, warm, handshakes, walk };
   } finally {
     await proxy.close();
@@ -213,17 +221,17 @@ function tlsRows(
       ...info,
     },
     {
-      ...row('warm', `TLS handshakes, all=true walk of ${walk.pages} pages (list handler)`, walk.handshakes, 1, 0),
+      ...row('warm', `TLS handshakes, 2 all=true walks of ${walk.pages} pages (list handler)`, walk.handshakes, 1, 0),
       target: `== ${TLS_TARGETS.handshakes}`,
       met: walk.handshakes === TLS_TARGETS.handshakes,
     },
     {
-      // From a fresh process (its first call connects): against what the same pages cost warm.
+      // The first walk of a fresh process (it connects, the handler resolves its secrets) against the second.
       ...row(
         'warm',
-        `all=true walk, fresh process vs ${walk.pages} x warm p50 (ms)`,
+        `all=true walk of ${walk.pages} pages, first vs second in a process (ms)`,
         walk.ms,
-        walk.pages * w('ours'),
+        walk.warmMs,
         1,
       ),
       ...info,

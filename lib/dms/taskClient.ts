@@ -1,5 +1,4 @@
 import { SIGNING, buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../signing';
-import type { CredentialsProvider } from '../signing/credentials';
 import { endpointForRegion } from './endpoints';
 import {
   DmsApiError,
@@ -29,11 +28,7 @@ import {
 export interface DmsClientOptions {
   /** The project every request is made in (sent as a path segment and as signed `X-Project-Id`). */
   readonly projectId: string;
-  /**
-   * Fixed credentials, or a provider called at signing time (credentials the platform rotates, such
-   * as FunctionGraph's agency credentials read from each invocation's context).
-   */
-  readonly credentials: Credentials | CredentialsProvider;
+  readonly credentials: Credentials;
   /** Region of the project; gives the endpoint. One of `region` or `endpoint` is required. */
   readonly region?: string;
   /** Explicit endpoint (`https://host[:port]`, or `http://` for the emulator); wins over `region`. */
@@ -114,7 +109,6 @@ export class DmsTaskClient {
   readonly pageSize: number;
   readonly #options: DmsClientOptions;
   readonly #resolved: Resolved;
-  readonly #credentials: CredentialsProvider;
 
   constructor(options: DmsClientOptions) {
     const endpoint =
@@ -123,8 +117,6 @@ export class DmsTaskClient {
     if (!endpoint) throw new TypeError('DmsClient needs a region or an endpoint');
     const url = new URL(endpoint);
     this.#options = options;
-    const { credentials } = options;
-    this.#credentials = typeof credentials === 'function' ? credentials : () => credentials;
     this.#resolved = { origin: url.origin, host: url.host, retry: { ...DEFAULT_RETRY, ...options.retry } };
     this.projectId = options.projectId;
     this.offsetParam = options.offsetParam ?? 'start';
@@ -241,14 +233,15 @@ export class DmsTaskClient {
         query,
         headers: { [SIGNING.projectHeader]: this.projectId },
       };
-      const headers = signRequest(req, this.#credentials());
+      const credentials = o.credentials;
       const url = buildSignedUrl(this.#resolved.origin, req);
       const maxBytes = o.maxResponseBytes ?? 4 * 1024 * 1024;
       let res: Awaited<ReturnType<Send>>;
       try {
         // Redirects are not followed: a 3xx is an error answer like any other.
         res = await (o.send ?? send)(
-          { url, headers: { ...headers, Accept: 'application/json' } },
+          // Signed when the connection is on its way (see `TransportRequest.headers`).
+          { url, headers: () => ({ ...signRequest(req, credentials), Accept: 'application/json' }) },
           { signal, maxBytes },
         );
       } catch (cause) {
@@ -311,7 +304,7 @@ export class DmsTaskClient {
 
   /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
   #scrub(message: string): string {
-    const { accessKeyId, secretAccessKey, securityToken } = this.#credentials();
+    const { accessKeyId, secretAccessKey, securityToken } = this.#options.credentials;
     let out = message;
     for (const secret of [accessKeyId, secretAccessKey, securityToken]) {
       if (secret) out = out.split(secret).join('[redacted]');

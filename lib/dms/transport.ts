@@ -2,11 +2,16 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
-/** One GET as it goes on the wire: the signed headers exactly as they were signed (`host` included). */
+/** One GET as it goes on the wire. */
 export interface TransportRequest {
   /** Absolute `https://` (or `http://`, the emulator) URL, query already encoded as signed. */
   readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The headers exactly as they were signed (`host` included). A function, called once the
+   * connection is on its way (at once on a reused one): on a cold call the signature is computed
+   * while DNS, TCP and TLS take their round trips, and its date is the one of the send.
+   */
+  readonly headers: () => Readonly<Record<string, string>>;
 }
 
 export interface SendOptions {
@@ -70,14 +75,28 @@ export function send(request: TransportRequest, options: SendOptions): Promise<T
       return;
     }
     const secure = request.url.startsWith('https:');
+    // Created without headers: the agent hands over a free connection or starts a new one now.
     const req = (secure ? httpsRequest : httpRequest)(request.url, {
       method: 'GET',
-      headers: request.headers,
       agent: secure ? AGENTS.https : AGENTS.http,
     });
     const onAbort = (): void => {
       req.destroy();
       reject(signal.reason);
+    };
+    const finish = (): void => {
+      if (signal.aborted) return;
+      let headers: Readonly<Record<string, string>>;
+      try {
+        headers = request.headers();
+      } catch (e) {
+        settle();
+        req.destroy();
+        reject(e);
+        return;
+      }
+      for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+      req.end();
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const settle = (): void => signal.removeEventListener('abort', onAbort);
@@ -117,6 +136,8 @@ export function send(request: TransportRequest, options: SendOptions): Promise<T
         reject(Object.assign(new Error('response body cut short'), { code: 'ECONNRESET' }));
       });
     });
-    req.end();
+    // A new connection to an IP address starts on the next tick: let it go before signing.
+    if (req.reusedSocket) finish();
+    else setImmediate(finish);
   });
 }

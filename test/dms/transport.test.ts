@@ -53,7 +53,10 @@ afterAll(async () => {
 });
 
 const get = (path: string, maxBytes = 1000, signal = new AbortController().signal) =>
-  send({ url: `${base}${path}`, headers: { host: `127.0.0.1:${proxy.port}`, 'x-test': '1' } }, { signal, maxBytes });
+  send(
+    { url: `${base}${path}`, headers: () => ({ host: `127.0.0.1:${proxy.port}`, 'x-test': '1' }) },
+    { signal, maxBytes },
+  );
 
 describe('send (node:http(s) over a keep-alive agent)', () => {
   it('reads status, headers and body, with the headers as given', async () => {
@@ -112,7 +115,7 @@ describe('send over TLS', () => {
     const front = await startTlsFront((server.address() as AddressInfo).port, generateSelfSignedCert(dir));
     try {
       const url = `https://127.0.0.1:${front.port}/ok`;
-      const call = send({ url, headers: {} }, { signal: new AbortController().signal, maxBytes: 1000 });
+      const call = send({ url, headers: () => ({}) }, { signal: new AbortController().signal, maxBytes: 1000 });
       await expect(call).rejects.toMatchObject({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY/) });
       expect(front.handshakes).toBe(0);
     } finally {
