@@ -1,3 +1,4 @@
+import { csmsSecretsOf, isCsmsPath, showSecretVersion } from './csmsSecrets';
 import { ERRORS } from './errorCodes';
 import { PROJECT_ID_PATTERN, type EmulatorState } from './state';
 import { ENGINE_QUERY_NAMES, ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
@@ -193,7 +194,7 @@ function locate(state: EmulatorState, projectId: string, instanceId: string): { 
 /**
  * Routes an API request. Order, as a gateway in front of a service would: unknown path → 404
  * `APIGW.0101`; a method other than GET → 404 `APIGW.0101`; bad signature → 401 `APIGW.0301`; then
- * the DMS handlers.
+ * the DMS handlers, or CSMS's `GET /v1/{project_id}/secrets/{name}/versions/{version}` (`csmsSecrets.ts`).
  */
 export function routeApi(
   state: EmulatorState,
@@ -214,12 +215,14 @@ export function routeApi(
     s[0] === 'v2' &&
     s[2] === 'instances' &&
     (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
-  if (!known || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
+  const csms = s !== undefined && isCsmsPath(s);
+  if (!(known || csms) || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
   if (req.method !== 'GET') return gatewayError(ERRORS.methodNotFound, req.requestId);
   const refused = req.gate?.();
   if (refused) return refused;
   if (!req.check.ok) return gatewayError(ERRORS.authFailed, req.requestId, req.check.message);
   const [, projectId = '', , instanceId = '', , taskId] = s;
+  if (csms) return showSecretVersion(csmsSecretsOf(state), projectId, instanceId, taskId ?? '');
   if (s.length === 3) return listInstances(state, paging, projectId, req.query);
   if (taskId === undefined) return listTasks(state, paging, projectId, instanceId, req.query);
   return showTask(state, projectId, instanceId, taskId);

@@ -1,4 +1,5 @@
 import type { ApiResponse } from './api';
+import { csmsSecretsOf } from './csmsSecrets';
 import { ERRORS } from './errorCodes';
 import { validateFault, type FaultSet } from './faults';
 import type { Gateway } from './gateway';
@@ -63,6 +64,9 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  * | `DELETE /__emulator/rate-limit` | | 204 (no limit) |
  * | `POST /__emulator/access-key-projects` | `{accessKeyId, projects}` (`null`: every project) | 200 the lists |
  * | `DELETE /__emulator/lockouts` | | 204 (every failure count and lock forgotten) |
+ * | `POST /__emulator/secrets` | `{projectId, name, value}` | 201 `{name, version}`: a new latest CSMS version |
+ * | `GET /__emulator/secrets` | | `{secrets: [{projectId, name, versions}]}` (no value) |
+ * | `DELETE /__emulator/secrets` | | 204 (every CSMS secret forgotten) |
  *
  * `projectId` may be left out of `POST /__emulator/tasks`: the instance is looked up in every project.
  *
@@ -159,6 +163,19 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
       }
       case 'DELETE /lockouts':
         ctx.gateway.clearLockouts();
+        return { status: 204, body: undefined };
+      case 'POST /secrets': {
+        const body = parse();
+        const [projectId, name, value] = [str(body, 'projectId'), str(body, 'name'), str(body, 'value')];
+        if (projectId === undefined || name === undefined || value === undefined)
+          throw new EmulatorInputError('projectId, name and value are required');
+        const version = csmsSecretsOf(ctx.state).put(projectId, name, value);
+        return { status: 201, body: { name, version: version.id } };
+      }
+      case 'GET /secrets':
+        return { status: 200, body: { secrets: csmsSecretsOf(ctx.state).list() } };
+      case 'DELETE /secrets':
+        csmsSecretsOf(ctx.state).clear();
         return { status: 204, body: undefined };
       default:
         return controlError(ERRORS.controlNotFound, `No control route ${method} /__emulator${subPath}.`);
