@@ -10,7 +10,7 @@
 import { Agent, request } from 'node:https';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { measureWarmCalls, type WarmTarget } from './warmCall';
-import { BENCH_CONTEXT, listHandlerEvent } from './warmTargets';
+import { BENCH_CONTEXT, listHandlerEvent } from './listEvent';
 
 /** What the parent hands over: where the bundles are and the signed request of the bare floor. */
 export interface TlsJob {
@@ -41,7 +41,8 @@ interface ListFixture {
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-function clientCalls(job: TlsJob): Record<TlsClientName, () => Promise<void>> {
+/** One list call per client, each client loaded only when asked for. */
+function clientCall(job: TlsJob, name: TlsClientName): () => Promise<void> {
   const fixture = (path: string): (() => Promise<void>) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require(path) as ListFixture;
@@ -51,8 +52,10 @@ function clientCalls(job: TlsJob): Record<TlsClientName, () => Promise<void>> {
       if (n !== job.page) throw new Error(`expected ${job.page} tasks, got ${n}`);
     };
   };
+  if (name === 'ours') return fixture(job.ourBundle);
+  if (name === 'sdk') return fixture(job.sdkBundle);
   const agent = new Agent({ keepAlive: true });
-  const bare = (): Promise<void> =>
+  return (): Promise<void> =>
     new Promise((resolve, reject) => {
       request(job.bareUrl, { headers: job.bareHeaders, agent }, (res) => {
         res.resume();
@@ -61,7 +64,6 @@ function clientCalls(job: TlsJob): Record<TlsClientName, () => Promise<void>> {
         .on('error', reject)
         .end();
     });
-  return { ours: fixture(job.ourBundle), sdk: fixture(job.sdkBundle), bare };
 }
 
 async function run(job: TlsJob): Promise<unknown> {
@@ -83,9 +85,8 @@ async function run(job: TlsJob): Promise<unknown> {
     console.log = log;
     return { ms: first.ms, tasks: first.tasks, warmMs: again.ms };
   }
-  const calls = clientCalls(job);
   if (job.mode === 'calls') {
-    const call = calls[job.client ?? 'ours'];
+    const call = clientCall(job, job.client ?? 'ours');
     const ms: number[] = [];
     for (let i = 0; i < job.calls; i++) {
       const start = performance.now();
@@ -94,7 +95,10 @@ async function run(job: TlsJob): Promise<unknown> {
     }
     return { ms };
   }
-  const targets: WarmTarget[] = (['bare', 'ours', 'sdk'] as const).map((name) => ({ name, call: calls[name] }));
+  const targets: WarmTarget[] = (['bare', 'ours', 'sdk'] as const).map((name) => ({
+    name,
+    call: clientCall(job, name),
+  }));
   return measureWarmCalls(targets, job.calls);
 }
 

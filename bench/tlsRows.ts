@@ -10,7 +10,7 @@ import type { Row } from './table';
 import { generateSelfSignedCert, startTlsFront } from './tls';
 import type { TlsClientName, TlsJob } from './tlsChild';
 import type { WarmResult } from './warmCall';
-import { listHandlerEnv } from './warmTargets';
+import { listHandlerEnv } from './listEvent';
 
 /** Targets of issue 9, section 4: against the bare floor on the same TLS path, and one handshake per process. */
 export const TLS_TARGETS = { coldOverBare: 1.05, warmOverBare: 1.02, handshakes: 1 } as const;

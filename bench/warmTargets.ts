@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { DmsClient } from '../lib/dms/client';
 import { buildSignedUrl, signRequest } from '../lib/signing';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator } from '../dev/emulator';
+import { BENCH_CONTEXT, listHandlerEnv, listHandlerEvent } from './listEvent';
 import { measureWarmCalls, type WarmResult, type WarmTarget } from './warmCall';
 
 const PAGE = 10;
@@ -16,61 +17,6 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 
 /** Builds the in-process `list` handler target once the emulator's URL is known. */
 export type HandlerTargetFactory = (endpoint: string) => WarmTarget;
-
-/** Path of the seeded instance every list benchmark reads (64 tasks). */
-export const LIST_PATH = `/v2/${SEED_IDS.mainProject}/instances/${SEED_IDS.kafkaPaged}/tasks`;
-
-/**
- * Environment of a `list` handler against `endpoint`, the emulator's credentials and a request budget
- * of 10,000/s: the default 20/s would pace the benchmark instead of measuring it.
- */
-export function listHandlerEnv(endpoint: string, extra: Record<string, unknown> = {}): Record<string, string> {
-  return {
-    CLOUD_SDK_AK: EMULATOR_CREDENTIALS.accessKeyId,
-    CLOUD_SDK_SK: EMULATOR_CREDENTIALS.secretAccessKey,
-    API_TOKENS: 'bench-token-0123456789abcdef',
-    DMS_TASKS_CONFIG: JSON.stringify({
-      endpoint,
-      projects: { [SEED_IDS.mainProject]: 'cn-north-4' },
-      requestsPerSecond: 10_000,
-      ...extra,
-    }),
-  };
-}
-
-/** An API Gateway v2 event for `GET` {@link LIST_PATH} with `query`, authorised by the bench token. */
-export function listHandlerEvent(query: Readonly<Record<string, string>>): APIGatewayProxyEventV2 {
-  const routeKey = 'GET /v2/{project_id}/instances/{instance_id}/tasks';
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: LIST_PATH,
-    rawQueryString: new URLSearchParams(query).toString(),
-    headers: { authorization: 'Bearer bench-token-0123456789abcdef', host: 'localhost' },
-    queryStringParameters: { ...query },
-    pathParameters: { project_id: SEED_IDS.mainProject, instance_id: SEED_IDS.kafkaPaged },
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'bench',
-      apiId: 'bench',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method: 'GET', path: LIST_PATH, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: 'bench',
-      routeKey,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-  };
-}
-
-/** The Lambda context the benchmark gives the handler. */
-export const BENCH_CONTEXT = {
-  getRemainingTimeInMillis: () => 29_000,
-  awsRequestId: 'bench',
-  functionName: 'list',
-} as unknown as Context;
 
 export function listHandlerTarget(bundlePath: string): HandlerTargetFactory {
   return (endpoint) => {

@@ -32,6 +32,10 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
         '2',
         '--concurrency',
         '4',
+        '--rtt',
+        '2',
+        '--handshake-calls',
+        '5',
         '--out',
         out,
       ],
@@ -45,6 +49,7 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
       rows: Row[];
       options: { instances: number };
       scan: { requests: number; deliveries: number; failuresPlanted: number };
+      tls: { walk: { pages: number; tasks: number; handshakes: number } };
     };
     const sections = new Set(report.rows.map((r) => r.section));
     expect([...sections].sort()).toEqual(['bundle', 'cold', 'scan', 'warm']);
@@ -60,6 +65,23 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
     // Ours is compared against the official SDK in the same run.
     const bundle = report.rows.find((r) => r.metric === 'list bundle (KB)');
     expect(bundle && bundle.reference > bundle.ours).toBe(true);
+    // The HTTPS mode ran, ours next to the SDK and the bare floor, and our client made one TLS handshake per process
+    // over back-to-back calls and over two all=true walks (the built-in fetch opened a second one).
+    const tls = report.rows.filter((r) => r.metric.startsWith('TLS 2 ms RTT: '));
+    expect(tls.map((r) => r.metric.replace(/^TLS 2 ms RTT: /, '').replace(/\d+/g, 'N'))).toEqual([
+      'floor, bare node start (ms)',
+      'first list answer, ours vs bare https.get (ms)',
+      'first list answer, SDK vs bare https.get (ms)',
+      'list pN, ours vs bare keep-alive https.request (ms)',
+      'list pN, SDK vs bare keep-alive https.request (ms)',
+      'TLS handshakes over N calls, ours vs SDK',
+      'TLS handshakes over N calls, bare keep-alive',
+      'TLS handshakes, N all=true walks of N pages (list handler)',
+      'all=true walk of N pages, first vs second in a process (ms)',
+    ]);
+    const handshakes = tls.filter((r) => r.metric.includes('TLS handshakes'));
+    for (const r of handshakes) expect(r.ours, r.metric).toBe(1);
+    expect(report.tls.walk).toMatchObject({ pages: 7, tasks: 64, handshakes: 1 });
     // The scan really scanned: one request per instance at least, and the planted failure was delivered.
     expect(report.scan.requests).toBeGreaterThanOrEqual(report.options.instances);
     expect(report.scan.deliveries).toBeGreaterThanOrEqual(report.scan.failuresPlanted);
