@@ -1,4 +1,5 @@
 import { SIGNING, buildSignedUrl, signRequest, type Credentials, type QueryParams } from '../signing';
+import type { CredentialsProvider } from '../signing/credentials';
 import { endpointForRegion } from './endpoints';
 import {
   DmsApiError,
@@ -28,7 +29,11 @@ import {
 export interface DmsClientOptions {
   /** The project every request is made in (sent as a path segment and as signed `X-Project-Id`). */
   readonly projectId: string;
-  readonly credentials: Credentials;
+  /**
+   * Fixed credentials, or a provider called at signing time (credentials the platform rotates, such
+   * as FunctionGraph's agency credentials read from each invocation's context).
+   */
+  readonly credentials: Credentials | CredentialsProvider;
   /** Region of the project; gives the endpoint. One of `region` or `endpoint` is required. */
   readonly region?: string;
   /** Explicit endpoint (`https://host[:port]`, or `http://` for the emulator); wins over `region`. */
@@ -109,6 +114,7 @@ export class DmsTaskClient {
   readonly pageSize: number;
   readonly #options: DmsClientOptions;
   readonly #resolved: Resolved;
+  readonly #credentials: CredentialsProvider;
 
   constructor(options: DmsClientOptions) {
     const endpoint =
@@ -117,6 +123,8 @@ export class DmsTaskClient {
     if (!endpoint) throw new TypeError('DmsClient needs a region or an endpoint');
     const url = new URL(endpoint);
     this.#options = options;
+    const { credentials } = options;
+    this.#credentials = typeof credentials === 'function' ? credentials : () => credentials;
     this.#resolved = { origin: url.origin, host: url.host, retry: { ...DEFAULT_RETRY, ...options.retry } };
     this.projectId = options.projectId;
     this.offsetParam = options.offsetParam ?? 'start';
@@ -233,7 +241,7 @@ export class DmsTaskClient {
         query,
         headers: { [SIGNING.projectHeader]: this.projectId },
       };
-      const credentials = o.credentials;
+      const credentials = this.#credentials();
       const url = buildSignedUrl(this.#resolved.origin, req);
       const maxBytes = o.maxResponseBytes ?? 4 * 1024 * 1024;
       let res: Awaited<ReturnType<Send>>;
@@ -304,7 +312,7 @@ export class DmsTaskClient {
 
   /** The gateway echoes the access key in some messages ("ak:XXX"): never let a credential through. */
   #scrub(message: string): string {
-    const { accessKeyId, secretAccessKey, securityToken } = this.#options.credentials;
+    const { accessKeyId, secretAccessKey, securityToken } = this.#credentials();
     let out = message;
     for (const secret of [accessKeyId, secretAccessKey, securityToken]) {
       if (secret) out = out.split(secret).join('[redacted]');
