@@ -76,6 +76,27 @@ describe('send (node:http(s) over a keep-alive agent)', () => {
     expect(proxy.connections - before).toBe(2); // the free one, and two new ones
   });
 
+  it('asks for the headers once per request (signed as it goes out); a throw there sends nothing', async () => {
+    let asked = 0;
+    const headers = (): Record<string, string> => {
+      asked++;
+      return { host: `127.0.0.1:${proxy.port}`, 'x-asked': String(asked) };
+    };
+    const signal = new AbortController().signal;
+    const n = received.length;
+    await Promise.all([0, 1, 2].map(() => send({ url: `${base}/slow`, headers }, { signal, maxBytes: 1000 })));
+    expect(asked).toBe(3);
+    expect(received.length - n).toBe(3);
+    const failing = (): Record<string, string> => {
+      throw new Error('no credentials');
+    };
+    await expect(send({ url: `${base}/ok`, headers: failing }, { signal, maxBytes: 1000 })).rejects.toThrow(
+      'no credentials',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received.length - n).toBe(3);
+  });
+
   it('does not follow redirects', async () => {
     const res = await get('/redirect');
     expect(res.status).toBe(302);
