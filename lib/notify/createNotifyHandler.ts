@@ -2,7 +2,7 @@ import { clientForProject, requestBudgetsFor } from '../config/clientFor';
 import { platformRequestId, type InvocationContextLike } from '../config/invocationContext';
 import { InvocationSecrets } from '../config/invocationSecrets';
 import { loadConfig } from '../config/loadConfig';
-import type { SsmReader } from '../config/resolveSecret';
+import { resolveSecret, type SsmReader } from '../config/resolveSecret';
 import type { AppConfig } from '../config/types';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOr } from '../core/remainingTime';
@@ -77,7 +77,13 @@ export function createNotifyHandler(
   });
   // Kept while warm; a failure is not kept, so the next invocation tries again.
   const ready = lazyOnce(async (): Promise<Ready> => {
-    const store = options.store ?? (await createStore(config.store, options.now ? { now: options.now } : {}));
+    const store =
+      options.store ??
+      (await createStore(config.store, {
+        ...(options.now ? { now: options.now } : {}),
+        // The Redis password and CA, read like every other reference (on the store's first use).
+        resolveSecret: (ref) => resolveSecret(ref, secrets.options),
+      }));
     const clients = new Map<string, DmsClient>();
     const budgets = options.budgets ?? requestBudgetsFor(app);
     for (const p of app.projects.values()) {
