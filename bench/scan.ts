@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_CREDENTIALS, startEmulator } from '../dev/emulator';
 import { startSink } from '../dev/sink';
+import { round } from './stats';
+import type { Row } from './table';
 
 export interface ScanOptions {
   readonly instances: number;
@@ -32,6 +34,62 @@ export interface ScanResult {
   /** Peak resident set of the process that ran the handler. */
   readonly peakRssMb: number;
   readonly summary: Record<string, unknown>;
+}
+
+/** The scan targets of issue 9: notifier CPU per scanned instance, and peak RSS at 10,000 instances. */
+export const SCAN_TARGETS = { cpuMsPerInstance: 0.5, peakRssMb: 150 } as const;
+
+/**
+ * The scan rows: one run at `options.instances` (CPU per instance, wall time next to the lower bound,
+ * requests, peak RSS) and one at `largeInstances` (peak RSS against its target, CPU per instance).
+ */
+export async function scanRows(
+  bundlePath: string,
+  options: ScanOptions,
+  largeInstances: number,
+): Promise<{ rows: Row[]; scan: ScanResult; scanLarge: ScanResult }> {
+  const scan = await runScan(bundlePath, options);
+  const scanLarge = await runScan(bundlePath, { ...options, instances: largeInstances });
+  const row = (metric: string, ours: number, reference: number, target: string, met: boolean | undefined): Row => ({
+    section: 'scan',
+    metric,
+    ours,
+    reference,
+    ratio: round(ours / reference, 3),
+    target,
+    met,
+  });
+  const cpuRow = (r: ScanResult): Row =>
+    row(
+      `scan ${r.instances} instances CPU per instance (ms)`,
+      round(r.cpuMsPerInstance, 3),
+      SCAN_TARGETS.cpuMsPerInstance,
+      `<= ${SCAN_TARGETS.cpuMsPerInstance} ms`,
+      r.cpuMsPerInstance <= SCAN_TARGETS.cpuMsPerInstance,
+    );
+  const rssRow = (r: ScanResult, target: boolean): Row =>
+    row(
+      `scan ${r.instances} instances peak RSS (MB)`,
+      round(r.peakRssMb, 1),
+      SCAN_TARGETS.peakRssMb,
+      target ? `<= ${SCAN_TARGETS.peakRssMb} MB` : '-',
+      target ? r.peakRssMb <= SCAN_TARGETS.peakRssMb : undefined,
+    );
+  const rows = [
+    cpuRow(scan),
+    row(
+      `scan ${scan.instances} instances wall (ms)`,
+      round(scan.wallMs, 0),
+      scan.lowerBoundMs,
+      '- (lower bound)',
+      undefined,
+    ),
+    row('scan requests made', scan.requests, scan.requests, '-', undefined),
+    rssRow(scan, false),
+    cpuRow(scanLarge),
+    rssRow(scanLarge, true),
+  ];
+  return { rows, scan, scanLarge };
 }
 
 const PROJECT = '0b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e';
