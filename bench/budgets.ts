@@ -5,13 +5,15 @@ import type { FunctionName } from './bundles';
  * minified), in bytes. `test/packaging/package.test.ts` fails above them; `npm run bench` reports
  * against them. Below a budget, the clearer code wins over a shorter one.
  *
- * `list` and `show` were held to 32 KiB (list 30.3 KB) until the shared request budget per account
- * and region (about 2.2 KB: one token bucket for every DMS call of an invocation, `all=true` pages
- * included) and the paging and edge hardening (about 1.3 KB) took `list` to 34.4 KB. Raised to
- * 36 KiB for that, deliberately, not to make room for compaction-free growth in general.
+ * History, so a raise is a decision and not a drift: `list` and `show` were held to 32 KiB (list
+ * 30.3 KB) until the shared request budget per account and region (about 2.2 KB) and the paging and
+ * edge hardening (about 1.3 KB) took `list` to 34.4 KB (raised to 36 KiB); then the FunctionGraph
+ * agency credentials, the CSMS secret reader and the bounded secret cache (about 4.8 KB) and the
+ * keep-alive `node:https` transport (about 0.8 KB) took it to 40.2 KB: 44 KiB now. The notifier's
+ * ioredis is a file of its own, loaded only for the Redis store, outside this budget.
  */
 export const BUNDLE_BUDGET_BYTES = {
-  list: 36 * 1024,
-  show: 36 * 1024,
+  list: 44 * 1024,
+  show: 44 * 1024,
   'notify-on-failure': 80 * 1024,
 } as const satisfies Record<FunctionName, number>;

@@ -26,7 +26,7 @@ export interface HttpHandlerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** SSM reader for `{"ssm": ...}` references. @default the AWS SDK's, loaded on first use */
   readonly ssm?: SsmReader;
-  /** DMS client overrides (tests: retry timing, fetch). @default none */
+  /** DMS client overrides (tests: retry timing, the transport `send`). @default none */
   readonly client?: Partial<DmsClientOptions>;
   /** Pages `all=true` follows before it stops and says so. @default DEFAULT_ALL_MAX_PAGES (20) */
   readonly allMaxPages?: number;
