@@ -15,7 +15,7 @@ export interface Bundle {
 }
 
 /** The esbuild options serverless.yml uses, so the reference bundles are built the same way. */
-const ESBUILD_OPTIONS: BuildOptions = {
+export const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   minify: true,
   platform: 'node',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ESBUILD_OPTIONS } from '../../bench/bundles';
 import { REDIS_COMPANION_FILE } from '../../lib/state/loadIoredis';
 import { startRedisServer } from '../../dev/redisServer';
 
@@ -18,13 +19,7 @@ const bundle = (fn: string) =>
   build({
     entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
     outdir: join(out, 'functions'),
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
+    ...ESBUILD_OPTIONS,
     plugins,
   });
 
