@@ -324,6 +324,31 @@ describe('delivery never loses and never duplicates', () => {
   });
 });
 
+/**
+ * Two concurrent runs, then an outage and recovery, on a shared store: each webhook-id is delivered
+ * once. Run for each store that more than one process can share.
+ */
+async function concurrentRunsThenOutage(store: (now: () => number) => StateStore): Promise<void> {
+  h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }], store });
+  const live = h;
+  const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
+  await h.run();
+  h.advance(MIN);
+  for (const id of ids) h.fail(id);
+  const runs = await Promise.all([h.handler()({}), h.handler()({})]);
+  expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
+  h.advance(MIN);
+  for (const id of ids) h.fail(id);
+  h.sink.down();
+  expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
+  h.sink.up();
+  h.advance(10 * MIN);
+  expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
+  const got = h.sink.accepted.map((r) => r.webhookId);
+  expect(got).toHaveLength(8);
+  expect(new Set(got).size).toBe(8);
+}
+
 describe('with the DynamoDB store (dynalite)', () => {
   it('two concurrent runs, then an outage and recovery: each webhook-id delivered once', async () => {
     const { startDynalite } = await import('../../dev/dynalite');
@@ -331,27 +356,7 @@ describe('with the DynamoDB store (dynalite)', () => {
     const dyn = await startDynalite();
     try {
       const table = await dyn.newTable();
-      h = await createHarness({
-        destinations: [{ type: 'webhook', name: 'hook' }],
-        store: (now) => new DynamoStore({ table, client: dyn.client, now }),
-      });
-      const live = h;
-      const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
-      await h.run();
-      h.advance(MIN);
-      for (const id of ids) h.fail(id);
-      const runs = await Promise.all([h.handler()({}), h.handler()({})]);
-      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
-      h.advance(MIN);
-      for (const id of ids) h.fail(id);
-      h.sink.down();
-      expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
-      h.sink.up();
-      h.advance(10 * MIN);
-      expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
-      const got = h.sink.accepted.map((r) => r.webhookId);
-      expect(got).toHaveLength(8);
-      expect(new Set(got).size).toBe(8);
+      await concurrentRunsThenOutage((now) => new DynamoStore({ table, client: dyn.client, now }));
     } finally {
       await dyn.close();
     }
@@ -366,31 +371,11 @@ describe('with the Redis store (redis-server)', () => {
     const server = await startRedisServer();
     const stores: InstanceType<typeof RedisStore>[] = [];
     try {
-      h = await createHarness({
-        destinations: [{ type: 'webhook', name: 'hook' }],
-        store: (now) => {
-          const s = new RedisStore({ client: connectRedis(server), now });
-          stores.push(s);
-          return s;
-        },
+      await concurrentRunsThenOutage((now) => {
+        const s = new RedisStore({ client: connectRedis(server), now });
+        stores.push(s);
+        return s;
       });
-      const live = h;
-      const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
-      await h.run();
-      h.advance(MIN);
-      for (const id of ids) h.fail(id);
-      const runs = await Promise.all([h.handler()({}), h.handler()({})]);
-      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(4);
-      h.advance(MIN);
-      for (const id of ids) h.fail(id);
-      h.sink.down();
-      expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
-      h.sink.up();
-      h.advance(10 * MIN);
-      expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
-      const got = h.sink.accepted.map((r) => r.webhookId);
-      expect(got).toHaveLength(8);
-      expect(new Set(got).size).toBe(8);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await server.stop();
