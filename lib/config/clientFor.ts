@@ -9,7 +9,10 @@ import type { CoreConfig, CoreProject } from './types';
  * `options.cache`'s lifetime, when given). With `credentials.source` `"functiongraph"` there are no
  * references: those come from each invocation's context (`InvocationSecrets`).
  */
-export async function resolveCredentials(config: CoreConfig, options: SecretOptions = {}): Promise<Credentials> {
+export async function resolveCredentials(
+  config: Pick<CoreConfig, 'credentials'>,
+  options: SecretOptions = {},
+): Promise<Credentials> {
   const creds = config.credentials;
   if (creds.source !== 'references') {
     throw new TypeError('credentials.source "functiongraph": the credentials come from the invocation context');

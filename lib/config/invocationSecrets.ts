@@ -3,7 +3,7 @@ import { resolveCredentials } from './clientFor';
 import { createCsmsReader } from './csmsReader';
 import type { SecretOptions, SsmReader } from './resolveSecret';
 import { SecretCache } from './secretCache';
-import type { CoreConfig } from './types';
+import type { SecretsConfig } from './types';
 
 /** What `InvocationSecrets` reads with. */
 export interface InvocationSecretsOptions {
@@ -33,21 +33,28 @@ export class InvocationSecrets {
   /** Options for `resolveSecret` and its callers: env, SSM, CSMS (signed with `credentials`), the cache. */
   readonly options: SecretOptions;
   #current: Credentials | undefined;
-  readonly #config: CoreConfig;
+  readonly #config: SecretsConfig;
 
-  constructor(config: CoreConfig, options: InvocationSecretsOptions = {}) {
+  constructor(config: SecretsConfig, options: InvocationSecretsOptions = {}) {
     this.#config = config;
     const cache = new SecretCache({
       ttlMs: config.secretsCacheSeconds * 1000,
       ...(options.now && { now: options.now }),
     });
-    const csms = createCsmsReader({
-      ...config.csms,
-      credentials: this.credentials,
-      timeoutMs: config.timeoutMs,
-      ...(options.fetch && { fetch: options.fetch }),
-    });
-    this.options = { env: options.env ?? process.env, csms, cache, ...(options.ssm && { ssm: options.ssm }) };
+    const csms =
+      config.csms &&
+      createCsmsReader({
+        ...config.csms,
+        credentials: this.credentials,
+        timeoutMs: config.timeoutMs,
+        ...(options.fetch && { fetch: options.fetch }),
+      });
+    this.options = {
+      env: options.env ?? process.env,
+      cache,
+      ...(csms && { csms }),
+      ...(options.ssm && { ssm: options.ssm }),
+    };
   }
 
   /**

@@ -115,7 +115,7 @@ function secretRefOr(v: unknown, path: string, fallback: string): SecretRef {
 }
 
 /** `credentials`: `{"source": "functiongraph"}` alone, or references (each defaulting to its variable). */
-function parseCredentials(v: unknown): CredentialsConfig {
+export function parseCredentials(v: unknown): CredentialsConfig {
   const creds = readOptionalObject(v, 'credentials');
   onlyKeys(creds, 'credentials', allowed('credentials'));
   const source = readMember(creds.source ?? 'references', 'credentials.source', CREDENTIAL_SOURCES);
@@ -136,10 +136,15 @@ function parseCredentials(v: unknown): CredentialsConfig {
  * `csms`: the project whose secrets `{"csms": ...}` names, by default the first configured one (its
  * region; a project not configured needs `region` or a top-level `region`), and the endpoint.
  */
-function parseCsms(v: unknown, projects: ReadonlyMap<string, CoreProject>, defaultRegion?: string): CsmsSettings {
+export function parseCsms(
+  v: unknown,
+  projects: ReadonlyMap<string, CoreProject>,
+  defaultRegion?: string,
+): CsmsSettings {
   const o = readOptionalObject(v, 'csms');
   onlyKeys(o, 'csms', allowed('csms'));
   const first = [...projects.keys()][0] ?? '';
+  if (o.projectId === undefined && first === '') fail('csms.projectId', 'is required when no project is configured');
   const projectId = o.projectId === undefined ? first : readString(o.projectId, 'csms.projectId', ID_PATTERN);
   const region =
     o.region === undefined

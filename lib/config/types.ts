@@ -129,6 +129,12 @@ export interface CoreConfig {
   readonly secretsCacheSeconds: number;
 }
 
+/** What the secret readers of an invocation need (`InvocationSecrets`): credentials, CSMS, timeouts, cache. */
+export type SecretsConfig = Pick<CoreConfig, 'credentials' | 'timeoutMs' | 'secretsCacheSeconds'> & {
+  /** Absent: no CSMS reader (a `{"csms": ...}` reference then fails to resolve, naming itself). */
+  readonly csms?: CsmsSettings;
+};
+
 /** What the HTTP functions (`list`, `show`) read: the shared settings and the `http` section. */
 export interface HttpAppConfig extends CoreConfig {
   readonly http: HttpConfig;

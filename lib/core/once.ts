@@ -1,11 +1,12 @@
 /**
- * Lazy initialisation kept while it succeeds: the first call starts `init`, later calls share its
- * promise; a rejection is not kept, so the next call tries again (a transient secret read, say).
+ * Lazy initialisation kept while it succeeds: the first call starts `init` (with that call's
+ * arguments), later calls share its promise; a rejection is not kept, so the next call tries again
+ * (a transient secret read, say), with its own arguments.
  */
-export function lazyOnce<T>(init: () => Promise<T>): () => Promise<T> {
+export function lazyOnce<T, A extends unknown[] = []>(init: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
   let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= init().catch((e: unknown) => {
+  return (...args) => {
+    pending ??= init(...args).catch((e: unknown) => {
       pending = undefined;
       throw e;
     });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { clientOptionsFor, requestBudgetsFor } from '../config/clientFor';
 import { platformRequestId, safeRequestId, type InvocationContextLike } from '../config/invocationContext';
 import { InvocationSecrets } from '../config/invocationSecrets';
-import { loadHttpConfig } from '../config/loadHttpConfig';
+import { type ConfigLoader, loadConfigWith } from '../config/configLoader';
+import { parseHttpAppConfig } from '../config/parseHttpConfig';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOf } from '../core/remainingTime';
 import type { SsmReader } from '../config/resolveSecret';
@@ -79,7 +80,8 @@ function instanceAllowed(config: HttpAppConfig, project: CoreProject, instanceId
 /**
  * Builds the handler of one route (`listRoute` or `showRoute`): the checks every route shares
  * (method, bearer token, the route's own validation, project and instance served), then the route.
- * Configuration is read and validated here, once per cold start. Secrets are read per request: the
+ * Configuration is read and validated here, once per cold start (a pointer, `configFrom`, on the first
+ * invocation). Secrets are read per request: the
  * credentials from the FunctionGraph context (`credentials.source` `"functiongraph"`) or the
  * references, and the bearer tokens, each reference read kept for `secretsCacheSeconds` (a failed
  * read is not kept). A configuration or secret error answers with a generic 500; its message goes
@@ -95,10 +97,15 @@ export function createHttpHandler<Input extends TaskPath>(
   const env = options.env ?? process.env;
   const log = options.log ?? consoleSink;
   const allMaxPages = options.allMaxPages ?? DEFAULT_ALL_MAX_PAGES;
-  let config: HttpAppConfig | undefined;
+  const secretOptions = {
+    env,
+    ...(options.ssm && { ssm: options.ssm }),
+    ...(options.now && { now: options.now }),
+  };
+  let loader: ConfigLoader<HttpAppConfig> | undefined;
   let configError: unknown;
   try {
-    config = loadHttpConfig(env);
+    loader = loadConfigWith(parseHttpAppConfig, env, secretOptions);
   } catch (e) {
     configError = e;
   }
@@ -109,13 +116,10 @@ export function createHttpHandler<Input extends TaskPath>(
     env.CLOUD_SDK_SECURITY_TOKEN,
     ...(env.API_TOKENS ?? '').split(','),
   ]);
-  const runtime = lazyOnce(async (): Promise<Runtime> => {
-    if (!config) throw configError;
-    const secrets = new InvocationSecrets(config, {
-      env,
-      ...(options.ssm && { ssm: options.ssm }),
-      ...(options.now && { now: options.now }),
-    });
+  const runtime = lazyOnce(async (context: unknown): Promise<Runtime> => {
+    if (!loader) throw configError;
+    const config = await loader.forInvocation(context);
+    const secrets = new InvocationSecrets(config, secretOptions);
     return { config, secrets, clients: new Map(), budgets: requestBudgetsFor(config) };
   });
 
@@ -171,7 +175,7 @@ export function createHttpHandler<Input extends TaskPath>(
     try {
       req = normalizeEvent(event);
       requestId = ourRequestId(req, context);
-      const rt = await runtime();
+      const rt = await runtime(context);
       // This request's credentials first (the context's, or the references'), then the tokens: each
       // is redacted from this request's response and log line as soon as it is known.
       const credentials = await rt.secrets.begin(context);

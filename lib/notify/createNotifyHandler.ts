@@ -1,7 +1,8 @@
 import { clientForProject, requestBudgetsFor } from '../config/clientFor';
 import { platformRequestId, type InvocationContextLike } from '../config/invocationContext';
 import { InvocationSecrets } from '../config/invocationSecrets';
-import { loadConfig } from '../config/loadConfig';
+import { loadConfigWith } from '../config/configLoader';
+import { parseConfig } from '../config/parseConfig';
 import { resolveSecret, type SsmReader } from '../config/resolveSecret';
 import type { AppConfig } from '../config/types';
 import { lazyOnce } from '../core/once';
@@ -51,6 +52,18 @@ interface Ready {
   readonly budgets: RequestBudgets;
 }
 
+/** The notifier's parsed configuration and the secrets of its warm instance. */
+interface Configured {
+  readonly app: AppConfig;
+  readonly config: NotifyConfig;
+  readonly secrets: InvocationSecrets;
+}
+
+function parseNotifierConfigs(doc: unknown, env: NodeJS.ProcessEnv): Omit<Configured, 'secrets'> {
+  const app = parseConfig(doc);
+  return { app, config: parseNotifyConfig(app, env) };
+}
+
 /**
  * Builds the scheduled handler. The configuration is read and validated now (cold start), so a bad
  * setting fails the init with its path; the store and the clients are made on the first invocation
@@ -66,17 +79,20 @@ export function createNotifyHandler(
   options: NotifyHandlerOptions = {},
 ): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
   const env = options.env ?? process.env;
-  const app: AppConfig = loadConfig(env);
-  const config: NotifyConfig = parseNotifyConfig(app, env);
-  const log = options.log ?? defaultLog;
-  // No I/O until an invocation begins; kept while warm.
-  const secrets = new InvocationSecrets(app, {
+  const secretOptions = {
     env,
     ...(options.ssm && { ssm: options.ssm }),
     ...(options.now && { now: options.now }),
+  };
+  // Parsed now (cold start) unless the document is a pointer (`configFrom`): a bad setting fails the init.
+  const loader = loadConfigWith((doc) => parseNotifierConfigs(doc, env), env, secretOptions);
+  const log = options.log ?? defaultLog;
+  // No I/O until an invocation begins; kept while warm; a failure is not kept (the next invocation retries).
+  const configured = lazyOnce(async (context: unknown): Promise<Configured> => {
+    const { app, config } = await loader.forInvocation(context);
+    return { app, config, secrets: new InvocationSecrets(app, secretOptions) };
   });
-  // Kept while warm; a failure is not kept, so the next invocation tries again.
-  const ready = lazyOnce(async (): Promise<Ready> => {
+  const ready = lazyOnce(async ({ app, config, secrets }: Configured): Promise<Ready> => {
     const store =
       options.store ??
       (await createStore(config.store, {
@@ -100,9 +116,11 @@ export function createNotifyHandler(
   });
 
   return async (event, context) => {
+    const c = await configured(context);
+    const { app, config, secrets } = c;
     // This invocation's credentials first (the clients and CSMS reads sign with them), then the rest.
     await secrets.begin(context);
-    const r = await ready();
+    const r = await ready(c);
     const destinations = await resolveDestinations(config, secrets.options);
     const runId = platformRequestId(context);
     // The platform's clock when the context has one, else a budget counted down from now.
