@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,13 @@ import { BUNDLE_BUDGET_BYTES } from '../../bench/budgets';
 import { FUNCTIONS } from '../../bench/bundles';
 import { PROJECT_ROOT, packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
+
+/** A whole document for every function, packaged with `DMS_TASKS_PACKAGE_CONFIG`. */
+const PACKAGED_TEXT = JSON.stringify({
+  projects: { '0a1b2c3d4e5f60718293a4b5c6d7e8f9': { region: 'cn-north-4', instances: [] } },
+  http: { tokens: [{ ssm: '/dms-task-functions/ci/tokens' }] },
+  notify: { store: { type: 'dynamodb' } },
+});
 
 describe('serverless package (offline, no AWS credentials)', () => {
   let out: string;
@@ -19,7 +26,14 @@ describe('serverless package (offline, no AWS credentials)', () => {
     for (const dir of ['.esbuild', '.serverless']) if (existsSync(join(PROJECT_ROOT, dir))) rootHad.add(dir);
     out = await mkdtemp(join(tmpdir(), 'dtf-package-out-'));
     // In a private copy of the project: nothing is written to the repository's .esbuild/ or .serverless/.
-    await packageProject({ outDir: out, stage: 'ci', timeoutMs: 120_000 });
+    // With a configuration to package (checked at build, written beside each bundle).
+    await writeFile(join(out, 'packaged.json'), PACKAGED_TEXT);
+    await packageProject({
+      outDir: out,
+      stage: 'ci',
+      timeoutMs: 120_000,
+      env: { DMS_TASKS_PACKAGE_CONFIG: join(out, 'packaged.json') },
+    });
     for (const fn of FUNCTIONS) zips.set(fn, readZip(await readFile(join(out, `${fn}.zip`))));
   }, 150_000);
 
@@ -63,6 +77,12 @@ describe('serverless package (offline, no AWS credentials)', () => {
     const others = FUNCTIONS.filter((f) => f !== fn);
     for (const other of others) expect(entries.some((e) => e.name.includes(`functions/${other}.js`))).toBe(false);
     expect((await stat(join(out, `${fn}.zip`))).size).toBeGreaterThan(100);
+  });
+
+  it.each(FUNCTIONS)('%s.zip carries the packaged configuration beside its bundle, and no other', (fn) => {
+    const configs = (zips.get(fn) ?? []).filter((e) => e.name.endsWith('.config.json'));
+    expect(configs.map((e) => e.name)).toEqual([`functions/${fn}.config.json`]);
+    expect(configs[0]?.data.toString('utf8')).toBe(PACKAGED_TEXT);
   });
 
   it('keeps each bundle within its size budget (bench/budgets.ts)', () => {
