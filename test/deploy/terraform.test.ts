@@ -1,0 +1,334 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../bench/bundles';
+import {
+  FUNCTIONGRAPH_HANDLER,
+  FUNCTIONGRAPH_OUT_DIR,
+  FUNCTIONGRAPH_RUNTIME,
+  functiongraphZipName,
+} from '../../dev/functiongraphLayout';
+
+/*
+ * No Terraform binary is reachable here, so this checks what HashiCorp's own HCL parser
+ * (@cdktf/hcl2json) can: the module parses, and what it names agrees with the packaging layout, the
+ * OpenAPI contract and its README. Each check is a function returning problems, and is also run on
+ * broken copies of the module, so a check that cannot fail would fail here.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+const MODULE_DIR = join(ROOT, 'deploy', 'functiongraph');
+
+/** The agency's actions, exactly: adding one is a conscious change here and in the module's README. */
+const LEAST_ACTIONS = {
+  always: ['dms:instance:getBackgroundTask', 'csms:secret:getVersion'],
+  discovery: ['dms:instance:list'],
+  smn: ['smn:topic:publish'],
+} as const;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
+type Files = Record<string, string>;
+
+const { parse } = require('@cdktf/hcl2json') as { parse: (file: string, text: string) => Promise<Obj> };
+
+function moduleFiles(): Files {
+  const names = readdirSync(MODULE_DIR).filter((f) => f.endsWith('.tf') || f === 'README.md');
+  return Object.fromEntries(names.map((f) => [f, readFileSync(join(MODULE_DIR, f), 'utf8')]));
+}
+
+function isObj(v: Json | undefined): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every .tf file parsed, their top-level blocks merged (`locals` blocks into one object). */
+interface Module {
+  readonly resources: Record<string, Record<string, Obj[]>>;
+  readonly locals: Obj;
+  readonly variables: Record<string, Obj>;
+  readonly outputs: Record<string, Obj>;
+  readonly terraform: Obj[];
+  readonly readme: string;
+}
+
+async function loadModule(files: Files): Promise<Module> {
+  const resources: Record<string, Record<string, Obj[]>> = {};
+  const locals: Obj = {};
+  const variables: Record<string, Obj> = {};
+  const outputs: Record<string, Obj> = {};
+  const terraform: Obj[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    if (!name.endsWith('.tf')) continue;
+    const doc = await parse(name, text);
+    for (const [type, byName] of Object.entries(isObj(doc.resource) ? doc.resource : {})) {
+      for (const [rname, blocks] of Object.entries(byName as Record<string, Obj[]>)) {
+        resources[type] = { ...resources[type], [rname]: blocks };
+      }
+    }
+    for (const block of (doc.locals ?? []) as Obj[]) Object.assign(locals, block);
+    for (const [v, blocks] of Object.entries((doc.variable ?? {}) as Record<string, Obj[]>))
+      variables[v] = blocks[0] ?? {};
+    for (const [o, blocks] of Object.entries((doc.output ?? {}) as Record<string, Obj[]>)) outputs[o] = blocks[0] ?? {};
+    terraform.push(...((doc.terraform ?? []) as Obj[]));
+  }
+  return { resources, locals, variables, outputs, terraform, readme: files['README.md'] ?? '' };
+}
+
+/** The one block of resource `type.name`, or undefined. */
+function resource(m: Module, type: string, name: string): Obj | undefined {
+  return m.resources[type]?.[name]?.[0];
+}
+
+/** The first backticked names of each row of the README table under `## heading`. */
+function tableNames(readme: string, heading: string): string[] {
+  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([a-z_]+)`/g)].map((x) => x[1] ?? ''));
+}
+
+/** An HCL interpolation as hcl2json writes it: `hcl('var.x')` is the text `${var.x}`. */
+const hcl = (expr: string): string => `\${${expr}}`;
+
+const squash = (s: Json | undefined): string => String(s).replace(/\s+/g, ' ');
+
+/** Functions, handler, runtime and zips as the packager writes them. */
+function checkFunctions(m: Module): string[] {
+  const problems: string[] = [];
+  const fns = m.resources.huaweicloud_fgs_function ?? {};
+  if (Object.keys(fns).join() !== 'this') problems.push(`function resources: ${Object.keys(fns).join()}`);
+  const fn = fns.this?.[0] ?? {};
+  const table = isObj(m.locals.functions) ? m.locals.functions : {};
+  if (fn.for_each !== hcl('local.functions')) problems.push(`for_each: ${fn.for_each}`);
+  if (Object.keys(table).sort().join() !== [...FUNCTIONS].sort().join()) {
+    problems.push(`functions: ${Object.keys(table).join()} (packaged: ${FUNCTIONS.join()})`);
+  }
+  if (fn.handler !== hcl('local.handler') || m.locals.handler !== FUNCTIONGRAPH_HANDLER) {
+    problems.push(`handler: ${fn.handler} = ${m.locals.handler}`);
+  }
+  if (fn.runtime !== hcl('local.runtime') || m.locals.runtime !== FUNCTIONGRAPH_RUNTIME) {
+    problems.push(`runtime: ${fn.runtime} = ${m.locals.runtime}`);
+  }
+  if (fn.code_type !== 'zip') problems.push(`code_type: ${fn.code_type}`);
+  if (fn.agency !== hcl('huaweicloud_identity_agency.functions.name')) problems.push(`agency: ${fn.agency}`);
+  const dir = /^\$\{var\.package_dir == null \? "\$\{path\.module\}\/([^"]+)" : var\.package_dir\}$/.exec(
+    String(m.locals.package_dir),
+  );
+  if (!dir || resolve(MODULE_DIR, dir[1] ?? '') !== resolve(ROOT, FUNCTIONGRAPH_OUT_DIR)) {
+    problems.push(`package_dir: ${m.locals.package_dir}`);
+  }
+  for (const name of FUNCTIONS) {
+    const code = String(fn.func_code).replaceAll(hcl('each.key'), name);
+    if (code !== `\${filebase64("\${local.package_dir}/${functiongraphZipName(name)}")}`) {
+      problems.push(`func_code of ${name}: ${code}`);
+    }
+    const file = String(fn.code_filename).replaceAll(hcl('each.key'), name);
+    if (file !== functiongraphZipName(name)) problems.push(`code_filename of ${name}: ${file}`);
+  }
+  return problems;
+}
+
+interface Operation {
+  readonly path: string;
+  readonly query: string[];
+}
+
+/** The routes of the OpenAPI contract, by the function that serves them. */
+function contractRoutes(): Record<string, Operation> {
+  const api = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8')) as {
+    paths: Record<string, { get: { parameters?: { in: string; name: string }[] } }>;
+  };
+  const routes: Record<string, Operation> = {};
+  for (const [path, item] of Object.entries(api.paths)) {
+    const query = (item.get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    routes[path.endsWith('{task_id}') ? 'show' : 'list'] = { path, query };
+  }
+  return routes;
+}
+
+/** The notifier's TIMER, list and show behind API Gateway on the contract's routes. */
+function checkTriggers(m: Module): string[] {
+  const problems: string[] = [];
+  const triggers = Object.values(m.resources.huaweicloud_fgs_function_trigger ?? {}).map((b) => b[0] ?? {});
+  const timers = triggers.filter((t) => t.type === 'TIMER');
+  if (
+    timers.length !== 1 ||
+    timers[0]?.function_urn !== hcl('huaweicloud_fgs_function.this["notify-on-failure"].urn')
+  ) {
+    problems.push(`TIMER triggers: ${timers.map((t) => t.function_urn).join()}`);
+  }
+  if (!/schedule_type\s*=\s*"Rate"/.test(String(timers[0]?.event_data))) problems.push('TIMER: no Rate schedule');
+  const table = isObj(m.locals.functions) ? m.locals.functions : {};
+  const routes = contractRoutes();
+  for (const [name, f] of Object.entries(table)) {
+    const want = routes[name];
+    const got = isObj(f) ? f : {};
+    if ((got.path ?? '') !== (want?.path ?? '')) problems.push(`path of ${name}: ${got.path}, contract ${want?.path}`);
+    if (JSON.stringify(got.query) !== JSON.stringify(want?.query ?? [])) {
+      problems.push(`query of ${name}: ${JSON.stringify(got.query)}, contract ${want?.query}`);
+    }
+  }
+  if (squash(m.locals.http_functions) !== hcl('{ for name, f in local.functions : name => f if f.path != "" }')) {
+    problems.push(`http_functions: ${m.locals.http_functions}`);
+  }
+  const api = resource(m, 'huaweicloud_apig_api', 'this') ?? {};
+  const backend = ((api.func_graph ?? []) as Obj[])[0] ?? {};
+  if (api.for_each !== hcl('local.http_functions') || api.request_path !== hcl('each.value.path')) {
+    problems.push(`APIG api: for_each ${api.for_each}, path ${api.request_path}`);
+  }
+  if (backend.function_urn !== hcl('huaweicloud_fgs_function.this[each.key].urn')) {
+    problems.push(`APIG backend: ${backend.function_urn}`);
+  }
+  const published = resource(m, 'huaweicloud_apig_api_publishment', 'this') ?? {};
+  if (
+    published.for_each !== hcl('local.http_functions') ||
+    published.api_id !== hcl('huaweicloud_apig_api.this[each.key].id')
+  ) {
+    problems.push(`APIG publishment: ${published.for_each} ${published.api_id}`);
+  }
+  return problems;
+}
+
+/** The agency trusts FunctionGraph and its policy allows exactly LEAST_ACTIONS. */
+function checkAgency(m: Module): string[] {
+  const problems: string[] = [];
+  for (const [key, want] of Object.entries(LEAST_ACTIONS)) {
+    const got = m.locals[`agency_actions_${key}`];
+    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`agency_actions_${key}: ${JSON.stringify(got)}`);
+  }
+  const combined = hcl(
+    'concat( local.agency_actions_always, var.instance_discovery ? local.agency_actions_discovery : [], ' +
+      'var.smn_publish ? local.agency_actions_smn : [], )',
+  );
+  if (squash(m.locals.agency_actions) !== combined) problems.push(`agency_actions: ${m.locals.agency_actions}`);
+  const policy = squash(resource(m, 'huaweicloud_identity_role', 'agency')?.policy);
+  const statements = policy.match(/Effect = "Allow" Action = ([^ }]+)/g) ?? [];
+  if (statements.join() !== 'Effect = "Allow" Action = local.agency_actions' || /Deny|Resource/.test(policy)) {
+    problems.push(`policy: ${policy}`);
+  }
+  if (Object.keys(m.resources.huaweicloud_identity_role ?? {}).length !== 1)
+    problems.push('more than one custom policy');
+  const agency = resource(m, 'huaweicloud_identity_agency', 'functions') ?? {};
+  if (agency.delegated_service_name !== 'op_svc_cff') problems.push(`agency trusts ${agency.delegated_service_name}`);
+  const roles = String(((agency.project_role ?? []) as Obj[])[0]?.roles);
+  if (!roles.includes('huaweicloud_identity_role.agency.name')) problems.push(`agency roles: ${roles}`);
+  return problems;
+}
+
+/** Every variable and output has a description and a row in the README's tables, and nothing more. */
+function checkDocs(m: Module): string[] {
+  const problems: string[] = [];
+  for (const [kind, entries, heading] of [
+    ['variable', m.variables, 'Variables'],
+    ['output', m.outputs, 'Outputs'],
+  ] as const) {
+    for (const [name, block] of Object.entries(entries)) {
+      if (typeof block.description !== 'string' || block.description.length < 10) {
+        problems.push(`${kind} ${name}: no description`);
+      }
+    }
+    const documented = tableNames(m.readme, heading).sort().join();
+    if (documented !== Object.keys(entries).sort().join()) {
+      problems.push(`${heading} table: ${documented} vs ${Object.keys(entries).sort().join()}`);
+    }
+  }
+  return problems;
+}
+
+/** The provider is pinned, and the config the functions get signs with the agency's credentials. */
+function checkProviderAndConfig(m: Module): string[] {
+  const problems: string[] = [];
+  const providers = m.terraform.flatMap((t) => (t.required_providers ?? []) as Obj[]);
+  const hw = isObj(providers[0]?.huaweicloud) ? providers[0].huaweicloud : {};
+  if (hw.source !== 'huaweicloud/huaweicloud' || !/^~> 1\.\d+$/.test(String(hw.version))) {
+    problems.push(`provider: ${JSON.stringify(hw)}`);
+  }
+  if (!squash(m.locals.config_document).includes('{ credentials = { source = "functiongraph" } }')) {
+    problems.push('config: credentials.source is not functiongraph');
+  }
+  if (!squash(m.locals.user_data).includes('{ DMS_TASKS_CONFIG = jsonencode(local.config_document) }')) {
+    problems.push('user_data: no DMS_TASKS_CONFIG');
+  }
+  return problems;
+}
+
+const CHECKS = { checkFunctions, checkTriggers, checkAgency, checkDocs, checkProviderAndConfig };
+
+/** The module with one file's text replaced (the replacement must apply). */
+function broken(file: string, from: string | RegExp, to: string): Files {
+  const files = moduleFiles();
+  const text = files[file] ?? '';
+  const changed = text.replace(from, to);
+  if (changed === text) throw new Error(`${file}: ${from} not found`);
+  return { ...files, [file]: changed };
+}
+
+describe('deploy/functiongraph (Terraform module)', () => {
+  it('every .tf file parses, and a broken one does not', async () => {
+    const files = moduleFiles();
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'main.tf', 'outputs.tf', 'variables.tf', 'versions.tf']);
+    for (const [name, text] of Object.entries(files))
+      if (name.endsWith('.tf')) await expect(parse(name, text)).resolves.toBeTruthy();
+    await expect(parse('bad.tf', 'resource "huaweicloud_fgs_function" "x" {\n')).rejects.toBeTruthy();
+  });
+
+  it.each(Object.keys(CHECKS))('%s: the module passes', async (check) => {
+    const m = await loadModule(moduleFiles());
+    expect(CHECKS[check as keyof typeof CHECKS](m)).toEqual([]);
+  });
+
+  const mutations: [keyof typeof CHECKS, string, Files | (() => Files)][] = [
+    ['checkFunctions', 'a function missing', () => broken('main.tf', /\n {4}show {16}=.*\n/, '\n')],
+    [
+      'checkFunctions',
+      'another handler',
+      () => broken('main.tf', 'handler     = "index.handler"', 'handler = "main.handler"'),
+    ],
+    ['checkFunctions', 'another runtime', () => broken('main.tf', '"Node.js20.15"', '"Node.js18.15"')],
+    ['checkFunctions', 'another zip', () => broken('main.tf', `/\${each.key}.zip")`, `/\${each.key}-fg.zip")`)],
+    ['checkFunctions', 'another folder', () => broken('main.tf', '../../dist/functiongraph', '../../dist/fg')],
+    [
+      'checkFunctions',
+      'a second function resource',
+      () => broken('main.tf', /$/, '\nresource "huaweicloud_fgs_function" "x" {}\n'),
+    ],
+    ['checkTriggers', 'no timer', () => broken('main.tf', 'type         = "TIMER"', 'type = "APIG"')],
+    ['checkTriggers', 'a cron timer', () => broken('main.tf', 'schedule_type  = "Rate"', 'schedule_type = "Cron"')],
+    ['checkTriggers', 'another route', () => broken('main.tf', '/tasks/{task_id}"', '/task/{task_id}"')],
+    ['checkTriggers', 'a query parameter missing', () => broken('main.tf', ', "all"]', ']')],
+    ['checkTriggers', 'the notifier behind the gateway', () => broken('main.tf', 'if f.path != ""', 'if true')],
+    ['checkTriggers', 'a backend to one function', () => broken('main.tf', 'this[each.key].urn', 'this["list"].urn')],
+    [
+      'checkAgency',
+      'an extra action',
+      () => broken('main.tf', '"csms:secret:getVersion"]', '"csms:secret:getVersion", "dms:*"]'),
+    ],
+    ['checkAgency', 'discovery always', () => broken('main.tf', 'var.instance_discovery ? ', 'true ? ')],
+    [
+      'checkAgency',
+      'a second statement',
+      () => broken('main.tf', '    }]\n  })', '    }, { Effect = "Allow"\n Action = ["*"] }]\n  })'),
+    ],
+    ['checkAgency', 'another trusted service', () => broken('main.tf', '"op_svc_cff"', '"op_svc_ecs"')],
+    [
+      'checkDocs',
+      'an undocumented variable',
+      () => broken('variables.tf', /$/, '\nvariable "extra" {\n  description = "An extra one."\n}\n'),
+    ],
+    ['checkDocs', 'a variable without description', () => broken('variables.tf', /description = "Memory[^\n]*/, '')],
+    ['checkDocs', 'a row for nothing', () => broken('README.md', '| `tags` |', '| `tags`, `gone` |')],
+    ['checkDocs', 'an undocumented output', () => broken('README.md', /\n\| `api_group_id` \|[^\n]*/, '')],
+    ['checkProviderAndConfig', 'an unpinned provider', () => broken('versions.tf', /\n\s*version = "~> 1\.97"/, '')],
+    [
+      'checkProviderAndConfig',
+      'AK/SK credentials',
+      () => broken('main.tf', 'source = "functiongraph"', 'source = "references"'),
+    ],
+  ];
+
+  it.each(mutations)('%s finds %s', async (check, _what, files) => {
+    const m = await loadModule(typeof files === 'function' ? files() : files);
+    expect(CHECKS[check](m)).not.toEqual([]);
+  });
+});
