@@ -120,6 +120,10 @@ resource "huaweicloud_fgs_function" "this" {
       condition     = (var.vpc_id == null) == (var.subnet_id == null)
       error_message = "vpc_id and subnet_id go together."
     }
+    precondition {
+      condition     = var.config != null || (var.dcs_host == null && var.api_tokens_secret == null)
+      error_message = "dcs_host and api_tokens_secret are merged into config: set config, or put them in the packaged file."
+    }
   }
 }
 

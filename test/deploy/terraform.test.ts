@@ -250,6 +250,18 @@ function checkProviderAndConfig(m: Module): string[] {
   if (!squash(m.locals.user_data).includes('{ DMS_TASKS_CONFIG = jsonencode(local.config_document) }')) {
     problems.push('user_data: no DMS_TASKS_CONFIG');
   }
+  // The shapes of lib/config: a Redis store with a CSMS password reference, CSMS token references.
+  const store = squash(m.locals.redis_store);
+  if (!store.includes('{ type = "redis", host = var.dcs_host, port = var.dcs_port, tls = var.dcs_tls }')) {
+    problems.push(`redis_store: ${store}`);
+  }
+  if (!store.includes('{ password = { csms = var.dcs_password_secret } }')) problems.push(`store password: ${store}`);
+  if (!squash(m.locals.http_override).includes('{ tokens = [{ csms = var.api_tokens_secret }] }')) {
+    problems.push(`http tokens: ${m.locals.http_override}`);
+  }
+  if (!squash(m.locals.notify_override).includes('{ store = local.redis_store }')) {
+    problems.push(`notify store: ${m.locals.notify_override}`);
+  }
   return problems;
 }
 
@@ -325,6 +337,12 @@ describe('deploy/functiongraph (Terraform module)', () => {
       'AK/SK credentials',
       () => broken('main.tf', 'source = "functiongraph"', 'source = "references"'),
     ],
+    [
+      'checkProviderAndConfig',
+      'a password in clear',
+      () => broken('main.tf', '{ csms = var.dcs_password_secret }', 'var.x'),
+    ],
+    ['checkProviderAndConfig', 'no store', () => broken('main.tf', '{ store = local.redis_store }', '{}')],
   ];
 
   it.each(mutations)('%s finds %s', async (check, _what, files) => {
