@@ -19,6 +19,8 @@ export const NOTIFY_DEFAULTS = {
   statuses: ['FAILED'],
   stuckStatuses: ['CREATED', 'EXECUTING'],
   stuckAfterMinutes: 120,
+  repeatAfterMinutes: 240,
+  maxReminders: 3,
   lookbackHours: 24,
   maxCatchUpHours: 168,
   baseline: true,

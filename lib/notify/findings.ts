@@ -17,6 +17,8 @@ export interface Findings {
   readonly baseline: boolean;
   readonly newFailures: number;
   readonly stuck: number;
+  readonly reminders: number;
+  readonly recovered: number;
   readonly baselined: number;
 }
 
@@ -43,7 +45,7 @@ export function findingsOf(
 ): Findings {
   const { target, now, cursor } = listed;
   const baseline = config.baseline && !cursor?.baselineDone;
-  const counts = { newFailures: 0, stuck: 0, baselined: 0 };
+  const counts = { newFailures: 0, stuck: 0, reminders: 0, recovered: 0, baselined: 0 };
   const seen: Findings['seen'][number][] = [];
   const outbox: Findings['outbox'][number][] = [];
   for (const task of candidates) {
@@ -51,16 +53,20 @@ export function findingsOf(
     const was = seenRecords.get(key)?.value as SeenRecord | undefined;
     const d = detect(task, was, config, now);
     if (!d) continue;
-    const mark: SeenRecord = d.event === 'failed' ? { ...was, failed: task.status } : { ...was, stuck: true };
+    const mark = markOf(was, d, task, now);
     if (baseline) {
       counts.baselined++;
-      seen.push({ key, value: { ...mark, baseline: true } });
+      // Not announced: no `stuckAt`, so no reminders and no recovered notice follow.
+      const { stuckAt: _notAnnounced, ...quiet } = mark;
+      seen.push({ key, value: { ...quiet, baseline: true } });
       continue;
     }
     if (d.event === 'failed') counts.newFailures++;
-    else counts.stuck++;
+    else if (d.event === 'stuck') counts.stuck++;
+    else if (d.event === 'reminder') counts.reminders++;
+    else counts.recovered++;
     for (const destinationId of destinationsFor(config, target, task.name, d.event)) {
-      const n = notificationOf(target, d, destinationId, now);
+      const n = notificationOf(target, d, destinationId, now, config.maxReminders);
       outbox.push({ key: keys.outbox(n.id), write: queue(n, now, maxAgeMs) });
     }
     seen.push({ key, value: mark });
@@ -68,12 +74,32 @@ export function findingsOf(
   return { outbox, seen, baseline, ...counts };
 }
 
+/** The seen record once `d` is recorded: what keeps the next scan from calling for it again. */
+function markOf(was: SeenRecord | undefined, d: Detected, task: DmsTask, now: number): SeenRecord {
+  switch (d.event) {
+    case 'failed':
+      return { ...was, failed: task.status };
+    case 'stuck':
+      return { ...was, stuck: true, stuckAt: now };
+    case 'reminder':
+      return { ...was, reminders: d.reminder ?? 1, remindedAt: now };
+    case 'recovered':
+      return { ...was, recovered: true };
+  }
+}
+
 /** The notification of one detected event for one destination; its id is stable across runs. */
-function notificationOf(target: InstanceTarget, d: Detected, destinationId: string, now: number): Notification {
+function notificationOf(
+  target: InstanceTarget,
+  d: Detected,
+  destinationId: string,
+  now: number,
+  maxReminders: number,
+): Notification {
   const { task } = d;
   const { projectId, instanceId } = target;
   return {
-    id: notificationId(projectId, instanceId, task.id, d.event, destinationId),
+    id: notificationId(projectId, instanceId, task.id, d.event, destinationId, d.reminder),
     destinationId,
     event: d.event,
     projectId,
@@ -91,5 +117,7 @@ function notificationOf(target: InstanceTarget, d: Detected, destinationId: stri
     },
     detectedAt: new Date(now).toISOString(),
     ...(d.stuckMinutes !== undefined ? { stuckMinutes: d.stuckMinutes } : {}),
+    ...(d.reminder !== undefined ? { reminder: d.reminder, maxReminders } : {}),
+    ...(d.ranMinutes !== undefined ? { ranMinutes: d.ranMinutes } : {}),
   };
 }

@@ -40,6 +40,8 @@ export const NOTIFY_KEYS = {
     'statuses',
     'stuckAfterMinutes',
     'stuckStatuses',
+    'repeatAfterMinutes',
+    'maxReminders',
     'lookbackHours',
     'maxCatchUpHours',
     'baseline',
@@ -52,7 +54,35 @@ export const NOTIFY_KEYS = {
   destination: ['type', 'url', 'secret', 'secrets', 'ratePerMinute', 'maxBodyBytes', 'timeoutMs'],
   route: ['destinations', 'filter'],
   filter: ['tasks', 'instances', 'events'],
+  stuckAfter: ['default', 'tasks'],
 } as const;
+
+const STUCK_RANGE = { min: 1, max: 60 * 24 * 30 } as const;
+
+/**
+ * `stuckAfterMinutes`: a number (every task), or `{"default": 120, "tasks": {"<glob>": minutes}}` where
+ * the longest glob matching a task's name wins.
+ */
+function parseStuckAfter(v: unknown): Pick<NotifyConfig, 'stuckAfterMinutes' | 'stuckAfterByTask'> {
+  const path = 'notify.stuckAfterMinutes';
+  if (v === undefined || typeof v === 'number') {
+    return {
+      stuckAfterMinutes: readNumber(v, path, NOTIFY_DEFAULTS.stuckAfterMinutes, STUCK_RANGE),
+      stuckAfterByTask: [],
+    };
+  }
+  const o = readObject(v, path);
+  onlyKeys(o, path, NOTIFY_KEYS.stuckAfter);
+  const tasks = readOptionalObject(o.tasks, `${path}.tasks`);
+  const stuckAfterByTask = Object.entries(tasks).map(([pattern, minutes]) => {
+    if (pattern === '') throw new ConfigError(`${path}.tasks`, 'a task-name glob must not be empty');
+    return { pattern, minutes: readNumber(minutes, `${path}.tasks.${pattern}`, 0, STUCK_RANGE) };
+  });
+  return {
+    stuckAfterMinutes: readNumber(o.default, `${path}.default`, NOTIFY_DEFAULTS.stuckAfterMinutes, STUCK_RANGE),
+    stuckAfterByTask,
+  };
+}
 
 function parseFilter(v: unknown, path: string): Filter {
   const o = readOptionalObject(v, path);
@@ -326,8 +356,10 @@ export function parseNotifyConfig(app: AppConfig, env: NodeJS.ProcessEnv = proce
     defaultRoutes,
     filter: parseFilter(o.filter, 'notify.filter'),
     statuses,
-    stuckAfterMinutes: numberAt('stuckAfterMinutes', NOTIFY_DEFAULTS.stuckAfterMinutes, 1, 60 * 24 * 30),
+    ...parseStuckAfter(o.stuckAfterMinutes),
     stuckStatuses,
+    repeatAfterMinutes: numberAt('repeatAfterMinutes', NOTIFY_DEFAULTS.repeatAfterMinutes, 1, 60 * 24 * 30),
+    maxReminders: numberAt('maxReminders', NOTIFY_DEFAULTS.maxReminders, 0, 100),
     lookbackHours,
     maxCatchUpHours: numberAt(
       'maxCatchUpHours',

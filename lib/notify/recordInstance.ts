@@ -22,6 +22,8 @@ export interface ScanResult {
   readonly tasksSeen: number;
   readonly newFailures: number;
   readonly stuck: number;
+  readonly reminders: number;
+  readonly recovered: number;
   readonly baselined: number;
   /** Outbox items created (new notifications × destinations). */
   readonly queued: number;
@@ -66,7 +68,8 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
     key: keys.cursor(target.projectId, target.instanceId),
     value: { lastScanAt: new Date(now).toISOString(), baselineDone: true },
   };
-  const counts = { newFailures: f.newFailures, stuck: f.stuck, baselined: f.baselined };
+  const { newFailures, stuck, reminders, recovered, baselined } = f;
+  const counts = { newFailures, stuck, reminders, recovered, baselined };
   const result: ScanResult = { tasksSeen: listed.inWindow.length, ...counts, queued: created.filter(Boolean).length };
   if (!f.baseline) return { ...result, cursor };
   await store.put(cursor.key, cursor.value);

@@ -16,6 +16,13 @@ export interface SeenRecord {
   readonly failed?: string;
   readonly stuck?: boolean;
   readonly baseline?: boolean;
+  /** Epoch ms the stuck notice was queued (absent when the stuck state was only baselined). */
+  readonly stuckAt?: number;
+  /** Reminders queued so far, and when the last one was. */
+  readonly reminders?: number;
+  readonly remindedAt?: number;
+  /** The recovered notice was queued. */
+  readonly recovered?: boolean;
 }
 
 export const OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
@@ -46,8 +53,9 @@ export const keys = {
 } as const;
 
 /**
- * The `webhook-id` of a notification: stable for (project, instance, task, event, destination), so a
- * retry — by this run, a later run, or a second run racing it — always carries the same id.
+ * The `webhook-id` of a notification: stable for (project, instance, task, event, destination), and for
+ * a reminder its number too, so a retry — by this run, a later run, or a second run racing it — always
+ * carries the same id and each reminder has its own.
  */
 export function notificationId(
   projectId: string,
@@ -55,9 +63,11 @@ export function notificationId(
   taskId: string,
   event: EventKind,
   destinationId: string,
+  reminder?: number,
 ): string {
+  const what = reminder === undefined ? event : `${event}#${reminder}`;
   const h = createHash('sha256')
-    .update([projectId, instanceId, taskId, event, destinationId].join('\n'))
+    .update([projectId, instanceId, taskId, what, destinationId].join('\n'))
     .digest('base64url');
   return `msg_${h.slice(0, 32)}`;
 }

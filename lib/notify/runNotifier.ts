@@ -63,6 +63,9 @@ export interface RunSummary {
   readonly tasksSeen: number;
   readonly newFailures: number;
   readonly stuck: number;
+  /** Reminders of tasks still stuck, and recovered notices of stuck tasks that succeeded, queued this run. */
+  readonly reminders: number;
+  readonly recovered: number;
   readonly baselined: number;
   readonly queued: number;
   readonly sent: number;

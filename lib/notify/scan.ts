@@ -35,6 +35,8 @@ export interface ScanTotals {
   tasksSeen: number;
   newFailures: number;
   stuck: number;
+  reminders: number;
+  recovered: number;
   baselined: number;
   queued: number;
 }
@@ -60,6 +62,8 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
     tasksSeen: 0,
     newFailures: 0,
     stuck: 0,
+    reminders: 0,
+    recovered: 0,
     baselined: 0,
     queued: 0,
   };
@@ -104,6 +108,8 @@ function add(totals: ScanTotals, r: ScanResult): void {
   totals.tasksSeen += r.tasksSeen;
   totals.newFailures += r.newFailures;
   totals.stuck += r.stuck;
+  totals.reminders += r.reminders;
+  totals.recovered += r.recovered;
   totals.baselined += r.baselined;
   totals.queued += r.queued;
 }

@@ -5,8 +5,15 @@ import type { StoreSpec } from '../state/createStore';
 export const DESTINATION_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
 export type DestinationType = (typeof DESTINATION_TYPES)[number];
 
-/** What a notification is about. `failed` covers every configured terminal status (FAILED, optionally CANCELLED). */
-export const EVENT_KINDS = ['failed', 'stuck'] as const;
+/**
+ * What a notification is about, the one list every part keys on (routes' `events` filters, silences,
+ * channels, the generic webhook's `type` `dms.task.<kind>`):
+ * - `failed`: the task reached a configured failure status (FAILED, optionally CANCELLED, DELETED);
+ * - `stuck`: the task is still in a stuck status `stuckAfterMinutes` after creation (once);
+ * - `reminder`: a task announced as stuck is still stuck, every `repeatAfterMinutes`, at most `maxReminders`;
+ * - `recovered`: a task announced as stuck finished with SUCCESS (a stuck task that fails gets `failed`).
+ */
+export const EVENT_KINDS = ['failed', 'stuck', 'reminder', 'recovered'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Include/exclude filters; patterns are globs (`*` = any run of characters), matched case-sensitively. */
@@ -48,6 +55,12 @@ export interface RouteConfig {
   readonly filter: Filter;
 }
 
+/** A stuck threshold for the task names matching `pattern` (a glob). */
+export interface StuckThreshold {
+  readonly pattern: string;
+  readonly minutes: number;
+}
+
 /** `notify.store`: the same shape `createStore` builds from (the Redis password and CA still references). */
 export type StoreConfig = StoreSpec;
 
@@ -61,8 +74,14 @@ export interface NotifyConfig {
   readonly filter: Filter;
   /** Statuses that count as a failure. @default ['FAILED'] */
   readonly statuses: readonly string[];
-  /** @default 120 */
+  /** Default stuck threshold, for task names no `stuckAfterByTask` glob matches. @default 120 */
   readonly stuckAfterMinutes: number;
+  /** Per task-name glob thresholds; the longest matching glob wins. @default none */
+  readonly stuckAfterByTask: readonly StuckThreshold[];
+  /** Minutes between reminders of a task still stuck. @default 240 */
+  readonly repeatAfterMinutes: number;
+  /** Reminders per stuck task at most; 0 turns them off. @default 3 */
+  readonly maxReminders: number;
   /** Statuses that can be stuck. @default ['CREATED', 'EXECUTING'] */
   readonly stuckStatuses: readonly string[];
   /** @default 24 */
@@ -126,6 +145,11 @@ export interface Notification {
   readonly task: TaskSnapshot;
   /** ISO time the event was detected. */
   readonly detectedAt: string;
-  /** For `stuck`: minutes since the task was created, at detection. */
+  /** For `stuck` and `reminder`: minutes since the task was created, at detection. */
   readonly stuckMinutes?: number;
+  /** For `reminder`: which one (1 = the first), and the most there will be. */
+  readonly reminder?: number;
+  readonly maxReminders?: number;
+  /** For `recovered`: minutes from creation to the task's last update (how long it ran). */
+  readonly ranMinutes?: number;
 }

@@ -98,6 +98,8 @@ const everyDestination: Json = {
     statuses: ['FAILED', 'CANCELLED', 'DELETED'],
     stuckStatuses: ['EXECUTING'],
     stuckAfterMinutes: 43_200,
+    repeatAfterMinutes: 43_200,
+    maxReminders: 100,
     lookbackHours: 720,
     maxCatchUpHours: 2160,
     baseline: false,
@@ -151,6 +153,11 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
     }),
   ],
   ['notify with no destinations', base({ notify: {} })],
+  [
+    'stuck thresholds per task-name glob, reminders off',
+    withNotify({ stuckAfterMinutes: { default: 60, tasks: { 'modify*': 90, restartInstance: 30 } }, maxReminders: 0 }),
+  ],
+  ['stuck thresholds per glob only', withNotify({ stuckAfterMinutes: { tasks: { '*': 1 } } })],
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
   ['the largest request budget', base({ requestsPerSecond: 10_000 })],
@@ -218,6 +225,13 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['concurrency not an integer', withNotify({ concurrency: 1.5 })],
   ['maxAgeHours 0', withNotify({ maxAgeHours: 0 })],
   ['stuckAfterMinutes 0', withNotify({ stuckAfterMinutes: 0 })],
+  ['a per-glob stuck threshold of 0', withNotify({ stuckAfterMinutes: { tasks: { 'resize*': 0 } } })],
+  ['an empty stuck-threshold glob', withNotify({ stuckAfterMinutes: { tasks: { '': 10 } } })],
+  ['an unknown stuck-threshold key', withNotify({ stuckAfterMinutes: { default: 10, glob: {} } })],
+  ['a stuck threshold as a string', withNotify({ stuckAfterMinutes: '120' })],
+  ['repeatAfterMinutes 0', withNotify({ repeatAfterMinutes: 0 })],
+  ['maxReminders below 0', withNotify({ maxReminders: -1 })],
+  ['maxReminders above 100', withNotify({ maxReminders: 101 })],
   ['lookbackHours above 720', withNotify({ lookbackHours: 721 })],
   ['maxCatchUpHours above 2160', withNotify({ maxCatchUpHours: 2161 })],
   ['maxGroupItems above 200', withNotify({ maxGroupItems: 201 })],
@@ -360,6 +374,8 @@ describe('schema and parsers spell the same rules', () => {
     expect(keysOf('$defs.destination.properties')).toEqual([...NOTIFY_KEYS.destination].sort());
     expect(keysOf('$defs.route.properties')).toEqual([...NOTIFY_KEYS.route].sort());
     expect(keysOf('$defs.filter.properties')).toEqual([...NOTIFY_KEYS.filter].sort());
+    const stuckAfter = (at('$defs.notify.properties.stuckAfterMinutes.oneOf') as unknown as Json[])[1] as Json;
+    expect(Object.keys(stuckAfter.properties as Json).sort()).toEqual([...NOTIFY_KEYS.stuckAfter].sort());
   });
 
   it('uses the parsers’ patterns and lists', () => {

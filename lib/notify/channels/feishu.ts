@@ -21,7 +21,10 @@ export const feishuChannel: Channel = {
         ...signing,
         msg_type: 'interactive',
         card: {
-          header: { template: 'red', title: { tag: 'plain_text', content: title(items) } },
+          header: {
+            template: items.every((i) => i.event === 'recovered') ? 'green' : 'red',
+            title: { tag: 'plain_text', content: title(items) },
+          },
           elements: [
             { tag: 'div', text: { tag: 'lark_md', content: context(items) } },
             {

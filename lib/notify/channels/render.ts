@@ -1,37 +1,64 @@
 import { isRecord } from '../../core/isRecord';
-import type { Notification } from '../types';
+import { EVENT_KINDS, type EventKind, type Notification } from '../types';
 
 /** Cuts a string to `max` characters, marking the cut. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
+/** `1h05m`. */
+export function duration(minutes: number): string {
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** What the line is about, first on it: the event in words, so a chat reader tells them apart. */
 export function eventLabel(n: Notification): string {
-  return n.event === 'stuck' ? `STUCK ${n.task.status}` : n.task.status;
+  switch (n.event) {
+    case 'failed':
+      return n.task.status;
+    case 'stuck':
+      return `STUCK ${n.task.status}`;
+    case 'reminder':
+      return `STILL STUCK ${n.task.status} (reminder ${n.reminder ?? 1} of ${n.maxReminders ?? n.reminder ?? 1})`;
+    case 'recovered':
+      return `RECOVERED ${n.task.status}`;
+  }
+}
+
+function whenOf(n: Notification): string {
+  switch (n.event) {
+    case 'stuck':
+    case 'reminder':
+      return `running ${duration(n.stuckMinutes ?? 0)} since ${n.task.created_at}`;
+    case 'recovered':
+      return `${n.ranMinutes !== undefined ? `ran ${duration(n.ranMinutes)}, ` : ''}finished ${n.task.updated_at}`;
+    case 'failed':
+      return `at ${n.task.updated_at || n.task.created_at}`;
+  }
 }
 
 /** One human line per notification (markdown-safe enough for every chat platform). */
 export function itemLine(n: Notification): string {
-  const when =
-    n.event === 'stuck'
-      ? `running ${Math.floor((n.stuckMinutes ?? 0) / 60)}h${String((n.stuckMinutes ?? 0) % 60).padStart(2, '0')}m` +
-        ` since ${n.task.created_at}`
-      : `at ${n.task.updated_at || n.task.created_at}`;
   return (
-    `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${when}` +
+    `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${whenOf(n)}` +
     `${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''})`
   );
 }
 
+const TITLE_WORDS = {
+  failed: 'failed',
+  stuck: 'stuck',
+  reminder: 'still stuck',
+  recovered: 'recovered',
+} as const satisfies Record<EventKind, string>;
+
 export function title(items: readonly Notification[]): string {
   const first = items[0];
   if (!first) return 'DMS background tasks';
-  const failed = items.filter((i) => i.event === 'failed').length;
-  const stuck = items.length - failed;
-  const parts = [
-    failed ? `${failed} task${failed > 1 ? 's' : ''} failed` : '',
-    stuck ? `${stuck} task${stuck > 1 ? 's' : ''} stuck` : '',
-  ].filter(Boolean);
+  const parts = EVENT_KINDS.map((kind) => {
+    const k = items.filter((i) => i.event === kind).length;
+    return k ? `${k} task${k > 1 ? 's' : ''} ${TITLE_WORDS[kind]}` : '';
+  }).filter(Boolean);
   return clip(`DMS ${first.engine} ${first.instanceName}: ${parts.join(', ')}`, 200);
 }
 

@@ -19,7 +19,11 @@ export function standardWebhookSignature(
     .join(' ');
 }
 
-/** The JSON payload: `type` `dms.task.failed` or `dms.task.stuck`, like Standard Webhooks' examples. */
+/**
+ * The JSON payload: `type` `dms.task.<event>` (`failed`, `stuck`, `reminder`, `recovered`), like Standard
+ * Webhooks' examples; `stuck_minutes` for stuck and reminder, `reminder`/`max_reminders` for a reminder,
+ * `ran_minutes` for recovered.
+ */
 export function webhookPayload(n: Notification, now: Date, nameMax = 1000): string {
   return JSON.stringify({
     type: `dms.task.${n.event}`,
@@ -32,6 +36,8 @@ export function webhookPayload(n: Notification, now: Date, nameMax = 1000): stri
       task: { ...n.task, name: clip(n.task.name, nameMax) },
       detected_at: n.detectedAt,
       ...(n.stuckMinutes !== undefined ? { stuck_minutes: n.stuckMinutes } : {}),
+      ...(n.reminder !== undefined ? { reminder: n.reminder, max_reminders: n.maxReminders ?? n.reminder } : {}),
+      ...(n.ranMinutes !== undefined ? { ran_minutes: n.ranMinutes } : {}),
     },
   });
 }
