@@ -17,9 +17,11 @@ locals {
   package_dir = var.package_dir == null ? "${path.module}/../../dist/functiongraph" : var.package_dir
 
   # The agency's actions, exactly (test/deploy/terraform.test.ts lists them too): the DMS background
-  # tasks of Kafka, RocketMQ and RabbitMQ (one action for listing and showing), the CSMS secret reads;
-  # the instance listing only for `discover`, SMN publish only for an SMN destination.
-  agency_actions_always    = ["dms:instance:getBackgroundTask", "csms:secret:getVersion"]
+  # tasks of Kafka, RocketMQ and RabbitMQ (one action for listing and showing), the CSMS secret reads
+  # with the KMS action Huawei's DEW API reference lists as their dependency (the secret value is
+  # decrypted with its KMS key); the instance listing only for `discover`, SMN publish only for an
+  # SMN destination.
+  agency_actions_always    = ["dms:instance:getBackgroundTask", "csms:secret:getVersion", "kms:cmk:decryptDataKey"]
   agency_actions_discovery = ["dms:instance:list"]
   agency_actions_smn       = ["smn:topic:publish"]
   agency_actions = concat(
