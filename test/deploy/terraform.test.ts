@@ -134,18 +134,19 @@ interface Operation {
   readonly query: string[];
 }
 
-/** The routes of the OpenAPI contract, by the function that serves them. */
-function contractRoutes(): Record<string, Operation> {
+/** The routes of the OpenAPI contract (`openapi/openapi.json`), each with its query parameters. */
+function contractRoutes(): Operation[] {
   const api = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8')) as {
     paths: Record<string, { get: { parameters?: { in: string; name: string }[] } }>;
   };
-  const routes: Record<string, Operation> = {};
-  for (const [path, item] of Object.entries(api.paths)) {
-    const query = (item.get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-    routes[path.endsWith('{task_id}') ? 'show' : 'list'] = { path, query };
-  }
-  return routes;
+  return Object.entries(api.paths).map(([path, item]) => ({
+    path,
+    query: (item.get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+  }));
 }
+
+/** A route as text, to compare sets of them. */
+const routeKey = (r: { path?: Json; query?: Json }): string => `${r.path} ?${JSON.stringify(r.query)}`;
 
 /** The notifier's TIMER, list and show behind API Gateway on the contract's routes. */
 function checkTriggers(m: Module): string[] {
@@ -160,15 +161,18 @@ function checkTriggers(m: Module): string[] {
   }
   if (!/schedule_type\s*=\s*"Rate"/.test(String(timers[0]?.event_data))) problems.push('TIMER: no Rate schedule');
   const table = isObj(m.locals.functions) ? m.locals.functions : {};
-  const routes = contractRoutes();
-  for (const [name, f] of Object.entries(table)) {
-    const want = routes[name];
-    const got = isObj(f) ? f : {};
-    if ((got.path ?? '') !== (want?.path ?? '')) problems.push(`path of ${name}: ${got.path}, contract ${want?.path}`);
-    if (JSON.stringify(got.query) !== JSON.stringify(want?.query ?? [])) {
-      problems.push(`query of ${name}: ${JSON.stringify(got.query)}, contract ${want?.query}`);
-    }
+  // The HTTP functions serve exactly the contract's routes, with its query parameters; list and show
+  // the two task routes (the URL outputs name them); the notifier is not behind the gateway.
+  const served = Object.values(table).flatMap((f) => (isObj(f) && f.path !== '' ? [routeKey(f)] : []));
+  const contract = contractRoutes().map(routeKey);
+  if (served.sort().join('\n') !== contract.sort().join('\n')) {
+    problems.push(`routes: ${served.join(', ')}; contract: ${contract.join(', ')}`);
   }
+  const pathOf = (name: string): Json | undefined => (isObj(table[name]) ? table[name].path : undefined);
+  if (!String(pathOf('show')).endsWith('/tasks/{task_id}') || !String(pathOf('list')).endsWith('/tasks')) {
+    problems.push(`list ${pathOf('list')}, show ${pathOf('show')}`);
+  }
+  if (pathOf('notify-on-failure') !== '') problems.push(`notifier path: ${pathOf('notify-on-failure')}`);
   if (squash(m.locals.http_functions) !== hcl('{ for name, f in local.functions : name => f if f.path != "" }')) {
     problems.push(`http_functions: ${m.locals.http_functions}`);
   }
@@ -276,6 +280,14 @@ function broken(file: string, from: string | RegExp, to: string): Files {
   return { ...files, [file]: changed };
 }
 
+/** The module with two names swapped in one file (both must occur). */
+function swapped(file: string, a: string, b: string): Files {
+  const files = moduleFiles();
+  const text = files[file] ?? '';
+  if (!text.includes(a) || !text.includes(b)) throw new Error(`${file}: ${a} or ${b} not found`);
+  return { ...files, [file]: text.replaceAll(a, '\0').replaceAll(b, a).replaceAll('\0', b) };
+}
+
 describe('deploy/functiongraph (Terraform module)', () => {
   it('every .tf file parses, and a broken one does not', async () => {
     const files = moduleFiles();
@@ -310,6 +322,7 @@ describe('deploy/functiongraph (Terraform module)', () => {
     ['checkTriggers', 'another route', () => broken('main.tf', '/tasks/{task_id}"', '/task/{task_id}"')],
     ['checkTriggers', 'a query parameter missing', () => broken('main.tf', ', "all"]', ']')],
     ['checkTriggers', 'the notifier behind the gateway', () => broken('main.tf', 'if f.path != ""', 'if true')],
+    ['checkTriggers', 'list and show swapped', () => swapped('main.tf', '\n    list ', '\n    show ')],
     ['checkTriggers', 'a backend to one function', () => broken('main.tf', 'this[each.key].urn', 'this["list"].urn')],
     [
       'checkAgency',
