@@ -1,40 +1,65 @@
 import { mapLimit } from '../core/mapLimit';
 import type { Versioned } from '../state/types';
-import { DELIVERY } from './constants';
 import type { Claimed, DeliverContext, DeliverResult } from './deliveryContext';
-import { claim, claimable, maxAgeOf, pastMaxAge, settleDead } from './outbox';
+import { claim, claimable, claimableAhead, maxAgeOf, pastMaxAge, settleDead } from './outbox';
+import type { OutboxRecord } from './records';
 import { settle } from './settle';
 
 /** Claims in flight at once (a conditional write each). */
 const CLAIM_CONCURRENCY = 8;
 
+/** Which records a claim may take at `now`: due ones ({@link claimable}) or a catch-up's ({@link claimableAhead}). */
+type Claimable = (item: Versioned | undefined, now: number) => OutboxRecord | undefined;
+
 /**
- * Claims every due outbox item: re-read, then a conditional write on the version just read, so two
- * runs never both win. Items of a destination no longer configured, or past their max age, die here.
- * Once the time left is too short, the rest stays due for the next run (counted as pending).
+ * Claims the listed outbox items that are due: re-read, then a conditional write on the version just
+ * read, so two runs never both win. Items of a destination no longer configured, or past their max
+ * age, die here. Once the time left is too short, the rest stays due for the next run (counted as
+ * pending).
  */
-export async function claimDue(ctx: DeliverContext, result: DeliverResult): Promise<Claimed[]> {
-  const due = await ctx.store.listDue(ctx.now(), DELIVERY.maxItemsPerRun);
+export function claimDue(ctx: DeliverContext, listed: readonly Versioned[], result: DeliverResult): Promise<Claimed[]> {
+  return claimListed(ctx, listed, claimable, result);
+}
+
+/**
+ * Claims a destination's listed items ahead of their next attempt time (its catch-up once it accepted
+ * a message), the same way; an item another run holds, or one settled since it was listed, is left.
+ */
+export function claimAhead(
+  ctx: DeliverContext,
+  listed: readonly Versioned[],
+  result: DeliverResult,
+): Promise<Claimed[]> {
+  return claimListed(ctx, listed, claimableAhead, result);
+}
+
+async function claimListed(
+  ctx: DeliverContext,
+  listed: readonly Versioned[],
+  may: Claimable,
+  result: DeliverResult,
+): Promise<Claimed[]> {
   const claimed: Claimed[] = [];
-  await mapLimit(due, CLAIM_CONCURRENCY, async (listed) => {
+  await mapLimit(listed, CLAIM_CONCURRENCY, async (item) => {
     if (!ctx.budget.mayStartWork()) {
       result.pending++;
       return;
     }
-    const c = await claimOne(ctx, await ctx.store.get(listed.key), result);
+    const c = await claimOne(ctx, await ctx.store.get(item.key), may, result);
     if (c) claimed.push(c);
   });
   return claimed;
 }
 
-/** One item: claimed, or settled at once, or left alone (not due any more, taken by another run). */
+/** One item: claimed, or settled at once, or left alone (not claimable any more, taken by another run). */
 async function claimOne(
   ctx: DeliverContext,
   fresh: Versioned | undefined,
+  may: Claimable,
   result: DeliverResult,
 ): Promise<Claimed | undefined> {
   const now = ctx.now();
-  const record = claimable(fresh, now);
+  const record = may(fresh, now);
   if (!fresh || !record) return undefined;
   if (!ctx.destinations.has(record.notification.destinationId)) {
     const held = { key: fresh.key, version: fresh.version, record };

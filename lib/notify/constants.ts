@@ -38,6 +38,11 @@ export const DELIVERY = {
   maxDelayMs: 10_000,
   /** Cap of the delay before a later run retries. */
   maxNextAttemptMs: 30 * 60_000,
+  /**
+   * Consecutive failed POSTs after which a destination is down for the rest of the run: its other
+   * items are deferred without a POST (and without an attempt counted against them).
+   */
+  downAfterFailures: 3,
   /** A `Retry-After` longer than this is not waited for in-run; the item waits for a later run. */
   maxInRunWaitMs: 15_000,
   /** Keep delivered and dead outbox items (and their webhook-ids) this long. */

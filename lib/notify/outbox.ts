@@ -54,6 +54,18 @@ export function claimable(item: Versioned | undefined, now: number): OutboxRecor
   return record.state === 'pending' ? record : undefined;
 }
 
+/**
+ * The record of `item` when a run may claim it ahead of its next attempt time: pending and held by no
+ * live claim (backing off after failures, or deferred). For the catch-up of a destination that has
+ * just accepted a message: its backlog goes out at once instead of at each item's backoff time.
+ */
+export function claimableAhead(item: Versioned | undefined, now: number): OutboxRecord | undefined {
+  if (!item || item.due === undefined) return undefined;
+  const record = item.value as OutboxRecord;
+  if (record.state !== 'pending') return undefined;
+  return record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now ? undefined : record;
+}
+
 /** Held by `runId` until `leaseUntil`: listed again only then, for another run to take over. */
 export function claim(record: OutboxRecord, runId: string, leaseUntil: number, maxAgeMs: number): OutboxWrite {
   return {

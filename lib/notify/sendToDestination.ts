@@ -4,6 +4,7 @@ import { CHANNELS } from './channels';
 import type { Outcome } from './channels/types';
 import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
 import type { Claimed, DeliverContext, DeliverResult } from './deliveryContext';
+import { DestinationHealth } from './destinationHealth';
 import { maxAgeOf, settleDead, settleDelivered, settleRetry } from './outbox';
 import { postMessage } from './post';
 import { RateLimiter } from './rateLimiter';
@@ -14,10 +15,19 @@ import type { ResolvedDestination } from './types';
 /** How long a destination's saved send times are kept for the next run's rate limiter. */
 const RATE_RECORD_MS = 120_000;
 
-/** One destination being sent to: its settings and its rate limiter for this run. */
+/** One destination being sent to: its settings, and its rate limiter and health for this run. */
 interface Sending {
   readonly dest: ResolvedDestination;
   readonly limiter: RateLimiter;
+  readonly health: DestinationHealth;
+}
+
+/** A destination's work in this run: its due messages, then (once it accepted one) its catch-up. */
+export interface DestinationWork {
+  /** The claimed due items as messages, oldest first. */
+  readonly groups: readonly (readonly Claimed[])[];
+  /** Claims its items still backing off, as messages; called once, only if it accepted a message. */
+  readonly catchUp: () => Promise<readonly (readonly Claimed[])[]>;
 }
 
 /** POSTs of one group so far: before this run (`before`) and in it (`inRun`). */
@@ -28,22 +38,48 @@ interface Attempts {
 
 /**
  * Sends one destination's messages in order under its rate limit (seeded from `rateRecord`, the send
- * times an earlier run saved, and saved again at the end). A failing store write ends this destination
- * only; the caller isolates it.
+ * times an earlier run saved, and saved again at the end). Once it accepted a message and its due
+ * messages are done, its backlog still backing off goes out too (`work.catchUp`), within the same rate
+ * limit and time. After `DELIVERY.downAfterFailures` failed POSTs in a row it is down: the rest of its
+ * messages are deferred without a POST. A failing store write ends this destination only; the caller
+ * isolates it.
  */
 export async function sendToDestination(
   ctx: DeliverContext,
   dest: ResolvedDestination,
-  groups: readonly (readonly Claimed[])[],
+  work: DestinationWork,
   rateRecord: Versioned | undefined,
   result: DeliverResult,
 ): Promise<void> {
   const saved = rateRecord?.value.sent;
   const sent = Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : [];
   const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, sent);
-  for (const group of groups) await sendGroup(ctx, { dest, limiter }, group, result);
+  const s: Sending = { dest, limiter, health: new DestinationHealth(DELIVERY.downAfterFailures) };
+  await sendGroups(ctx, s, work.groups, result);
+  if (s.health.healthy && ctx.budget.fitsPost(dest.timeoutMs)) await sendGroups(ctx, s, await work.catchUp(), result);
   const now = ctx.now();
   await ctx.store.put(keys.rate(dest.id), { sent: limiter.recent(now) }, { expiresAt: now + RATE_RECORD_MS });
+}
+
+/** The messages in order; once the destination is down, each remaining one is deferred instead. */
+async function sendGroups(
+  ctx: DeliverContext,
+  s: Sending,
+  groups: readonly (readonly Claimed[])[],
+  result: DeliverResult,
+): Promise<void> {
+  let deferred = 0;
+  for (const group of groups) {
+    if (!s.health.down) {
+      await sendGroup(ctx, s, group, result);
+      continue;
+    }
+    await retryLater(ctx, group, s.health.retryInMs, 0, undefined, result);
+    deferred += group.length;
+  }
+  if (deferred === 0) return;
+  const retryInMs = s.health.retryInMs;
+  ctx.log({ level: 'warn', msg: 'destination down for this run', destination: s.dest.id, deferred, retryInMs });
 }
 
 /** One message: waits its turn, POSTs, and retries in-run while that is short and fits; else settles. */
@@ -61,6 +97,7 @@ async function sendGroup(
     inRun++;
     if (inRun > 1 || before > 0) result.retried++;
     const outcome = await post(ctx, s, group);
+    s.health.record(outcome.kind);
     const again = await afterOutcome(ctx, s, group, outcome, { before, inRun }, result);
     if (again === undefined) return;
     wait = again;
@@ -140,12 +177,14 @@ async function afterOutcome(
   const items = group.length;
   const destination = s.dest.id;
   ctx.log({ level: 'warn', msg: 'delivery failed, will retry', destination, items, attempt, reason, retryInMs: delay });
-  const inRun = n.inRun < DELIVERY.inRunAttempts && delay <= DELIVERY.maxInRunWaitMs;
+  const inRun = n.inRun < DELIVERY.inRunAttempts && delay <= DELIVERY.maxInRunWaitMs && !s.health.down;
   if (inRun && ctx.budget.fitsPost(s.dest.timeoutMs, delay)) return Math.max(delay, s.limiter.waitMs(ctx.now()));
   const between = Math.max(
     outcome.retryAfterMs ?? 0,
     backoff(attempt, DELIVERY.baseDelayMs, DELIVERY.maxNextAttemptMs, ctx.random),
   );
+  // The others wait only for what the destination asked (Retry-After): the next run probes it again.
+  if (s.health.down) s.health.retryIn(outcome.retryAfterMs ?? 0);
   await retryLater(ctx, group, between, n.inRun, reason, result);
   return undefined;
 }

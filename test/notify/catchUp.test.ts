@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPrng } from '../../dev/emulator/prng';
 import type { SinkType } from '../../dev/sink';
+import { DELIVERY } from '../../lib/notify/constants';
+import type { OutboxRecord } from '../../lib/notify/records';
 import type { RunSummary } from '../../lib/notify/runNotifier';
-import { createHarness, MIN, type Harness } from './harness';
+import { createHarness, HOUR, MIN, type Harness } from './harness';
 
 /**
  * Issue 12 §3 and §4, measured from the outside: real notifier, real sink over HTTP, runs every five
@@ -14,7 +16,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const RUN_EVERY = 5 * MIN;
 const POST_MS = 750;
 /** The notify function's timeout (serverless.yml). */
 const TIMEOUT_MS = 120_000;
@@ -105,4 +106,50 @@ describe('catch-up after an outage (§3)', () => {
     });
     expect(h.sink.accepted).toHaveLength(10);
   });
+});
+
+describe('a failing destination does not eat the run (§4)', () => {
+  /** Outbox items of destination `d` (any state), read back from the store. */
+  async function itemsOf(x: Harness, d: string): Promise<OutboxRecord[]> {
+    const all = await x.store.listDue(x.clock.t + 48 * HOUR, 10_000);
+    return all.map((v) => v.value as OutboxRecord).filter((r) => r.notification.destinationId === d);
+  }
+
+  for (const [label, answer] of [
+    ['503', { status: 503, body: 'down' }],
+    ['429 with Retry-After: 2', { status: 429, body: 'slow down', headers: { 'retry-after': '2' } }],
+  ] as const) {
+    it(`${label}: down after ${DELIVERY.downAfterFailures} failed POSTs, the rest deferred without attempts`, async () => {
+      h = await createHarness({
+        destinations: [
+          { type: 'webhook', name: 'bad' },
+          { type: 'webhook', name: 'good' },
+        ],
+      });
+      const instances = Array.from({ length: 4 }, (_, i) => h?.addInstance(`i${i}`) as string);
+      await h.run();
+      h.advance(MIN);
+      for (let i = 0; i < 20; i++) h.fail(instances[i % 4] as string);
+      h.sink.respond(({ name }) => (name === 'bad' ? answer : undefined));
+      const started = h.clock.t;
+      const s = await invoke(h, createPrng(3));
+      const spentMs = h.clock.t - started;
+      expect(h.sink.requests.filter((r) => r.name === 'bad')).toHaveLength(DELIVERY.downAfterFailures);
+      expect(s).toMatchObject({ sent: 20, pending: 20, dead: 0 });
+      const bad = await itemsOf(h, 'bad');
+      expect(bad.filter((r) => r.attempts === 0)).toHaveLength(19);
+      expect(bad.filter((r) => r.attempts === DELIVERY.downAfterFailures)).toHaveLength(1);
+      expect(h.logs.find((l) => l.msg === 'destination down for this run')).toMatchObject({
+        destination: 'bad',
+        deferred: 19,
+      });
+      // Three POSTs and the waits between them, not twenty items' worth (20 x 3 POSTs and backoff before).
+      expect(spentMs).toBeLessThan(3 * POST_MS + 2 * 2000 + 20 * POST_MS + 1000);
+      // The next run probes again; once the destination answers, all of it goes out in that run.
+      h.sink.respond(undefined);
+      h.advance(5 * MIN);
+      expect(await invoke(h, createPrng(4))).toMatchObject({ sent: 20, pending: 0 });
+      expect(new Set(h.sink.accepted.filter((r) => r.name === 'bad').map((r) => r.webhookId)).size).toBe(20);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { DELIVERY } from '../../lib/notify/constants';
 import {
   claim,
   claimable,
+  claimableAhead,
   maxAgeOf,
   pastMaxAge,
   queue,
@@ -60,6 +61,23 @@ describe('outbox transitions', () => {
     expect(claimable(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toBe(claimed); // lease expired
     const done = settleDelivered(claimed, 1, t0).record;
     expect(claimable(item(done, t0), t0)).toBeUndefined();
+  });
+
+  it('claimableAhead: pending and held by no live claim, however far its due time (catch-up)', () => {
+    const item = (value: OutboxRecord, due?: number) => ({
+      key: 'k',
+      version: 1,
+      value,
+      ...(due !== undefined ? { due } : {}),
+    });
+    const backingOff = settleRetry(claimed, { at: t0 + HOUR, attempts: 3, reason: 'HTTP 503' }, t0, MAX_AGE).record;
+    expect(claimableAhead(item(backingOff, t0 + HOUR), t0)).toBe(backingOff);
+    expect(claimableAhead(item(pending, t0), t0)).toBe(pending);
+    expect(claimableAhead(item(claimed, t0 + 5 * 60_000), t0 + 60_000)).toBeUndefined(); // another run holds it
+    expect(claimableAhead(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toBe(claimed); // lease expired
+    expect(claimableAhead(item(settleDelivered(claimed, 1, t0).record), t0)).toBeUndefined();
+    expect(claimableAhead(item(backingOff), t0)).toBeUndefined(); // not listed
+    expect(claimableAhead(undefined, t0)).toBeUndefined();
   });
 
   it('settleDelivered: claim and next attempt dropped, never listed, expires after the remembered-id time', () => {
