@@ -68,7 +68,7 @@ describe('catch-up after an outage (§3)', () => {
     [MIN, 3],
     [5 * MIN, 6],
   ] as const) {
-    it(`receiver down for ${outageRuns} runs ${every / MIN} min apart: the first healthy run delivers all 20`, async () => {
+    it(`down for ${outageRuns} runs ${every / MIN} min apart: the first healthy run sends all 20`, async () => {
       h = await failures('webhook', 20);
       const random = createPrng(12);
       h.sink.down();
@@ -119,7 +119,7 @@ describe('a failing destination does not eat the run (§4)', () => {
     ['503', { status: 503, body: 'down' }],
     ['429 with Retry-After: 2', { status: 429, body: 'slow down', headers: { 'retry-after': '2' } }],
   ] as const) {
-    it(`${label}: down after ${DELIVERY.downAfterFailures} failed POSTs, the rest deferred without attempts`, async () => {
+    it(`${label}: down after ${DELIVERY.downAfterFailures} failed POSTs, the rest deferred unattempted`, async () => {
       h = await createHarness({
         destinations: [
           { type: 'webhook', name: 'bad' },
