@@ -5,12 +5,14 @@ import type { AgencyCredentialsContext } from '../signing/credentials';
 /**
  * The parts of an invocation context the functions read, on AWS Lambda (`awsRequestId`,
  * `getRemainingTimeInMillis`) and on Huawei FunctionGraph (`getRequestID`,
- * `getRemainingTimeInMilliSeconds`, the agency's credentials). Tests and local runs may pass less.
+ * `getRemainingTimeInMilliSeconds`, the agency's credentials, `getUserData`, read by
+ * `functiongraphEntry`). Tests and local runs may pass less.
  */
 export type InvocationContextLike = RemainingTimeContext &
   AgencyCredentialsContext & {
     awsRequestId?: string;
     getRequestID?: () => string;
+    getUserData?: (key: string) => string | undefined;
   };
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
