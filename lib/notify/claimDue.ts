@@ -1,8 +1,10 @@
 import { mapLimit } from '../core/mapLimit';
 import type { Versioned } from '../state/types';
 import type { Claimed, DeliverContext, DeliverResult } from './deliveryContext';
-import { claim, claimable, claimableAhead, maxAgeOf, pastMaxAge, settleDead } from './outbox';
+import { gate, silencesInForce } from './gate';
+import { claim, claimable, claimableAhead, hold, maxAgeOf, pastMaxAge, settleDead, settleSilenced } from './outbox';
 import type { OutboxRecord } from './records';
+import type { Silence } from './silences';
 import { settle } from './settle';
 
 /** Claims in flight at once (a conditional write each). */
@@ -40,22 +42,28 @@ async function claimListed(
   result: DeliverResult,
 ): Promise<Claimed[]> {
   const claimed: Claimed[] = [];
+  if (listed.length === 0) return claimed;
+  const silences = await silencesInForce(ctx);
   await mapLimit(listed, CLAIM_CONCURRENCY, async (item) => {
     if (!ctx.budget.mayStartWork()) {
       result.pending++;
       return;
     }
-    const c = await claimOne(ctx, await ctx.store.get(item.key), may, result);
+    const c = await claimOne(ctx, await ctx.store.get(item.key), may, silences, result);
     if (c) claimed.push(c);
   });
   return claimed;
 }
 
-/** One item: claimed, or settled at once, or left alone (not claimable any more, taken by another run). */
+/**
+ * One item: claimed, or settled at once (silenced, dead), or held by quiet hours, or left alone (not
+ * claimable any more, taken by another run). Each is a conditional write on the version just read.
+ */
 async function claimOne(
   ctx: DeliverContext,
   fresh: Versioned | undefined,
   may: Claimable,
+  silences: readonly Silence[],
   result: DeliverResult,
 ): Promise<Claimed | undefined> {
   const now = ctx.now();
@@ -67,6 +75,17 @@ async function claimOne(
     return undefined;
   }
   const maxAgeMs = maxAgeOf(ctx.config);
+  const g = pastMaxAge(record, now, maxAgeMs)
+    ? { kind: 'send' as const }
+    : gate(ctx, silences, record.notification, now);
+  if (g.kind !== 'send') {
+    const w = g.kind === 'silenced' ? settleSilenced(record, g.silence.id, now) : hold(record, g.until, now, maxAgeMs);
+    if (await ctx.store.update(fresh.key, fresh.version, w.record, w.options)) {
+      if (g.kind === 'silenced') result.silenced++;
+      else result.held++;
+    }
+    return undefined;
+  }
   const write = claim(record, ctx.runId, now + ctx.budget.leaseMs(), maxAgeMs);
   if (!(await ctx.store.update(fresh.key, fresh.version, write.record, write.options))) return undefined;
   const c: Claimed = { key: fresh.key, version: fresh.version + 1, record: write.record };

@@ -41,11 +41,15 @@ export interface DeliverResult {
   dead: number;
   /** Claims lost to another run after the lease ran out (never expected; logged). */
   leaseLost: number;
+  /** Notifications a silence covered as they came due: recorded as silenced, never sent. */
+  silenced: number;
+  /** Notifications held by their routes' quiet hours, due again when those end. */
+  held: number;
 }
 
 /** Nothing delivered yet. */
 export function emptyDeliverResult(): DeliverResult {
-  return { sent: 0, messages: 0, retried: 0, pending: 0, dead: 0, leaseLost: 0 };
+  return { sent: 0, messages: 0, retried: 0, pending: 0, dead: 0, leaseLost: 0, silenced: 0, held: 0 };
 }
 
 /** An outbox item this run holds: its key, the version its claim wrote, and the claimed record. */

@@ -1,7 +1,7 @@
 import type { DmsTask } from '../dms/types';
 import type { Versioned } from '../state/types';
 import { detect, mayNotify, type Detected } from './detect';
-import { destinationsFor } from './filters';
+import { routesFor } from './filters';
 import type { ListedInstance } from './listInstance';
 import { queue, type OutboxWrite } from './outbox';
 import { keys, notificationId, type SeenRecord } from './records';
@@ -65,8 +65,8 @@ export function findingsOf(
     else if (d.event === 'stuck') counts.stuck++;
     else if (d.event === 'reminder') counts.reminders++;
     else counts.recovered++;
-    for (const destinationId of destinationsFor(config, target, task.name, d.event)) {
-      const n = notificationOf(target, d, destinationId, now, config.maxReminders);
+    for (const [destinationId, routes] of routesFor(config, target, task.name, d.event)) {
+      const n = { ...notificationOf(target, d, destinationId, now, config.maxReminders), routes };
       outbox.push({ key: keys.outbox(n.id), write: queue(n, now, maxAgeMs) });
     }
     seen.push({ key, value: mark });

@@ -22,14 +22,19 @@ export function maxAgeOf(config: Pick<NotifyConfig, 'maxAgeHours'>): number {
   return config.maxAgeHours * HOUR;
 }
 
+/** When the item's max age ends: `maxAgeMs` after it was queued, plus the time quiet hours held it. */
+function ageLimit(record: OutboxRecord, maxAgeMs: number): number {
+  return record.createdAt + (record.heldMs ?? 0) + maxAgeMs;
+}
+
 /** Whether the item is past its max age at `now` (business clock). */
 export function pastMaxAge(record: OutboxRecord, now: number, maxAgeMs: number): boolean {
-  return now >= record.createdAt + maxAgeMs;
+  return now >= ageLimit(record, maxAgeMs);
 }
 
 /** A live item (pending or claimed) is kept until its max age plus the time its webhook-id is remembered. */
 function liveExpiry(record: OutboxRecord, maxAgeMs: number): number {
-  return record.createdAt + maxAgeMs + DELIVERY.keepDoneMs;
+  return ageLimit(record, maxAgeMs) + DELIVERY.keepDoneMs;
 }
 
 /** The record without its claim and its next attempt time (what a settlement starts from). */
@@ -84,9 +89,32 @@ export function settleDead(record: OutboxRecord, reason: string, attempts: numbe
   return settled(record, 'dead', { lastError: reason, attempts }, now);
 }
 
+/**
+ * Covered by the silence `silenceId` as it came due: settled, never sent, kept (not listed) like a
+ * delivered item, so the history shows it.
+ */
+export function settleSilenced(record: OutboxRecord, silenceId: string, now: number): OutboxWrite {
+  return settled(record, 'silenced', { silencedBy: silenceId }, now);
+}
+
+/**
+ * Held by quiet hours until `until`: still pending, due then, its max age moved on by the hold. The
+ * notification keeps its `detectedAt` and says until when it was held.
+ */
+export function hold(record: OutboxRecord, until: number, now: number, maxAgeMs: number): OutboxWrite {
+  const next: OutboxRecord = {
+    ...released(record),
+    state: 'pending',
+    notification: { ...record.notification, heldUntil: new Date(until).toISOString() },
+    nextAttemptAt: until,
+    heldMs: (record.heldMs ?? 0) + Math.max(0, until - now),
+  };
+  return { record: next, options: { due: until, expiresAt: liveExpiry(next, maxAgeMs) } };
+}
+
 function settled(
   record: OutboxRecord,
-  state: 'delivered' | 'dead',
+  state: 'delivered' | 'dead' | 'silenced',
   extra: Partial<OutboxRecord>,
   now: number,
 ): OutboxWrite {
@@ -110,7 +138,7 @@ export function settleRetry(record: OutboxRecord, retry: Retry, now: number, max
   if (pastMaxAge(record, now, maxAgeMs)) {
     return settleDead(record, `max age reached (${reason ?? 'not delivered'})`, attempts, now);
   }
-  const due = Math.min(at, record.createdAt + maxAgeMs);
+  const due = Math.min(at, ageLimit(record, maxAgeMs));
   return {
     record: {
       ...released(record),

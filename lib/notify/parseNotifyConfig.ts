@@ -16,6 +16,9 @@ import {
 import type { AppConfig, SecretRef } from '../config/types';
 import type { RedisTlsConfig } from '../state/createStore';
 import { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS } from './constants';
+import { parseSilence } from './parseSilence';
+import { isTimeZone, parseClock, type QuietWindow, WEEKDAYS } from './quietHours';
+import type { Silence } from './silences';
 import {
   DESTINATION_TYPES,
   EVENT_KINDS,
@@ -40,6 +43,7 @@ export const NOTIFY_KEYS = {
     'statuses',
     'stuckAfterMinutes',
     'stuckStatuses',
+    'silences',
     'repeatAfterMinutes',
     'maxReminders',
     'lookbackHours',
@@ -52,10 +56,51 @@ export const NOTIFY_KEYS = {
     'allowInsecureWebhooks',
   ],
   destination: ['type', 'url', 'secret', 'secrets', 'ratePerMinute', 'maxBodyBytes', 'timeoutMs'],
-  route: ['destinations', 'filter'],
+  route: ['destinations', 'filter', 'quietHours'],
+  quietWindow: ['start', 'end', 'timeZone', 'days'],
   filter: ['tasks', 'instances', 'events'],
   stuckAfter: ['default', 'tasks'],
 } as const;
+
+function readClock(v: unknown, path: string): number {
+  const minutes = parseClock(readString(v, path));
+  if (minutes === undefined) throw new ConfigError(path, 'must be a time of day HH:MM (00:00 to 24:00)');
+  return minutes;
+}
+
+/** A route's `quietHours`: `[{"start": "22:00", "end": "07:00", "timeZone": "Asia/Shanghai", "days"?: [...]}]`. */
+function parseQuietHours(v: unknown, path: string): QuietWindow[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError(path, 'must be an array of windows');
+  return v.map((w, i) => {
+    const at = `${path}[${i}]`;
+    const o = readObject(w, at);
+    onlyKeys(o, at, NOTIFY_KEYS.quietWindow);
+    const start = readClock(o.start, `${at}.start`);
+    const end = readClock(o.end, `${at}.end`);
+    const timeZone = readString(o.timeZone, `${at}.timeZone`);
+    if (!isTimeZone(timeZone)) throw new ConfigError(`${at}.timeZone`, `"${timeZone}" is not an IANA time zone`);
+    const days = readMemberList(o.days, `${at}.days`, WEEKDAYS, []);
+    const wholeDay = start === end || (start === 0 && end === 24 * 60);
+    if (wholeDay && (days.length === 0 || WEEKDAYS.every((d) => days.includes(d)))) {
+      throw new ConfigError(`${at}.end`, 'a whole-day window on every day would hold notifications forever');
+    }
+    return { start, end, timeZone, days };
+  });
+}
+
+/** `notify.silences`: ids unique. */
+function parseSilences(v: unknown): Silence[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('notify.silences', 'must be an array of silences');
+  const seen = new Set<string>();
+  return v.map((s, i) => {
+    const silence = parseSilence(s, `notify.silences[${i}]`, { source: 'config' });
+    if (seen.has(silence.id)) throw new ConfigError(`notify.silences[${i}].id`, `"${silence.id}" is used twice`);
+    seen.add(silence.id);
+    return silence;
+  });
+}
 
 const STUCK_RANGE = { min: 1, max: 60 * 24 * 30 } as const;
 
@@ -281,7 +326,8 @@ function parseRoute(name: string, v: unknown, destinations: ReadonlyMap<string, 
   dests.forEach((d, i) => {
     if (!destinations.has(d)) throw new ConfigError(`${path}.destinations[${i}]`, `unknown destination "${d}"`);
   });
-  return { name, destinations: dests, filter: parseFilter(ro.filter, `${path}.filter`) };
+  const quietHours = parseQuietHours(ro.quietHours, `${path}.quietHours`);
+  return { name, destinations: dests, filter: parseFilter(ro.filter, `${path}.filter`), quietHours };
 }
 
 /** The routes; with destinations and no routes, one `default` route that sends everything everywhere. */
@@ -292,7 +338,7 @@ function parseRoutes(o: Raw, destinations: ReadonlyMap<string, DestinationConfig
   }
   if (routes.size === 0 && destinations.size > 0) {
     const filter = parseFilter(undefined, 'notify.routes.default.filter');
-    routes.set('default', { name: 'default', destinations: [...destinations.keys()], filter });
+    routes.set('default', { name: 'default', destinations: [...destinations.keys()], filter, quietHours: [] });
   }
   return routes;
 }
@@ -358,6 +404,7 @@ export function parseNotifyConfig(app: AppConfig, env: NodeJS.ProcessEnv = proce
     statuses,
     ...parseStuckAfter(o.stuckAfterMinutes),
     stuckStatuses,
+    silences: parseSilences(o.silences),
     repeatAfterMinutes: numberAt('repeatAfterMinutes', NOTIFY_DEFAULTS.repeatAfterMinutes, 1, 60 * 24 * 30),
     maxReminders: numberAt('maxReminders', NOTIFY_DEFAULTS.maxReminders, 0, 100),
     lookbackHours,

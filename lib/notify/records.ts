@@ -25,10 +25,14 @@ export interface SeenRecord {
   readonly recovered?: boolean;
 }
 
-export const OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
+export const OUTBOX_STATES = ['pending', 'delivered', 'dead', 'silenced'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-/** One notification for one destination: `pending` → (claimed) → `delivered` | `dead`. */
+/**
+ * One notification for one destination: `pending` → (claimed) → `delivered` | `dead`, or `pending` →
+ * `silenced` when a silence covers it as it comes due (never sent later). Quiet hours keep it pending,
+ * due when they end.
+ */
 export interface OutboxRecord {
   readonly [k: string]: unknown;
   readonly notification: Notification;
@@ -43,6 +47,10 @@ export interface OutboxRecord {
   readonly nextAttemptAt?: number;
   readonly lastError?: string;
   readonly doneAt?: number;
+  /** The silence that held it back (state `silenced`). */
+  readonly silencedBy?: string;
+  /** Time spent held by quiet hours, in all: added to its max age so a hold never kills it. */
+  readonly heldMs?: number;
 }
 
 export const keys = {
@@ -50,6 +58,8 @@ export const keys = {
   seen: (projectId: string, instanceId: string, taskId: string) => `seen#${projectId}#${instanceId}#${taskId}`,
   outbox: (id: string) => `outbox#${id}`,
   rate: (destinationId: string) => `rate#${destinationId}`,
+  /** The one record holding the operator API's silences. */
+  silences: 'silences#api',
 } as const;
 
 /**

@@ -73,6 +73,9 @@ export interface RunSummary {
   readonly retried: number;
   readonly pending: number;
   readonly dead: number;
+  /** Recorded as silenced this run (never sent), and held by quiet hours (sent when they end). */
+  readonly silenced: number;
+  readonly held: number;
   /** DMS answers throttled by the API gateway (429 `APIGW.0308`) during the run, retried ones included. */
   readonly throttled: number;
   /** Time the run's DMS calls waited for the request budget, summed over calls (concurrent waits add up). */
@@ -102,9 +105,9 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const { throttled, budgetWaitMs } = requests();
   const delivery = await deliverSafely({ ...deliveryContext(deps, budget, runId), now, log });
 
-  const { sent, messages, retried, pending, dead } = delivery;
+  const { sent, messages, retried, pending, dead, silenced, held } = delivery;
   const durationMs = Math.round(performance.now() - started);
-  const delivered = { sent, messages, retried, pending, dead };
+  const delivered = { sent, messages, retried, pending, dead, silenced, held };
   const summary: RunSummary = {
     runId,
     trigger,

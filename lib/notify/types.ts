@@ -1,5 +1,7 @@
 import type { SecretRef } from '../config/types';
 import type { StoreSpec } from '../state/createStore';
+import type { QuietWindow } from './quietHours';
+import type { Silence } from './silences';
 
 /** Destination kinds. `webhook` is a generic Standard Webhooks receiver; the others are chat bots. */
 export const DESTINATION_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
@@ -53,6 +55,8 @@ export interface RouteConfig {
   readonly name: string;
   readonly destinations: readonly string[];
   readonly filter: Filter;
+  /** Recurring windows in which this route's notifications are held (delivered when they end). @default none */
+  readonly quietHours: readonly QuietWindow[];
 }
 
 /** A stuck threshold for the task names matching `pattern` (a glob). */
@@ -84,6 +88,8 @@ export interface NotifyConfig {
   readonly maxReminders: number;
   /** Statuses that can be stuck. @default ['CREATED', 'EXECUTING'] */
   readonly stuckStatuses: readonly string[];
+  /** Silences from the configuration (the operator API adds its own in the state store). @default none */
+  readonly silences: readonly Silence[];
   /** @default 24 */
   readonly lookbackHours: number;
   /** Longest catch-up window after an outage, from the last successful scan. @default 168 (7 days) */
@@ -152,4 +158,8 @@ export interface Notification {
   readonly maxReminders?: number;
   /** For `recovered`: minutes from creation to the task's last update (how long it ran). */
   readonly ranMinutes?: number;
+  /** Routes that led to this destination (their quiet hours apply); absent in items queued before routes were kept. */
+  readonly routes?: readonly string[];
+  /** ISO time the quiet hours that held it ended (it is delivered after them, `detectedAt` unchanged). */
+  readonly heldUntil?: string;
 }

@@ -10,6 +10,7 @@ import { CREDENTIAL_SOURCES, CSMS_NAME_PATTERN, REGION_NAME_PATTERN } from '../.
 import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
 import { NOTIFY_KEYS, parseNotifyConfig, REDIS_STORE_KEYS } from '../../lib/notify/parseNotifyConfig';
+import { SILENCE_KEYS } from '../../lib/notify/parseSilence';
 import { DESTINATION_TYPES } from '../../lib/notify/types';
 
 /**
@@ -157,6 +158,31 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
     'stuck thresholds per task-name glob, reminders off',
     withNotify({ stuckAfterMinutes: { default: 60, tasks: { 'modify*': 90, restartInstance: 30 } }, maxReminders: 0 }),
   ],
+  [
+    'quiet hours on a route, silences from the configuration',
+    withNotify({
+      routes: {
+        chat: {
+          destinations: ['hook'],
+          quietHours: [
+            { start: '22:00', end: '07:00', timeZone: 'Asia/Shanghai' },
+            { start: '00:00', end: '24:00', timeZone: 'Europe/Berlin', days: ['sat', 'sun'] },
+          ],
+        },
+      },
+      silences: [
+        {
+          id: 'resize-orders',
+          startsAt: '2026-12-01T22:00Z',
+          endsAt: '2026-12-02T10:00:00.000+08:00',
+          matchers: { instances: ['orders-*'], tasks: ['modify*'], projects: [P], events: ['failed', 'stuck'] },
+          createdBy: 'ops@example.com',
+          comment: 'planned resize',
+        },
+        { id: 's2', startsAt: '2026-12-01T00:00Z', endsAt: '2026-12-01T01:00Z', matchers: { events: ['reminder'] } },
+      ],
+    }),
+  ],
   ['stuck thresholds per glob only', withNotify({ stuckAfterMinutes: { tasks: { '*': 1 } } })],
   ['an endpoint with a trailing slash', base({ endpoint: 'https://dms.example.com:8443/' })],
   ['the least request budget', base({ requestsPerSecond: 0.1 })],
@@ -229,6 +255,48 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
   ['an empty stuck-threshold glob', withNotify({ stuckAfterMinutes: { tasks: { '': 10 } } })],
   ['an unknown stuck-threshold key', withNotify({ stuckAfterMinutes: { default: 10, glob: {} } })],
   ['a stuck threshold as a string', withNotify({ stuckAfterMinutes: '120' })],
+  [
+    'a quiet window with a bad time of day',
+    withNotify({
+      routes: { r: { destinations: ['hook'], quietHours: [{ start: '25:00', end: '07:00', timeZone: 'UTC' }] } },
+    }),
+  ],
+  [
+    'a quiet window without a zone',
+    withNotify({ routes: { r: { destinations: ['hook'], quietHours: [{ start: '22:00', end: '07:00' }] } } }),
+  ],
+  [
+    'a quiet window on an unknown day',
+    withNotify({
+      routes: {
+        r: { destinations: ['hook'], quietHours: [{ start: '22:00', end: '07:00', timeZone: 'UTC', days: ['fr'] }] },
+      },
+    }),
+  ],
+  [
+    'a silence without matchers',
+    withNotify({ silences: [{ id: 's', startsAt: '2026-12-01T00:00Z', endsAt: '2026-12-01T01:00Z', matchers: {} }] }),
+  ],
+  [
+    'a silence without an id',
+    withNotify({
+      silences: [{ startsAt: '2026-12-01T00:00Z', endsAt: '2026-12-01T01:00Z', matchers: { tasks: ['a'] } }],
+    }),
+  ],
+  [
+    'a silence with a time without a zone',
+    withNotify({
+      silences: [{ id: 's', startsAt: '2026-12-01T00:00', endsAt: '2026-12-01T01:00Z', matchers: { tasks: ['a'] } }],
+    }),
+  ],
+  [
+    'a silence of an unknown event',
+    withNotify({
+      silences: [
+        { id: 's', startsAt: '2026-12-01T00:00Z', endsAt: '2026-12-01T01:00Z', matchers: { events: ['late'] } },
+      ],
+    }),
+  ],
   ['repeatAfterMinutes 0', withNotify({ repeatAfterMinutes: 0 })],
   ['maxReminders below 0', withNotify({ maxReminders: -1 })],
   ['maxReminders above 100', withNotify({ maxReminders: 101 })],
@@ -328,6 +396,43 @@ const parserOnly: ReadonlyArray<readonly [string, unknown]> = [
     ]),
   ],
   ['a region without RabbitMQ for a RabbitMQ instance', withInstances('cn-south-4', [{ id: 'r', engine: 'rabbitmq' }])],
+  [
+    'a quiet window in an unknown time zone',
+    withNotify({
+      routes: {
+        r: { destinations: ['hook'], quietHours: [{ start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' }] },
+      },
+    }),
+  ],
+  [
+    'a quiet window that never ends',
+    withNotify({
+      routes: { r: { destinations: ['hook'], quietHours: [{ start: '07:00', end: '07:00', timeZone: 'UTC' }] } },
+    }),
+  ],
+  [
+    'a silence ending before it starts',
+    withNotify({
+      silences: [{ id: 's', startsAt: '2026-12-01T02:00Z', endsAt: '2026-12-01T01:00Z', matchers: { tasks: ['a'] } }],
+    }),
+  ],
+  [
+    'a silence whose matchers are all empty',
+    withNotify({
+      silences: [{ id: 's', startsAt: '2026-12-01T00:00Z', endsAt: '2026-12-01T01:00Z', matchers: { tasks: [] } }],
+    }),
+  ],
+  [
+    'two silences with one id',
+    withNotify({
+      silences: [1, 2].map(() => ({
+        id: 's',
+        startsAt: '2026-12-01T00:00Z',
+        endsAt: '2026-12-01T01:00Z',
+        matchers: { tasks: ['a'] },
+      })),
+    }),
+  ],
   ['maxCatchUpHours below lookbackHours', withNotify({ lookbackHours: 48, maxCatchUpHours: 24 })],
   ['a DynamoDB store without a table when NOTIFY_TABLE is unset', withNotify({ store: { type: 'dynamodb' } })],
   [
@@ -376,6 +481,9 @@ describe('schema and parsers spell the same rules', () => {
     expect(keysOf('$defs.filter.properties')).toEqual([...NOTIFY_KEYS.filter].sort());
     const stuckAfter = (at('$defs.notify.properties.stuckAfterMinutes.oneOf') as unknown as Json[])[1] as Json;
     expect(Object.keys(stuckAfter.properties as Json).sort()).toEqual([...NOTIFY_KEYS.stuckAfter].sort());
+    expect(keysOf('$defs.quietWindow.properties')).toEqual([...NOTIFY_KEYS.quietWindow].sort());
+    expect(keysOf('$defs.silence.properties')).toEqual([...SILENCE_KEYS.silence].sort());
+    expect(keysOf('$defs.silence.properties.matchers.properties')).toEqual([...SILENCE_KEYS.matchers].sort());
   });
 
   it('uses the parsers’ patterns and lists', () => {

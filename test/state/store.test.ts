@@ -9,6 +9,9 @@ import { connectRedis } from '../../lib/state/connectRedis';
 import { FileStore } from '../../lib/state/fileStore';
 import { RedisStore } from '../../lib/state/redisStore';
 import type { StateStore } from '../../lib/state/types';
+import { keys } from '../../lib/notify/records';
+import { createSilence, expireSilence } from '../../lib/notify/silenceStore';
+import { readSilenceIndex, SILENCE_KEEP_MS, type Silence } from '../../lib/notify/silences';
 import { startDynalite } from '../../dev/dynalite';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 
@@ -104,6 +107,33 @@ describe.each(impls)('%s', (_name, make) => {
     expect(await s.update('d2', d2?.version ?? 0, { k: 2, done: true })).toBe(true);
     await s.put('d4', { k: 4 });
     expect((await s.listDue(t + 10, 10)).map((r) => r.key)).toEqual(['d1']);
+  });
+
+  it('the silence index: concurrent API silences are all kept, one expires early, the record expires last', async () => {
+    const s = await make(now);
+    const silence = (i: number): Silence => ({
+      id: `sil_${i}`,
+      startsAt: new Date(clock.t).toISOString(),
+      endsAt: new Date(clock.t + (i + 1) * 3600_000).toISOString(),
+      matchers: { instances: [`i-${i}`], tasks: [], projects: [], events: [] },
+      createdBy: 'test',
+      comment: '',
+      source: 'api',
+    });
+    await Promise.all([0, 1, 2, 3, 4].map((i) => createSilence(s, silence(i), clock.t)));
+    expect((await readSilenceIndex(s)).silences.map((x) => x.id).sort()).toEqual([
+      'sil_0',
+      'sil_1',
+      'sil_2',
+      'sil_3',
+      'sil_4',
+    ]);
+    expect(await expireSilence(s, 'sil_9', clock.t)).toBeUndefined();
+    expect(await expireSilence(s, 'sil_4', clock.t + 1000)).toMatchObject({
+      expiredAt: new Date(clock.t + 1000).toISOString(),
+    });
+    const stored = await s.get(keys.silences);
+    expect(stored?.expiresAt).toBe(clock.t + 4 * 3600_000 + SILENCE_KEEP_MS);
   });
 
   it('getMany handles more than one batch', async () => {

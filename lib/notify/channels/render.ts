@@ -41,7 +41,8 @@ function whenOf(n: Notification): string {
 export function itemLine(n: Notification): string {
   return (
     `${eventLabel(n)}: ${clip(n.task.name, 120)} (task ${clip(n.task.id, 64)}, ${whenOf(n)}` +
-    `${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''})`
+    `${n.task.user_name ? `, by ${clip(n.task.user_name, 64)}` : ''}` +
+    `${n.heldUntil ? `; detected ${n.detectedAt}, held by quiet hours until ${n.heldUntil}` : ''})`
   );
 }
 

@@ -38,6 +38,7 @@ export function webhookPayload(n: Notification, now: Date, nameMax = 1000): stri
       ...(n.stuckMinutes !== undefined ? { stuck_minutes: n.stuckMinutes } : {}),
       ...(n.reminder !== undefined ? { reminder: n.reminder, max_reminders: n.maxReminders ?? n.reminder } : {}),
       ...(n.ranMinutes !== undefined ? { ran_minutes: n.ranMinutes } : {}),
+      ...(n.heldUntil !== undefined ? { held_until: n.heldUntil } : {}),
     },
   });
 }
