@@ -109,7 +109,7 @@ describe.each(impls)('%s', (_name, make) => {
     expect((await s.listDue(t + 10, 10)).map((r) => r.key)).toEqual(['d1']);
   });
 
-  it('the silence index: concurrent API silences are all kept, one expires early, the record expires last', async () => {
+  it('the silence index: concurrent API silences all kept, one expired early, the record expires last', async () => {
     const s = await make(now);
     const silence = (i: number): Silence => ({
       id: `sil_${i}`,
