@@ -40,3 +40,10 @@ export const upstreamBadResponse = 'DTF.00502002';
 export const upstreamUnreachable = 'DTF.00502003';
 export const upstreamRejectedCredentials = 'DTF.00502004';
 export const upstreamTimeout = 'DTF.00504001';
+
+// The fleet page (lib/ops/page)
+export const invalidPageQuery = 'DTF.00400040';
+export const invalidPageNumber = 'DTF.00400041';
+export const invalidSilence = 'DTF.00400042';
+export const crossSiteRequest = 'DTF.00403040';
+export const silenceNotFound = 'DTF.00404040';

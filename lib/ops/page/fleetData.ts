@@ -1,0 +1,199 @@
+import type { CoreInstance, CoreProject } from '../../config/types';
+import { mapLimit } from '../../core/mapLimit';
+import { DmsError } from '../../dms/errors';
+import type { DmsTaskClient } from '../../dms/taskClient';
+import type { DmsTask } from '../../dms/types';
+import { globMatch } from '../../notify/filters';
+import { keys, notificationId, type CursorRecord, type OutboxRecord } from '../../notify/records';
+import { EVENT_KINDS } from '../../notify/types';
+import type { StateStore, Versioned } from '../../state/types';
+import { DEFAULT_LIVE_CONCURRENCY, RUNNING_STATUSES } from './constants';
+import type { LiveListing, LiveTasks } from './liveTasks';
+import type { Silence, SilenceApi } from './silences';
+import type { FleetView, InstanceGroup, InstanceView, NotificationCounts } from './types';
+
+const HOUR = 3_600_000;
+
+/** Everything the fleet view reads: configuration, the notifier's state, silences and live listings. */
+export interface FleetSources {
+  readonly projects: ReadonlyMap<string, CoreProject>;
+  /** Destination ids of the notifier (outbox ids are derived from them). */
+  readonly destinations: readonly string[];
+  /** Statuses the notifier counts as a failure. @default ['FAILED'] */
+  readonly failureStatuses: readonly string[];
+  readonly store: StateStore;
+  readonly silences: SilenceApi;
+  readonly clientFor: (projectId: string) => DmsTaskClient;
+  readonly live: LiveTasks;
+  /** Instances listed at once. @default DEFAULT_LIVE_CONCURRENCY (8) */
+  readonly concurrency?: number;
+}
+
+export interface FleetQuery {
+  readonly q: string;
+  /** 1-based. */
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+interface Located extends CoreInstance {
+  readonly projectId: string;
+  readonly region: string;
+}
+
+/** Every configured instance, in a stable order: project, region, engine, name, id. */
+export function allInstances(projects: ReadonlyMap<string, CoreProject>): Located[] {
+  const out: Located[] = [];
+  for (const p of projects.values())
+    for (const i of p.instances) out.push({ ...i, projectId: p.projectId, region: p.region });
+  const key = (i: Located): string => [i.projectId, i.region, i.engine, i.name, i.id].join('\u0000');
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Case-insensitive substring over id, name, project, region and engine; empty matches everything. */
+export function matchesQuery(i: Located, q: string): boolean {
+  if (q === '') return true;
+  const needle = q.toLowerCase();
+  return [i.id, i.name, i.projectId, i.region, i.engine].some((v) => v.toLowerCase().includes(needle));
+}
+
+/** The silences in force that apply to an instance (by id or name), task-only ones included. */
+export function silencesFor(silences: readonly Silence[], instanceId: string, name: string): Silence[] {
+  return silences.filter((s) => s.instance === undefined || s.instance === instanceId || s.instance === name);
+}
+
+/** Whether a silence covers a task of an instance. */
+export function silenceCovers(s: Silence, instanceId: string, name: string, taskName: string): boolean {
+  const instanceOk = s.instance === undefined || s.instance === instanceId || s.instance === name;
+  return instanceOk && (s.task === undefined || globMatch(s.task, taskName));
+}
+
+const isRunning = (t: DmsTask): boolean => (RUNNING_STATUSES as readonly string[]).includes(t.status);
+
+/** The outbox ids a task may have: every event kind for every destination. */
+export function outboxKeysOf(
+  projectId: string,
+  instanceId: string,
+  taskId: string,
+  destinations: readonly string[],
+): string[] {
+  return EVENT_KINDS.flatMap((e) =>
+    destinations.map((d) => keys.outbox(notificationId(projectId, instanceId, taskId, e, d))),
+  );
+}
+
+function errorLabel(e: unknown): string {
+  if (e instanceof DmsError) return `${e.name}${e.status ? ` ${e.status}` : ''}`;
+  return e instanceof Error ? e.name : 'error';
+}
+
+function countStates(records: readonly (Versioned | undefined)[]): NotificationCounts {
+  const counts = { pending: 0, delivered: 0, dead: 0, silenced: 0 };
+  for (const r of records) {
+    const state = (r?.value as OutboxRecord | undefined)?.state as string | undefined;
+    if (state === 'pending' || state === 'delivered' || state === 'dead' || state === 'silenced') counts[state]++;
+  }
+  return counts;
+}
+
+/**
+ * One page view: the configured instances filtered and paged, then for the visible ones only the
+ * live 7-day listing (cached), their cursors and the outbox records of their failed and running
+ * tasks (two `getMany`), plus the silences in force and the fleet's pending count (one `listDue`).
+ */
+export async function buildFleetView(src: FleetSources, query: FleetQuery, now: number): Promise<FleetView> {
+  const everything = allInstances(src.projects);
+  const matching = everything.filter((i) => matchesQuery(i, query.q));
+  const pages = Math.max(1, Math.ceil(matching.length / query.pageSize));
+  const page = Math.min(query.page, pages);
+  const visible = matching.slice((page - 1) * query.pageSize, page * query.pageSize);
+
+  let upstreamCalls = 0;
+  let cachedInstances = 0;
+  const listings = await mapLimit(visible, src.concurrency ?? DEFAULT_LIVE_CONCURRENCY, async (i) => {
+    const hit = src.live.cached(i.projectId, i.id, now);
+    if (hit) {
+      cachedInstances++;
+      return { listing: hit };
+    }
+    try {
+      const { listing, calls } = await src.live.list(src.clientFor(i.projectId), i.id, now);
+      upstreamCalls += calls;
+      return { listing };
+    } catch (e) {
+      upstreamCalls++;
+      return { error: errorLabel(e) };
+    }
+  });
+
+  const interesting = (t: DmsTask): boolean => isRunning(t) || src.failureStatuses.includes(t.status);
+  const outboxKeys = visible.flatMap((i, n) =>
+    (listings[n]?.listing?.tasks ?? [])
+      .filter(interesting)
+      .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations)),
+  );
+  const [cursors, outbox, due, silences] = await Promise.all([
+    src.store.getMany(visible.map((i) => keys.cursor(i.projectId, i.id))),
+    src.store.getMany(outboxKeys),
+    src.store.listDue(Number.MAX_SAFE_INTEGER, 1000),
+    src.silences.active(now),
+  ]);
+
+  const views = visible.map((i, n): InstanceView => {
+    const result = listings[n];
+    const listing: LiveListing | undefined = result?.listing;
+    const tasks = listing?.tasks ?? [];
+    const failed = tasks.filter((t) => src.failureStatuses.includes(t.status));
+    const within = (t: DmsTask, ms: number): boolean => now - Date.parse(t.created_at) <= ms;
+    const cursor = cursors.get(keys.cursor(i.projectId, i.id))?.value as CursorRecord | undefined;
+    const records = tasks
+      .filter(interesting)
+      .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations).map((k) => outbox.get(k)));
+    return {
+      projectId: i.projectId,
+      region: i.region,
+      engine: i.engine,
+      instanceId: i.id,
+      name: i.name,
+      ...(cursor?.lastScanAt ? { lastScanAt: cursor.lastScanAt } : {}),
+      running: tasks.filter(isRunning).map((t) => ({
+        id: t.id,
+        name: t.name,
+        status: t.status,
+        createdAt: t.created_at,
+        runningMinutes: Math.max(0, Math.floor((now - Date.parse(t.created_at)) / 60_000)),
+      })),
+      failures24h: failed.filter((t) => within(t, 24 * HOUR)).length,
+      failures7d: failed.filter((t) => within(t, 7 * 24 * HOUR)).length,
+      recentFailures: failed
+        .slice(0, 5)
+        .map((t) => ({ id: t.id, name: t.name, status: t.status, createdAt: t.created_at })),
+      notifications: countStates(records),
+      silenceIds: silencesFor(silences, i.id, i.name).map((s) => s.id),
+      truncated: listing?.truncated ?? false,
+      ...(result?.error ? { liveError: result.error } : {}),
+    };
+  });
+
+  const groups: InstanceGroup[] = [];
+  for (const v of views) {
+    const last = groups[groups.length - 1];
+    if (last && last.projectId === v.projectId && last.region === v.region && last.engine === v.engine)
+      (last.instances as InstanceView[]).push(v);
+    else groups.push({ projectId: v.projectId, region: v.region, engine: v.engine, instances: [v] });
+  }
+  return {
+    generatedAt: new Date(now).toISOString(),
+    query: query.q,
+    page,
+    pageSize: query.pageSize,
+    pages,
+    totalInstances: everything.length,
+    matchingInstances: matching.length,
+    groups,
+    silences,
+    pendingFleetWide: due.filter((r) => (r.value as OutboxRecord).state === 'pending').length,
+    upstreamCalls,
+    cachedInstances,
+  };
+}
