@@ -8,7 +8,13 @@ export interface HandlerResponse {
   readonly body: string;
 }
 
-export type EventHandler = (event: unknown, context?: unknown) => Promise<HandlerResponse>;
+/** The part of a Lambda context the adapter gives: the request id and the time left. */
+export interface AdapterContext {
+  readonly awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
+export type EventHandler = (event: unknown, context: AdapterContext) => Promise<HandlerResponse>;
 
 export interface ServedHandler {
   /** `http://127.0.0.1:{port}`. */

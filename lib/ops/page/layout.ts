@@ -5,7 +5,8 @@ const CSS = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--bad:#a4001d;--warn:#7a4d00;--ok:#1d5e20;
 --link:#0a4da3;--bg:#fff;--panel:#f4f5f7}
 *{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
-color:var(--fg);background:var(--bg)}a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,
+color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,
 select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;z-index:2}
 header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between;padding:10px 16px;
@@ -21,7 +22,8 @@ h3{font-size:1rem;margin:0 0 6px}.muted{color:var(--muted)}.bad{color:var(--bad)
 fieldset{border:1px solid var(--line);border-radius:6px;margin:0 0 12px;padding:10px 12px}
 .row{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end}label{display:block;font-weight:600;font-size:.9rem}
 input,select,button{font:inherit;padding:6px 8px;border:1px solid #767676;border-radius:4px;background:#fff;
-color:var(--fg);min-height:40px}button{background:#16325c;color:#fff;border-color:#16325c;cursor:pointer}
+color:var(--fg);min-height:40px;max-width:100%}
+.row>div{max-width:100%}button{background:#16325c;color:#fff;border-color:#16325c;cursor:pointer}
 button.secondary{background:#fff;color:#16325c}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 pre{background:var(--panel);border:1px solid var(--line);padding:10px;overflow:auto;max-width:100%;white-space:pre-wrap;
@@ -75,7 +77,7 @@ export function htmlHeaders(nonce: string): Record<string, string> {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
     'Content-Security-Policy':
       `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; ` +

@@ -54,15 +54,19 @@ function instanceCard(i: InstanceView, silences: readonly Silence[], ctx: PageCo
           .join('')}</ul>`;
   const n = i.notifications;
   const applied = silences.filter((s) => i.silenceIds.includes(s.id));
+  const silenceList =
+    applied.length === 0 ? '<span class="muted">none</span>' : applied.map((s) => e(s.comment)).join('; ');
   const more = i.truncated ? ' <span class="muted">(at least: listing cut)</span>' : '';
   return `<article class="card" aria-labelledby="i-${e(i.instanceId)}">
 <h3 id="i-${e(i.instanceId)}">${e(i.name)} <span class="muted">${e(i.instanceId)}</span></h3>
 ${i.liveError ? `<p class="bad" role="status">Live listing failed: ${e(i.liveError)}</p>` : ''}
 <dl><dt>Last scanned</dt><dd>${timeTag(i.lastScanAt)}</dd>
 <dt>Running</dt><dd>${running}</dd>
-<dt>Failures</dt><dd><span class="${i.failures24h > 0 ? 'bad' : ''}">${i.failures24h} in 24 h</span>, ${i.failures7d} in 7 d${more}${failures}</dd>
-<dt>Notifications</dt><dd>${n.pending} pending, <span class="${n.dead > 0 ? 'bad' : ''}">${n.dead} dead</span>, ${n.silenced} silenced, ${n.delivered} delivered</dd>
-<dt>Silences</dt><dd>${applied.length === 0 ? '<span class="muted">none</span>' : applied.map((s) => e(s.comment)).join('; ')}</dd></dl>
+<dt>Failures</dt><dd><span class="${i.failures24h > 0 ? 'bad' : ''}">${i.failures24h} in 24 h</span>,
+ ${i.failures7d} in 7 d${more}${failures}</dd>
+<dt>Notifications</dt><dd>${n.pending} pending, <span class="${n.dead > 0 ? 'bad' : ''}">${n.dead} dead</span>,
+ ${n.silenced} silenced, ${n.delivered} delivered</dd>
+<dt>Silences</dt><dd>${silenceList}</dd></dl>
 </article>`;
 }
 
@@ -72,7 +76,8 @@ function silencesSection(v: FleetView, ctx: PageContext): string {
       (s) => `<tr><td>${s.instance ? e(s.instance) : '<span class="muted">any</span>'}</td>
 <td>${s.task ? e(s.task) : '<span class="muted">any</span>'}</td><td>${timeTag(s.endsAt)}</td>
 <td>${e(s.createdBy)}</td><td>${e(s.comment)}</td>
-<td><form class="inline" method="post" action="${e(ctx.base)}/silences/${e(encodeURIComponent(s.id))}/expire">${csrfField(ctx)}
+<td><form class="inline" method="post"
+ action="${e(ctx.base)}/silences/${e(encodeURIComponent(s.id))}/expire">${csrfField(ctx)}
 <button type="submit" class="secondary" aria-label="Expire silence ${e(s.comment)}">Expire</button></form></td></tr>`,
     )
     .join('');
@@ -93,7 +98,8 @@ function silencesSection(v: FleetView, ctx: PageContext): string {
 <div><label for="s-task">Task-name glob</label><input id="s-task" name="task" maxlength="64" placeholder="restart*"
  autocomplete="off" aria-describedby="s-help"></div>
 <div><label for="s-minutes">Duration</label><select id="s-minutes" name="minutes">${options}</select></div>
-<div><label for="s-by">Your name</label><input id="s-by" name="createdBy" required maxlength="64" autocomplete="name"></div>
+<div><label for="s-by">Your name</label>
+<input id="s-by" name="createdBy" required maxlength="64" autocomplete="name"></div>
 <div><label for="s-comment">Comment</label><input id="s-comment" name="comment" required maxlength="500"></div>
 <div><button type="submit">Create silence</button></div></div>
 <p id="s-help" class="muted">Give an instance, a task-name glob (<code>*</code> is any run of characters), or both.</p>

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedChromium } from '../../dev/chromium';
+import { SEED_IDS } from '../../dev/emulator';
+import { PAGE_TOKEN, startPageStack, XSS_NAME, type PageStack } from './stack';
+
+const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts');
+
+let stack: PageStack;
+let chrome: LaunchedChromium;
+const consoleErrors: string[] = [];
+const dialogs: string[] = [];
+
+/** A fresh signed-out tab; `quiet`: its console is not checked (a deliberate 401 logs a failed load). */
+async function newPage(width: number, height: number, quiet = false): Promise<Page> {
+  // One context (a persistent profile): each test starts signed out.
+  await chrome.context.clearCookies();
+  const page = await chrome.context.newPage();
+  await page.setViewportSize({ width, height });
+  page.on('console', (m) => {
+    if (quiet) return;
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return page;
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(stack.pageUrl);
+  await page.getByLabel('Token').fill(PAGE_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('h2:has-text("Silences")');
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startPageStack();
+  chrome = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await chrome?.close();
+  await stack?.close();
+});
+
+describe('the fleet page in headless Chromium', () => {
+  it('shows only a sign-in form without a session, and refuses a wrong token', async () => {
+    const page = await newPage(1280, 900, true);
+    await page.goto(stack.pageUrl);
+    expect(await page.locator('main form').count()).toBe(1);
+    expect(await page.locator('main').textContent()).not.toContain('kafka-orders');
+    await page.getByLabel('Token').fill('not-the-token-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('not valid');
+    expect(page.url()).not.toContain(PAGE_TOKEN);
+    await page.close();
+  });
+
+  it('signs in and shows the seed: a running task, a recent failure, a dead notification, a silence', async () => {
+    const page = await newPage(1280, 900);
+    await signIn(page);
+    expect(page.url()).toBe(stack.pageUrl);
+    expect(page.url()).not.toContain(PAGE_TOKEN);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'dtf_ops_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    expect(session?.value).not.toContain(PAGE_TOKEN);
+
+    const orders = page.locator('article', { has: page.locator('h3', { hasText: 'kafka-orders' }) });
+    await expect.poll(() => orders.textContent()).toContain('restartInstance');
+    expect(await orders.textContent()).toMatch(/EXECUTING for 1\d min/);
+    expect(await orders.textContent()).toContain('modifyInstanceSpec');
+    expect(await orders.textContent()).toMatch(/2 in 24 h/);
+    // Slack answers 410: its notifications of the two recent failures are dead.
+    expect(await orders.textContent()).toMatch(/[1-9]\d* dead/);
+    const billing = page.locator('article', { has: page.locator('h3', { hasText: 'rabbitmq-billing' }) });
+    expect(await billing.textContent()).toContain('planned resize of billing');
+    expect(await page.locator('table').first().textContent()).toContain('planned resize of billing');
+    // Grouped by project, region and engine.
+    expect(await page.locator('main h2').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kafka in cn-north-4/),
+        expect.stringMatching(/^rabbitmq in cn-east-3/),
+      ]),
+    );
+    // A hostile task name is text, never markup.
+    const notify = page.locator('article', { has: page.locator('h3', { hasText: 'rabbitmq-notify' }) });
+    expect(await notify.textContent()).toContain(XSS_NAME);
+    expect(await page.locator('main img').count()).toBe(0);
+
+    const desktop = join(ARTIFACTS, 'fleet-page-desktop.png');
+    await page.screenshot({ path: desktop, fullPage: true });
+    console.log(`screenshot (desktop, 1280 px): ${desktop}`);
+    await page.close();
+  });
+
+  it('opens a task: its fields, params pretty-printed, its notifications and attempts', async () => {
+    const page = await newPage(1280, 900);
+    await signIn(page);
+    const orders = page.locator('article', { has: page.locator('h3', { hasText: 'kafka-orders' }) });
+    await orders.getByRole('link', { name: 'modifyInstanceSpec' }).click();
+    await page.waitForSelector('h2:has-text("Notifications")');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain(SEED_IDS.recentFailures[0].taskId);
+    expect(main).toContain('FAILED');
+    const rows = await page.locator('main table').nth(1).locator('tbody tr').allTextContents();
+    expect(rows.some((r) => /slack.*dead/s.test(r))).toBe(true);
+    expect(rows.some((r) => /hook.*delivered/s.test(r))).toBe(true);
+    await page.goto(`${stack.pageUrl}/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`);
+    const pre = (await page.locator('main pre').textContent()) ?? '';
+    expect(pre).toContain('\n  "topic": "</pre><script>alert(2)</script>"');
+    await page.close();
+  });
+
+  it('creates a silence and expires it, from the keyboard and the form', async () => {
+    const page = await newPage(1280, 900);
+    await signIn(page);
+    await page.getByLabel('Instance id or name').fill('kafka-orders');
+    await page.getByLabel('Task-name glob').fill('restart*');
+    await page.getByLabel('Duration').selectOption('60');
+    await page.getByLabel('Your name').fill('oncall');
+    await page.getByLabel('Comment').fill('restarting brokers tonight');
+    await page.getByLabel('Comment').press('Enter');
+    await page.waitForSelector('td:has-text("restarting brokers tonight")');
+    const orders = page.locator('article', { has: page.locator('h3', { hasText: 'kafka-orders' }) });
+    expect(await orders.textContent()).toContain('restarting brokers tonight');
+    await page.getByRole('button', { name: 'Expire silence restarting brokers tonight' }).click();
+    await page.waitForSelector('h2:has-text("Silences")');
+    expect(await page.locator('main').textContent()).not.toContain('restarting brokers tonight');
+    expect(await page.locator('main').textContent()).toContain('planned resize of billing');
+    await page.close();
+  });
+
+  it('works at phone width, and signing out ends the session', async () => {
+    const page = await newPage(390, 844);
+    await signIn(page);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(Number(overflow)).toBeLessThanOrEqual(0);
+    const phone = join(ARTIFACTS, 'fleet-page-phone.png');
+    await page.screenshot({ path: phone, fullPage: true });
+    console.log(`screenshot (phone, 390 px): ${phone}`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForSelector('label:has-text("Token")');
+    await page.goto(stack.pageUrl);
+    expect(await page.locator('main').textContent()).not.toContain('kafka-orders');
+    await page.close();
+  });
+
+  it('logged no console error and opened no dialog', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
