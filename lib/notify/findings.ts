@@ -5,7 +5,7 @@ import { routesFor } from './filters';
 import type { ListedInstance } from './listInstance';
 import { queue, type OutboxWrite } from './outbox';
 import { keys, notificationId, type SeenRecord } from './records';
-import type { InstanceTarget, Notification, NotifyConfig } from './types';
+import type { EventKind, InstanceTarget, Notification, NotifyConfig } from './types';
 
 /** What one instance's listed tasks call for: the writes of the record phase, and what they count. */
 export interface Findings {
@@ -15,11 +15,39 @@ export interface Findings {
   readonly seen: readonly { readonly key: string; readonly value: SeenRecord }[];
   /** The first scan of an instance: events recorded as seen, nothing notified. */
   readonly baseline: boolean;
+  /** Each event detected (not in a baseline): its kind and how many outbox items follow it in `outbox`. */
+  readonly events: readonly { readonly kind: EventKind; readonly items: number }[];
+  readonly baselined: number;
+}
+
+/** What the record phase counts: events this run queued, and tasks recorded as baseline. */
+export interface EventCounts {
   readonly newFailures: number;
   readonly stuck: number;
   readonly reminders: number;
   readonly recovered: number;
   readonly baselined: number;
+}
+
+/**
+ * The events this run is the one to count: those whose first outbox item this run created
+ * (`created[i]`, the put-if-absent result of `outbox[i]`), and those no destination wants (nothing to
+ * race for). Of two runs racing over the same new failure only the one whose create of that item won
+ * counts it; a re-run after a crash does not count it again.
+ */
+export function countEvents(f: Pick<Findings, 'events' | 'baselined'>, created: readonly boolean[]): EventCounts {
+  const counts = { newFailures: 0, stuck: 0, reminders: 0, recovered: 0, baselined: f.baselined };
+  let at = 0;
+  for (const e of f.events) {
+    const mine = e.items === 0 || created[at] === true;
+    at += e.items;
+    if (!mine) continue;
+    if (e.kind === 'failed') counts.newFailures++;
+    else if (e.kind === 'stuck') counts.stuck++;
+    else if (e.kind === 'reminder') counts.reminders++;
+    else counts.recovered++;
+  }
+  return counts;
 }
 
 /** Tasks that could call for something without looking at state; only their seen records are read. */
@@ -45,7 +73,8 @@ export function findingsOf(
 ): Findings {
   const { target, now, cursor } = listed;
   const baseline = config.baseline && !cursor?.baselineDone;
-  const counts = { newFailures: 0, stuck: 0, reminders: 0, recovered: 0, baselined: 0 };
+  let baselined = 0;
+  const events: { kind: EventKind; items: number }[] = [];
   const seen: Findings['seen'][number][] = [];
   const outbox: Findings['outbox'][number][] = [];
   for (const task of candidates) {
@@ -55,23 +84,21 @@ export function findingsOf(
     if (!d) continue;
     const mark = markOf(was, d, task, now);
     if (baseline) {
-      counts.baselined++;
+      baselined++;
       // Not announced: no `stuckAt`, so no reminders and no recovered notice follow.
       const { stuckAt: _notAnnounced, ...quiet } = mark;
       seen.push({ key, value: { ...quiet, baseline: true } });
       continue;
     }
-    if (d.event === 'failed') counts.newFailures++;
-    else if (d.event === 'stuck') counts.stuck++;
-    else if (d.event === 'reminder') counts.reminders++;
-    else counts.recovered++;
-    for (const [destinationId, routes] of routesFor(config, target, task.name, d.event)) {
+    const destinations = routesFor(config, target, task.name, d.event);
+    for (const [destinationId, routes] of destinations) {
       const n = { ...notificationOf(target, d, destinationId, now, config.maxReminders), routes };
       outbox.push({ key: keys.outbox(n.id), write: queue(n, now, maxAgeMs) });
     }
+    events.push({ kind: d.event, items: destinations.size });
     seen.push({ key, value: mark });
   }
-  return { outbox, seen, baseline, ...counts };
+  return { outbox, seen, baseline, events, baselined };
 }
 
 /** The seen record once `d` is recorded: what keeps the next scan from calling for it again. */

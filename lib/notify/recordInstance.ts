@@ -1,6 +1,6 @@
 import { mapLimit } from '../core/mapLimit';
 import type { StateStore, Versioned } from '../state/types';
-import { candidatesOf, findingsOf, seenKey, type Findings } from './findings';
+import { candidatesOf, countEvents, findingsOf, seenKey, type Findings } from './findings';
 import type { ListedInstance, ScanContext } from './listInstance';
 import type { LogFn } from './log';
 import { errorName } from './log';
@@ -68,8 +68,7 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
     key: keys.cursor(target.projectId, target.instanceId),
     value: { lastScanAt: new Date(now).toISOString(), baselineDone: true },
   };
-  const { newFailures, stuck, reminders, recovered, baselined } = f;
-  const counts = { newFailures, stuck, reminders, recovered, baselined };
+  const counts = countEvents(f, created);
   const result: ScanResult = { tasksSeen: listed.inWindow.length, ...counts, queued: created.filter(Boolean).length };
   if (!f.baseline) return { ...result, cursor };
   await store.put(cursor.key, cursor.value);
