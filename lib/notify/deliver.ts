@@ -1,7 +1,7 @@
 import { claimAhead, claimDue } from './claimDue';
-import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliveryContext';
+import { emptyDeliverResult, type Claimed, type DeliverContext, type DeliverResult } from './deliveryContext';
 import { groupClaims } from './groupClaims';
-import { listBacklog } from './listBacklog';
+import { listBacklog, type Backlog } from './listBacklog';
 import { keys } from './records';
 import { sendToDestination } from './sendToDestination';
 import type { ResolvedDestination } from './types';
@@ -23,7 +23,20 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   const result = emptyDeliverResult();
   const backlog = await listBacklog(ctx);
   const claimed = await claimDue(ctx, backlog.due, result);
-  if (claimed.length === 0) return result;
+  if (claimed.length > 0) await sendAll(ctx, claimed, backlog, result);
+  // What later runs still have to do: the pending items listed, less what this run settled (held stay).
+  result.pending = Math.max(0, backlog.pending.count - result.sent - result.dead - result.silenced);
+  result.pendingAtLeast = backlog.pending.atLeast;
+  return result;
+}
+
+/** Sends each destination's claimed items (and its catch-up), destinations in parallel. */
+async function sendAll(
+  ctx: DeliverContext,
+  claimed: readonly Claimed[],
+  backlog: Backlog,
+  result: DeliverResult,
+): Promise<void> {
   const byDest = groupClaims(claimed, ctx.destinations);
   const rateRecords = await ctx.store.getMany([...byDest.keys()].map((d) => keys.rate(d)));
   await Promise.all(
@@ -34,12 +47,12 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
         return groupClaims(more, ctx.destinations).get(destId) ?? [];
       };
       try {
-        await sendToDestination(ctx, dest, { groups, catchUp }, rateRecords.get(keys.rate(destId)), result);
+        const work = { groups, catchUp, pendingFor: backlog.pendingFor };
+        await sendToDestination(ctx, dest, work, rateRecords.get(keys.rate(destId)), result);
       } catch (e) {
         const error = e instanceof Error ? e.name : 'error';
         ctx.log({ level: 'error', msg: 'delivery to destination failed', destination: destId, error });
       }
     }),
   );
-  return result;
 }

@@ -35,8 +35,13 @@ export interface DeliverResult {
   messages: number;
   /** POSTs that repeated an earlier failed attempt. */
   retried: number;
-  /** Notifications this run left waiting for a later run. */
+  /**
+   * Notifications left for later runs: the pending items the run's listing saw (held by no other run),
+   * less those it delivered or gave up. Counted as it goes, then set once the phase is done.
+   */
   pending: number;
+  /** `pending` is a lower bound: the listing was cut at `BACKLOG_COUNT_LIMIT`. */
+  pendingAtLeast: boolean;
   /** Notifications given up (max age reached or a permanent error). */
   dead: number;
   /** Claims lost to another run after the lease ran out (never expected; logged). */
@@ -49,7 +54,17 @@ export interface DeliverResult {
 
 /** Nothing delivered yet. */
 export function emptyDeliverResult(): DeliverResult {
-  return { sent: 0, messages: 0, retried: 0, pending: 0, dead: 0, leaseLost: 0, silenced: 0, held: 0 };
+  return {
+    sent: 0,
+    messages: 0,
+    retried: 0,
+    pending: 0,
+    pendingAtLeast: false,
+    dead: 0,
+    leaseLost: 0,
+    silenced: 0,
+    held: 0,
+  };
 }
 
 /** An outbox item this run holds: its key, the version its claim wrote, and the claimed record. */

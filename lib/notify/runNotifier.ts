@@ -71,7 +71,12 @@ export interface RunSummary {
   readonly sent: number;
   readonly messages: number;
   readonly retried: number;
+  /**
+   * Notifications left for later runs once this one is done: the outbox's pending items (not held by
+   * another run), whatever their due time. A lower bound when `pendingAtLeast` is set (over 5,000).
+   */
   readonly pending: number;
+  readonly pendingAtLeast?: true;
   readonly dead: number;
   /** Recorded as silenced this run (never sent), and held by quiet hours (sent when they end). */
   readonly silenced: number;
@@ -107,7 +112,16 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
 
   const { sent, messages, retried, pending, dead, silenced, held } = delivery;
   const durationMs = Math.round(performance.now() - started);
-  const delivered = { sent, messages, retried, pending, dead, silenced, held };
+  const delivered = {
+    sent,
+    messages,
+    retried,
+    pending,
+    ...(delivery.pendingAtLeast ? { pendingAtLeast: true as const } : {}),
+    dead,
+    silenced,
+    held,
+  };
   const summary: RunSummary = {
     runId,
     trigger,

@@ -1,7 +1,7 @@
 import { backoff } from '../core/backoff';
 import type { Versioned } from '../state/types';
 import { CHANNELS } from './channels';
-import type { Outcome } from './channels/types';
+import type { Outcome, PendingCount } from './channels/types';
 import { DELIVERY, DESTINATION_DEFAULTS } from './constants';
 import type { Claimed, DeliverContext, DeliverResult } from './deliveryContext';
 import { DestinationHealth } from './destinationHealth';
@@ -10,7 +10,7 @@ import { postMessage } from './post';
 import { RateLimiter } from './rateLimiter';
 import { keys } from './records';
 import { settleAll } from './settle';
-import type { ResolvedDestination } from './types';
+import type { Notification, ResolvedDestination } from './types';
 
 /** How long a destination's saved send times are kept for the next run's rate limiter. */
 const RATE_RECORD_MS = 120_000;
@@ -20,6 +20,7 @@ interface Sending {
   readonly dest: ResolvedDestination;
   readonly limiter: RateLimiter;
   readonly health: DestinationHealth;
+  readonly pendingFor: DestinationWork['pendingFor'];
 }
 
 /** A destination's work in this run: its due messages, then (once it accepted one) its catch-up. */
@@ -28,6 +29,8 @@ export interface DestinationWork {
   readonly groups: readonly (readonly Claimed[])[];
   /** Claims its items still backing off, as messages; called once, only if it accepted a message. */
   readonly catchUp: () => Promise<readonly (readonly Claimed[])[]>;
+  /** Pending notifications of the item's destination and instance (a grouped message states them). */
+  readonly pendingFor: (n: Notification) => PendingCount;
 }
 
 /** POSTs of one group so far: before this run (`before`) and in it (`inRun`). */
@@ -54,7 +57,8 @@ export async function sendToDestination(
   const saved = rateRecord?.value.sent;
   const sent = Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : [];
   const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, sent);
-  const s: Sending = { dest, limiter, health: new DestinationHealth(DELIVERY.downAfterFailures) };
+  const health = new DestinationHealth(DELIVERY.downAfterFailures);
+  const s: Sending = { dest, limiter, health, pendingFor: work.pendingFor };
   await sendGroups(ctx, s, work.groups, result);
   if (s.health.healthy && ctx.budget.fitsPost(dest.timeoutMs)) await sendGroups(ctx, s, await work.catchUp(), result);
   const now = ctx.now();
@@ -135,7 +139,13 @@ async function post(ctx: DeliverContext, s: Sending, group: readonly Claimed[]):
   const channel = CHANNELS[s.dest.type];
   const sentAt = ctx.now();
   const items = group.map((c) => c.record.notification);
-  const req = channel.build(s.dest, items, { now: new Date(Date.now()), maxItems: ctx.config.maxGroupItems });
+  const first = items[0];
+  const pending = first && channel.groups ? { pending: s.pendingFor(first) } : {};
+  const req = channel.build(s.dest, items, {
+    now: new Date(Date.now()),
+    maxItems: ctx.config.maxGroupItems,
+    ...pending,
+  });
   s.limiter.record(sentAt);
   return postMessage(channel, req, {
     timeoutMs: s.dest.timeoutMs,

@@ -20,15 +20,15 @@ export const dingtalkChannel: Channel = {
       url.searchParams.set('timestamp', String(ts));
       url.searchParams.set('sign', dingtalkSign(ts, secret)); // URLSearchParams percent-encodes it once
     }
-    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
-      const head = title(items);
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more, cut) => {
+      const head = title(items, ctx.pending);
       const text = [
         `#### ${head}`,
         '',
         `> ${context(items)}`,
         '',
         ...shownItems.map((n) => `- ${itemLine(n)}`),
-        ...(more > 0 ? ['', moreLine(more)] : []),
+        ...(more > 0 ? ['', moreLine(more, cut)] : []),
       ].join('\n');
       return JSON.stringify({ msgtype: 'markdown', markdown: { title: head, text } });
     });

@@ -16,14 +16,14 @@ export const feishuChannel: Channel = {
     const ts = Math.floor(ctx.now.getTime() / 1000);
     const secret = dest.secrets[0];
     const signing = secret ? { timestamp: String(ts), sign: feishuSign(ts, secret) } : {};
-    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more, cut) =>
       JSON.stringify({
         ...signing,
         msg_type: 'interactive',
         card: {
           header: {
             template: items.every((i) => i.event === 'recovered') ? 'green' : 'red',
-            title: { tag: 'plain_text', content: title(items) },
+            title: { tag: 'plain_text', content: title(items, ctx.pending) },
           },
           elements: [
             { tag: 'div', text: { tag: 'lark_md', content: context(items) } },
@@ -31,9 +31,10 @@ export const feishuChannel: Channel = {
               tag: 'div',
               text: {
                 tag: 'lark_md',
-                content: [...shownItems.map((n) => `- ${itemLine(n)}`), ...(more > 0 ? [moreLine(more)] : [])].join(
-                  '\n',
-                ),
+                content: [
+                  ...shownItems.map((n) => `- ${itemLine(n)}`),
+                  ...(more > 0 ? [moreLine(more, cut)] : []),
+                ].join('\n'),
               },
             },
           ],

@@ -1,5 +1,6 @@
 import { isRecord } from '../../core/isRecord';
 import { EVENT_KINDS, type EventKind, type Notification } from '../types';
+import type { PendingCount } from './types';
 
 /** Cuts a string to `max` characters, marking the cut. */
 export function clip(s: string, max: number): string {
@@ -53,14 +54,22 @@ const TITLE_WORDS = {
   recovered: 'recovered',
 } as const satisfies Record<EventKind, string>;
 
-export function title(items: readonly Notification[]): string {
+/**
+ * `DMS kafka orders: 3 tasks failed, 1 task stuck`: what this message carries, and when more are
+ * pending for the instance than it carries, their real number (`… (1000 pending for this instance)`).
+ */
+export function title(items: readonly Notification[], pending?: PendingCount): string {
   const first = items[0];
   if (!first) return 'DMS background tasks';
   const parts = EVENT_KINDS.map((kind) => {
     const k = items.filter((i) => i.event === kind).length;
     return k ? `${k} task${k > 1 ? 's' : ''} ${TITLE_WORDS[kind]}` : '';
   }).filter(Boolean);
-  return clip(`DMS ${first.engine} ${first.instanceName}: ${parts.join(', ')}`, 200);
+  const total =
+    pending && pending.count > items.length
+      ? ` (${pending.atLeast ? 'at least ' : ''}${pending.count} pending for this instance)`
+      : '';
+  return clip(`DMS ${first.engine} ${first.instanceName}: ${parts.join(', ')}${total}`, 200);
 }
 
 export function context(items: readonly Notification[]): string {
@@ -68,25 +77,32 @@ export function context(items: readonly Notification[]): string {
   return first ? `instance ${first.instanceId} · project ${first.projectId} · ${first.region}` : '';
 }
 
-export function moreLine(more: number): string {
-  return `…and ${more} more (not shown: message size limit)`;
+/** Why a message lists fewer items than it carries: `maxGroupItems`, or the destination's body size. */
+export type Cut = { readonly by: 'item limit'; readonly maxItems: number } | { readonly by: 'size limit' };
+
+export function moreLine(more: number, cut: Cut): string {
+  const why = cut.by === 'item limit' ? `at most ${cut.maxItems} listed per message` : 'message size limit';
+  return `…and ${more} more (not shown: ${why})`;
 }
 
 /**
  * Renders as many items as fit: tries `min(maxItems, items.length)` and fewer until the body is
- * within `maxBytes`; the rest are summarised by a count. Always shows at least one item (clipped).
+ * within `maxBytes`; the rest are summarised by a count, with the reason they were cut. Always shows
+ * at least one item (clipped).
  */
 export function fitItems(
   items: readonly Notification[],
   maxItems: number,
   maxBytes: number,
-  render: (shown: readonly Notification[], more: number) => string,
+  render: (shown: readonly Notification[], more: number, cut: Cut) => string,
 ): { body: string; shown: number } {
-  for (let k = Math.min(maxItems, items.length); k >= 1; k--) {
-    const body = render(items.slice(0, k), items.length - k);
+  const most = Math.min(maxItems, items.length);
+  const cutAt = (k: number): Cut => (k === most ? { by: 'item limit', maxItems } : { by: 'size limit' });
+  for (let k = most; k >= 1; k--) {
+    const body = render(items.slice(0, k), items.length - k, cutAt(k));
     if (Buffer.byteLength(body) <= maxBytes) return { body, shown: k };
   }
-  return { body: render(items.slice(0, 1), items.length - 1), shown: 1 };
+  return { body: render(items.slice(0, 1), items.length - 1, cutAt(1)), shown: 1 };
 }
 
 export function readJson(text: string): Record<string, unknown> | undefined {

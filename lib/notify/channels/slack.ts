@@ -5,15 +5,15 @@ import type { Channel } from './types';
 export const slackChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fitItems(items, Math.min(ctx.maxItems, 45), dest.maxBodyBytes, (shownItems, more) => {
-      const head = title(items);
+    const { body, shown } = fitItems(items, Math.min(ctx.maxItems, 45), dest.maxBodyBytes, (shownItems, more, cut) => {
+      const head = title(items, ctx.pending);
       const blocks: unknown[] = [
         { type: 'header', text: { type: 'plain_text', text: clip(head, 150) } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: context(items) }] },
         ...shownItems.map((n) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(itemLine(n), 2900) } })),
       ];
-      if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: moreLine(more) }] });
-      return JSON.stringify({ text: `${head}${more > 0 ? ` (${more} more)` : ''}`, blocks });
+      if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: moreLine(more, cut) }] });
+      return JSON.stringify({ text: `${head}${more > 0 ? ` (${more} not shown)` : ''}`, blocks });
     });
     return { url: dest.url.href, headers: { 'content-type': 'application/json' }, body, shown };
   },

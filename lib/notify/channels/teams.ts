@@ -5,7 +5,7 @@ import type { Channel } from './types';
 export const teamsChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) =>
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more, cut) =>
       JSON.stringify({
         type: 'message',
         attachments: [
@@ -17,10 +17,10 @@ export const teamsChannel: Channel = {
               type: 'AdaptiveCard',
               version: '1.4',
               body: [
-                { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: title(items), wrap: true },
+                { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: title(items, ctx.pending), wrap: true },
                 { type: 'TextBlock', isSubtle: true, spacing: 'None', text: context(items), wrap: true },
                 ...shownItems.map((n) => ({ type: 'TextBlock', text: itemLine(n), wrap: true })),
-                ...(more > 0 ? [{ type: 'TextBlock', isSubtle: true, text: moreLine(more), wrap: true }] : []),
+                ...(more > 0 ? [{ type: 'TextBlock', isSubtle: true, text: moreLine(more, cut), wrap: true }] : []),
               ],
             },
           },

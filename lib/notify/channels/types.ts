@@ -17,6 +17,17 @@ export interface BuildContext {
   readonly now: Date;
   /** Items shown before "and N more". */
   readonly maxItems: number;
+  /**
+   * Notifications pending for this destination and instance when the run listed the outbox, this
+   * message's included: what a grouped message states as the real number. @default the message's items
+   */
+  readonly pending?: PendingCount;
+}
+
+/** A count of pending notifications, and whether it is only a lower bound (the listing was cut). */
+export interface PendingCount {
+  readonly count: number;
+  readonly atLeast: boolean;
 }
 
 export interface Channel {

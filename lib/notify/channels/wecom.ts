@@ -5,12 +5,12 @@ import type { Channel, Outcome } from './types';
 export const wecomChannel: Channel = {
   groups: true,
   build(dest, items, ctx) {
-    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more) => {
+    const { body, shown } = fitItems(items, ctx.maxItems, dest.maxBodyBytes, (shownItems, more, cut) => {
       const content = [
-        `**${title(items)}**`,
+        `**${title(items, ctx.pending)}**`,
         `> ${context(items)}`,
         ...shownItems.map((n) => `- ${itemLine(n)}`),
-        ...(more > 0 ? [moreLine(more)] : []),
+        ...(more > 0 ? [moreLine(more, cut)] : []),
       ].join('\n');
       return JSON.stringify({ msgtype: 'markdown', markdown: { content } });
     });
