@@ -44,6 +44,6 @@ export const upstreamTimeout = 'DTF.00504001';
 // The fleet page (lib/ops/page)
 export const invalidPageQuery = 'DTF.00400040';
 export const invalidPageNumber = 'DTF.00400041';
-export const invalidSilence = 'DTF.00400042';
+export const invalidPageSilence = 'DTF.00400042';
 export const crossSiteRequest = 'DTF.00403040';
-export const silenceNotFound = 'DTF.00404040';
+export const pageSilenceNotFound = 'DTF.00404040';

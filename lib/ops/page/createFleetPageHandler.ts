@@ -9,6 +9,7 @@ import { lazyOnce } from '../../core/once';
 import type { RequestBudgets } from '../../dms/requestBudgets';
 import { DmsTaskClient, type DmsClientOptions } from '../../dms/taskClient';
 import { authenticate, resolveTokens, type TokenSet } from '../../http/bearerAuth';
+import { AUTH_REALM } from '../../http/constants';
 import type { ContextLike } from '../../http/createHttpHandler';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { AuthenticationError, HttpError } from '../../http/errors';
@@ -257,15 +258,17 @@ export function createFleetPageHandler(options: FleetPageOptions = {}): FleetPag
       }
       case 'json': {
         if (!v.session) {
-          if (!v.tokens) throw new AuthenticationError('missing', 'Bearer');
+          if (!v.tokens) throw new AuthenticationError('missing', `Bearer realm="${AUTH_REALM}"`);
           authenticate(v.req.headers.get('authorization'), v.tokens);
         }
         const view = await buildFleetView(fleetSources(rt), validateFleetQuery(v.req.query), v.now);
         return { response: jsonResponse(200, view, requestId), upstreamCalls: view.upstreamCalls };
       }
       case 'page': {
+        // Checked first: a token pasted into the URL (`?token=`) is refused, never read.
+        const query = validateFleetQuery(v.req.query);
         if (!v.session) return { response: signInPage(v, 200) };
-        const view = await buildFleetView(fleetSources(rt), validateFleetQuery(v.req.query), v.now);
+        const view = await buildFleetView(fleetSources(rt), query, v.now);
         const ctx = pageContext(v);
         const main = renderFleetMain(view, ctx);
         const response = html(200, 'DMS fleet', signedInHeader(ctx, true), main, requestId, true);
@@ -304,7 +307,7 @@ export function createFleetPageHandler(options: FleetPageOptions = {}): FleetPag
         checkChange(v, parseForm(v.req.body));
         const expired = await rt.silences.expire(route.silenceId, v.now);
         if (!expired)
-          throw new NotFoundPageError('silence_id: no silence in force has this id', ERROR_CODES.silenceNotFound);
+          throw new NotFoundPageError('silence_id: no silence in force has this id', ERROR_CODES.pageSilenceNotFound);
         return { response: redirect(matched.base, requestId) };
       }
     }

@@ -6,7 +6,7 @@ export class NotFoundPageError extends HttpError {
   override readonly name = 'NotFoundPageError';
   constructor(
     message: string,
-    code: typeof ERROR_CODES.routeNotFound | typeof ERROR_CODES.silenceNotFound = ERROR_CODES.routeNotFound,
+    code: typeof ERROR_CODES.routeNotFound | typeof ERROR_CODES.pageSilenceNotFound = ERROR_CODES.routeNotFound,
   ) {
     super(404, code, message);
   }

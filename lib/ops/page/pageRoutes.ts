@@ -60,7 +60,7 @@ function routeOf(rest: string): PageRoute | undefined {
   if (rest === '/silences') return { kind: 'silences' };
   const parts = rest.split('/').slice(1);
   if (parts.length === 3 && parts[0] === 'silences' && parts[2] === 'expire')
-    return { kind: 'expire', silenceId: id(parts[1], 'silence_id', ERROR_CODES.invalidSilence) };
+    return { kind: 'expire', silenceId: id(parts[1], 'silence_id', ERROR_CODES.invalidPageSilence) };
   if (parts.length === 4 && parts[0] === 'tasks')
     return {
       kind: 'task',

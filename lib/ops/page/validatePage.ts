@@ -58,7 +58,7 @@ export function validateFleetQuery(query: ReadonlyMap<string, readonly string[]>
 function text(form: ReadonlyMap<string, string>, field: string, max: number): string {
   const v = (form.get(field) ?? '').trim();
   if (v === '' || v.length > max || !PLAIN_TEXT.test(v))
-    throw new ValidationError(field, ERROR_CODES.invalidSilence, `is required: 1 to ${max} printable characters`);
+    throw new ValidationError(field, ERROR_CODES.invalidPageSilence, `is required: 1 to ${max} printable characters`);
   return v;
 }
 
@@ -69,26 +69,26 @@ export function validateSilenceForm(form: ReadonlyMap<string, string>): SilenceI
   if (instance === '' && task === '')
     throw new ValidationError(
       'instance/task',
-      ERROR_CODES.invalidSilence,
+      ERROR_CODES.invalidPageSilence,
       'give an instance, a task-name glob, or both',
     );
   if (instance !== '' && !INSTANCE_MATCHER.test(instance))
     throw new ValidationError(
       'instance',
-      ERROR_CODES.invalidSilence,
+      ERROR_CODES.invalidPageSilence,
       'must be an instance id or name: 1 to 64 letters, digits, ".", "-" or "_"',
     );
   if (task !== '' && !TASK_GLOB.test(task))
     throw new ValidationError(
       'task',
-      ERROR_CODES.invalidSilence,
+      ERROR_CODES.invalidPageSilence,
       'must be a task-name glob: 1 to 64 letters, digits, "*", ".", "-" or "_"',
     );
   const minutesRaw = form.get('minutes') ?? '';
   if (!/^\d{1,5}$/.test(minutesRaw) || Number(minutesRaw) < 1 || Number(minutesRaw) > MAX_SILENCE_MINUTES)
     throw new ValidationError(
       'minutes',
-      ERROR_CODES.invalidSilence,
+      ERROR_CODES.invalidPageSilence,
       `must be an integer from 1 to ${MAX_SILENCE_MINUTES}`,
     );
   return {

@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_IDS } from '../../dev/emulator';
+import { createFleetPageHandler, type FleetPageHandler } from '../../lib/ops/page/createFleetPageHandler';
+import { escapeHtml } from '../../lib/ops/page/escapeHtml';
+import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
+import { StoreSilences } from '../../lib/ops/page/silences';
+import type { HttpResponse } from '../../lib/http/response';
+import { expectMatchesOpenApi } from '../http/support';
+import { PAGE_TOKEN, startPageStack, XSS_NAME, type PageStack } from './stack';
+
+let stack: PageStack;
+let handler: FleetPageHandler;
+const HOST = '127.0.0.1:9';
+
+interface Req {
+  readonly method?: string;
+  readonly path: string;
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
+  readonly cookies?: readonly string[];
+  readonly form?: Record<string, string>;
+}
+
+function event(r: Req): Record<string, unknown> {
+  const method = r.method ?? 'GET';
+  return {
+    version: '2.0',
+    rawPath: r.path,
+    rawQueryString: r.query ?? '',
+    headers: { host: HOST, ...(r.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...r.headers },
+    ...(r.cookies ? { cookies: r.cookies } : {}),
+    requestContext: { http: { method, path: r.path }, requestId: 'gw-1' },
+    isBase64Encoded: false,
+    ...(r.form ? { body: new URLSearchParams(r.form).toString() } : {}),
+  };
+}
+
+const call = (r: Req): Promise<HttpResponse> => handler(event(r));
+const SAME_ORIGIN = { origin: `http://${HOST}` };
+
+async function signIn(): Promise<{ cookie: string; csrf: string }> {
+  const r = await call({
+    method: 'POST',
+    path: '/ops/fleet/session',
+    headers: SAME_ORIGIN,
+    form: { token: PAGE_TOKEN },
+  });
+  expect(r.statusCode).toBe(303);
+  const cookie = (r.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
+  const page = await call({ path: '/ops/fleet', cookies: [cookie] });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  return { cookie, csrf };
+}
+
+const silenceForm = { instance: 'kafka-orders', minutes: '60', createdBy: 'me', comment: 'maintenance' };
+
+beforeAll(async () => {
+  stack = await startPageStack();
+  handler = createFleetPageHandler({ env: stack.env, store: stack.store, log: (l) => stack.logs.push(l) });
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('escapeHtml', () => {
+  it('escapes every character that can open markup or end an attribute', () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&\`</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;',
+    );
+    expect(escapeHtml(undefined)).toBe('');
+  });
+});
+
+describe('SessionSigner', () => {
+  const signer = new SessionSigner(sessionKey(undefined, [PAGE_TOKEN]));
+  it('accepts its own unexpired sessions only', () => {
+    const v = signer.issue(10_000_000);
+    expect(signer.verify(v, 9_000_000)).toBe(true);
+    expect(signer.verify(v, 10_000_001)).toBe(false);
+    expect(signer.verify(`${v.slice(0, -1)}${v.endsWith('A') ? 'B' : 'A'}`, 0)).toBe(false);
+    expect(signer.verify(v.replace(/^v1\.\d+/, 'v1.99999999999'), 0)).toBe(false);
+    expect(signer.verify(undefined, 0)).toBe(false);
+  });
+  it('refuses a session signed with another key: removing a token ends its sessions', () => {
+    const other = new SessionSigner(sessionKey(undefined, ['another-token-0123456789']));
+    expect(signer.verify(other.issue(10_000_000), 0)).toBe(false);
+    const fixed = sessionKey('configured-session-secret', [PAGE_TOKEN]);
+    expect(
+      new SessionSigner(fixed).verify(new SessionSigner(sessionKey('configured-session-secret', [])).issue(9e9), 0),
+    ).toBe(true);
+  });
+  it('binds the CSRF token to the session', () => {
+    const a = signer.issue(10_000_000);
+    const b = signer.issue(10_000_000);
+    expect(signer.checkCsrf(a, signer.csrfToken(a))).toBe(true);
+    expect(signer.checkCsrf(a, signer.csrfToken(b))).toBe(false);
+    expect(signer.checkCsrf(a, undefined)).toBe(false);
+  });
+});
+
+describe('the fleet page handler', () => {
+  it('shows only the sign-in form without a session, and never takes the token from the URL', async () => {
+    const r = await call({ path: '/ops/fleet', query: `token=${PAGE_TOKEN}` });
+    expect(r.statusCode).toBe(400);
+    const plain = await call({ path: '/ops/fleet' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body).toContain('name="token"');
+    expect(plain.body).not.toContain('kafka-orders');
+    expect(plain.headers['Content-Security-Policy']).toMatch(/script-src 'nonce-/);
+  });
+
+  it('sets an HttpOnly SameSite=Strict cookie, Secure except on loopback, that holds no token', async () => {
+    const local = await call({
+      method: 'POST',
+      path: '/ops/fleet/session',
+      headers: SAME_ORIGIN,
+      form: { token: PAGE_TOKEN },
+    });
+    expect(local.headers['Set-Cookie']).toMatch(
+      /^dtf_ops_session=v1\.[^;]+; Path=\/ops; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+    );
+    expect(local.headers['Set-Cookie']).not.toContain(PAGE_TOKEN);
+    const remote = await call({
+      method: 'POST',
+      path: '/prod/ops/fleet/session',
+      headers: { host: 'ops.example.com', origin: 'https://ops.example.com' },
+      form: { token: PAGE_TOKEN },
+    });
+    expect(remote.headers['Set-Cookie']).toMatch(/Path=\/prod\/ops; .*; Secure$/);
+    expect(remote.headers.Location).toBe('/prod/ops/fleet');
+  });
+
+  it('refuses a wrong token with 401 and the form, and logs no token', async () => {
+    const r = await call({
+      method: 'POST',
+      path: '/ops/fleet/session',
+      headers: SAME_ORIGIN,
+      form: { token: 'x'.repeat(20) },
+    });
+    expect(r.statusCode).toBe(401);
+    expect(r.headers['Set-Cookie']).toBeUndefined();
+    expect(stack.logs.join('\n')).not.toContain(PAGE_TOKEN);
+  });
+
+  it('escapes hostile task names and params everywhere', async () => {
+    const { cookie } = await signIn();
+    const page = await call({ path: '/ops/fleet', cookies: [cookie] });
+    expect(page.body).toContain(escapeHtml(XSS_NAME));
+    expect(page.body).not.toContain(XSS_NAME);
+    const task = await call({
+      path: `/ops/fleet/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`,
+      cookies: [cookie],
+    });
+    expect(task.statusCode).toBe(200);
+    expect(task.body).not.toContain('<script>alert(2)');
+    expect(task.body).toContain('&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(task.body.match(/<script/g)?.length ?? 0).toBe(0);
+  });
+
+  it('refuses changes from another site, without the CSRF token, or without a session; nothing changes', async () => {
+    const { cookie, csrf } = await signIn();
+    const silences = new StoreSilences(stack.store);
+    const before = await silences.active(Date.now());
+    const attempts: Req[] = [
+      { method: 'POST', path: '/ops/fleet/silences', cookies: [cookie], form: { ...silenceForm, csrf } },
+      {
+        method: 'POST',
+        path: '/ops/fleet/silences',
+        headers: { origin: 'https://evil.example' },
+        cookies: [cookie],
+        form: { ...silenceForm, csrf },
+      },
+      { method: 'POST', path: '/ops/fleet/silences', headers: SAME_ORIGIN, cookies: [cookie], form: silenceForm },
+      { method: 'POST', path: '/ops/fleet/silences', headers: SAME_ORIGIN, form: { ...silenceForm, csrf } },
+    ];
+    const statuses = [];
+    for (const a of attempts) statuses.push((await call(a)).statusCode);
+    expect(statuses).toEqual([403, 403, 403, 401]);
+    expect(await silences.active(Date.now())).toEqual(before);
+  });
+
+  it('answers bad silence input with 400 naming the field, and an unknown silence with 404', async () => {
+    const { cookie, csrf } = await signIn();
+    const post = (form: Record<string, string>, path = '/ops/fleet/silences') =>
+      call({ method: 'POST', path, headers: SAME_ORIGIN, cookies: [cookie], form: { ...form, csrf } });
+    const bad: [Record<string, string>, string][] = [
+      [{ ...silenceForm, instance: '', task: '' }, 'instance/task:'],
+      [{ ...silenceForm, instance: '<b>' }, 'instance:'],
+      [{ ...silenceForm, minutes: '0' }, 'minutes:'],
+      [{ ...silenceForm, minutes: '20000' }, 'minutes:'],
+      [{ ...silenceForm, comment: '' }, 'comment:'],
+    ];
+    const silences = new StoreSilences(stack.store);
+    const before = await silences.active(Date.now());
+    for (const [f, field] of bad) {
+      const r = await post(f);
+      expect(r.statusCode).toBe(400);
+      expect(r.body).toContain(field);
+    }
+    expect(await silences.active(Date.now())).toEqual(before);
+    expect((await post({}, '/ops/fleet/silences/sil_nope/expire')).statusCode).toBe(404);
+    const ok = await post(silenceForm);
+    expect(ok.statusCode).toBe(303);
+  });
+
+  it('serves the JSON behind the page to a bearer token, as the OpenAPI document says', async () => {
+    const none = await call({ path: '/ops/fleet.json' });
+    expect(none.statusCode).toBe(401);
+    expectMatchesOpenApi('fleet', none);
+    const r = await call({
+      path: '/ops/fleet.json',
+      query: 'q=kafka&page=1&page_size=2',
+      headers: { authorization: `Bearer ${PAGE_TOKEN}` },
+    });
+    expect(r.statusCode).toBe(200);
+    expectMatchesOpenApi('fleet', r);
+    const body = JSON.parse(r.body) as { matchingInstances: number; pages: number; groups: unknown[] };
+    expect(body.matchingInstances).toBe(3);
+    expect(body.pages).toBe(2);
+    const bad = await call({
+      path: '/ops/fleet.json',
+      query: 'page_size=500',
+      headers: { authorization: `Bearer ${PAGE_TOKEN}` },
+    });
+    expect(bad.statusCode).toBe(400);
+    expectMatchesOpenApi('fleet', bad);
+  });
+
+  it('lists only the visible instances upstream, once per cache period', async () => {
+    const fresh = createFleetPageHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const auth = { authorization: `Bearer ${PAGE_TOKEN}` };
+    const get = (query: string) => fresh(event({ path: '/ops/fleet.json', query, headers: auth }));
+    stack.emulator.resetRequests();
+    const first = JSON.parse((await get('page_size=3')).body) as { upstreamCalls: number; cachedInstances: number };
+    const listed = stack.emulator.requests.filter((q) => q.method === 'GET').length;
+    expect(first.upstreamCalls).toBe(listed);
+    expect(listed).toBeGreaterThanOrEqual(3);
+    expect(listed).toBeLessThanOrEqual(6);
+    const again = JSON.parse((await get('page_size=3')).body) as { upstreamCalls: number; cachedInstances: number };
+    expect(again).toMatchObject({ upstreamCalls: 0, cachedInstances: 3 });
+    expect(stack.emulator.requests.filter((q) => q.method === 'GET').length).toBe(listed);
+  });
+
+  it('answers an unknown route with 404 and a wrong method with 405', async () => {
+    expect((await call({ path: '/ops/fleet/nope' })).statusCode).toBe(404);
+    const r = await call({ method: 'DELETE', path: '/ops/fleet' });
+    expect(r.statusCode).toBe(405);
+    expect(r.headers.Allow).toBe('GET');
+  });
+});
