@@ -1,29 +1,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from '../dev/bundleOptions';
 import { packageProject } from '../dev/projectCopy';
 import { readZip } from '../dev/readZip';
 
+export { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName };
+
 export const ROOT = resolve(__dirname, '..');
-export const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface Bundle {
   readonly name: string;
   readonly path: string;
   readonly bytes: number;
 }
-
-/** The esbuild options serverless.yml uses, so the reference bundles are built the same way. */
-export const ESBUILD_OPTIONS: BuildOptions = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  external: ['@aws-sdk/*'],
-  logLevel: 'error',
-};
 
 /**
  * Runs `serverless package` (in a private copy of the project, so nothing is written to the
