@@ -30,7 +30,7 @@ export type FunctionGraphResult =
 export interface FunctionGraphRun {
   /** `process.version` of the child. */
   readonly node: string;
-  /** The names of the child's environment variables. */
+  /** The names of the child's environment variables when it started (before `index.js` loaded). */
   readonly envKeys: readonly string[];
   /** One per invocation; a single failed one when `index.js` did not load. */
   readonly results: readonly FunctionGraphResult[];

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const [dir = '.', inputFile = '', outputFile = ''] = process.argv.slice(2);
   const input = JSON.parse(readFileSync(inputFile, 'utf8')) as FunctionGraphRunInput;
   const started = Date.now();
+  // As the platform gave it: the FunctionGraph entry copies the function's variables in later.
+  const envKeys = Object.keys(process.env).sort();
   const results: FunctionGraphResult[] = [];
   let handler: Handler | undefined;
   try {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
       results.push({ ok: false, error: { name: (err as Error).name, message: (err as Error).message } });
     }
   }
-  const run: FunctionGraphRun = { node: process.version, envKeys: Object.keys(process.env).sort(), results };
+  const run: FunctionGraphRun = { node: process.version, envKeys, results };
   writeFileSync(outputFile, JSON.stringify(run));
 }
 

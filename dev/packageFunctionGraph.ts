@@ -2,21 +2,33 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { PACKAGED_CONFIG_SUFFIX, packagedConfigFileFor } from '../lib/config/readConfigDocument';
 import { REDIS_COMPANION_FILE } from '../lib/state/loadIoredis';
 import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from './bundleOptions';
 import { FUNCTIONGRAPH_ENTRY_FILE, functiongraphZipName } from './functiongraphLayout';
 import { writeZip, type ZipInput } from './writeZip';
 
 const ROOT = resolve(__dirname, '..');
-// The plugin serverless.yml names (custom.esbuild.plugins): builds ioredis beside the notifier.
-const REDIS_PLUGINS = require('../lib/state/redisBundlePlugin.js') as Plugin[];
+// serverless.yml's plugins (lib/esbuildPlugins.js: the ioredis companion, the packaged config), the
+// config one made again here so that its file is an option rather than the variable read at require time.
+const { configPlugin } = require('../lib/config/configBundlePlugin.js') as {
+  configPlugin: (file: string | undefined) => Plugin;
+};
+const CONFIG_PLUGIN = configPlugin(undefined).name;
+const SHARED_PLUGINS = (require('../lib/esbuildPlugins.js') as Plugin[]).filter((p) => p.name !== CONFIG_PLUGIN);
 
 export interface FunctionGraphPackageOptions {
   /** Where the zips go (created when missing), e.g. `FUNCTIONGRAPH_OUT_DIR` under the project. */
   readonly outDir: string;
   /** @default every function of `FUNCTIONS` */
   readonly functions?: readonly FunctionName[];
-  /** More files for a function's zip, at its root beside `index.js` (e.g. a validated config file). */
+  /**
+   * A configuration document to check with each function's parsers and package as `index.config.json`
+   * (README, "Configuration from a file or a secret"); `null`: none.
+   * @default process.env.DMS_TASKS_PACKAGE_CONFIG
+   */
+  readonly configFile?: string | null;
+  /** More files for a function's zip, at its root beside `index.js`. */
   readonly extraFiles?: (fn: FunctionName) => ZipInput[];
 }
 
@@ -30,27 +42,52 @@ export interface FunctionGraphArtifact {
   readonly files: readonly { readonly name: string; readonly bytes: number }[];
 }
 
-/** Bundles `functions/<fn>.ts` the way serverless.yml does, and returns the files of its zip. */
-async function bundle(fn: FunctionName): Promise<ZipInput[]> {
+/**
+ * The entry of a FunctionGraph bundle: `lib/platform/functiongraphEntry` around the function's module,
+ * which is loaded (and reads its configuration) on the first invocation, once the function's
+ * environment is in `process.env`. Named `<fn>.ts` so the plugins know which function it is.
+ */
+function entrySource(fn: FunctionName): string {
+  const entry = JSON.stringify(join(ROOT, 'lib', 'platform', 'functiongraphEntry'));
+  const module = JSON.stringify(join(ROOT, 'functions', fn));
+  return [
+    `import { functiongraphEntry } from ${entry};`,
+    `export const handler = functiongraphEntry(() => require(${module}).handler);`,
+    '',
+  ].join('\n');
+}
+
+/** Bundles one function the way serverless.yml does, behind the FunctionGraph entry; its zip's files. */
+async function bundle(fn: FunctionName, configFile: string | undefined): Promise<ZipInput[]> {
   const staging = await mkdtemp(join(tmpdir(), `dtf-fg-${fn}-`));
   try {
+    const source = join(staging, 'src', `${fn}.ts`);
+    await mkdir(join(staging, 'src'));
+    await writeFile(source, entrySource(fn));
+    const out = join(staging, 'out');
     await build({
       ...ESBUILD_OPTIONS,
-      entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
-      outdir: staging,
-      plugins: REDIS_PLUGINS,
+      entryPoints: [source],
+      outdir: out,
+      plugins: [...SHARED_PLUGINS, configPlugin(configFile)],
     });
-    const built = (await readdir(staging)).sort();
-    const expected = [`${fn}.js`, ...(fn === 'notify-on-failure' ? [REDIS_COMPANION_FILE] : [])].sort();
+    const built = (await readdir(out)).sort();
+    const config = configFile ? [`${fn}${PACKAGED_CONFIG_SUFFIX}`] : [];
+    const companion = fn === 'notify-on-failure' ? [REDIS_COMPANION_FILE] : [];
+    const expected = [`${fn}.js`, ...companion, ...config].sort();
     if (JSON.stringify(built) !== JSON.stringify(expected)) {
       throw new Error(`esbuild wrote ${built.join(', ')} for ${fn}, expected ${expected.join(', ')}`);
     }
-    const files: ZipInput[] = [{ name: FUNCTIONGRAPH_ENTRY_FILE, data: await readFile(join(staging, `${fn}.js`)) }];
-    if (built.includes(REDIS_COMPANION_FILE)) {
-      // loadIoredis.ts looks for it in __dirname, i.e. beside index.js.
-      files.push({ name: REDIS_COMPANION_FILE, data: await readFile(join(staging, REDIS_COMPANION_FILE)) });
-    }
-    return files;
+    const file = async (name: string, from: string): Promise<ZipInput> => ({
+      name,
+      data: await readFile(join(out, from)),
+    });
+    return [
+      await file(FUNCTIONGRAPH_ENTRY_FILE, `${fn}.js`),
+      // loadIoredis.ts and readConfigDocument.ts look beside the bundle (__dirname, __filename).
+      ...(await Promise.all(companion.map((c) => file(c, c)))),
+      ...(await Promise.all(config.map((c) => file(packagedConfigFileFor(FUNCTIONGRAPH_ENTRY_FILE), c)))),
+    ];
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -58,15 +95,19 @@ async function bundle(fn: FunctionName): Promise<ZipInput[]> {
 
 /**
  * `npm run package:functiongraph`: one zip per function in FunctionGraph's layout, `index.js`
- * exporting `handler` (handler string `index.handler`), from the same sources and esbuild options as
- * the Lambda packages; the notifier's zip also holds the ioredis companion. `@aws-sdk/*` stays out
- * (FunctionGraph provides no AWS SDK: only `{"ssm"}` references and the DynamoDB store load it). No
- * `node_modules`. Entries carry fixed timestamps: the same sources give the same bytes.
+ * exporting `handler` (handler string `index.handler`), from the same sources, esbuild options and
+ * plugins as the Lambda packages; the notifier's zip also holds the ioredis companion, and with a
+ * packaged configuration every zip holds `index.config.json`. `@aws-sdk/*` stays out (FunctionGraph
+ * provides no AWS SDK: only `{"ssm"}` references and the DynamoDB store load it). No `node_modules`.
+ * Entries carry fixed timestamps: the same sources give the same bytes. A configuration that fails
+ * its check fails the whole run before any zip is written.
  */
 export async function packageFunctionGraph(options: FunctionGraphPackageOptions): Promise<FunctionGraphArtifact[]> {
   const functions = options.functions ?? FUNCTIONS;
+  const configFile =
+    options.configFile === null ? undefined : (options.configFile ?? process.env.DMS_TASKS_PACKAGE_CONFIG);
+  const bundles = await Promise.all(functions.map((fn) => bundle(fn, configFile || undefined)));
   await mkdir(options.outDir, { recursive: true });
-  const bundles = await Promise.all(functions.map(bundle));
   const artifacts: FunctionGraphArtifact[] = [];
   for (const [i, fn] of functions.entries()) {
     const files = [...(bundles[i] ?? []), ...(options.extraFiles?.(fn) ?? [])];

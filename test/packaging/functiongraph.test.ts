@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,6 +18,7 @@ import { packageFunctionGraph, type FunctionGraphArtifact } from '../../dev/pack
 import { readZip, type ZipEntry } from '../../dev/readZip';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 import { startSink, type Sink } from '../../dev/sink';
+import { packagedConfigFileFor } from '../../lib/config/readConfigDocument';
 import { REDIS_COMPANION_FILE } from '../../lib/state/loadIoredis';
 import { fgEvent, K, LIST_PATH, P } from '../http/support';
 
@@ -40,34 +42,52 @@ const SECRET_VALUES = [AGENCY.secretKey, AGENCY.securityToken, WRONG.secretKey, 
 const KEY_VARIABLES = /(^|_)(AK|SK)$|ACCESS_KEY|SECRET_KEY|SECURITY_TOKEN|SESSION_TOKEN/i;
 
 let node: string;
-let outDir: string;
 let artifacts: FunctionGraphArtifact[];
 const zips = new Map<FunctionName, ZipEntry[]>();
 const unpacked = new Map<FunctionName, string>();
+/** `list` packaged with its configuration (`index.config.json`), unpacked. */
+let listWithConfig: { entries: ZipEntry[]; dir: string };
 let emulator: Emulator;
 let redis: RedisServer;
 let sink: Sink;
 const cleanup: string[] = [];
 
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanup.push(dir);
+  return dir;
+}
+
+/** Unpacks a zip into a fresh folder outside the repository (no node_modules above it). */
+async function unpack(fn: string, entries: readonly ZipEntry[]): Promise<string> {
+  const dir = await tempDir(`dtf-fg-${fn}-`);
+  for (const e of entries) await writeFile(join(dir, basename(e.name)), e.data);
+  return dir;
+}
+
 beforeAll(async () => {
-  node = await ensureFunctionGraphNode();
-  outDir = await mkdtemp(join(tmpdir(), 'dtf-fg-pkg-'));
-  cleanup.push(outDir);
-  artifacts = await packageFunctionGraph({ outDir });
-  for (const a of artifacts) {
-    const entries = readZip(await readFile(a.path));
-    zips.set(a.fn, entries);
-    const dir = await mkdtemp(join(tmpdir(), `dtf-fg-${a.fn}-`));
-    cleanup.push(dir);
-    for (const e of entries) await writeFile(join(dir, basename(e.name)), e.data);
-    unpacked.set(a.fn, dir);
-  }
   emulator = await startEmulator({
     credentials: [
       { accessKeyId: AGENCY.accessKey, secretAccessKey: AGENCY.secretKey, securityToken: AGENCY.securityToken },
     ],
     lockout: false,
   });
+  const configFile = join(await tempDir('dtf-fg-config-'), 'fg-config.json');
+  await writeFile(configFile, httpConfig());
+  const [nodeBin, plain, configured] = await Promise.all([
+    ensureFunctionGraphNode(),
+    tempDir('dtf-fg-pkg-').then((outDir) => packageFunctionGraph({ outDir, configFile: null })),
+    tempDir('dtf-fg-pkg-config-').then((outDir) => packageFunctionGraph({ outDir, functions: ['list'], configFile })),
+  ]);
+  node = nodeBin;
+  artifacts = plain;
+  for (const a of artifacts) {
+    const entries = readZip(await readFile(a.path));
+    zips.set(a.fn, entries);
+    unpacked.set(a.fn, await unpack(a.fn, entries));
+  }
+  const entries = readZip(await readFile(configured[0]?.path ?? ''));
+  listWithConfig = { entries, dir: await unpack('list-config', entries) };
   [redis, sink] = await Promise.all([startRedisServer(), startSink({ secrets: { hook: WHSEC } })]);
   const put = (name: string, value: string) =>
     fetch(`${emulator.url}/__emulator/secrets`, {
@@ -103,9 +123,10 @@ function httpConfig(): string {
   return JSON.stringify(doc);
 }
 
-function expectNoKeys(run: InvokeResult): void {
+/** Ran on Node.js 20.15 with exactly the environment given, no key variable in it, nothing secret printed. */
+function expectNoKeys(run: InvokeResult, envKeys: readonly string[]): void {
   expect(run.node).toBe(`v${FUNCTIONGRAPH_NODE_VERSION}`);
-  expect(run.envKeys).toEqual(['DMS_TASKS_CONFIG']);
+  expect(run.envKeys).toEqual(envKeys);
   expect(run.envKeys.filter((k) => KEY_VARIABLES.test(k))).toEqual([]);
   const printed = run.stdout + run.stderr + JSON.stringify(run.results);
   for (const s of SECRET_VALUES) expect(printed, `leaked ${s.slice(0, 8)}...`).not.toContain(s);
@@ -140,6 +161,27 @@ describe('the FunctionGraph packages', () => {
     console.log(`${functiongraphZipName(fn)}: ${artifact?.bytes} B`);
   });
 
+  it('packages a checked configuration as index.config.json beside index.js', async () => {
+    expect(listWithConfig.entries.map((e) => e.name)).toEqual([
+      FUNCTIONGRAPH_ENTRY_FILE,
+      packagedConfigFileFor(FUNCTIONGRAPH_ENTRY_FILE),
+    ]);
+    expect(packagedConfigFileFor(FUNCTIONGRAPH_ENTRY_FILE)).toBe('index.config.json');
+    expect(JSON.parse(listWithConfig.entries[1]?.data.toString('utf8') ?? '')).toEqual(JSON.parse(httpConfig()));
+  });
+
+  it('fails on a configuration its functions would refuse, naming the setting, and writes no zip', async () => {
+    const dir = await tempDir('dtf-fg-bad-');
+    const bad = join(dir, 'bad.json');
+    const doc = JSON.parse(httpConfig()) as Record<string, unknown>;
+    await writeFile(bad, JSON.stringify({ ...doc, http: { ...(doc.http as object), allowInstances: 'some' } }));
+    const outDir = join(dir, 'out');
+    await expect(packageFunctionGraph({ outDir, functions: ['list'], configFile: bad })).rejects.toThrow(
+      /DMS_TASKS_PACKAGE_CONFIG .*bad\.json: http\.allowInstances/,
+    );
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   it("bundles with serverless.yml's esbuild options and packages every function it deploys", async () => {
     const doc = load(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as {
       custom: { esbuild: Record<string, unknown> };
@@ -159,18 +201,18 @@ describe('the FunctionGraph packages', () => {
   });
 
   it('builds the same bytes twice (fixed timestamps), and adds extra files beside index.js', async () => {
-    const again = await mkdtemp(join(tmpdir(), 'dtf-fg-again-'));
-    cleanup.push(again);
+    const again = await tempDir('dtf-fg-again-');
     const extra = { name: 'dtf-config.json', data: Buffer.from('{"x":1}') };
     const second = await packageFunctionGraph({
       outDir: again,
       functions: ['list'],
+      configFile: null,
       extraFiles: (fn) => (fn === 'list' ? [extra] : []),
     });
     const entries = readZip(await readFile(second[0]?.path ?? ''));
     expect(entries.map((e) => [e.name, e.data.toString('utf8')])).toContainEqual([extra.name, '{"x":1}']);
     expect(entries[0]?.data.equals(zips.get('list')?.[0]?.data ?? Buffer.alloc(0))).toBe(true);
-    const plain = await packageFunctionGraph({ outDir: again, functions: ['list'] });
+    const plain = await packageFunctionGraph({ outDir: again, functions: ['list'], configFile: null });
     const first = artifacts.find((a) => a.fn === 'list')?.path ?? '';
     expect((await readFile(plain[0]?.path ?? '')).equals(await readFile(first))).toBe(true);
   });
@@ -181,10 +223,11 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     emulator.resetRequests();
     const expected = emulator.tasks(P, K).slice(0, 3);
     const bearer = { authorization: `Bearer ${TOKEN}` };
+    // The configuration packaged beside index.js: no variable at all in the environment.
     const listRun = await invokeFunctionGraphPackage({
       node,
-      dir: unpacked.get('list') ?? '',
-      env: { DMS_TASKS_CONFIG: httpConfig() },
+      dir: listWithConfig.dir,
+      env: {},
       invocations: [
         { event: fgEvent({ path: LIST_PATH, query: 'limit=3', headers: bearer }), context: context('list', 'fg-l-1') },
         // Wrong context credentials: the emulator refuses the signature, the function answers 5xx.
@@ -192,7 +235,7 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
         { event: fgEvent({ path: LIST_PATH, query: 'limit=1' }), context: context('list', 'fg-l-3') },
       ],
     });
-    expectNoKeys(listRun);
+    expectNoKeys(listRun, []);
     const [ok, refused, anonymous] = listRun.results.map(response);
     expect(ok?.statusCode).toBe(200);
     expect(ok?.headers['X-Dtf-Request-Id'] ?? ok?.headers['x-dtf-request-id']).toBe('fg-l-1');
@@ -213,15 +256,16 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     const showRun = await invokeFunctionGraphPackage({
       node,
       dir: unpacked.get('show') ?? '',
-      env: { DMS_TASKS_CONFIG: httpConfig() },
+      // The configuration only through the context's getUserData (the FunctionGraph entry copies it).
+      env: {},
       invocations: [
         {
           event: fgEvent({ path: `${LIST_PATH}/${target.id}`, headers: bearer }),
-          context: context('show', 'fg-s-1'),
+          context: { ...context('show', 'fg-s-1'), userData: { DMS_TASKS_CONFIG: httpConfig() } },
         },
       ],
     });
-    expectNoKeys(showRun);
+    expectNoKeys(showRun, []);
     const shown = response(showRun.results[0]);
     expect(shown.statusCode).toBe(200);
     // DMS's own show shape: the task alone in `tasks`.
@@ -257,15 +301,11 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
       },
       context: context('notify-on-failure', `fg-timer-${n}`),
     });
-    const invoke = (n: number) =>
-      invokeFunctionGraphPackage({
-        node,
-        dir: unpacked.get('notify-on-failure') ?? '',
-        env: { DMS_TASKS_CONFIG: JSON.stringify(doc) },
-        invocations: [timer(n)],
-      });
-    const first = await invoke(1);
-    expectNoKeys(first);
+    const invoke = (n: number, env: Record<string, string>) =>
+      invokeFunctionGraphPackage({ node, dir: unpacked.get('notify-on-failure') ?? '', env, invocations: [timer(n)] });
+    // FunctionGraph's RUNTIME_USERDATA (the function's variables as one JSON object), then a plain variable.
+    const first = await invoke(1, { RUNTIME_USERDATA: JSON.stringify({ DMS_TASKS_CONFIG: JSON.stringify(doc) }) });
+    expectNoKeys(first, ['RUNTIME_USERDATA']);
     expect(first.results[0]).toMatchObject({
       ok: true,
       value: { runId: 'fg-timer-1', trigger: 'functiongraph-timer', instancesScanned: 1, newFailures: 1, sent: 1 },
@@ -277,8 +317,8 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     expect((await client.keys('dtf:*')).length).toBeGreaterThan(0);
     await client.quit();
     // A second cold start: the state lives in redis-server, so nothing is sent twice.
-    const second = await invoke(2);
-    expectNoKeys(second);
+    const second = await invoke(2, { DMS_TASKS_CONFIG: JSON.stringify(doc) });
+    expectNoKeys(second, ['DMS_TASKS_CONFIG']);
     expect(second.results[0]).toMatchObject({ ok: true, value: { runId: 'fg-timer-2', newFailures: 0, sent: 0 } });
     expect(sink.accepted).toHaveLength(1);
   });
