@@ -5,13 +5,14 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
   type BatchGetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { sleep } from '../core/sleep';
 import { StateStoreError } from './errors';
-import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
+import type { ScanPage, StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
 /** Attribute names of the table (declared in `serverless.yml`). */
 export const DYNAMO_SCHEMA = {
@@ -227,6 +228,28 @@ export class DynamoStore implements StateStore {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+  }
+
+  /**
+   * A table Scan filtered on the key prefix (`Limit` counts the items read before the filter, so a page
+   * may be short); the cursor is the last key read. For the operator API's reads only.
+   */
+  async scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage> {
+    const page = await this.#send('scan', () =>
+      this.#client.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: 'begins_with(#pk, :prefix)',
+          ExpressionAttributeNames: { '#pk': S.key },
+          ExpressionAttributeValues: { ':prefix': { S: prefix } },
+          Limit: Math.max(1, limit),
+          ...(cursor !== undefined ? { ExclusiveStartKey: { [S.key]: { S: cursor } } } : {}),
+        }),
+      ),
+    );
+    const items = (page.Items ?? []).map((i) => this.#decode(i)).filter((v): v is Versioned => v !== undefined);
+    const next = page.LastEvaluatedKey?.[S.key]?.S;
+    return next !== undefined ? { items, cursor: next } : { items };
   }
 
   async listDue(now: number, limit: number): Promise<Versioned[]> {

@@ -1,7 +1,7 @@
 import { GroupCommit, type Applied, type Batch } from './groupCommit';
 import { acquireLockFile } from './lockFile';
 import { StateFile, earliestExpiry, sweepExpired, type StateRecord } from './stateFile';
-import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
+import type { ScanPage, StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
 export interface FileStoreOptions {
   /** @default Date.now */
@@ -154,6 +154,22 @@ export class FileStore implements StateStore {
       if (!isLive(prev, this.#now()) || prev.version !== expectedVersion) return { result: false, changed: false };
       records[key] = this.#next(key, prev, value, options);
       return { result: true, changed: true };
+    });
+  }
+
+  /** Keys in order; the cursor is the last key returned. */
+  scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage> {
+    return this.#commits.run(false, (records) => {
+      const keys = Object.keys(records)
+        .filter((k) => k.startsWith(prefix) && (cursor === undefined || k > cursor) && isLive(records[k], this.#now()))
+        .sort();
+      const page = keys.slice(0, limit);
+      const items = page.map((k) => toVersioned(k, records[k] as StateRecord));
+      const last = page[page.length - 1];
+      return {
+        result: keys.length > limit && last !== undefined ? { items, cursor: last } : { items },
+        changed: false,
+      };
     });
   }
 

@@ -15,5 +15,6 @@ export function lazyStore(build: () => Promise<StateStore>): StateStore {
     create: async (k, v, o) => (await store()).create(k, v, o),
     update: async (k, ver, v, o) => (await store()).update(k, ver, v, o),
     listDue: async (n, l) => (await store()).listDue(n, l),
+    scan: async (p, l, c) => (await store()).scan(p, l, c),
   };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { StateStoreError } from './errors';
+import { InvalidCursorError, StateStoreError } from './errors';
 import { LIST_DUE_SCRIPT, RECORD_FIELDS, WRITE_MODES, WRITE_SCRIPT, type WriteMode } from './redisScripts';
-import type { StateStore, StoredValue, Versioned, WriteOptions } from './types';
+import type { ScanPage, StateStore, StoredValue, Versioned, WriteOptions } from './types';
 
 export interface RedisStoreOptions {
   /** A connected (or lazily connecting) ioredis client; see `connectRedis`. */
@@ -11,6 +11,11 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** @default Date.now */
   readonly now?: () => number;
+}
+
+/** `s` as a literal in a Redis glob pattern. */
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Keys read by one pipeline of `getMany`. */
@@ -153,6 +158,24 @@ export class RedisStore implements StateStore {
       if (v) out.push(v);
     }
     return out;
+  }
+
+  /**
+   * `SCAN` over this store's record keys with the prefix (`COUNT` is a hint: a page may be short or
+   * empty, and Redis may return a key on two pages), then one pipeline of `HMGET`. The cursor is
+   * Redis's own. For the operator API's reads only.
+   */
+  async scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage> {
+    if (cursor !== undefined && !/^[1-9]\d{0,19}$/.test(cursor)) throw new InvalidCursorError();
+    const base = this.#recordKey('');
+    const pattern = `${globEscape(base)}${globEscape(prefix)}*`;
+    const [next, found] = await this.#call('scan', () =>
+      this.#client.scan(cursor ?? '0', 'MATCH', pattern, 'COUNT', Math.max(1, limit)),
+    );
+    const keys = found.map((k) => k.slice(base.length));
+    const records = keys.length > 0 ? await this.getMany(keys) : new Map<string, Versioned>();
+    const items = keys.map((k) => records.get(k)).filter((v): v is Versioned => v !== undefined);
+    return next === '0' ? { items } : { items, cursor: next };
   }
 
   /** Closes the connection (tests, `npm start`); a deployed notifier keeps it while warm. */

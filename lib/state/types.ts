@@ -12,6 +12,13 @@ export interface Versioned<T extends StoredValue = StoredValue> {
   readonly expiresAt?: number;
 }
 
+/** One page of {@link StateStore.scan}. */
+export interface ScanPage {
+  readonly items: Versioned[];
+  /** Continues after this page; absent on the last one. Opaque; a page may be short, even empty, and still have one. */
+  readonly cursor?: string;
+}
+
 export interface WriteOptions {
   /** List the record in `listDue` from this time (epoch ms); absent = not listed. */
   readonly due?: number;
@@ -37,4 +44,10 @@ export interface StateStore {
    * acting).
    */
   listDue(now: number, limit: number): Promise<Versioned[]>;
+  /**
+   * Live records whose key starts with `prefix`, about `limit` at a time, in the store's own order
+   * (reads for the operator API, not for the notifier's bookkeeping): follow `cursor` until absent.
+   * Throws `InvalidCursorError` for a cursor this store did not make.
+   */
+  scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage>;
 }

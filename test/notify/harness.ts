@@ -193,5 +193,6 @@ export function bindStore(s: StateStore): StateStore {
     create: (k, v, o) => s.create(k, v, o),
     update: (k, ver, v, o) => s.update(k, ver, v, o),
     listDue: (n, l) => s.listDue(n, l),
+    scan: (p, l, c) => s.scan(p, l, c),
   };
 }

@@ -46,6 +46,7 @@ function logged(real: StateStore, log: Write[]): StateStore {
     get: (k) => real.get(k),
     getMany: (k) => real.getMany(k),
     listDue: (n, l) => real.listDue(n, l),
+    scan: (p, l, c) => real.scan(p, l, c),
     put: (k, v, o?: WriteOptions) => write(k, v, () => real.put(k, v, o)),
     create: (k, v, o?: WriteOptions) => write(k, v, () => real.create(k, v, o)),
     // delivery's claims and results

@@ -136,6 +136,26 @@ describe.each(impls)('%s', (_name, make) => {
     expect(stored?.expiresAt).toBe(clock.t + 4 * 3600_000 + SILENCE_KEEP_MS);
   });
 
+  it('scan pages through the live records of a prefix and nothing else', async () => {
+    const s = await make(now);
+    for (let i = 0; i < 7; i++) await s.put(`outbox#${i}`, { i });
+    await s.put('outbox#gone', { i: -1 }, { expiresAt: clock.t - 1 });
+    await s.put('seen#1', { i: 100 });
+    await s.put('outboxes', { i: 200 });
+    const seen = new Map<string, unknown>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await s.scan('outbox#', 3, cursor);
+      for (const v of page.items) seen.set(v.key, v.value);
+      cursor = page.cursor;
+      pages++;
+    } while (cursor !== undefined && pages < 50);
+    expect([...seen.keys()].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `outbox#${i}`));
+    expect(seen.get('outbox#3')).toEqual({ i: 3 });
+    expect(pages).toBeGreaterThan(1);
+  });
+
   it('getMany handles more than one batch', async () => {
     const s = await make(now);
     await Promise.all(Array.from({ length: 130 }, (_, i) => s.put(`k${i}`, { i })));
