@@ -21,6 +21,12 @@ export const timeRangeInverted = 'DTF.00400015';
 export const invalidAll = 'DTF.00400016';
 export const unknownParameter = 'DTF.00400017';
 export const repeatedParameter = 'DTF.00400018';
+// 400 of the operator API (`ops`)
+export const invalidBody = 'DTF.00400030';
+export const invalidSilence = 'DTF.00400031';
+export const invalidHistoryFilter = 'DTF.00400032';
+export const invalidCursor = 'DTF.00400033';
+export const invalidSilenceId = 'DTF.00400034';
 export const unrecognisedEvent = 'DTF.00400099';
 
 // 401
@@ -31,7 +37,13 @@ export const invalidToken = 'DTF.00401002';
 export const routeNotFound = 'DTF.00404000';
 export const projectNotConfigured = 'DTF.00404001';
 export const instanceNotAllowed = 'DTF.00404002';
+export const silenceNotFound = 'DTF.00404010';
 export const methodNotAllowed = 'DTF.00405000';
+
+// 409 / 413 (ops)
+export const silenceFromConfiguration = 'DTF.00409010';
+export const tooManySilences = 'DTF.00409011';
+export const bodyTooLarge = 'DTF.00413000';
 
 // 5xx
 export const internal = 'DTF.00500000';

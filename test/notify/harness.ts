@@ -53,6 +53,8 @@ export interface Harness {
     handler?: Partial<NotifyHandlerOptions>;
   }): Promise<RunSummary>;
   handler(extra?: Partial<NotifyHandlerOptions>): (event: unknown, context?: InvocationContext) => Promise<RunSummary>;
+  /** The configuration document the handlers are built with (for the `ops` function's tests). */
+  configDoc(): Record<string, unknown>;
   advance(ms: number): void;
   close(): Promise<void>;
 }
@@ -174,6 +176,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       );
     },
     handler,
+    configDoc: config,
     advance(ms) {
       clock.t += ms;
     },
