@@ -15,5 +15,7 @@ import type { FunctionName } from './bundles';
 export const BUNDLE_BUDGET_BYTES = {
   list: 44 * 1024,
   show: 44 * 1024,
+  /** The operator API: list/show's HTTP edge, the notify configuration parser and the state store. */
+  ops: 80 * 1024,
   'notify-on-failure': 80 * 1024,
 } as const satisfies Record<FunctionName, number>;

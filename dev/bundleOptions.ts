@@ -1,7 +1,7 @@
 import type { BuildOptions } from 'esbuild';
 
 /** The functions `serverless.yml` deploys (`functions/<name>.ts`), also packaged for FunctionGraph. */
-export const FUNCTIONS = ['list', 'show', 'notify-on-failure'] as const;
+export const FUNCTIONS = ['list', 'show', 'ops', 'notify-on-failure'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /**

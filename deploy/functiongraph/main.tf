@@ -3,12 +3,14 @@
 # notifier, and list/show behind a dedicated API Gateway. Sources and what is unverified: README.md here.
 
 locals {
-  # The functions. One line each: an HTTP one names its route (`path`) and query parameters, the
-  # notifier none. Names, handler, runtime and zip names follow dev/functiongraphLayout.ts (a test checks).
+  # The functions. One line each: an HTTP one names its route (`path`, matched exactly, or as a prefix
+  # for `ops`, which serves every route under /ops/v1) and query parameters, the notifier none. Names,
+  # handler, runtime and zip names follow dev/functiongraphLayout.ts (a test checks).
   functions = {
-    list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
-    show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", query = [] }
-    "notify-on-failure" = { timeout = 120, path = "", query = [] }
+    list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", matching = "Exact", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
+    show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", matching = "Exact", query = [] }
+    ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor"] }
+    "notify-on-failure" = { timeout = 120, path = "", matching = "Exact", query = [] }
   }
   http_functions = { for name, f in local.functions : name => f if f.path != "" }
 
@@ -165,7 +167,8 @@ resource "huaweicloud_apig_api" "this" {
   request_method   = "ANY"
   request_protocol = "HTTPS"
   request_path     = each.value.path
-  matching         = "Exact"
+  # Exact for list and show; Prefix for ops (APIG passes the rest of the path on to the function).
+  matching         = each.value.matching
   # The function checks the bearer token itself (http.tokens).
   security_authentication = "NONE"
 

@@ -137,11 +137,14 @@ interface Operation {
 /** The routes of the OpenAPI contract (`openapi/openapi.json`), each with its query parameters. */
 function contractRoutes(): Operation[] {
   const api = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8')) as {
-    paths: Record<string, { get: { parameters?: { in: string; name: string }[] } }>;
+    paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
   };
   return Object.entries(api.paths).map(([path, item]) => ({
     path,
-    query: (item.get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+    query: Object.values(item)
+      .flatMap((op) => op.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name),
   }));
 }
 
@@ -163,11 +166,22 @@ function checkTriggers(m: Module): string[] {
   const table = isObj(m.locals.functions) ? m.locals.functions : {};
   // The HTTP functions serve exactly the contract's routes, with its query parameters; list and show
   // the two task routes (the URL outputs name them); the notifier is not behind the gateway.
-  const served = Object.values(table).flatMap((f) => (isObj(f) && f.path !== '' ? [routeKey(f)] : []));
-  // The fleet page's routes (`/ops/...`) belong to the operator function `ops`, once the module deploys it.
-  const contract = contractRoutes()
-    .filter((r) => !r.path.startsWith('/ops/') || 'ops' in table)
-    .map(routeKey);
+  // A Prefix function (`ops`) serves every contract route under its path, with their query parameters.
+  const prefixes = Object.values(table).flatMap((f) => (isObj(f) && f.matching === 'Prefix' ? [String(f.path)] : []));
+  const underPrefix = (path: string): boolean => prefixes.some((p) => path.startsWith(`${p}/`));
+  const served = Object.values(table).flatMap((f) =>
+    isObj(f) && f.path !== '' && f.matching !== 'Prefix' ? [routeKey(f)] : [],
+  );
+  const prefixQuery = Object.values(table).flatMap((f) =>
+    isObj(f) && f.matching === 'Prefix' ? (f.query as string[]) : [],
+  );
+  // The fleet page's routes (`/ops/fleet...`) are not deployed by the module yet (no function serves them).
+  const all = contractRoutes().filter((r) => !r.path.startsWith('/ops/fleet'));
+  const contract = all.filter((r) => !underPrefix(r.path)).map(routeKey);
+  const wantedQuery = [...new Set(all.filter((r) => underPrefix(r.path)).flatMap((r) => r.query))].sort();
+  if ([...prefixQuery].sort().join() !== wantedQuery.join()) {
+    problems.push(`prefix query parameters: ${prefixQuery.join()}; contract: ${wantedQuery.join()}`);
+  }
   if (served.sort().join('\n') !== contract.sort().join('\n')) {
     problems.push(`routes: ${served.join(', ')}; contract: ${contract.join(', ')}`);
   }

@@ -29,7 +29,8 @@ function expectDocumented(path: string, method: string, r: HttpResponse): void {
   const ref = declared?.$ref as string | undefined;
   const pointer = ref
     ? `urn:dtf:ops#/components/responses/${ref.split('/').pop()}/content/application~1json/schema`
-    : `urn:dtf:ops#/paths/${path.replace(/\//g, '~1')}/${method}/responses/${r.statusCode}/content/application~1json/schema`;
+    : `urn:dtf:ops#/paths/${path.replace(/\//g, '~1')}/${method}/responses/${r.statusCode}` +
+      '/content/application~1json/schema';
   const validate = ajv.getSchema(pointer);
   expect(validate, pointer).toBeDefined();
   expect(validate?.(JSON.parse(r.body)), JSON.stringify(validate?.errors)).toBe(true);
@@ -307,7 +308,7 @@ describe('ops: history over the outbox', () => {
     ['cursor=not%20a%20cursor', 'DTF.00400033', /cursor/],
     ['project=..%2Fx', 'DTF.00400032', /project/],
     ['state=dead&state=pending', 'DTF.00400018', /state/],
-    ['url=x', 'DTF.00400017', /url/],
+    ['url=x', 'DTF.00400017', /query parameter #1/],
   ])('refuses %s with a documented 400', async (query, code, message) => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
     const r = await opsFor(h).call('GET', 'history', { query });
