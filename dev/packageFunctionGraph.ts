@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { PACKAGED_CONFIG_SUFFIX, packagedConfigFileFor } from '../lib/config/readConfigDocument';
-import { REDIS_COMPANION_FILE } from '../lib/state/loadIoredis';
+import { redisCompanionOf } from '../lib/state/loadIoredis';
 import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from './bundleOptions';
 import { FUNCTIONGRAPH_ENTRY_FILE, functiongraphZipName } from './functiongraphLayout';
 import { writeZip, type ZipInput } from './writeZip';
@@ -73,7 +73,7 @@ async function bundle(fn: FunctionName, configFile: string | undefined): Promise
     });
     const built = (await readdir(out)).sort();
     const config = configFile ? [`${fn}${PACKAGED_CONFIG_SUFFIX}`] : [];
-    const companion = fn === 'notify-on-failure' ? [REDIS_COMPANION_FILE] : [];
+    const companion = redisCompanionOf(fn);
     const expected = [`${fn}.js`, ...companion, ...config].sort();
     if (JSON.stringify(built) !== JSON.stringify(expected)) {
       throw new Error(`esbuild wrote ${built.join(', ')} for ${fn}, expected ${expected.join(', ')}`);

@@ -6,6 +6,13 @@ export type IoredisModule = Pick<typeof import('ioredis'), 'Redis'>;
 
 /** File name of the companion bundle beside the deployed notifier (see `redisBundlePlugin.js`). */
 export const REDIS_COMPANION_FILE = 'notify-on-failure.redis.js';
+/** The companion of each function that may open a Redis store: the notifier's, the operator API's. */
+export const REDIS_COMPANION_FILES = [REDIS_COMPANION_FILE, 'ops.redis.js'] as const;
+
+/** The companion file a function's package carries (none for list and show). */
+export function redisCompanionOf(fn: string): string[] {
+  return REDIS_COMPANION_FILES.filter((f) => f === `${fn}.redis.js`);
+}
 
 /** Not a string literal, so that esbuild leaves this `require` alone instead of bundling ioredis. */
 const IOREDIS_PACKAGE: string = 'ioredis';
@@ -19,7 +26,7 @@ let loaded: IoredisModule | undefined;
  */
 export function loadIoredis(): IoredisModule {
   if (loaded) return loaded;
-  const companion = join(__dirname, REDIS_COMPANION_FILE);
-  loaded = require(existsSync(companion) ? companion : IOREDIS_PACKAGE) as IoredisModule;
+  const companion = REDIS_COMPANION_FILES.map((f) => join(__dirname, f)).find((f) => existsSync(f));
+  loaded = require(companion ?? IOREDIS_PACKAGE) as IoredisModule;
   return loaded;
 }

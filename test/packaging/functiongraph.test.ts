@@ -19,7 +19,7 @@ import { readZip, type ZipEntry } from '../../dev/readZip';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 import { startSink, type Sink } from '../../dev/sink';
 import { packagedConfigFileFor } from '../../lib/config/readConfigDocument';
-import { REDIS_COMPANION_FILE } from '../../lib/state/loadIoredis';
+import { redisCompanionOf } from '../../lib/state/loadIoredis';
 import { fgEvent, K, LIST_PATH, P } from '../http/support';
 
 /**
@@ -147,9 +147,9 @@ function response(r: FunctionGraphResult | undefined): Response & { json: Record
 }
 
 describe('the FunctionGraph packages', () => {
-  it.each(FUNCTIONS)('%s.zip holds index.js at its root, and the companion only for the notifier', (fn) => {
+  it.each(FUNCTIONS)('%s.zip holds index.js at its root, and the companion only for notifier and ops', (fn) => {
     const names = (zips.get(fn) ?? []).map((e) => e.name);
-    const companion = fn === 'notify-on-failure' ? [REDIS_COMPANION_FILE] : [];
+    const companion = redisCompanionOf(fn);
     expect(names).toEqual([FUNCTIONGRAPH_ENTRY_FILE, ...companion]);
     expect(names.some((n) => n.includes('node_modules') || n.includes('/'))).toBe(false);
     expect(FUNCTIONGRAPH_HANDLER).toBe(`${FUNCTIONGRAPH_ENTRY_FILE.replace(/\.js$/, '')}.handler`);

@@ -7,6 +7,7 @@ import { BUNDLE_BUDGET_BYTES } from '../../bench/budgets';
 import { FUNCTIONS } from '../../bench/bundles';
 import { PROJECT_ROOT, packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
+import { redisCompanionOf } from '../../lib/state/loadIoredis';
 
 /** A whole document for every function, packaged with `DMS_TASKS_PACKAGE_CONFIG`. */
 const PACKAGED_TEXT = JSON.stringify({
@@ -64,8 +65,8 @@ describe('serverless package (offline, no AWS credentials)', () => {
   it.each(FUNCTIONS)('%s.zip holds only its own minified bundle', async (fn) => {
     const entries = zips.get(fn) ?? [];
     const code = entries.filter((e) => e.name.endsWith('.js'));
-    // The notifier also carries ioredis on its own, loaded only for the Redis store (serverless.yml).
-    const companions = fn === 'notify-on-failure' ? ['functions/notify-on-failure.redis.js'] : [];
+    // The notifier and ops also carry ioredis on its own, loaded only for the Redis store (serverless.yml).
+    const companions = redisCompanionOf(fn).map((f) => `functions/${f}`);
     expect(code.map((e) => e.name).sort()).toEqual([`functions/${fn}.js`, ...companions].sort());
     const js = code.find((e) => e.name === `functions/${fn}.js`)?.data.toString('utf8') ?? '';
     expect(js).not.toMatch(/denque|cluster-key-slot/); // ioredis is never inside a bundle
