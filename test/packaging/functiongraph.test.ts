@@ -321,5 +321,20 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     expectNoKeys(second, ['DMS_TASKS_CONFIG']);
     expect(second.results[0]).toMatchObject({ ok: true, value: { runId: 'fg-timer-2', newFailures: 0, sent: 0 } });
     expect(sink.accepted).toHaveLength(1);
+    // The operator API reads the same Redis state through its own companion: the delivered notice.
+    const opsDoc = { ...doc, http: { authRequired: false } };
+    const history = await invokeFunctionGraphPackage({
+      node,
+      dir: unpacked.get('ops') ?? '',
+      env: { DMS_TASKS_CONFIG: JSON.stringify(opsDoc) },
+      invocations: [
+        { event: fgEvent({ path: '/ops/v1/history', pathParameters: {} }), context: context('ops', 'fg-ops') },
+      ],
+    });
+    const result = history.results[0];
+    const answer = result?.ok ? (result.value as { statusCode: number; body: string }) : undefined;
+    expect(answer?.statusCode, answer?.body).toBe(200);
+    const items = (JSON.parse(answer?.body ?? '{}') as { items: { state: string; task: { id: string } }[] }).items;
+    expect(items.map((i) => [i.task.id, i.state])).toEqual([[failed.id, 'delivered']]);
   });
 });
