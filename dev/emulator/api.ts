@@ -1,4 +1,5 @@
 import { csmsSecretsOf, isCsmsPath, showSecretVersion } from './csmsSecrets';
+import { isSmnPublishPath, publishToTopic, smnTopicsOf } from './smnTopics';
 import { ERRORS } from './errorCodes';
 import { PROJECT_ID_PATTERN, type EmulatorState } from './state';
 import { ENGINE_QUERY_NAMES, ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
@@ -194,7 +195,8 @@ function locate(state: EmulatorState, projectId: string, instanceId: string): { 
 /**
  * Routes an API request. Order, as a gateway in front of a service would: unknown path → 404
  * `APIGW.0101`; a method other than GET → 404 `APIGW.0101`; bad signature → 401 `APIGW.0301`; then
- * the DMS handlers, or CSMS's `GET /v1/{project_id}/secrets/{name}/versions/{version}` (`csmsSecrets.ts`).
+ * the DMS handlers, or CSMS's `GET /v1/{project_id}/secrets/{name}/versions/{version}` (`csmsSecrets.ts`),
+ * or SMN's `POST /v2/{project_id}/notifications/topics/{topic_urn}/publish` (`smnTopics.ts`; the only POST).
  */
 export function routeApi(
   state: EmulatorState,
@@ -205,6 +207,8 @@ export function routeApi(
     query: Readonly<Record<string, string>>;
     check: SignatureCheck;
     requestId: string;
+    /** The request body (SMN's publish reads it). @default '' */
+    body?: string;
     /** The gateway's own checks (lockout, rate limit, tenancy): a refusal, or `undefined` to go on. */
     gate?: () => ApiResponse | undefined;
   },
@@ -216,12 +220,14 @@ export function routeApi(
     s[2] === 'instances' &&
     (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
   const csms = s !== undefined && isCsmsPath(s);
-  if (!(known || csms) || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
-  if (req.method !== 'GET') return gatewayError(ERRORS.methodNotFound, req.requestId);
+  const smn = s !== undefined && isSmnPublishPath(s);
+  if (!(known || csms || smn) || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
+  if (req.method !== (smn ? 'POST' : 'GET')) return gatewayError(ERRORS.methodNotFound, req.requestId);
   const refused = req.gate?.();
   if (refused) return refused;
   if (!req.check.ok) return gatewayError(ERRORS.authFailed, req.requestId, req.check.message);
   const [, projectId = '', , instanceId = '', , taskId] = s;
+  if (smn) return publishToTopic(smnTopicsOf(state), projectId, s[4] ?? '', req.body ?? '', req.requestId);
   if (csms) return showSecretVersion(csmsSecretsOf(state), projectId, instanceId, taskId ?? '');
   if (s.length === 3) return listInstances(state, paging, projectId, req.query);
   if (taskId === undefined) return listTasks(state, paging, projectId, instanceId, req.query);

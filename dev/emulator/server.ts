@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routeApi, type ApiResponse, type PagingSettings } from './api';
+import { smnTopicsOf } from './smnTopics';
 import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, MAX_REQUEST_BODY_BYTES } from './constants';
 import { routeControl } from './control';
 import { defaultFaultError, ERRORS } from './errorCodes';
@@ -275,6 +276,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         query,
         check,
         requestId,
+        body: body.toString('utf8'),
         gate: () =>
           gateway.admit({
             check,
@@ -324,6 +326,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections();
       }),
     addInstance: (projectId, instance) => state.addInstance(projectId, instance),
+    addSmnTopic: (projectId, name, region) => smnTopicsOf(state).add(projectId, name, region),
+    get smnPublished() {
+      return [...smnTopicsOf(state).published];
+    },
     addTask: (projectId, instanceId, partial) => state.addTask(projectId, instanceId, partial),
     setTaskStatus: (projectId, instanceId, taskId, status) =>
       state.setTaskStatus(projectId, instanceId, taskId, status),

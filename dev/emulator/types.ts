@@ -1,3 +1,4 @@
+import type { SmnPublished } from './smnTopics';
 import type { Credentials } from '../../lib/signing';
 import type { GatewayControls, GatewayOptions } from './gatewayOptions';
 
@@ -214,6 +215,10 @@ export interface Emulator extends GatewayControls {
   close(): Promise<void>;
   /** Adds an instance, creating the project if it is new (the project id must be 32 hex chars). */
   addInstance(projectId: string, instance: NewInstance): EmulatorInstance;
+  /** Creates an SMN topic (`urn:smn:{region}:{projectId}:{name}`, region default `cn-north-4`); returns its URN. */
+  addSmnTopic(projectId: string, name: string, region?: string): string;
+  /** Messages SMN's publish API accepted, oldest first (a copy). */
+  readonly smnPublished: readonly SmnPublished[];
   /** Adds a task (status `CREATED`, created now, unless `partial` says otherwise) and returns it. */
   addTask(projectId: string, instanceId: string, partial?: TaskInput): DmsTask;
   /** Sets a task's status and its `updated_at` to now; returns the updated task. */

@@ -1,6 +1,7 @@
 /**
  * A local webhook receiver for tests and `npm start`: one HTTP server on loopback that accepts every
- * destination type under `/{type}/{name}` (`webhook`, `slack`, `teams`, `feishu`, `dingtalk`, `wecom`),
+ * destination type under `/{type}/{name}` (`webhook`, `slack`, `teams`, `feishu`, `dingtalk`, `wecom`;
+ * `pagerduty` under `/pagerduty/{name}/v2/enqueue`, modelling the Events API v2: `pagerduty.ts`),
  * verifies signatures the way each platform documents them (Standard Webhooks through the
  * `standardwebhooks` package; Feishu and DingTalk recipes recomputed here), answers the way each
  * platform answers, and records what it received. Responses can be scripted to simulate outages,
@@ -10,8 +11,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { pagerDutyAnswer } from './pagerduty';
 
-export const SINK_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
+export const SINK_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom', 'pagerduty'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
 
 export interface SinkRequest {
@@ -83,6 +85,7 @@ const OK: Record<SinkType, ScriptedResponse> = {
   feishu: { status: 200, body: { code: 0, msg: 'success', data: {} } },
   dingtalk: { status: 200, body: { errcode: 0, errmsg: 'ok' } },
   wecom: { status: 200, body: { errcode: 0, errmsg: 'ok' } },
+  pagerduty: { status: 202, body: { status: 'success', message: 'Event processed' } },
 };
 
 function safeEqual(a: string, b: string): boolean {
@@ -151,6 +154,8 @@ function summary(type: SinkType, body: unknown): string {
       `${at(body, 'data', 'task', 'status')} (${at(body, 'data', 'task', 'id')})`
     );
   if (type === 'slack') return String(at(body, 'text') ?? '');
+  if (type === 'pagerduty')
+    return `${at(body, 'event_action')} ${at(body, 'dedup_key')}: ${at(body, 'payload', 'summary') ?? ''}`;
   if (type === 'feishu') return String(at(body, 'card', 'header', 'title', 'content') ?? '');
   if (type === 'dingtalk') return String(at(body, 'markdown', 'title') ?? '');
   if (type === 'wecom') return String(at(body, 'markdown', 'content') ?? '').split('\n')[0] ?? '';
@@ -189,9 +194,11 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
       }
       const v = verify(type, secrets.get(name) ?? [], headers, raw, body, url.searchParams);
       const count = requests.filter((r) => r.type === type && r.name === name).length;
+      const normal = (): ScriptedResponse =>
+        type === 'pagerduty' ? pagerDutyAnswer(body, secrets.get(name)?.[0]) : OK[type];
       let answer: ScriptedResponse = isDown
         ? { status: 503, body: 'down' }
-        : (script?.({ type, name, count }) ?? OK[type]);
+        : (script?.({ type, name, count }) ?? normal());
       if (v.ok === false && !isDown) {
         answer =
           type === 'webhook'

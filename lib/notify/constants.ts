@@ -1,5 +1,19 @@
 import type { DestinationType } from './types';
 
+/** The SMN and PagerDuty endpoints when none is configured. */
+export const API_ENDPOINTS = {
+  smn: (region: string) => `https://smn.${region}.myhuaweicloud.com`,
+  pagerduty: 'https://events.pagerduty.com',
+} as const;
+
+/** PagerDuty severity per event when none is configured. */
+export const PAGERDUTY_DEFAULT_SEVERITY = {
+  failed: 'error',
+  stuck: 'warning',
+  reminder: 'warning',
+  recovered: 'info',
+} as const;
+
 /**
  * Per-type limits from the platforms' own documentation (Slack, Teams, Feishu, DingTalk, WeCom).
  * `spacingMs` is the least gap between two messages, for platforms with a per-second limit (Slack
@@ -13,6 +27,10 @@ export const DESTINATION_DEFAULTS = {
   feishu: { ratePerMinute: 100, spacingMs: 200, maxBodyBytes: 20 * 1024 },
   dingtalk: { ratePerMinute: 20, spacingMs: 0, maxBodyBytes: 20 * 1024 },
   wecom: { ratePerMinute: 20, spacingMs: 0, maxBodyBytes: 4096 },
+  // SMN: over 1,000 e-mail/SMS messages in 10 minutes per account may be lost; a message is at most 256 KB.
+  smn: { ratePerMinute: 60, spacingMs: 0, maxBodyBytes: 64 * 1024 },
+  // PagerDuty Events API v2: one event per notification; 429 when throttled (its limit is not published here).
+  pagerduty: { ratePerMinute: 120, spacingMs: 0, maxBodyBytes: 512 * 1024 },
 } as const satisfies Record<DestinationType, { ratePerMinute: number; spacingMs: number; maxBodyBytes: number }>;
 
 export const NOTIFY_DEFAULTS = {

@@ -139,6 +139,7 @@ export function createNotifyHandler(
         },
         budgets: r.budgets,
         remainingMs: remaining,
+        credentials: secrets.credentials,
         log,
         ...(options.now ? { now: options.now } : {}),
         ...(options.sleep ? { sleep: options.sleep } : {}),

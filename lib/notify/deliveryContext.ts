@@ -1,3 +1,4 @@
+import type { CredentialsProvider } from '../signing/credentials';
 import type { StateStore } from '../state/types';
 import type { LogFn } from './log';
 import type { OutboxRecord } from './records';
@@ -20,6 +21,8 @@ export interface DeliverContext {
   readonly runId: string;
   readonly log: LogFn;
   readonly fetch?: typeof fetch;
+  /** The invocation's cloud credentials (an `smn` destination signs with them). */
+  readonly credentials?: CredentialsProvider;
   /** DNS for the public-address check before each POST (tests inject one). @default the system resolver */
   readonly resolve?: Resolver;
 }

@@ -15,14 +15,17 @@ import {
 } from '../config/readers';
 import type { AppConfig, SecretRef } from '../config/types';
 import type { RedisTlsConfig } from '../state/createStore';
-import { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS } from './constants';
+import { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS, PAGERDUTY_DEFAULT_SEVERITY } from './constants';
 import { parseSilence } from './parseSilence';
 import { isTimeZone, parseClock, type QuietWindow, WEEKDAYS } from './quietHours';
 import type { Silence } from './silences';
 import {
   DESTINATION_TYPES,
   EVENT_KINDS,
+  PAGERDUTY_SEVERITIES,
   type DestinationConfig,
+  type EventKind,
+  type PagerDutySeverity,
   type Filter,
   type NotifyConfig,
   type RouteConfig,
@@ -55,7 +58,19 @@ export const NOTIFY_KEYS = {
     'store',
     'allowInsecureWebhooks',
   ],
-  destination: ['type', 'url', 'secret', 'secrets', 'ratePerMinute', 'maxBodyBytes', 'timeoutMs'],
+  destination: [
+    'type',
+    'url',
+    'secret',
+    'secrets',
+    'ratePerMinute',
+    'maxBodyBytes',
+    'timeoutMs',
+    'topicUrn',
+    'endpoint',
+    'routingKey',
+    'severity',
+  ],
   route: ['destinations', 'filter', 'quietHours'],
   quietWindow: ['start', 'end', 'timeZone', 'days'],
   filter: ['tasks', 'instances', 'events'],
@@ -153,6 +168,16 @@ function parseDestination(id: string, v: unknown, path: string): DestinationConf
   const o = readObject(v, path);
   onlyKeys(o, path, NOTIFY_KEYS.destination);
   const type = readMember(o.type, `${path}.type`, DESTINATION_TYPES);
+  const d = DESTINATION_DEFAULTS[type];
+  const limits = {
+    ratePerMinute: readNumber(o.ratePerMinute, `${path}.ratePerMinute`, d.ratePerMinute, { min: 1, max: 6000 }),
+    maxBodyBytes: readNumber(o.maxBodyBytes, `${path}.maxBodyBytes`, d.maxBodyBytes, { min: 1024, max: 1024 * 1024 }),
+    timeoutMs: readNumber(o.timeoutMs, `${path}.timeoutMs`, NOTIFY_DEFAULTS.postTimeoutMs, { min: 100, max: 60_000 }),
+  };
+  if (type === 'smn' || type === 'pagerduty') return { id, type, ...parseApiDestination(type, o, path), ...limits };
+  for (const k of ['topicUrn', 'endpoint', 'routingKey', 'severity'] as const) {
+    if (o[k] !== undefined) throw new ConfigError(`${path}.${k}`, `is for smn or pagerduty, not ${type}`);
+  }
   if (o.url === undefined) {
     throw new ConfigError(`${path}.url`, 'is required (a secret reference: {"env": "NAME"} or {"ssm": "/name"})');
   }
@@ -173,16 +198,67 @@ function parseDestination(id: string, v: unknown, path: string): DestinationConf
   if ((type === 'slack' || type === 'teams' || type === 'wecom') && secrets.length > 0) {
     throw new ConfigError(`${path}.secret`, `${type} is not signed: its URL is the secret`);
   }
-  const d = DESTINATION_DEFAULTS[type];
-  return {
-    id,
-    type,
-    url,
-    secrets,
-    ratePerMinute: readNumber(o.ratePerMinute, `${path}.ratePerMinute`, d.ratePerMinute, { min: 1, max: 6000 }),
-    maxBodyBytes: readNumber(o.maxBodyBytes, `${path}.maxBodyBytes`, d.maxBodyBytes, { min: 1024, max: 1024 * 1024 }),
-    timeoutMs: readNumber(o.timeoutMs, `${path}.timeoutMs`, NOTIFY_DEFAULTS.postTimeoutMs, { min: 100, max: 60_000 }),
-  };
+  return { id, type, url, secrets, ...limits };
+}
+
+/** An http(s) URL the API paths are appended to (a path prefix allowed; no query, no user info). */
+function readBaseUrl(v: unknown, path: string): string {
+  const s = readString(v, path);
+  let url: URL | undefined;
+  try {
+    url = new URL(s);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new ConfigError(path, 'must be an http(s) URL');
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(path, 'takes no query, fragment or user info');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** `urn:smn:{region}:{project_id}:{topic name}`, the form SMN's documentation gives. */
+export const SMN_TOPIC_URN = /^urn:smn:[a-z0-9-]+:[0-9a-f]{32}:[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
+
+/** The settings of an `smn` or `pagerduty` destination (reached at an endpoint, not a secret URL). */
+function parseApiDestination(
+  type: 'smn' | 'pagerduty',
+  o: Record<string, unknown>,
+  path: string,
+): Pick<DestinationConfig, 'endpoint' | 'topicUrn' | 'secrets' | 'severity'> {
+  for (const k of ['url', 'secret', 'secrets'] as const) {
+    if (o[k] !== undefined) {
+      const what = type === 'smn' ? 'it publishes with the DMS credentials' : 'its routing key is "routingKey"';
+      throw new ConfigError(`${path}.${k}`, `is not for ${type}: ${what}`);
+    }
+  }
+  const endpoint = o.endpoint === undefined ? {} : { endpoint: readBaseUrl(o.endpoint, `${path}.endpoint`) };
+  if (type === 'smn') {
+    for (const k of ['routingKey', 'severity'] as const)
+      if (o[k] !== undefined) throw new ConfigError(`${path}.${k}`, 'is for pagerduty, not smn');
+    if (o.topicUrn === undefined)
+      throw new ConfigError(`${path}.topicUrn`, 'is required (urn:smn:region:project:name)');
+    return { topicUrn: readString(o.topicUrn, `${path}.topicUrn`, SMN_TOPIC_URN), secrets: [], ...endpoint };
+  }
+  if (o.topicUrn !== undefined) throw new ConfigError(`${path}.topicUrn`, 'is for smn, not pagerduty');
+  if (o.routingKey === undefined) {
+    throw new ConfigError(
+      `${path}.routingKey`,
+      'is required (a secret reference: {"env": "NAME"} or {"ssm": "/name"})',
+    );
+  }
+  const routingKey = readSecretRef(o.routingKey, `${path}.routingKey`);
+  const raw = readOptionalObject(o.severity, `${path}.severity`);
+  onlyKeys(raw, `${path}.severity`, EVENT_KINDS);
+  const severity = Object.fromEntries(
+    EVENT_KINDS.map((k) => [
+      k,
+      raw[k] === undefined
+        ? PAGERDUTY_DEFAULT_SEVERITY[k]
+        : readMember(raw[k], `${path}.severity.${k}`, PAGERDUTY_SEVERITIES),
+    ]),
+  ) as Record<EventKind, PagerDutySeverity>;
+  return { secrets: [routingKey], severity, ...endpoint };
 }
 
 /** Settings of a Redis store (the JSON Schema's test compares its own with these). */

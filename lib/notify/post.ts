@@ -15,6 +15,8 @@ export function classifyResponse(
   now: number,
 ): Outcome {
   if (status >= 200 && status < 300) return channel.readBody(text);
+  const own = channel.readError?.(status, text);
+  if (own) return own;
   const retryAfterMs = parseRetryAfter(retryAfter, now);
   const withRA = retryAfterMs !== undefined ? { retryAfterMs } : {};
   if (status === 429 || status === 408 || status >= 500) return { kind: 'retry', reason: `HTTP ${status}`, ...withRA };

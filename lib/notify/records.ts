@@ -81,3 +81,13 @@ export function notificationId(
     .digest('base64url');
   return `msg_${h.slice(0, 32)}`;
 }
+
+/**
+ * The PagerDuty `dedup_key` of a task at a destination: stable for (project, instance, task,
+ * destination) and the same for every event of that task, so a trigger, its reminders and the
+ * `recovered` resolve all address one incident.
+ */
+export function incidentKey(projectId: string, instanceId: string, taskId: string, destinationId: string): string {
+  const h = createHash('sha256').update([projectId, instanceId, taskId, destinationId].join('\n')).digest('base64url');
+  return `dms_${h.slice(0, 32)}`;
+}

@@ -1,6 +1,7 @@
 import { resolveSecret, type SecretOptions } from '../config/resolveSecret';
 import { WebhookUrlError } from './errors';
-import type { NotifyConfig, ResolvedDestination } from './types';
+import { API_ENDPOINTS } from './constants';
+import type { DestinationConfig, NotifyConfig, ResolvedDestination } from './types';
 import { webhookUrlProblem } from './urlPolicy';
 
 /**
@@ -16,7 +17,7 @@ export async function resolveDestinations(
   await Promise.all(
     [...config.destinations.values()].map(async (d) => {
       const [rawUrl, ...secrets] = await Promise.all([
-        resolveSecret(d.url, options),
+        d.url ? resolveSecret(d.url, options) : apiUrlOf(d),
         ...d.secrets.map((s) => resolveSecret(s, options)),
       ]);
       const { url, problem } = webhookUrlProblem(rawUrl ?? '', config.allowInsecureWebhooks);
@@ -33,4 +34,17 @@ export async function resolveDestinations(
     }),
   );
   return out;
+}
+
+/**
+ * The API URL of an `smn` destination (its topic's publish path, on the endpoint of the topic's
+ * region) or a `pagerduty` one (`/v2/enqueue`). Not secret: the SMN request is signed, the PagerDuty
+ * routing key travels in the body.
+ */
+function apiUrlOf(d: DestinationConfig): string {
+  if (d.type === 'pagerduty') return `${d.endpoint ?? API_ENDPOINTS.pagerduty}/v2/enqueue`;
+  const urn = d.topicUrn ?? '';
+  const [, , region = '', projectId = ''] = urn.split(':');
+  const base = d.endpoint ?? API_ENDPOINTS.smn(region);
+  return `${base}/v2/${projectId}/notifications/topics/${encodeURIComponent(urn).replaceAll('%3A', ':')}/publish`;
 }

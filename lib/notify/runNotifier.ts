@@ -1,3 +1,4 @@
+import type { CredentialsProvider } from '../signing/credentials';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/types';
 import { sleep } from '../core/sleep';
@@ -38,6 +39,8 @@ export interface RunDependencies {
   /** One JSON line per entry. @default console.log / console.error */
   readonly log?: LogFn;
   readonly fetch?: typeof fetch;
+  /** The invocation's cloud credentials, for `smn` destinations (`InvocationSecrets.credentials`). */
+  readonly credentials?: CredentialsProvider;
   /**
    * Scan phase stops starting instances when less than this is left, to keep time for delivery.
    * @default 40% of the starting remaining time, at least 10 s
@@ -159,7 +162,9 @@ function deliveryContext(
 ): Omit<DeliverContext, 'now' | 'log'> {
   const { config, store, destinations } = deps;
   const waits = { sleep: deps.sleep ?? sleep, random: deps.random ?? Math.random };
-  return { config, store, destinations, budget, runId, ...waits, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const credentials = deps.credentials ? { credentials: deps.credentials } : {};
+  const fetchFn = deps.fetch ? { fetch: deps.fetch } : {};
+  return { config, store, destinations, budget, runId, ...waits, ...fetchFn, ...credentials };
 }
 
 /** The delivery phase; a failure of the phase as a whole is logged, and the run reports nothing delivered. */

@@ -145,6 +145,7 @@ async function post(ctx: DeliverContext, s: Sending, group: readonly Claimed[]):
     now: new Date(Date.now()),
     maxItems: ctx.config.maxGroupItems,
     ...pending,
+    ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
   });
   s.limiter.record(sentAt);
   return postMessage(channel, req, {

@@ -3,8 +3,20 @@ import type { StoreSpec } from '../state/createStore';
 import type { QuietWindow } from './quietHours';
 import type { Silence } from './silences';
 
-/** Destination kinds. `webhook` is a generic Standard Webhooks receiver; the others are chat bots. */
-export const DESTINATION_TYPES = ['webhook', 'slack', 'teams', 'feishu', 'dingtalk', 'wecom'] as const;
+/**
+ * Destination kinds. `webhook` is a generic Standard Webhooks receiver; `smn` a Huawei SMN topic
+ * (e-mail, SMS, ... subscribers), `pagerduty` the PagerDuty Events API v2; the others are chat bots.
+ */
+export const DESTINATION_TYPES = [
+  'webhook',
+  'slack',
+  'teams',
+  'feishu',
+  'dingtalk',
+  'wecom',
+  'smn',
+  'pagerduty',
+] as const;
 export type DestinationType = (typeof DESTINATION_TYPES)[number];
 
 /**
@@ -30,14 +42,30 @@ export interface Filter {
   readonly events: readonly EventKind[];
 }
 
+/** PagerDuty's severities, from most to least urgent. */
+export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type PagerDutySeverity = (typeof PAGERDUTY_SEVERITIES)[number];
+
 export interface DestinationConfig {
   readonly id: string;
   readonly type: DestinationType;
-  /** The URL is a secret for every chat platform (it embeds the token), so it is always a reference. */
-  readonly url: SecretRef;
+  /**
+   * The URL is a secret for every chat platform and webhook (it embeds the token), so it is always a
+   * reference. Absent for `smn` and `pagerduty`, which are reached at `endpoint`.
+   */
+  readonly url?: SecretRef;
+  /**
+   * `smn` and `pagerduty`: where the API is (not a secret).
+   * @default smn `https://smn.{region of the topic}.myhuaweicloud.com`, pagerduty `https://events.pagerduty.com`
+   */
+  readonly endpoint?: string;
+  /** `smn`: the topic, `urn:smn:{region}:{project_id}:{name}`. */
+  readonly topicUrn?: string;
+  /** `pagerduty`: the severity sent per event. @default failed error, stuck and reminder warning, recovered info */
+  readonly severity?: Readonly<Record<EventKind, PagerDutySeverity>>;
   /**
    * `webhook`: Standard Webhooks secrets (`whsec_...`, several for rotation); `feishu`/`dingtalk`: the signing
-   * secret.
+   * secret; `pagerduty`: the routing key (integration key).
    */
   readonly secrets: readonly SecretRef[];
   /**

@@ -83,6 +83,15 @@ const everyDestination: Json = {
       ding: { type: 'dingtalk', url: { env: 'DING_URL' }, secrets: [{ env: 'DING_SECRET' }] },
       dingUnsigned: { type: 'dingtalk', url: { env: 'DING2_URL' } },
       wecom: { type: 'wecom', url: { ssm: '/dtf/wecom' }, maxBodyBytes: 1_048_576 },
+      topic: { type: 'smn', topicUrn: `urn:smn:cn-north-4:${P}:dms-oncall` },
+      topicLocal: { type: 'smn', topicUrn: `urn:smn:cn-north-4:${Q}:t_1`, endpoint: 'http://127.0.0.1:9000' },
+      pd: { type: 'pagerduty', routingKey: { ssm: '/dtf/pd' } },
+      pdLocal: {
+        type: 'pagerduty',
+        routingKey: { env: 'PD' },
+        endpoint: 'http://127.0.0.1:9/pagerduty/x',
+        severity: { failed: 'critical', stuck: 'error', reminder: 'info', recovered: 'info' },
+      },
     },
     routes: {
       oncall: {
@@ -90,7 +99,7 @@ const everyDestination: Json = {
         filter: { tasks: { exclude: ['restart*'] } },
       },
       china: {
-        destinations: ['lark', 'ding', 'dingUnsigned', 'wecom'],
+        destinations: ['lark', 'ding', 'dingUnsigned', 'wecom', 'topic', 'topicLocal', 'pd', 'pdLocal'],
         filter: { instances: { include: ['cn-*'], exclude: [] }, events: ['failed'] },
       },
     },
@@ -350,6 +359,35 @@ const invalid: ReadonlyArray<readonly [string, unknown]> = [
     withDestination({ type: 'feishu', url: { env: 'U' }, secrets: [{ env: 'A' }, { env: 'B' }] }),
   ],
   ['a destination without a URL', withDestination({ type: 'slack' })],
+  ['an SMN destination without a topic', withDestination({ type: 'smn' })],
+  ['an SMN topic that is not a URN', withDestination({ type: 'smn', topicUrn: 'dms-oncall' })],
+  ['an SMN destination with a URL', withDestination({ type: 'smn', topicUrn: `urn:smn:r:${P}:t`, url: { env: 'U' } })],
+  [
+    'an SMN destination with a routing key',
+    withDestination({ type: 'smn', topicUrn: `urn:smn:r:${P}:t`, routingKey: { env: 'K' } }),
+  ],
+  ['a PagerDuty destination without a routing key', withDestination({ type: 'pagerduty' })],
+  ['an inline PagerDuty routing key', withDestination({ type: 'pagerduty', routingKey: 'R0123' })],
+  [
+    'a PagerDuty destination with a secret',
+    withDestination({ type: 'pagerduty', routingKey: { env: 'K' }, secret: { env: 'S' } }),
+  ],
+  [
+    'an unknown PagerDuty severity',
+    withDestination({ type: 'pagerduty', routingKey: { env: 'K' }, severity: { failed: 'high' } }),
+  ],
+  [
+    'a severity for an unknown event',
+    withDestination({ type: 'pagerduty', routingKey: { env: 'K' }, severity: { done: 'info' } }),
+  ],
+  [
+    'an endpoint with a query',
+    withDestination({ type: 'pagerduty', routingKey: { env: 'K' }, endpoint: 'https://x/?a=1' }),
+  ],
+  [
+    'a topic URN on a Slack destination',
+    withDestination({ type: 'slack', url: { env: 'U' }, topicUrn: `urn:smn:r:${P}:t` }),
+  ],
   ['a route without destinations', withNotify({ routes: { r: {} } })],
   ['a route with no destination', withNotify({ routes: { r: { destinations: [] } } })],
   // Bad ids and names.

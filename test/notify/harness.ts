@@ -28,7 +28,8 @@ export function whsec(): string {
 }
 
 export interface DestSpec {
-  readonly type: SinkType;
+  /** A sink type, or `smn` (a topic on the emulator, which checks the signature of each publish). */
+  readonly type: SinkType | 'smn';
   readonly name: string;
   readonly options?: Record<string, unknown>;
 }
@@ -97,6 +98,25 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const secretValues: string[] = [EMULATOR_CREDENTIALS.secretAccessKey];
   const destinations: Record<string, unknown> = {};
   for (const d of options.destinations) {
+    if (d.type === 'smn') {
+      const topicUrn = emulator.addSmnTopic(projectId, d.name);
+      destinations[d.name] = { type: 'smn', topicUrn, endpoint: emulator.url, ...d.options };
+      continue;
+    }
+    if (d.type === 'pagerduty') {
+      const keyVar = `PD_${d.name.toUpperCase().replace(/\W/g, '_')}_KEY`;
+      const key = randomBytes(16).toString('hex');
+      env[keyVar] = key;
+      secretValues.push(key);
+      sink.setSecret(d.name, key);
+      destinations[d.name] = {
+        type: 'pagerduty',
+        endpoint: sink.urlFor('pagerduty', d.name),
+        routingKey: { env: keyVar },
+        ...d.options,
+      };
+      continue;
+    }
     const urlVar = `HOOK_${d.name.toUpperCase().replace(/\W/g, '_')}_URL`;
     // A secret-looking path segment, so a leak would be visible.
     const token = `tok${randomBytes(8).toString('hex')}`;

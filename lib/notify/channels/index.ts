@@ -1,7 +1,9 @@
 import type { DestinationType } from '../types';
 import { dingtalkChannel } from './dingtalk';
 import { feishuChannel } from './feishu';
+import { pagerDutyChannel } from './pagerduty';
 import { slackChannel } from './slack';
+import { smnChannel } from './smn';
 import { teamsChannel } from './teams';
 import type { Channel } from './types';
 import { webhookChannel } from './webhook';
@@ -14,9 +16,13 @@ export const CHANNELS: Readonly<Record<DestinationType, Channel>> = {
   feishu: feishuChannel,
   dingtalk: dingtalkChannel,
   wecom: wecomChannel,
+  smn: smnChannel,
+  pagerduty: pagerDutyChannel,
 };
 
 export { standardWebhookSignature, webhookPayload } from './webhook';
 export { feishuSign } from './feishu';
 export { dingtalkSign } from './dingtalk';
+export { pagerDutyAction } from './pagerduty';
+export { clipBytes, SMN_LIMITS } from './smn';
 export type { Channel, Outcome, OutgoingRequest, BuildContext } from './types';

@@ -1,3 +1,4 @@
+import type { CredentialsProvider } from '../../signing/credentials';
 import type { Notification, ResolvedDestination } from '../types';
 
 /** The HTTP request a channel wants sent. Holds the secret URL: never log it. */
@@ -22,6 +23,8 @@ export interface BuildContext {
    * message's included: what a grouped message states as the real number. @default the message's items
    */
   readonly pending?: PendingCount;
+  /** The cloud credentials of this invocation (`smn` signs its publish with them, as DMS calls are). */
+  readonly credentials?: CredentialsProvider;
 }
 
 /** A count of pending notifications, and whether it is only a lower bound (the listing was cut). */
@@ -41,4 +44,9 @@ export interface Channel {
   ): OutgoingRequest & { readonly shown: number };
   /** Reads a response already known to be 2xx: platform errors inside the body are failures. */
   readBody(text: string): Outcome;
+  /**
+   * Reads a non-2xx answer the platform documents its own way; `undefined` leaves it to the common
+   * rules (429, 408, 5xx retried; other 4xx permanent). @default the common rules
+   */
+  readError?(status: number, text: string): Outcome | undefined;
 }
