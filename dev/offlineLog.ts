@@ -1,9 +1,11 @@
 import { ROUTES } from '../lib/http/constants';
+import { OPS_ROUTES } from '../lib/ops/createOpsHandler';
 
 /** The function each logged `route` belongs to (`route` in the HTTP functions' request log line). */
-const FUNCTION_OF_ROUTE: ReadonlyMap<string, string> = new Map(
-  Object.entries(ROUTES).map(([fn, route]) => [route, fn]),
-);
+const FUNCTION_OF_ROUTE: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(ROUTES).map(([fn, route]): [string, string] => [route, fn]),
+  ...Object.values(OPS_ROUTES).map((route): [string, string] => [route, 'ops']),
+]);
 
 /**
  * Where a line of serverless-offline's output comes from, as a label for `npm start`:

@@ -5,6 +5,7 @@
  *   node --import tsx scripts/fail-task.ts                       # a new FAILED task on the seed Kafka instance
  *   node --import tsx scripts/fail-task.ts --instance <id> --name restartInstance
  *   node --import tsx scripts/fail-task.ts --stuck               # an EXECUTING task created 3 h ago (a "stuck" notice)
+ *   node --import tsx scripts/fail-task.ts --succeed <task_id>   # it finishes with SUCCESS: "recovered"
  *   node --import tsx scripts/fail-task.ts --url http://127.0.0.1:4510
  *
  * The emulator URL comes from --url, else EMULATOR_URL, else `.state/npm-start.json` (written by `npm start`).
@@ -27,6 +28,17 @@ async function main(): Promise<void> {
     }
   }
   const instanceId = arg('instance') ?? SEED_IDS.kafkaPaged;
+  const succeed = arg('succeed');
+  if (succeed) {
+    const res = await fetch(`${url}/__emulator/tasks/${encodeURIComponent(succeed)}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'SUCCESS' }),
+    });
+    if (!res.ok) throw new Error(`emulator answered ${res.status}: ${await res.text()}`);
+    console.log(`task ${succeed} is SUCCESS; a task announced as stuck gets a "recovered" notice on the next run.`);
+    return;
+  }
   const stuck = process.argv.includes('--stuck');
   const body = stuck
     ? {

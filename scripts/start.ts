@@ -90,7 +90,13 @@ async function main(): Promise<void> {
   for (const [name, secret] of Object.entries(local.secrets)) sink.setSecret(name, secret);
   services.push({ name: 'webhook sink', stop: () => sink.close() });
   console.log(`webhook sink:        ${sink.url}`);
-  const notifySection = { ...local.notify, ...(await localStore()) };
+  // NOTIFY_REPEAT_AFTER_MINUTES: reminders of stuck tasks sooner than the default 240 minutes (to watch one).
+  const repeat = Number(process.env.NOTIFY_REPEAT_AFTER_MINUTES ?? 0);
+  const notifySection = {
+    ...local.notify,
+    ...(await localStore()),
+    ...(repeat >= 1 ? { repeatAfterMinutes: Math.floor(repeat) } : {}),
+  };
   const config = buildLocalConfig({ endpoint: emulator.url, notify: notifySection });
   const env = { ...localEnvironment(config, tokens), ...local.env };
   mkdirSync('.state', { recursive: true });
@@ -118,7 +124,8 @@ async function main(): Promise<void> {
       if (e.msg === 'notify run')
         console.log(
           `[notify] scanned ${e.instancesScanned}, tasks ${e.tasksSeen}, new failures ${e.newFailures}, ` +
-            `stuck ${e.stuck}, baselined ${e.baselined}, sent ${e.sent}, pending ${e.pending}, dead ${e.dead} ` +
+            `stuck ${e.stuck}, reminders ${e.reminders}, recovered ${e.recovered}, baselined ${e.baselined}, ` +
+            `sent ${e.sent}, pending ${e.pending}, dead ${e.dead}, silenced ${e.silenced}, held ${e.held} ` +
             `(${e.durationMs} ms)`,
         );
       else console.log(`[notify] ${JSON.stringify(e)}`);
@@ -175,6 +182,13 @@ serverless-offline's own schedule of notify-on-failure is off in the stage local
 the seed failures as a baseline. Make a task fail and watch the [sink] lines:
   node --import tsx scripts/fail-task.ts            # FAILED task on the seed Kafka instance
   node --import tsx scripts/fail-task.ts --stuck    # EXECUTING for 3 h: a "stuck" notice
+  node --import tsx scripts/fail-task.ts --succeed <task_id>   # it finishes: a "recovered" notice
+(NOTIFY_REPEAT_AFTER_MINUTES=1 npm start: a stuck task's reminders every minute, at most 3.)
+
+Operator API (ops): the outbox history and the silences:
+  curl -s -H "Authorization: Bearer $TOKEN" '${base}/ops/v1/history'
+  curl -s -H "Authorization: Bearer $TOKEN" -XPOST '${base}/ops/v1/silences' \\
+    -d '{"endsAt":"'$(date -u -d '+1 hour' +%Y-%m-%dT%H:%MZ)'","matchers":{"tasks":["modify*"]},"createdBy":"me"}'
 
 Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
 Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
