@@ -39,8 +39,8 @@ export class DestinationHealth {
   }
 
   /**
-   * How long the deferred items wait: what the destination asked for (`Retry-After`) when it went
-   * down, else nothing, so the next run probes it with its first due item.
+   * The destination's latest `Retry-After` in this run: once it is down its deferred items wait that
+   * long (else not at all: the next run probes it with its first due item), and no probe comes sooner.
    */
   retryIn(ms: number): void {
     this.#retryInMs = ms;

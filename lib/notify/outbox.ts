@@ -39,7 +39,7 @@ function liveExpiry(record: OutboxRecord, maxAgeMs: number): number {
 
 /** The record without its claim and its next attempt time (what a settlement starts from). */
 function released(record: OutboxRecord): OutboxRecord {
-  const { claimedBy: _by, claimedUntil: _until, nextAttemptAt: _next, ...rest } = record;
+  const { claimedBy: _by, claimedUntil: _until, nextAttemptAt: _next, notBefore: _asked, ...rest } = record;
   return rest as OutboxRecord;
 }
 
@@ -130,11 +130,13 @@ export interface Retry {
   readonly attempts: number;
   /** Why it was not delivered (kept as `lastError`); absent when it was only deferred. */
   readonly reason?: string | undefined;
+  /** The destination asked (`Retry-After`) not to be sent to before this business time: no early probe. */
+  readonly notBefore?: number;
 }
 
 /** Back to pending, due at `retry.at`; dead instead when the item is past its max age at `now`. */
 export function settleRetry(record: OutboxRecord, retry: Retry, now: number, maxAgeMs: number): OutboxWrite {
-  const { at, attempts, reason } = retry;
+  const { at, attempts, reason, notBefore } = retry;
   if (pastMaxAge(record, now, maxAgeMs)) {
     return settleDead(record, `max age reached (${reason ?? 'not delivered'})`, attempts, now);
   }
@@ -146,6 +148,7 @@ export function settleRetry(record: OutboxRecord, retry: Retry, now: number, max
       attempts,
       nextAttemptAt: due,
       ...(reason ? { lastError: reason } : {}),
+      ...(notBefore !== undefined ? { notBefore } : {}),
     },
     options: { due, expiresAt: liveExpiry(record, maxAgeMs) },
   };

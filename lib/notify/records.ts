@@ -45,6 +45,8 @@ export interface OutboxRecord {
   readonly claimedBy?: string;
   readonly claimedUntil?: number;
   readonly nextAttemptAt?: number;
+  /** The destination's `Retry-After` ends then (epoch ms): the item is not sent as an early probe before. */
+  readonly notBefore?: number;
   readonly lastError?: string;
   readonly doneAt?: number;
   /** The silence that held it back (state `silenced`). */

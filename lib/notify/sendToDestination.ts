@@ -62,7 +62,9 @@ export async function sendToDestination(
   await sendGroups(ctx, s, work.groups, result);
   if (s.health.healthy && ctx.budget.fitsPost(dest.timeoutMs)) await sendGroups(ctx, s, await work.catchUp(), result);
   const now = ctx.now();
-  await ctx.store.put(keys.rate(dest.id), { sent: limiter.recent(now) }, { expiresAt: now + RATE_RECORD_MS });
+  // A destination that asked to wait (Retry-After) is not probed again before then.
+  const asked = health.retryInMs > 0 ? { notBefore: now + health.retryInMs } : {};
+  await ctx.store.put(keys.rate(dest.id), { sent: limiter.recent(now), ...asked }, { expiresAt: now + RATE_RECORD_MS });
 }
 
 /** The messages in order; once the destination is down, each remaining one is deferred instead. */
@@ -78,7 +80,8 @@ async function sendGroups(
       await sendGroup(ctx, s, group, result);
       continue;
     }
-    await retryLater(ctx, group, s.health.retryInMs, 0, undefined, result);
+    const asked = s.health.retryInMs > 0 ? { notBeforeMs: s.health.retryInMs } : {};
+    await retryLater(ctx, group, s.health.retryInMs, 0, undefined, result, asked);
     deferred += group.length;
   }
   if (deferred === 0) return;
@@ -194,13 +197,17 @@ async function afterOutcome(
     outcome.retryAfterMs ?? 0,
     backoff(attempt, DELIVERY.baseDelayMs, DELIVERY.maxNextAttemptMs, ctx.random),
   );
-  // The others wait only for what the destination asked (Retry-After): the next run probes it again.
-  if (s.health.down) s.health.retryIn(outcome.retryAfterMs ?? 0);
-  await retryLater(ctx, group, between, n.inRun, reason, result);
+  // Once it is down the others wait only for what it asked (Retry-After): the next run probes it again.
+  if (outcome.retryAfterMs !== undefined) s.health.retryIn(outcome.retryAfterMs);
+  const asked = outcome.retryAfterMs !== undefined ? { notBeforeMs: outcome.retryAfterMs } : {};
+  await retryLater(ctx, group, between, n.inRun, reason, result, asked);
   return undefined;
 }
 
-/** The group back to pending, due `inMs` from now (each item dead instead if past its max age). */
+/**
+ * The group back to pending, due `inMs` from now (each item dead instead if past its max age); with
+ * `asked.notBeforeMs` (the destination's `Retry-After`), not probed early before then either.
+ */
 async function retryLater(
   ctx: DeliverContext,
   group: readonly Claimed[],
@@ -208,10 +215,12 @@ async function retryLater(
   inRun: number,
   reason: string | undefined,
   result: DeliverResult,
+  asked: { notBeforeMs?: number } = {},
 ): Promise<void> {
   const now = ctx.now();
   const maxAgeMs = maxAgeOf(ctx.config);
+  const notBefore = asked.notBeforeMs !== undefined ? { notBefore: now + asked.notBeforeMs } : {};
   const retry = (c: Claimed) =>
-    settleRetry(c.record, { at: now + inMs, attempts: c.record.attempts + inRun, reason }, now, maxAgeMs);
+    settleRetry(c.record, { at: now + inMs, attempts: c.record.attempts + inRun, reason, ...notBefore }, now, maxAgeMs);
   await settleAll(ctx, group, retry, result);
 }

@@ -153,3 +153,31 @@ describe('a failing destination does not eat the run (§4)', () => {
     });
   }
 });
+
+describe('probing a destination whose items all back off', () => {
+  it('a probe per run, of at most three POSTs; none while its Retry-After lasts', async () => {
+    h = await failures('slack', 4); // one instance group per message: few messages, long backoff
+    h.sink.respond(() => ({ status: 503, body: 'down' }));
+    for (let i = 0; i < 4; i++) {
+      await h.run();
+      h.advance(MIN);
+    }
+    const before = h.sink.requests.length;
+    // Backoff has grown past the one-minute schedule: without a probe nothing would be tried now.
+    await h.run();
+    expect(h.sink.requests.length - before).toBeGreaterThanOrEqual(1);
+    expect(h.sink.requests.length - before).toBeLessThanOrEqual(DELIVERY.downAfterFailures);
+    // Retry-After: 60 (over the in-run wait; 60 s is also the most a Retry-After is honoured): no probe
+    // while it lasts.
+    h.sink.respond(() => ({ status: 429, body: 'slow', headers: { 'retry-after': '60' } }));
+    h.advance(MIN);
+    await h.run();
+    const asked = h.sink.requests.length;
+    h.advance(30_000);
+    expect(await h.run()).toMatchObject({ sent: 0, pending: 4 });
+    expect(h.sink.requests.length).toBe(asked);
+    h.sink.respond(undefined);
+    h.advance(HOUR);
+    expect(await h.run()).toMatchObject({ sent: 4, pending: 0 });
+  });
+});

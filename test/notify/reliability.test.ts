@@ -422,3 +422,107 @@ describe('with the Redis store (redis-server)', () => {
     }
   });
 });
+
+describe('the same guarantees with Huawei SMN and PagerDuty beside the others (issue 12)', () => {
+  const ALL = [
+    { type: 'webhook', name: 'hook' },
+    { type: 'slack', name: 'slack' },
+    { type: 'smn', name: 'topic' },
+    { type: 'pagerduty', name: 'pd' },
+  ] as const;
+
+  /** Every destination received each task exactly once among its accepted messages. */
+  function expectEachOnce(x: Harness, tasks: readonly string[]): void {
+    const hooks = x.sink.accepted.filter((r) => r.type === 'webhook');
+    expect(hooks.map((r) => taskIdOf(r.raw)).sort()).toEqual([...tasks].sort());
+    expect(new Set(hooks.map((r) => r.webhookId)).size).toBe(tasks.length);
+    const slack = x.sink.accepted.filter((r) => r.type === 'slack');
+    const smn = x.emulator.smnPublished.map((p) => p.structure?.email ?? '');
+    const pd = x.sink.accepted.filter((r) => r.type === 'pagerduty');
+    expect(new Set(pd.map((r) => (r.body as { dedup_key: string }).dedup_key)).size).toBe(tasks.length);
+    expect(pd).toHaveLength(tasks.length);
+    for (const t of tasks) {
+      expect(slack.filter((r) => r.raw.includes(t))).toHaveLength(1);
+      expect(smn.filter((e) => e.includes(t))).toHaveLength(1);
+      expect(pd.filter((r) => r.raw.includes(t))).toHaveLength(1);
+    }
+  }
+
+  /** Every destination fails: the sink (webhook, Slack, PagerDuty) and the emulator's SMN publish. */
+  function failAll(x: Harness, status: number): void {
+    x.sink.respond(() => ({ status, body: 'no' }));
+    x.emulator.clearFaults();
+    x.emulator.injectFault({ kind: 'status', status, path: '/publish' });
+  }
+  function healAll(x: Harness): void {
+    x.sink.respond(undefined);
+    x.emulator.clearFaults();
+  }
+
+  it('down for three runs, then up: all of it in the first healthy run, once per destination', async () => {
+    h = await createHarness({ destinations: ALL });
+    const a = h.addInstance('a');
+    const b = h.addInstance('b');
+    await h.run();
+    h.advance(5 * MIN);
+    const tasks = [h.fail(a), h.fail(a), h.fail(b)];
+    failAll(h, 503);
+    for (let i = 0; i < 3; i++) {
+      expect(await h.run()).toMatchObject({ sent: 0, pending: 12, dead: 0 });
+      h.advance(MIN);
+    }
+    healAll(h);
+    expect(await h.run()).toMatchObject({ sent: 12, pending: 0, dead: 0 });
+    expectEachOnce(h, tasks);
+    h.advance(10 * MIN);
+    expect(await h.run()).toMatchObject({ sent: 0, pending: 0 });
+  });
+
+  it('two runs of 500s, one of 429s, then up: all of it in the first healthy run, once', async () => {
+    h = await createHarness({ destinations: ALL });
+    const a = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    const tasks = [h.fail(a), h.fail(a)];
+    for (const status of [500, 500, 429]) {
+      failAll(h, status);
+      expect(await h.run()).toMatchObject({ sent: 0, dead: 0 });
+      h.advance(MIN);
+    }
+    healAll(h);
+    expect(await h.run()).toMatchObject({ sent: 8, pending: 0, dead: 0 });
+    expectEachOnce(h, tasks);
+  });
+
+  it('a run killed after claiming: a later run delivers each claim once, SMN and PagerDuty too', async () => {
+    h = await createHarness({ destinations: ALL });
+    const inst = h.addInstance('a');
+    await h.run();
+    h.advance(MIN);
+    const tasks = [h.fail(inst), h.fail(inst)];
+    const real = h.store;
+    const dying: StateStore = {
+      ...bindStore(real),
+      getMany: (k) => (k.some((x) => x.startsWith('rate#')) ? Promise.reject(new Error('killed')) : real.getMany(k)),
+    };
+    expect(await h.run({ handler: { store: dying } })).toMatchObject({ newFailures: 2, sent: 0 });
+    h.advance(MIN);
+    expect(await h.run()).toMatchObject({ sent: 0 }); // the lease still holds
+    h.advance(20 * MIN);
+    expect(await h.run()).toMatchObject({ sent: 8 });
+    expectEachOnce(h, tasks);
+  });
+
+  it('two concurrent runs never send the same notification twice, to any destination', async () => {
+    h = await createHarness({ destinations: ALL });
+    const live = h;
+    const ids = Array.from({ length: 4 }, (_, i) => live.addInstance(`i${i}`));
+    await h.run();
+    h.advance(MIN);
+    const tasks = ids.flatMap((id) => [live.fail(id), live.fail(id)]);
+    const [r1, r2] = await Promise.all([h.handler()({}), h.handler()({})]);
+    expect((r1?.sent ?? 0) + (r2?.sent ?? 0)).toBe(8 * 4);
+    expect((r1?.newFailures ?? 0) + (r2?.newFailures ?? 0)).toBe(8);
+    expectEachOnce(h, tasks);
+  });
+});
