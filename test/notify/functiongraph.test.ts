@@ -71,3 +71,39 @@ describe('the notifier on FunctionGraph', () => {
     expect(emulator.requests).toEqual([]);
   });
 });
+
+describe('an SMN destination on FunctionGraph', () => {
+  it('publishes signed with the agency credentials of the invocation, security token included', async () => {
+    const project = SEED_IDS.mainProject;
+    const inst = emulator.addInstance(project, { name: 'fg-smn', engine: 'kafka' }).instance_id;
+    const topicUrn = emulator.addSmnTopic(project, 'fg-oncall');
+    const doc = {
+      endpoint: emulator.url,
+      credentials: { source: 'functiongraph' },
+      projects: { [project]: { region: 'cn-north-4', instances: [{ id: inst, engine: 'kafka' }] } },
+      notify: {
+        destinations: { topic: { type: 'smn', topicUrn, endpoint: emulator.url } },
+        store: { type: 'file', path: join(dir, 'smn-state.json') },
+        allowInsecureWebhooks: true,
+      },
+    };
+    const logs: Record<string, unknown>[] = [];
+    const run = createNotifyHandler({ env: { DMS_TASKS_CONFIG: JSON.stringify(doc) }, log: (e) => logs.push(e) });
+    const context = {
+      getRequestID: () => 'fg-smn',
+      getRemainingTimeInMilliSeconds: () => 60_000,
+      getSecurityAccessKey: () => AGENCY.accessKeyId,
+      getSecuritySecretKey: () => AGENCY.secretAccessKey,
+      getSecurityToken: () => AGENCY.securityToken,
+    };
+    await run(timer, context); // baseline
+    const task = emulator.addTask(project, inst, { name: 'restartInstance', status: 'FAILED' }).id;
+    emulator.resetRequests();
+    expect(await run(timer, context)).toMatchObject({ newFailures: 1, sent: 1, dead: 0 });
+    const publish = emulator.requests.filter((r) => r.path.endsWith('/publish'));
+    expect(publish.map((r) => [r.status, r.signed])).toEqual([[200, true]]);
+    expect(emulator.smnPublished.at(-1)?.structure?.email).toContain(task);
+    const printed = JSON.stringify(logs);
+    for (const s of Object.values(AGENCY)) expect(printed).not.toContain(s);
+  });
+});
