@@ -12,6 +12,9 @@
  * To add a service: start it, push it onto `services` (anything with `name` and `stop()`), and add
  * its settings to the config built by `buildLocalConfig`.
  *
+ * The fleet page (`/ops/fleet`) is served by its handler behind `dev/serveHandler.ts` (PAGE_PORT, else a free
+ * port), on the notifier's state; its URL is printed with the others.
+ *
  * Environment: PORT (serverless-offline HTTP port, default 3000, or a free one if taken),
  * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
  * NOTIFY_INTERVAL_SECONDS (default 15, at least 2). Flag `--redis` (`npm start -- --redis`): the notifier's
@@ -24,6 +27,8 @@ import { buildLocalConfig, localEnvironment, localNotify, randomToken } from '..
 import { REDIS_INSTALL_COMMAND, redisServerVersion, startRedisServer } from '../dev/redisServer';
 import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
+import { createFleetPageHandler } from '../lib/ops/page/createFleetPageHandler';
+import { serveHandler } from '../dev/serveHandler';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 process.env.SLS_TELEMETRY_DISABLED = '1';
@@ -157,6 +162,15 @@ async function main(): Promise<void> {
   services.push({ name: 'notifier', stop: async () => clearInterval(timer) });
   void tick();
 
+  // The fleet page, through its handler behind a small node:http adapter (payload 2.0 events), on the
+  // notifier's own state: PAGE_PORT, else a free port. Its log lines are prefixed [page].
+  const pageHandler = createFleetPageHandler({
+    env: { ...process.env, ...env },
+    log: (line) => console.log(`[page] ${line}`),
+  });
+  const page = await serveHandler(pageHandler, Number(process.env.PAGE_PORT ?? 0));
+  services.push({ name: 'fleet page', stop: () => page.close() });
+
   const token = tokens[0] ?? '';
   const base = offline.url;
   const p = SEED_IDS.mainProject;
@@ -190,6 +204,7 @@ Operator API (ops): the outbox history and the silences:
   curl -s -H "Authorization: Bearer $TOKEN" -XPOST '${base}/ops/v1/silences' \\
     -d '{"endsAt":"'$(date -u -d '+1 hour' +%Y-%m-%dT%H:%MZ)'","matchers":{"tasks":["modify*"]},"createdBy":"me"}'
 
+Fleet page:          ${page.url}/ops/fleet   (sign in with the bearer token above; PAGE_PORT)
 Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
 Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
 Ctrl-C stops everything.`);
