@@ -16,12 +16,14 @@ import type { FunctionName } from './bundles';
  * silences and quiet hours with the Intl time-zone code (about 5.8 KB), issue 12's per-destination
  * health, catch-up and counts (about 1 KB) and the stores' `scan` (about 1.3 KB) took it to 93.0 KB:
  * 100 KiB now (measured with `serverless package`, test/packaging/package.test.ts). `ops` (the
- * operator API: list/show's HTTP edge, the notify configuration parser, the state store) starts at
- * 80 KiB.
+ * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
+ * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
+ * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
+ * (esbuild, minified): 112 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 44 * 1024,
   show: 44 * 1024,
-  ops: 80 * 1024,
+  ops: 112 * 1024,
   'notify-on-failure': 100 * 1024,
 } as const satisfies Record<FunctionName, number>;

@@ -5,10 +5,11 @@
  *
  * Starts the emulator (no seed) with N instances in two projects and three engines, each with one
  * running and one failed task, runs the notifier once against the local sink (no baseline: cursors
- * and outbox records for every instance, one webhook destination), then serves the page through its handler and measures one signed-in page view:
- * HTML size, handler time with a cold and a warm listing cache (median of --runs), the DMS calls
- * each view made (counted by the emulator), a search, and the JSON. Real clock, real HTTP to the
- * emulator, the request budget at `--rps` requests per second (the default 20 is the production default).
+ * and outbox records for every instance, one webhook destination), then serves the page through its
+ * handler and measures one signed-in page view: HTML size, handler time with a cold and a warm
+ * listing cache (median of --runs), the DMS calls each view made (counted by the emulator), a
+ * search, and the JSON. Real clock, real HTTP to the emulator, the request budget at `--rps`
+ * requests per second (the default 20 is the production one).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

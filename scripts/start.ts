@@ -12,8 +12,8 @@
  * To add a service: start it, push it onto `services` (anything with `name` and `stop()`), and add
  * its settings to the config built by `buildLocalConfig`.
  *
- * The fleet page (`/ops/fleet`) is served by its handler behind `dev/serveHandler.ts` (PAGE_PORT, else a free
- * port), on the notifier's state; its URL is printed with the others.
+ * The fleet page (`/ops/v1/fleet`) is served by the ops handler behind `dev/serveHandler.ts` (PAGE_PORT, else a
+ * free port), on the notifier's state; its URL is printed with the others.
  *
  * Environment: PORT (serverless-offline HTTP port, default 3000, or a free one if taken),
  * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
@@ -27,7 +27,7 @@ import { buildLocalConfig, localEnvironment, localNotify, randomToken } from '..
 import { REDIS_INSTALL_COMMAND, redisServerVersion, startRedisServer } from '../dev/redisServer';
 import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
-import { createFleetPageHandler } from '../lib/ops/page/createFleetPageHandler';
+import { createOpsHandler } from '../lib/ops/createOpsHandler';
 import { serveHandler } from '../dev/serveHandler';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -162,9 +162,10 @@ async function main(): Promise<void> {
   services.push({ name: 'notifier', stop: async () => clearInterval(timer) });
   void tick();
 
-  // The fleet page, through its handler behind a small node:http adapter (payload 2.0 events), on the
-  // notifier's own state: PAGE_PORT, else a free port. Its log lines are prefixed [page].
-  const pageHandler = createFleetPageHandler({
+  // The fleet page, served by the ops function's handler behind a small node:http adapter (payload 2.0
+  // events, cookies as API Gateway sends them), on the notifier's own state: PAGE_PORT, else a free port.
+  // Its log lines are prefixed [page].
+  const pageHandler = createOpsHandler({
     env: { ...process.env, ...env },
     log: (line) => console.log(`[page] ${line}`),
   });
@@ -204,7 +205,7 @@ Operator API (ops): the outbox history and the silences:
   curl -s -H "Authorization: Bearer $TOKEN" -XPOST '${base}/ops/v1/silences' \\
     -d '{"endsAt":"'$(date -u -d '+1 hour' +%Y-%m-%dT%H:%MZ)'","matchers":{"tasks":["modify*"]},"createdBy":"me"}'
 
-Fleet page:          ${page.url}/ops/fleet   (sign in with the bearer token above; PAGE_PORT)
+Fleet page:          ${page.url}/ops/v1/fleet   (sign in with the bearer token above; PAGE_PORT)
 Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
 Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
 Ctrl-C stops everything.`);

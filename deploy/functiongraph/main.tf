@@ -9,7 +9,7 @@ locals {
   functions = {
     list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", matching = "Exact", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
     show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", matching = "Exact", query = [] }
-    ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor"] }
+    ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor", "q", "page", "page_size"] }
     "notify-on-failure" = { timeout = 120, path = "", matching = "Exact", query = [] }
   }
   http_functions = { for name, f in local.functions : name => f if f.path != "" }

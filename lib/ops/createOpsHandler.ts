@@ -22,6 +22,8 @@ import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
 import { readHistory, validateHistoryQuery } from './history';
 import { singleQuery } from './queryParams';
+import { createFleetPageHandler, type FleetPageOptions } from './page/createFleetPageHandler';
+import { isFleetPagePath } from './page/pageRoutes';
 import { createSilenceFrom, expireSilenceById, listSilences } from './silencesApi';
 
 export interface OpsHandlerOptions {
@@ -34,6 +36,8 @@ export interface OpsHandlerOptions {
   readonly now?: () => number;
   /** Where the per-request log line goes. @default console.log */
   readonly log?: LogSink;
+  /** The fleet page's own settings (session lifetime, listing cache, DMS client overrides). @default none */
+  readonly page?: Pick<FleetPageOptions, 'sessionSeconds' | 'live' | 'client' | 'sessionKey'>;
 }
 
 /** The routes, as logged (`route` in the request log line) and documented in `openapi/openapi.json`. */
@@ -154,7 +158,18 @@ export function createOpsHandler(options: OpsHandlerOptions = {}): HttpHandler {
     return { app, notify, secrets, store };
   });
 
+  // The fleet page (`/ops/v1/fleet...`, README "The fleet page"): its own session auth, same store and silences.
+  const page = createFleetPageHandler({
+    env,
+    log,
+    ...(options.ssm && { ssm: options.ssm }),
+    ...(options.now && { now: options.now }),
+    ...(options.store && { store: options.store }),
+    ...options.page,
+  });
+
   return async (event, context?: ContextLike) => {
+    if (isFleetPagePath(event)) return page(event, context);
     const started = Date.now();
     let req: NormalizedRequest | undefined;
     let response: HttpResponse;

@@ -186,7 +186,7 @@ ajv.addSchema({ ...OPENAPI, $id: DOC_ID } as unknown as object);
 const ROUTE_PATHS = {
   list: '/v2/{project_id}/instances/{instance_id}/tasks',
   show: '/v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
-  fleet: '/ops/fleet.json',
+  fleet: '/ops/v1/fleet.json',
 } as const;
 
 function local(ref: string): string {

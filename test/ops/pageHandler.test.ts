@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../dev/emulator';
-import { createFleetPageHandler, type FleetPageHandler } from '../../lib/ops/page/createFleetPageHandler';
+import { createOpsHandler } from '../../lib/ops/createOpsHandler';
+import type { HttpHandler } from '../../lib/http/createHttpHandler';
 import { escapeHtml } from '../../lib/ops/page/escapeHtml';
 import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
-import { StoreSilences } from '../../lib/ops/page/silences';
+import { NotifierSilences } from '../../lib/ops/page/silences';
 import type { HttpResponse } from '../../lib/http/response';
 import { expectMatchesOpenApi } from '../http/support';
 import { PAGE_TOKEN, startPageStack, XSS_NAME, type PageStack } from './stack';
 
 let stack: PageStack;
-let handler: FleetPageHandler;
+let handler: HttpHandler;
 const HOST = '127.0.0.1:9';
 
 interface Req {
@@ -41,13 +42,13 @@ const SAME_ORIGIN = { origin: `http://${HOST}` };
 async function signIn(): Promise<{ cookie: string; csrf: string }> {
   const r = await call({
     method: 'POST',
-    path: '/ops/fleet/session',
+    path: '/ops/v1/fleet/session',
     headers: SAME_ORIGIN,
     form: { token: PAGE_TOKEN },
   });
   expect(r.statusCode).toBe(303);
   const cookie = (r.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
-  const page = await call({ path: '/ops/fleet', cookies: [cookie] });
+  const page = await call({ path: '/ops/v1/fleet', cookies: [cookie] });
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
   return { cookie, csrf };
 }
@@ -56,7 +57,7 @@ const silenceForm = { instance: 'kafka-orders', minutes: '60', createdBy: 'me', 
 
 beforeAll(async () => {
   stack = await startPageStack();
-  handler = createFleetPageHandler({ env: stack.env, store: stack.store, log: (l) => stack.logs.push(l) });
+  handler = createOpsHandler({ env: stack.env, store: stack.store, log: (l) => stack.logs.push(l) });
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
@@ -100,9 +101,9 @@ describe('SessionSigner', () => {
 
 describe('the fleet page handler', () => {
   it('shows only the sign-in form without a session, and never takes the token from the URL', async () => {
-    const r = await call({ path: '/ops/fleet', query: `token=${PAGE_TOKEN}` });
+    const r = await call({ path: '/ops/v1/fleet', query: `token=${PAGE_TOKEN}` });
     expect(r.statusCode).toBe(400);
-    const plain = await call({ path: '/ops/fleet' });
+    const plain = await call({ path: '/ops/v1/fleet' });
     expect(plain.statusCode).toBe(200);
     expect(plain.body).toContain('name="token"');
     expect(plain.body).not.toContain('kafka-orders');
@@ -112,28 +113,28 @@ describe('the fleet page handler', () => {
   it('sets an HttpOnly SameSite=Strict cookie, Secure except on loopback, that holds no token', async () => {
     const local = await call({
       method: 'POST',
-      path: '/ops/fleet/session',
+      path: '/ops/v1/fleet/session',
       headers: SAME_ORIGIN,
       form: { token: PAGE_TOKEN },
     });
     expect(local.headers['Set-Cookie']).toMatch(
-      /^dtf_ops_session=v1\.[^;]+; Path=\/ops; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+      /^dtf_ops_session=v1\.[^;]+; Path=\/ops\/v1; Max-Age=3600; HttpOnly; SameSite=Strict$/,
     );
     expect(local.headers['Set-Cookie']).not.toContain(PAGE_TOKEN);
     const remote = await call({
       method: 'POST',
-      path: '/prod/ops/fleet/session',
+      path: '/prod/ops/v1/fleet/session',
       headers: { host: 'ops.example.com', origin: 'https://ops.example.com' },
       form: { token: PAGE_TOKEN },
     });
-    expect(remote.headers['Set-Cookie']).toMatch(/Path=\/prod\/ops; .*; Secure$/);
-    expect(remote.headers.Location).toBe('/prod/ops/fleet');
+    expect(remote.headers['Set-Cookie']).toMatch(/Path=\/prod\/ops\/v1; .*; Secure$/);
+    expect(remote.headers.Location).toBe('/prod/ops/v1/fleet');
   });
 
   it('refuses a wrong token with 401 and the form, and logs no token', async () => {
     const r = await call({
       method: 'POST',
-      path: '/ops/fleet/session',
+      path: '/ops/v1/fleet/session',
       headers: SAME_ORIGIN,
       form: { token: 'x'.repeat(20) },
     });
@@ -144,11 +145,11 @@ describe('the fleet page handler', () => {
 
   it('escapes hostile task names and params everywhere', async () => {
     const { cookie } = await signIn();
-    const page = await call({ path: '/ops/fleet', cookies: [cookie] });
+    const page = await call({ path: '/ops/v1/fleet', cookies: [cookie] });
     expect(page.body).toContain(escapeHtml(XSS_NAME));
     expect(page.body).not.toContain(XSS_NAME);
     const task = await call({
-      path: `/ops/fleet/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`,
+      path: `/ops/v1/fleet/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`,
       cookies: [cookie],
     });
     expect(task.statusCode).toBe(200);
@@ -159,19 +160,19 @@ describe('the fleet page handler', () => {
 
   it('refuses changes from another site, without the CSRF token, or without a session; nothing changes', async () => {
     const { cookie, csrf } = await signIn();
-    const silences = new StoreSilences(stack.store);
+    const silences = new NotifierSilences(stack.store, []);
     const before = await silences.active(Date.now());
     const attempts: Req[] = [
-      { method: 'POST', path: '/ops/fleet/silences', cookies: [cookie], form: { ...silenceForm, csrf } },
+      { method: 'POST', path: '/ops/v1/fleet/silences', cookies: [cookie], form: { ...silenceForm, csrf } },
       {
         method: 'POST',
-        path: '/ops/fleet/silences',
+        path: '/ops/v1/fleet/silences',
         headers: { origin: 'https://evil.example' },
         cookies: [cookie],
         form: { ...silenceForm, csrf },
       },
-      { method: 'POST', path: '/ops/fleet/silences', headers: SAME_ORIGIN, cookies: [cookie], form: silenceForm },
-      { method: 'POST', path: '/ops/fleet/silences', headers: SAME_ORIGIN, form: { ...silenceForm, csrf } },
+      { method: 'POST', path: '/ops/v1/fleet/silences', headers: SAME_ORIGIN, cookies: [cookie], form: silenceForm },
+      { method: 'POST', path: '/ops/v1/fleet/silences', headers: SAME_ORIGIN, form: { ...silenceForm, csrf } },
     ];
     const statuses = [];
     for (const a of attempts) statuses.push((await call(a)).statusCode);
@@ -181,7 +182,7 @@ describe('the fleet page handler', () => {
 
   it('answers bad silence input with 400 naming the field, and an unknown silence with 404', async () => {
     const { cookie, csrf } = await signIn();
-    const post = (form: Record<string, string>, path = '/ops/fleet/silences') =>
+    const post = (form: Record<string, string>, path = '/ops/v1/fleet/silences') =>
       call({ method: 'POST', path, headers: SAME_ORIGIN, cookies: [cookie], form: { ...form, csrf } });
     const bad: [Record<string, string>, string][] = [
       [{ ...silenceForm, instance: '', task: '' }, 'instance/task:'],
@@ -190,7 +191,7 @@ describe('the fleet page handler', () => {
       [{ ...silenceForm, minutes: '20000' }, 'minutes:'],
       [{ ...silenceForm, comment: '' }, 'comment:'],
     ];
-    const silences = new StoreSilences(stack.store);
+    const silences = new NotifierSilences(stack.store, []);
     const before = await silences.active(Date.now());
     for (const [f, field] of bad) {
       const r = await post(f);
@@ -198,17 +199,17 @@ describe('the fleet page handler', () => {
       expect(r.body).toContain(field);
     }
     expect(await silences.active(Date.now())).toEqual(before);
-    expect((await post({}, '/ops/fleet/silences/sil_nope/expire')).statusCode).toBe(404);
+    expect((await post({}, '/ops/v1/fleet/silences/sil_nope/expire')).statusCode).toBe(404);
     const ok = await post(silenceForm);
     expect(ok.statusCode).toBe(303);
   });
 
   it('serves the JSON behind the page to a bearer token, as the OpenAPI document says', async () => {
-    const none = await call({ path: '/ops/fleet.json' });
+    const none = await call({ path: '/ops/v1/fleet.json' });
     expect(none.statusCode).toBe(401);
     expectMatchesOpenApi('fleet', none);
     const r = await call({
-      path: '/ops/fleet.json',
+      path: '/ops/v1/fleet.json',
       query: 'q=kafka&page=1&page_size=2',
       headers: { authorization: `Bearer ${PAGE_TOKEN}` },
     });
@@ -218,7 +219,7 @@ describe('the fleet page handler', () => {
     expect(body.matchingInstances).toBe(3);
     expect(body.pages).toBe(2);
     const bad = await call({
-      path: '/ops/fleet.json',
+      path: '/ops/v1/fleet.json',
       query: 'page_size=500',
       headers: { authorization: `Bearer ${PAGE_TOKEN}` },
     });
@@ -227,9 +228,9 @@ describe('the fleet page handler', () => {
   });
 
   it('lists only the visible instances upstream, once per cache period', async () => {
-    const fresh = createFleetPageHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const fresh = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
     const auth = { authorization: `Bearer ${PAGE_TOKEN}` };
-    const get = (query: string) => fresh(event({ path: '/ops/fleet.json', query, headers: auth }));
+    const get = (query: string) => fresh(event({ path: '/ops/v1/fleet.json', query, headers: auth }));
     stack.emulator.resetRequests();
     const first = JSON.parse((await get('page_size=3')).body) as { upstreamCalls: number; cachedInstances: number };
     const listed = stack.emulator.requests.filter((q) => q.method === 'GET').length;
@@ -242,8 +243,8 @@ describe('the fleet page handler', () => {
   });
 
   it('answers an unknown route with 404 and a wrong method with 405', async () => {
-    expect((await call({ path: '/ops/fleet/nope' })).statusCode).toBe(404);
-    const r = await call({ method: 'DELETE', path: '/ops/fleet' });
+    expect((await call({ path: '/ops/v1/fleet/nope' })).statusCode).toBe(404);
+    const r = await call({ method: 'DELETE', path: '/ops/v1/fleet' });
     expect(r.statusCode).toBe(405);
     expect(r.headers.Allow).toBe('GET');
   });

@@ -6,8 +6,8 @@ import { buildLocalConfig, localEnvironment, localNotify } from '../../dev/local
 import { serveHandler, type ServedHandler } from '../../dev/serveHandler';
 import { startSink, type Sink } from '../../dev/sink';
 import { createNotifyHandler } from '../../lib/notify/createNotifyHandler';
-import { createFleetPageHandler, type FleetPageOptions } from '../../lib/ops/page/createFleetPageHandler';
-import { StoreSilences } from '../../lib/ops/page/silences';
+import { createOpsHandler, type OpsHandlerOptions } from '../../lib/ops/createOpsHandler';
+import { NotifierSilences } from '../../lib/ops/page/silences';
 import { FileStore } from '../../lib/state/fileStore';
 
 export const PAGE_TOKEN = 'page-token-0123456789abcdef';
@@ -23,7 +23,7 @@ export interface PageStack {
   readonly env: Record<string, string>;
   readonly logs: string[];
   readonly page: ServedHandler;
-  /** `{page.url}/ops/fleet`. */
+  /** `{page.url}/ops/v1/fleet`. */
   readonly pageUrl: string;
   /** The id of the silence made before the page was first loaded. */
   readonly seededSilenceId: string;
@@ -34,9 +34,10 @@ export interface PageStack {
 /**
  * The local stack the page is tested on: the emulator with its seed, the webhook sink (Slack answers
  * 410, so its notifications die), one notifier run without a baseline (the seed failures are queued
- * and delivered or dead), a silence, and the page's handler behind the node:http adapter.
+ * and delivered or dead), a silence, and the operator function `ops` (which serves the page) behind
+ * the node:http adapter.
  */
-export async function startPageStack(options: Partial<FleetPageOptions> = {}): Promise<PageStack> {
+export async function startPageStack(options: Partial<OpsHandlerOptions> = {}): Promise<PageStack> {
   const dir = mkdtempSync(join(tmpdir(), 'dtf-page-'));
   const emulator = await startEmulator({});
   const xss = emulator.addTask(SEED_IDS.mainProject, SEED_IDS.rabbitmq, {
@@ -54,12 +55,12 @@ export async function startPageStack(options: Partial<FleetPageOptions> = {}): P
   const env = { ...localEnvironment(config, [PAGE_TOKEN]), ...local.env };
   const store = new FileStore(storePath);
   await createNotifyHandler({ env, store, log: () => {} })({}, { getRemainingTimeInMillis: () => 60_000 });
-  const seeded = await new StoreSilences(store).create(
+  const seeded = await new NotifierSilences(store, []).create(
     { instance: 'rabbitmq-billing', minutes: 120, createdBy: 'seed', comment: 'planned resize of billing' },
     Date.now(),
   );
   const logs: string[] = [];
-  const handler = createFleetPageHandler({ env, store, log: (l) => logs.push(l), ...options });
+  const handler = createOpsHandler({ env, store, log: (l) => logs.push(l), ...options });
   const page = await serveHandler(handler);
   return {
     emulator,
@@ -68,7 +69,7 @@ export async function startPageStack(options: Partial<FleetPageOptions> = {}): P
     env,
     logs,
     page,
-    pageUrl: `${page.url}/ops/fleet`,
+    pageUrl: `${page.url}/ops/v1/fleet`,
     seededSilenceId: seeded.id,
     xssTaskId: xss.id,
     close: async () => {

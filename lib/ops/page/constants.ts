@@ -1,9 +1,9 @@
 /** Wire names and limits of the fleet page (README, "The fleet page"). */
 
 /** Every route of the page lives under this path (after an optional gateway stage prefix). */
-export const PAGE_BASE = '/ops/fleet';
+export const PAGE_BASE = '/ops/v1/fleet';
 /** The JSON behind the page (in the OpenAPI document). */
-export const FLEET_JSON_PATH = '/ops/fleet.json';
+export const FLEET_JSON_PATH = '/ops/v1/fleet.json';
 
 /** The session cookie: HttpOnly, SameSite=Strict, Secure except on loopback. */
 export const SESSION_COOKIE = 'dtf_ops_session';

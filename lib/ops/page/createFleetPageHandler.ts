@@ -35,7 +35,7 @@ import { renderFleetMain, signedInHeader, type PageContext } from './renderFleet
 import { renderErrorMain, renderSignInMain } from './renderSignIn';
 import { renderTaskMain } from './renderTask';
 import { SessionSigner, sessionKey } from './session';
-import { StoreSilences, type SilenceApi } from './silences';
+import { NotifierSilences, type SilenceApi } from './silences';
 import { buildTaskView } from './taskData';
 import { validateFleetQuery, validateSilenceForm } from './validatePage';
 
@@ -49,7 +49,7 @@ export interface FleetPageOptions {
   readonly now?: () => number;
   /** A ready store (tests). @default built from `notify.store` */
   readonly store?: StateStore;
-  /** The silences behind the page (the seam to the operator API). @default `StoreSilences` over the store */
+  /** The silences behind the page. @default the operator API's (`NotifierSilences`) over the store */
   readonly silences?: (store: StateStore) => SilenceApi;
   /** DMS client overrides (tests: retry timing). @default none */
   readonly client?: Partial<DmsClientOptions>;
@@ -206,7 +206,7 @@ export function createFleetPageHandler(options: FleetPageOptions = {}): FleetPag
       config,
       secrets,
       store,
-      silences: (options.silences ?? ((s) => new StoreSilences(s)))(store),
+      silences: (options.silences ?? ((s) => new NotifierSilences(s, config.notify.silences)))(store),
       budgets: requestBudgetsFor(config.app),
       clients: new Map(),
       live: new LiveTasks(options.live),

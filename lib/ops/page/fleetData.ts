@@ -57,15 +57,29 @@ export function matchesQuery(i: Located, q: string): boolean {
   return [i.id, i.name, i.projectId, i.region, i.engine].some((v) => v.toLowerCase().includes(needle));
 }
 
-/** The silences in force that apply to an instance (by id or name), task-only ones included. */
-export function silencesFor(silences: readonly Silence[], instanceId: string, name: string): Silence[] {
-  return silences.filter((s) => s.instance === undefined || s.instance === instanceId || s.instance === name);
+function side(patterns: readonly string[], values: readonly string[]): boolean {
+  return patterns.length === 0 || patterns.some((p) => values.some((v) => globMatch(p, v)));
 }
 
-/** Whether a silence covers a task of an instance. */
-export function silenceCovers(s: Silence, instanceId: string, name: string, taskName: string): boolean {
-  const instanceOk = s.instance === undefined || s.instance === instanceId || s.instance === name;
-  return instanceOk && (s.task === undefined || globMatch(s.task, taskName));
+/** The silences in force that apply to an instance (by id or name), those for every instance included. */
+export function silencesFor(silences: readonly Silence[], instanceId: string, name: string): Silence[] {
+  return silences.filter((s) => side(s.matchers.instances, [instanceId, name]));
+}
+
+/** Whether a silence covers a task of an instance (the notifier's matching, event kinds aside). */
+export function silenceCovers(
+  s: Silence,
+  projectId: string,
+  instanceId: string,
+  name: string,
+  taskName: string,
+): boolean {
+  const m = s.matchers;
+  return (
+    (m.projects.length === 0 || m.projects.includes(projectId)) &&
+    side(m.instances, [instanceId, name]) &&
+    side(m.tasks, [taskName])
+  );
 }
 
 const isRunning = (t: DmsTask): boolean => (RUNNING_STATUSES as readonly string[]).includes(t.status);

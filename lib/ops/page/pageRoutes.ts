@@ -36,15 +36,15 @@ const METHOD: Readonly<Record<PageRoute['kind'], 'GET' | 'POST'>> = {
   task: 'GET',
 };
 
-const SHAPE = /^(.*?)\/ops\/fleet(\.json|\/.*)?$/;
+const SHAPE = /^(.*?)\/ops\/v1\/fleet(\.json|\/.*)?$/;
 /** A gateway stage prefix the page's links may keep: path segments of safe characters only. */
 const SAFE_PREFIX = /^(?:\/[A-Za-z0-9._~-]+)*$/;
 
 export interface MatchedRoute {
   readonly route: PageRoute;
-  /** `{stage prefix}/ops/fleet`: where the page's links and forms point. */
+  /** `{stage prefix}/ops/v1/fleet`: where the page's links and forms point. */
   readonly base: string;
-  /** `{stage prefix}/ops`: the session cookie's `Path` (covers the page and its JSON). */
+  /** `{stage prefix}/ops/v1`: the session cookie's `Path` (covers the page and its JSON). */
   readonly cookiePath: string;
 }
 
@@ -82,5 +82,17 @@ export function matchPageRoute(path: string, method: string): MatchedRoute {
       Allow: expected,
     });
   const prefix = SAFE_PREFIX.test(m[1] ?? '') ? (m[1] ?? '') : '';
-  return { route, base: `${prefix}${PAGE_BASE}`, cookiePath: `${prefix}/ops` };
+  return { route, base: `${prefix}${PAGE_BASE}`, cookiePath: `${prefix}/ops/v1` };
+}
+
+/**
+ * Whether an event is for the fleet page (so the operator function hands it over). Reads only the
+ * path of the known event shapes; anything else is left to the operator API's own checks.
+ */
+export function isFleetPagePath(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  const e = event as { rawPath?: unknown; path?: unknown; requestContext?: { http?: { path?: unknown } } };
+  const path =
+    typeof e.rawPath === 'string' ? e.rawPath : typeof e.path === 'string' ? e.path : e.requestContext?.http?.path;
+  return typeof path === 'string' && SHAPE.test(path);
 }

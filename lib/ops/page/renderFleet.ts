@@ -5,7 +5,7 @@ import type { FleetView, InstanceView } from './types';
 
 /** Where the page's links and forms point, and the session's CSRF token. */
 export interface PageContext {
-  /** The page's own path (`{stage prefix}/ops/fleet`), already checked to be safe characters. */
+  /** The page's own path (`{stage prefix}/ops/v1/fleet`), already checked to be safe characters. */
   readonly base: string;
   readonly csrf: string;
   readonly nonce: string;
@@ -70,15 +70,30 @@ ${i.liveError ? `<p class="bad" role="status">Live listing failed: ${e(i.liveErr
 </article>`;
 }
 
+/** Matcher values, or "any" when the list is empty. */
+function list(values: readonly string[]): string {
+  return values.length === 0 ? '<span class="muted">any</span>' : values.map((v) => e(v)).join(', ');
+}
+
+/** ` (project a, b)` when the silence names some, else nothing. */
+function scoped(label: string, values: readonly string[]): string {
+  return values.length === 0 ? '' : ` (${label} ${list(values)})`;
+}
+
+/** The expire button of an API silence; a configured one is changed in the configuration only. */
+function expireCell(s: Silence, ctx: PageContext): string {
+  if (s.source === 'config') return '<span class="muted">configured</span>';
+  return `<form class="inline" method="post"
+ action="${e(ctx.base)}/silences/${e(encodeURIComponent(s.id))}/expire">${csrfField(ctx)}
+<button type="submit" class="secondary" aria-label="Expire silence ${e(s.comment)}">Expire</button></form>`;
+}
+
 function silencesSection(v: FleetView, ctx: PageContext): string {
   const rows = v.silences
     .map(
-      (s) => `<tr><td>${s.instance ? e(s.instance) : '<span class="muted">any</span>'}</td>
-<td>${s.task ? e(s.task) : '<span class="muted">any</span>'}</td><td>${timeTag(s.endsAt)}</td>
-<td>${e(s.createdBy)}</td><td>${e(s.comment)}</td>
-<td><form class="inline" method="post"
- action="${e(ctx.base)}/silences/${e(encodeURIComponent(s.id))}/expire">${csrfField(ctx)}
-<button type="submit" class="secondary" aria-label="Expire silence ${e(s.comment)}">Expire</button></form></td></tr>`,
+      (s) => `<tr><td>${list(s.matchers.instances)}${scoped('project', s.matchers.projects)}</td>
+<td>${list(s.matchers.tasks)}${scoped('events', s.matchers.events)}</td><td>${timeTag(s.endsAt)}</td>
+<td>${e(s.createdBy)}</td><td>${e(s.comment)}</td><td>${expireCell(s, ctx)}</td></tr>`,
     )
     .join('');
   const table =

@@ -69,7 +69,9 @@ export async function buildTaskView(
     task: fields,
     params: prettyParams(task.params),
     notifications,
-    silenceIds: silences.filter((s) => silenceCovers(s, instance.id, instance.name, task.name)).map((s) => s.id),
+    silenceIds: silences
+      .filter((s) => silenceCovers(s, instance.projectId, instance.id, instance.name, task.name))
+      .map((s) => s.id),
     upstreamCalls: 1,
   };
 }
