@@ -111,7 +111,8 @@ describe('the fleet page in headless Chromium', () => {
     expect(main).toContain(SEED_IDS.recentFailures[0].taskId);
     expect(main).toContain('FAILED');
     const rows = await page.locator('main table').nth(1).locator('tbody tr').allTextContents();
-    expect(rows.some((r) => /slack.*dead/s.test(r))).toBe(true);
+    // The receiver's answer, from the operator API's reading of the outbox record.
+    expect(rows.some((r) => /slack.*dead.*410/s.test(r))).toBe(true);
     expect(rows.some((r) => /hook.*delivered/s.test(r))).toBe(true);
     await page.goto(`${stack.pageUrl}/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`);
     const pre = (await page.locator('main pre').textContent()) ?? '';

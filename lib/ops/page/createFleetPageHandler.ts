@@ -284,7 +284,12 @@ export function createFleetPageHandler(options: FleetPageOptions = {}): FleetPag
         requireSession(v);
         const { instance } = instanceOf(rt, route.projectId, route.instanceId);
         const view = await buildTaskView(
-          { store: rt.store, silences: rt.silences, destinations: [...rt.config.notify.destinations.keys()] },
+          {
+            store: rt.store,
+            silences: rt.silences,
+            destinations: [...rt.config.notify.destinations.keys()],
+            maxReminders: rt.config.notify.maxReminders,
+          },
           clientFor(rt, route.projectId),
           { projectId: route.projectId, id: instance.id, name: instance.name },
           route.taskId,

@@ -33,7 +33,8 @@ export function renderTaskMain(v: TaskView, ctx: PageContext): string {
           .map(
             (n) => `<tr><td>${e(n.destination)}</td><td>${e(n.event)}</td>
 <td class="${n.state === 'dead' ? 'bad' : n.state === 'delivered' ? 'ok' : ''}">${e(n.state)}</td><td>${n.attempts}</td>
-<td>${e(n.createdAt ?? '')}</td><td>${e(n.doneAt ?? n.nextAttemptAt ?? '')}</td><td>${e(n.lastError ?? '')}</td></tr>`,
+<td>${e(n.createdAt ?? '')}</td><td>${e(n.doneAt ?? n.nextAttemptAt ?? '')}</td>
+<td>${e(n.lastError ?? (n.silencedBy ? `silenced by ${n.silencedBy}` : ''))}</td></tr>`,
           )
           .join('')}</tbody></table>`;
   return `<p><a href="${e(ctx.base)}">Back to the fleet</a></p>

@@ -1,5 +1,6 @@
 import type { DmsTaskClient } from '../../dms/taskClient';
 import { keys, notificationId, type OutboxRecord } from '../../notify/records';
+import { historyItem } from '../history';
 import { EVENT_KINDS } from '../../notify/types';
 import type { StateStore } from '../../state/types';
 import { NotFoundPageError } from './errors';
@@ -12,13 +13,14 @@ export interface TaskSources {
   readonly store: StateStore;
   readonly silences: SilenceApi;
   readonly destinations: readonly string[];
+  /** Reminders per stuck task (`notify.maxReminders`): each has an id of its own. */
+  readonly maxReminders: number;
 }
 
-const iso = (ms: unknown): string | undefined => (typeof ms === 'number' ? new Date(ms).toISOString() : undefined);
-
 /**
- * One task: `show` upstream (one call), then its outbox records (one `getMany` of every event kind
- * for every destination: the ids are derived, nothing is scanned) and the silences that cover it.
+ * One task: `show` upstream (one call), then its outbox records (one `getMany` of every event kind,
+ * each reminder, for every destination: the ids are derived, nothing is scanned), read with the
+ * operator API's `historyItem`, and the silences that cover it.
  */
 export async function buildTaskView(
   src: TaskSources,
@@ -30,13 +32,16 @@ export async function buildTaskView(
   const res = await client.showTask(instance.id, taskId);
   const task = res.body.tasks.find((t) => t.id === taskId) ?? res.body.tasks[0];
   if (!task) throw new NotFoundPageError('task_id: no such task on this instance');
-  const candidates = EVENT_KINDS.flatMap((event) =>
-    src.destinations.map((destination) => ({
-      event,
-      destination,
-      key: keys.outbox(notificationId(instance.projectId, instance.id, task.id, event, destination)),
-    })),
-  );
+  const candidates = EVENT_KINDS.flatMap((event) => {
+    const numbers = event === 'reminder' ? Array.from({ length: src.maxReminders }, (_, i) => i + 1) : [undefined];
+    return numbers.flatMap((reminder) =>
+      src.destinations.map((destination) => ({
+        event: reminder === undefined ? event : `${event} ${reminder}`,
+        destination,
+        key: keys.outbox(notificationId(instance.projectId, instance.id, task.id, event, destination, reminder)),
+      })),
+    );
+  });
   const [records, silences] = await Promise.all([
     src.store.getMany(candidates.map((c) => c.key)),
     src.silences.active(now),
@@ -45,19 +50,20 @@ export async function buildTaskView(
   for (const c of candidates) {
     const r = records.get(c.key)?.value as OutboxRecord | undefined;
     if (!r) continue;
-    const createdAt = iso(r.createdAt);
-    const doneAt = iso(r.doneAt);
-    const nextAttemptAt = r.state === 'pending' ? iso(r.nextAttemptAt) : undefined;
+    // The operator API's own reading of an outbox record (no URL, no secret, the answer in short).
+    const h = historyItem(r);
+    const answer = h.receiver ? `${h.receiver.status ?? ''} ${h.receiver.reason}`.trim() : undefined;
     notifications.push({
-      id: r.notification?.id ?? c.key,
-      destination: c.destination,
+      id: h.id,
+      destination: h.destination,
       event: c.event,
-      state: String(r.state),
-      attempts: typeof r.attempts === 'number' ? r.attempts : 0,
-      ...(createdAt ? { createdAt } : {}),
-      ...(doneAt ? { doneAt } : {}),
-      ...(nextAttemptAt ? { nextAttemptAt } : {}),
-      ...(typeof r.lastError === 'string' ? { lastError: r.lastError.slice(0, 200) } : {}),
+      state: h.state,
+      attempts: h.attempts,
+      createdAt: h.queued_at,
+      ...(h.done_at ? { doneAt: h.done_at } : {}),
+      ...(h.next_attempt_at ? { nextAttemptAt: h.next_attempt_at } : {}),
+      ...(answer ? { lastError: answer } : {}),
+      ...(h.silenced_by ? { silencedBy: h.silenced_by } : {}),
     });
   }
   const fields: Record<string, string> = {};

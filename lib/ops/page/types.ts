@@ -86,7 +86,10 @@ export interface TaskNotification {
   readonly createdAt?: string;
   readonly doneAt?: string;
   readonly nextAttemptAt?: string;
+  /** The receiver's last answer: HTTP status and a short reason. */
   readonly lastError?: string;
+  /** The silence that held it back, when silenced. */
+  readonly silencedBy?: string;
 }
 
 /** The task view. */
