@@ -84,14 +84,14 @@ export function silenceCovers(
 
 const isRunning = (t: DmsTask): boolean => (RUNNING_STATUSES as readonly string[]).includes(t.status);
 
-/** The outbox ids a task may have: every event kind for every destination. */
+/** The outbox ids of a task's notices for every destination (reminders, numbered, are in the task view). */
 export function outboxKeysOf(
   projectId: string,
   instanceId: string,
   taskId: string,
   destinations: readonly string[],
 ): string[] {
-  return EVENT_KINDS.flatMap((e) =>
+  return EVENT_KINDS.filter((e) => e !== 'reminder').flatMap((e) =>
     destinations.map((d) => keys.outbox(notificationId(projectId, instanceId, taskId, e, d))),
   );
 }
