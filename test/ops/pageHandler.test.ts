@@ -242,6 +242,23 @@ describe('the fleet page handler', () => {
     expect(stack.emulator.requests.filter((q) => q.method === 'GET').length).toBe(listed);
   });
 
+  it('with authRequired false (the gateway authenticates): no session needed, changes still same-site', async () => {
+    const doc = JSON.parse(stack.env.DMS_TASKS_CONFIG ?? '{}') as { http: Record<string, unknown> };
+    doc.http.authRequired = false;
+    const open = createOpsHandler({
+      env: { ...stack.env, DMS_TASKS_CONFIG: JSON.stringify(doc) },
+      store: stack.store,
+      log: () => {},
+    });
+    const page = await open(event({ path: '/ops/v1/fleet' }));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('kafka-orders');
+    const post = (headers: Record<string, string>) =>
+      open(event({ method: 'POST', path: '/ops/v1/fleet/silences', headers, form: silenceForm }));
+    expect((await post({ origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await post(SAME_ORIGIN)).statusCode).toBe(303);
+  });
+
   it('answers an unknown route with 404 and a wrong method with 405', async () => {
     expect((await call({ path: '/ops/v1/fleet/nope' })).statusCode).toBe(404);
     const r = await call({ method: 'DELETE', path: '/ops/v1/fleet' });

@@ -137,7 +137,7 @@ function signInPage(v: Pick<Visit, 'matched' | 'requestId'>, status: number, pro
 
 function pageContext(v: Visit): PageContext {
   const csrf = v.session ? v.signer.csrfToken(v.session) : '';
-  return { base: v.matched.base, csrf, nonce: '' };
+  return { base: v.matched.base, csrf };
 }
 
 function requireSession(v: Visit): string {

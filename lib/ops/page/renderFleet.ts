@@ -8,7 +8,6 @@ export interface PageContext {
   /** The page's own path (`{stage prefix}/ops/v1/fleet`), already checked to be safe characters. */
   readonly base: string;
   readonly csrf: string;
-  readonly nonce: string;
 }
 
 export function taskHref(base: string, projectId: string, instanceId: string, taskId: string): string {
