@@ -16,7 +16,7 @@ import { DEADLINE_MARGIN_MS, DEFAULT_ALL_MAX_PAGES } from './constants';
 import { HttpError, NotServedError } from './errors';
 import { toErrorResponse } from './errorResponse';
 import { normalizeEvent, type NormalizedRequest } from './normalizeEvent';
-import { Redactor } from './redact';
+import { defaultVariablesRedactor, type Redactor } from './redact';
 import { consoleSink, type LogSink, type RequestLogLine } from './requestLog';
 import type { HttpResponse } from './response';
 import type { HttpRoute, RouteOutcome } from './route';
@@ -110,12 +110,7 @@ export function createHttpHandler<Input extends TaskPath>(
     configError = e;
   }
   // Until the configured references are known, redact the SDK's default variables.
-  const fallbackRedactor = new Redactor([
-    env.CLOUD_SDK_AK,
-    env.CLOUD_SDK_SK,
-    env.CLOUD_SDK_SECURITY_TOKEN,
-    ...(env.API_TOKENS ?? '').split(','),
-  ]);
+  const fallbackRedactor = defaultVariablesRedactor(env);
   const runtime = lazyOnce(async (context: unknown): Promise<Runtime> => {
     if (!loader) throw configError;
     const config = await loader.forInvocation(context);
@@ -141,7 +136,7 @@ export function createHttpHandler<Input extends TaskPath>(
     tokens: TokenSet | undefined,
     callerIds: string[],
   ): Promise<RouteOutcome> => {
-    // The method is not echoed: no caller-supplied text in our messages (see `singleValues`).
+    // The method is not echoed: no caller-supplied text in our messages (see `singleQuery`).
     if (req.method !== 'GET')
       throw new HttpError(405, ERROR_CODES.methodNotAllowed, 'this method is not allowed (only GET)', {
         Allow: 'GET',

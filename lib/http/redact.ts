@@ -27,3 +27,21 @@ export class Redactor {
     return '[Redactor]';
   }
 }
+
+/**
+ * The redactor used until the configured references are known (a configuration that does not load,
+ * an early error): the SDK's default credential variables, the default token variable's tokens and
+ * any `extra` variable values.
+ */
+export function defaultVariablesRedactor(
+  env: NodeJS.ProcessEnv,
+  extra: readonly (string | undefined)[] = [],
+): Redactor {
+  return new Redactor([
+    env.CLOUD_SDK_AK,
+    env.CLOUD_SDK_SK,
+    env.CLOUD_SDK_SECURITY_TOKEN,
+    ...extra,
+    ...(env.API_TOKENS ?? '').split(','),
+  ]);
+}

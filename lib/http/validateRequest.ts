@@ -4,6 +4,7 @@ import * as ERROR_CODES from './errorCodes';
 import { LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from './constants';
 import { HttpError, ValidationError } from './errors';
 import type { NormalizedRequest } from './normalizeEvent';
+import { singleQuery } from './singleQuery';
 
 export interface TaskPath {
   readonly projectId: string;
@@ -69,29 +70,6 @@ function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
 }
 
 /**
- * Rejects parameters not in `allowed` and parameters given more than once; returns single values.
- * An unknown parameter is named by its position, never echoed: an echo would be redacted when it
- * happens to be a secret and shown otherwise, so the answer would confirm a guess.
- */
-function singleValues(req: NormalizedRequest, allowed: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  let position = 0;
-  for (const [name, vs] of req.query) {
-    position++;
-    if (!allowed.includes(name)) {
-      const rule =
-        allowed.length > 0
-          ? `unknown query parameter (allowed: ${allowed.join(', ')}; names are case-sensitive)`
-          : 'this route takes no query parameters';
-      throw new ValidationError(`query parameter #${position}`, ERROR_CODES.unknownParameter, rule);
-    }
-    if (vs.length !== 1) throw new ValidationError(name, ERROR_CODES.repeatedParameter, 'must be given at most once');
-    out.set(name, vs[0] ?? '');
-  }
-  return out;
-}
-
-/**
  * A decimal integer from `min` to `max`, judged by value: leading zeros are allowed (`050` and
  * `0050` are both 50), as the emulator allows them; signs, spaces, decimals and exponents are not.
  */
@@ -130,7 +108,7 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
   const ids = pathIds(req, false);
   const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
   const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
-  const q = singleValues(req, LIST_QUERY_PARAMS);
+  const q = singleQuery(req, LIST_QUERY_PARAMS);
   const offsetOf = (name: OffsetParam): number | undefined => {
     const v = q.get(name);
     return v === undefined ? undefined : nonNegativeInt(v, name, ERROR_CODES.invalidOffset, MAX_OFFSET);
@@ -186,6 +164,6 @@ export function validateShowRequest(req: NormalizedRequest): ShowRequest {
   const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
   const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
   const taskId = id(ids, 'task_id', ERROR_CODES.invalidTaskId);
-  singleValues(req, SHOW_QUERY_PARAMS);
+  singleQuery(req, SHOW_QUERY_PARAMS);
   return { projectId, instanceId, taskId };
 }

@@ -13,7 +13,7 @@ import * as ERROR_CODES from '../http/errorCodes';
 import { toErrorResponse } from '../http/errorResponse';
 import { HttpError } from '../http/errors';
 import { normalizeEvent, type NormalizedRequest } from '../http/normalizeEvent';
-import { Redactor } from '../http/redact';
+import { defaultVariablesRedactor } from '../http/redact';
 import { consoleSink, type LogSink, type RequestLogLine } from '../http/requestLog';
 import { jsonResponse, type HttpResponse } from '../http/response';
 import { parseNotifyConfig } from '../notify/parseNotifyConfig';
@@ -21,7 +21,7 @@ import type { NotifyConfig } from '../notify/types';
 import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
 import { readHistory, validateHistoryQuery } from './history';
-import { singleQuery } from './queryParams';
+import { singleQuery } from '../http/singleQuery';
 import { createFleetPageHandler, type FleetPageOptions } from './page/createFleetPageHandler';
 import { isFleetPagePath } from './page/pageRoutes';
 import { createSilenceFrom, expireSilenceById, listSilences } from './silencesApi';
@@ -137,12 +137,7 @@ export function createOpsHandler(options: OpsHandlerOptions = {}): HttpHandler {
   } catch (e) {
     configError = e;
   }
-  const fallbackRedactor = new Redactor([
-    env.CLOUD_SDK_AK,
-    env.CLOUD_SDK_SK,
-    env.CLOUD_SDK_SECURITY_TOKEN,
-    ...(env.API_TOKENS ?? '').split(','),
-  ]);
+  const fallbackRedactor = defaultVariablesRedactor(env);
   const runtime = lazyOnce(async (context: unknown): Promise<Runtime> => {
     if (!loader) throw configError;
     const { app, notify } = await loader.forInvocation(context);

@@ -6,7 +6,7 @@ import { keys, OUTBOX_STATES, type OutboxRecord, type OutboxState } from '../not
 import { EVENT_KINDS, type EventKind } from '../notify/types';
 import { InvalidCursorError } from '../state/errors';
 import type { StateStore } from '../state/types';
-import { singleQuery } from './queryParams';
+import { singleQuery } from '../http/singleQuery';
 
 export const HISTORY_QUERY_PARAMS = ['project', 'instance', 'task', 'state', 'event', 'since', 'limit', 'cursor'];
 /** Outbox records read per page (`limit`): 1 to 100, 50 when absent. */

@@ -16,7 +16,7 @@ import { AuthenticationError, HttpError } from '../../http/errors';
 import { toErrorResponse } from '../../http/errorResponse';
 import * as HEADERS from '../../http/headers';
 import { normalizeEvent, type NormalizedRequest } from '../../http/normalizeEvent';
-import { Redactor } from '../../http/redact';
+import { defaultVariablesRedactor } from '../../http/redact';
 import { consoleSink, type LogSink, type RequestLogLine } from '../../http/requestLog';
 import { jsonResponse, type HttpResponse } from '../../http/response';
 import { createStore } from '../../state/createStore';
@@ -182,13 +182,7 @@ export function createFleetPageHandler(options: FleetPageOptions = {}): FleetPag
   } catch (e) {
     configError = e;
   }
-  const fallbackRedactor = new Redactor([
-    env.CLOUD_SDK_AK,
-    env.CLOUD_SDK_SK,
-    env.CLOUD_SDK_SECURITY_TOKEN,
-    env.OPS_SESSION_KEY,
-    ...(env.API_TOKENS ?? '').split(','),
-  ]);
+  const fallbackRedactor = defaultVariablesRedactor(env, [env.OPS_SESSION_KEY]);
   const sessionKeyRef: SecretRef | undefined =
     options.sessionKey ?? (env.OPS_SESSION_KEY ? { env: 'OPS_SESSION_KEY' } : undefined);
 

@@ -1,6 +1,6 @@
-import * as ERROR_CODES from '../http/errorCodes';
-import { ValidationError } from '../http/errors';
-import type { NormalizedRequest } from '../http/normalizeEvent';
+import * as ERROR_CODES from './errorCodes';
+import { ValidationError } from './errors';
+import type { NormalizedRequest } from './normalizeEvent';
 
 /**
  * The request's query as one value per parameter, with `list`'s rules and codes: a parameter not in
