@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from '../dev/bundleOptions';
+import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from '../build/bundleOptions';
 import { packageProject } from '../dev/projectCopy';
 import { readZip } from '../dev/readZip';
 

@@ -11,7 +11,7 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
 
 /** What the Serverless CLI needs of the project: these files and folders, copied; `node_modules`, linked. */
 const PROJECT_FILES = ['serverless.yml', 'package.json', 'package-lock.json', 'tsconfig.json'] as const;
-const PROJECT_FOLDERS = ['functions', 'lib'] as const;
+const PROJECT_FOLDERS = ['functions', 'lib', 'build'] as const;
 
 /**
  * The environment every Serverless CLI process gets: the caller's, plus `extra`, with telemetry and

@@ -1,5 +1,5 @@
-import { createHttpHandler } from '../lib/http/createHttpHandler';
-import { listRoute } from '../lib/http/listRoute';
+import { createHttpHandler } from '../lib/tasks/createHttpHandler';
+import { listRoute } from '../lib/tasks/listRoute';
 
 /**
  * `GET /v2/{project_id}/instances/{instance_id}/tasks` (README, "The HTTP functions").

@@ -1,5 +1,5 @@
-import { createHttpHandler } from '../lib/http/createHttpHandler';
-import { showRoute } from '../lib/http/showRoute';
+import { createHttpHandler } from '../lib/tasks/createHttpHandler';
+import { showRoute } from '../lib/tasks/showRoute';
 
 /**
  * `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (README, "The HTTP functions").

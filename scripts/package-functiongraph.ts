@@ -3,8 +3,8 @@
  * (handler `index.handler`, runtime Node.js 20.15; README, "Huawei FunctionGraph") and prints their sizes.
  */
 import { join, relative, resolve } from 'node:path';
-import { FUNCTIONGRAPH_HANDLER, FUNCTIONGRAPH_OUT_DIR } from '../dev/functiongraphLayout';
-import { packageFunctionGraph } from '../dev/packageFunctionGraph';
+import { FUNCTIONGRAPH_HANDLER, FUNCTIONGRAPH_OUT_DIR } from '../build/functiongraphLayout';
+import { packageFunctionGraph } from '../build/packageFunctionGraph';
 
 const ROOT = resolve(__dirname, '..');
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;

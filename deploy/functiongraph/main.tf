@@ -5,7 +5,7 @@
 locals {
   # The functions. One line each: an HTTP one names its route (`path`, matched exactly, or as a prefix
   # for `ops`, which serves every route under /ops/v1) and query parameters, the notifier none. Names,
-  # handler, runtime and zip names follow dev/functiongraphLayout.ts (a test checks).
+  # handler, runtime and zip names follow build/functiongraphLayout.ts (a test checks).
   functions = {
     list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", matching = "Exact", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
     show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", matching = "Exact", query = [] }

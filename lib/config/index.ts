@@ -1,4 +1,4 @@
-export { ConfigError, SecretResolutionError } from './errors';
+export { ConfigError } from './errors';
 export type {
   AppConfig,
   CoreConfig,
@@ -18,5 +18,3 @@ export { HTTP_KEYS, parseHttpAppConfig, parseHttpConfig } from './parseHttpConfi
 export { readConfigDocument } from './readConfigDocument';
 export { loadConfig } from './loadConfig';
 export { loadHttpConfig } from './loadHttpConfig';
-export { resolveSecret, defaultSsmReader, describeRef, type SsmReader } from './resolveSecret';
-export { resolveCredentials, clientForProject, clientOptionsFor, requestBudgetsFor } from './clientFor';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../config/errors';
-import { describeRef, resolveSecret, type SecretOptions } from '../config/resolveSecret';
+import { describeRef, resolveSecret, type SecretOptions } from '../secrets/resolveSecret';
 import type { SecretRef } from '../config/types';
 import { AUTH_REALM } from './constants';
 import { AuthenticationError } from './errors';

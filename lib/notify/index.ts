@@ -1,15 +1,15 @@
 export type * from './types';
-export { parseNotifyConfig } from './parseNotifyConfig';
-export { resolveDestinations } from './resolveDestinations';
+export { parseNotifyConfig } from './config/parseNotifyConfig';
+export { resolveDestinations } from './deliver/resolveDestinations';
 export { runNotifier, type RunDependencies, type RunSummary } from './runNotifier';
 export { defaultLog, type LogFn } from './log';
 export { TimeBudget, type TimeBudgetOptions } from './timeBudget';
-export { planTargets, type Plan, type PlanInput } from './plan';
-export { scanTargets, scanInstance, type ScanInput, type ScanOutput, type ScanTotals } from './scan';
-export { formatDmsTime, type ListedInstance, type ScanContext } from './listInstance';
-export type { CursorWrite, ScanResult } from './recordInstance';
-export { deliverOutbox } from './deliver';
-export type { DeliverContext, DeliverResult } from './deliveryContext';
+export { planTargets, type Plan, type PlanInput } from './scan/plan';
+export { scanTargets, scanInstance, type ScanInput, type ScanOutput, type ScanTotals } from './scan/scan';
+export { formatDmsTime, type ListedInstance, type ScanContext } from './scan/listInstance';
+export type { CursorWrite, ScanResult } from './scan/recordInstance';
+export { deliverOutbox } from './deliver/deliver';
+export type { DeliverContext, DeliverResult } from './deliver/deliveryContext';
 export {
   queue,
   claim,
@@ -19,7 +19,7 @@ export {
   settleDead,
   type OutboxWrite,
   type Retry,
-} from './outbox';
+} from './deliver/outbox';
 export { normalizeTrigger, type Trigger } from './triggerEvent';
 export {
   notificationId,
@@ -29,7 +29,7 @@ export {
   type OutboxRecord,
   type OutboxState,
 } from './records';
-export { webhookUrlProblem, isNonPublicHost } from './urlPolicy';
+export { webhookUrlProblem, isNonPublicHost } from './deliver/urlPolicy';
 export { NotifyError, WebhookUrlError } from './errors';
 export { DESTINATION_DEFAULTS, NOTIFY_DEFAULTS, DELIVERY, WEBHOOK_HEADERS } from './constants';
 export { CHANNELS, standardWebhookSignature, feishuSign, dingtalkSign } from './channels';

@@ -5,12 +5,12 @@ import { sleep } from '../core/sleep';
 import type { DmsClient } from '../dms/client';
 import type { RequestBudgetStats } from '../dms/requestBudget';
 import type { StateStore } from '../state/types';
-import { deliverOutbox } from './deliver';
-import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliveryContext';
+import { deliverOutbox } from './deliver/deliver';
+import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliver/deliveryContext';
 import { defaultLog, errorName, type LogFn } from './log';
-import { planTargets } from './plan';
-import { storeCursors } from './recordInstance';
-import { scanTargets } from './scan';
+import { planTargets } from './scan/plan';
+import { storeCursors } from './scan/recordInstance';
+import { scanTargets } from './scan/scan';
 import { TimeBudget } from './timeBudget';
 import type { NotifyConfig, ResolvedDestination } from './types';
 

@@ -1,7 +1,7 @@
 import type { SecretRef } from '../config/types';
 import type { StoreSpec } from '../state/createStore';
-import type { QuietWindow } from './quietHours';
-import type { Silence } from './silences';
+import type { QuietWindow } from './deliver/quietHours';
+import type { Silence } from './silences/silences';
 
 /**
  * Destination kinds. `webhook` is a generic Standard Webhooks receiver; `smn` a Huawei SMN topic

@@ -3,9 +3,9 @@ import { ConfigError } from '../config/errors';
 import * as ERROR_CODES from '../http/errorCodes';
 import { HttpError, ValidationError } from '../http/errors';
 import type { NormalizedRequest } from '../http/normalizeEvent';
-import { parseSilence } from '../notify/parseSilence';
-import { createSilence, expireSilence, SilenceLimitError } from '../notify/silenceStore';
-import { isActive, readSilenceIndex, type Silence } from '../notify/silences';
+import { parseSilence } from '../notify/silences/parseSilence';
+import { createSilence, expireSilence, SilenceLimitError } from '../notify/silences/silenceStore';
+import { isActive, readSilenceIndex, type Silence } from '../notify/silences/silences';
 import type { NotifyConfig } from '../notify/types';
 import type { StateStore } from '../state/types';
 

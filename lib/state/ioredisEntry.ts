@@ -1,6 +1,6 @@
 /**
  * Entry point of the notifier's companion bundle `functions/notify-on-failure.redis.js` (built by
- * `lib/state/redisBundlePlugin.js`): ioredis on its own, loaded by {@link loadIoredis} only when the
+ * `build/redisBundlePlugin.js`): ioredis on its own, loaded by {@link loadIoredis} only when the
  * Redis store is configured, so the notifier's own bundle stays small and the HTTP functions never
  * ship it.
  */

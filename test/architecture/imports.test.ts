@@ -25,12 +25,43 @@ function importedFolders(file: string, text: string): string[] {
 
 /** Which folders may not be imported from which. */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  lib: ['dev', 'test', 'scripts', 'bench', 'functions'],
-  functions: ['dev', 'test', 'scripts', 'bench'],
+  lib: ['build', 'dev', 'test', 'scripts', 'bench', 'functions'],
+  functions: ['build', 'dev', 'test', 'scripts', 'bench'],
+  build: ['dev', 'test', 'scripts', 'bench'],
   dev: ['test', 'scripts', 'bench'],
   scripts: ['test'],
   bench: ['test'],
 };
+
+/**
+ * The layer rule inside `lib/`: the folders each folder may import (docs/architecture.md). Lower layers
+ * first; a folder never imports one that is not listed for it, so no cycle between folders can form.
+ */
+const LIB_LAYERS: Record<string, readonly string[]> = {
+  core: [],
+  signing: ['core'],
+  dms: ['core', 'signing'],
+  config: ['core', 'dms'],
+  secrets: ['core', 'signing', 'config'],
+  state: ['core', 'config'],
+  runtime: ['core', 'signing', 'dms', 'config', 'secrets'],
+  http: ['core', 'dms', 'config', 'secrets', 'runtime'],
+  tasks: ['core', 'signing', 'dms', 'config', 'secrets', 'runtime', 'http'],
+  notify: ['core', 'signing', 'dms', 'config', 'secrets', 'runtime', 'state'],
+  ops: ['core', 'signing', 'dms', 'config', 'secrets', 'runtime', 'state', 'http', 'tasks', 'notify'],
+};
+
+/** The `lib/` folder of each relative import of `file` that lands in another existing `lib/` folder. */
+function importedLibFolders(file: string, text: string): string[] {
+  const specifiers = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.[^'"]*)['"]/g)].map(
+    (m) => m[1] as string,
+  );
+  const own = file.split(/[\\/]/)[1];
+  return specifiers
+    .map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)).split(/[\\/]/))
+    .filter((parts) => parts[0] === 'lib' && parts.length > 2 && parts[1] !== own)
+    .map((parts) => parts[1] as string);
+}
 
 describe('layering between top-level folders', () => {
   it('finds the folder of a relative import (the check itself works)', () => {
@@ -45,6 +76,33 @@ describe('layering between top-level folders', () => {
       for (const file of sources(folder)) {
         for (const target of importedFolders(file, readFileSync(join(ROOT, file), 'utf8'))) {
           if (forbidden.includes(target)) offending.push(`${file} -> ${target}/`);
+        }
+      }
+      expect(offending).toEqual([]);
+    });
+  }
+});
+
+describe('layer rule inside lib/', () => {
+  it('finds the lib folder of a relative import (the check itself works)', () => {
+    expect(importedLibFolders('lib/dms/x.ts', "import { a } from '../notify/runNotifier';")).toEqual(['notify']);
+    expect(importedLibFolders('lib/dms/x.ts', "import { a } from './paginate';")).toEqual([]);
+  });
+
+  it('names every lib/ folder in the table', () => {
+    const folders = readdirSync(join(ROOT, 'lib'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect(folders).toEqual(Object.keys(LIB_LAYERS).sort());
+  });
+
+  for (const [folder, allowed] of Object.entries(LIB_LAYERS)) {
+    it(`lib/${folder}/ imports only ${allowed.length > 0 ? allowed.join(', ') : 'nothing else in lib/'}`, () => {
+      const offending: string[] = [];
+      for (const file of sources(join('lib', folder))) {
+        for (const target of importedLibFolders(file, readFileSync(join(ROOT, file), 'utf8'))) {
+          if (!allowed.includes(target)) offending.push(`${file} -> lib/${target}/`);
         }
       }
       expect(offending).toEqual([]);

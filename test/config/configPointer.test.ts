@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { ConfigError } from '../../lib/config';
-import { createHttpHandler, listRoute, type ContextLike } from '../../lib/http';
+import { createHttpHandler, listRoute, type ContextLike } from '../../lib/tasks';
 import { createNotifyHandler } from '../../lib/notify/createNotifyHandler';
 import { FAST_CLIENT, LIST_PATH, P, TOKEN_A, fgEvent } from '../http/support';
 

@@ -9,8 +9,9 @@ import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/em
 import { buildLocalConfig } from '../../dev/localConfig';
 import { ConfigError, readConfigDocument } from '../../lib/config';
 import { packagedConfigFileFor } from '../../lib/config/readConfigDocument';
-import { validatePackagedConfig } from '../../lib/config/validatePackagedConfig';
-import type { HttpHandler, HttpResponse } from '../../lib/http';
+import { validatePackagedConfig } from '../../build/validatePackagedConfig';
+import type { HttpHandler } from '../../lib/tasks';
+import type { HttpResponse } from '../../lib/http';
 import { LIST_PATH, TOKEN_A, v2Event } from '../http/support';
 
 /**
@@ -19,7 +20,7 @@ import { LIST_PATH, TOKEN_A, v2Event } from '../http/support';
  * when no variable is set.
  */
 // The plugin is plain CommonJS (the Serverless CLI requires it).
-const { configPlugin } = createRequire(__filename)('../../lib/config/configBundlePlugin.js') as {
+const { configPlugin } = createRequire(__filename)('../../build/configBundlePlugin.js') as {
   configPlugin: (file: string) => import('esbuild').Plugin;
 };
 

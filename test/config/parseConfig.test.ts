@@ -2,18 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  SecretResolutionError,
-  clientForProject,
-  loadConfig,
-  loadHttpConfig,
-  parseConfig,
-  parseHttpAppConfig,
-  resolveCredentials,
-  resolveSecret,
-} from '../../lib/config';
-import { parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
+import { ConfigError, loadConfig, loadHttpConfig, parseConfig, parseHttpAppConfig } from '../../lib/config';
+import { SecretResolutionError, resolveCredentials, resolveSecret } from '../../lib/secrets';
+import { clientForProject } from '../../lib/runtime';
+import { parseNotifyConfig } from '../../lib/notify/config/parseNotifyConfig';
 
 const P1 = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SecretResolutionError } from '../../lib/config';
-import { resolveSecret, type SecretOptions } from '../../lib/config/resolveSecret';
-import { SecretCache } from '../../lib/config/secretCache';
+import { SecretResolutionError } from '../../lib/secrets';
+import { resolveSecret, type SecretOptions } from '../../lib/secrets/resolveSecret';
+import { SecretCache } from '../../lib/secrets/secretCache';
 
 /** A clock the test moves. */
 function clock(): { now: () => number; advance: (ms: number) => void } {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsSdkEnvFor, type SsmStandIn, startSsmStandIn } from '../../dev/ssmStandIn';
-import { defaultSsmReader } from '../../lib/config/resolveSecret';
+import { defaultSsmReader } from '../../lib/secrets/resolveSecret';
 
 /**
  * The default SSM reader builds one `SSMClient` per cold start: later reads reuse it, and with it

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, isRecord, lazyOnce, mapLimit, remainingTimeOf, remainingTimeOr, sleep } from '../../lib/core';
+import { backoff, isRecord, lazyOnce, mapLimit, sleep } from '../../lib/core';
+import { remainingTimeOf, remainingTimeOr } from '../../lib/runtime';
 
 describe('sleep', () => {
   it('resolves after the delay', async () => {

@@ -7,7 +7,7 @@ import {
   FUNCTIONGRAPH_OUT_DIR,
   FUNCTIONGRAPH_RUNTIME,
   functiongraphZipName,
-} from '../../dev/functiongraphLayout';
+} from '../../build/functiongraphLayout';
 
 /*
  * No Terraform binary is reachable here, so this checks what HashiCorp's own HCL parser

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
-import { clientOptionsFor, requestBudgetsFor } from '../../lib/config/clientFor';
+import { clientOptionsFor, requestBudgetsFor } from '../../lib/runtime/clientFor';
 import { parseCoreConfig } from '../../lib/config/parseCoreConfig';
 import { DmsError, DmsTimeoutError } from '../../lib/dms/errors';
 import { RequestBudget, type RequestBudgetOptions } from '../../lib/dms/requestBudget';

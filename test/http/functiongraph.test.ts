@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/emulator';
-import { createHttpHandler, listRoute, type ContextLike, type HttpResponse } from '../../lib/http';
+import { createHttpHandler, listRoute, type ContextLike } from '../../lib/tasks';
+import type { HttpResponse } from '../../lib/http';
 import { HEADERS } from '../../lib/http/constants';
 import { FAST_CLIENT, LIST_PATH, P, fgEvent, json } from './support';
 

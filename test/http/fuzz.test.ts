@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ID_PATTERN } from '../../lib/config';
-import { isCalendarTime, type HttpResponse } from '../../lib/http';
+import { isCalendarTime } from '../../lib/tasks';
+import type { HttpResponse } from '../../lib/http';
 import { startEmulator, SEED, type Emulator } from '../../dev/emulator';
 import {
   expectMatchesOpenApi,

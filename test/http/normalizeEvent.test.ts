@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectEventShape,
-  normalizeEvent,
-  nextOffsetAfter,
-  TokenSet,
-  authenticate,
-  type AuthenticationError,
-} from '../../lib/http';
+import { detectEventShape, normalizeEvent, TokenSet, authenticate, type AuthenticationError } from '../../lib/http';
+import { nextOffsetAfter } from '../../lib/tasks';
 import { fgEvent, LIST_PATH, v1Event, v2Event } from './support';
 
 describe('normalizeEvent', () => {

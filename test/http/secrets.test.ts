@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHttpHandler, listRoute, showRoute, type HttpResponse } from '../../lib/http';
+import { createHttpHandler, listRoute, showRoute } from '../../lib/tasks';
+import type { HttpResponse } from '../../lib/http';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { EMULATOR_CREDENTIALS, startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { FAST_CLIENT, LIST_PATH, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHttpHandler, listRoute } from '../../lib/http';
+import { createHttpHandler, listRoute } from '../../lib/tasks';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { awsSdkEnvFor, type SsmStandIn, startSsmStandIn } from '../../dev/ssmStandIn';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/emulator';

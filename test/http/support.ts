@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import {
-  createHttpHandler,
-  listRoute,
-  showRoute,
-  type HttpHandler,
-  type HttpHandlerOptions,
-  type HttpResponse,
-} from '../../lib/http';
+import { createHttpHandler, listRoute, showRoute, type HttpHandler, type HttpHandlerOptions } from '../../lib/tasks';
+import type { HttpResponse } from '../../lib/http';
 import { buildLocalConfig, localEnvironment, type LocalConfigOptions } from '../../dev/localConfig';
 import { EMULATOR_CREDENTIALS, SEED_IDS, type Emulator } from '../../dev/emulator';
 

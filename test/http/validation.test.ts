@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../dev/emulator';
-import { isCalendarTime } from '../../lib/http';
+import { isCalendarTime } from '../../lib/tasks';
 import { auth, expectMatchesOpenApi, handlersFor, json, K, LIST_PATH, P, v2Event, type Handlers } from './support';
 
 let emulator: Emulator;

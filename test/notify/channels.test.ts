@@ -4,8 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, dingtalkSign, feishuSign } from '../../lib/notify/channels';
 import { DESTINATION_DEFAULTS } from '../../lib/notify/constants';
-import { classifyResponse } from '../../lib/notify/post';
-import { RateLimiter } from '../../lib/notify/rateLimiter';
+import { classifyResponse } from '../../lib/notify/deliver/post';
+import { RateLimiter } from '../../lib/notify/deliver/rateLimiter';
 import { notificationId } from '../../lib/notify/records';
 import { normalizeTrigger } from '../../lib/notify/triggerEvent';
 import {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config/parseConfig';
-import { parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
-import { resolveDestinations } from '../../lib/notify/resolveDestinations';
-import { isNonPublicHost, webhookUrlProblem } from '../../lib/notify/urlPolicy';
+import { parseNotifyConfig } from '../../lib/notify/config/parseNotifyConfig';
+import { resolveDestinations } from '../../lib/notify/deliver/resolveDestinations';
+import { isNonPublicHost, webhookUrlProblem } from '../../lib/notify/deliver/urlPolicy';
 
 const P = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const app = (

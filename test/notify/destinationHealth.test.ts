@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DestinationHealth } from '../../lib/notify/destinationHealth';
+import { DestinationHealth } from '../../lib/notify/deliver/destinationHealth';
 
 describe('DestinationHealth', () => {
   it('down after N failures in a row; a success or a refusal in between starts the count again', () => {

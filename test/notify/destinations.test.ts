@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipBytes } from '../../lib/notify/channels/smn';
-import { parseNotifyConfig } from '../../lib/notify/parseNotifyConfig';
+import { parseNotifyConfig } from '../../lib/notify/config/parseNotifyConfig';
 import { loadConfig } from '../../lib/config/loadConfig';
 import { createHarness, MIN, type Harness } from './harness';
 

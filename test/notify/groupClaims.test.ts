@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Claimed } from '../../lib/notify/deliveryContext';
-import { groupClaims } from '../../lib/notify/groupClaims';
+import type { Claimed } from '../../lib/notify/deliver/deliveryContext';
+import { groupClaims } from '../../lib/notify/deliver/groupClaims';
 import type { DestinationType, Notification, ResolvedDestination } from '../../lib/notify/types';
 
 const dest = (id: string, type: DestinationType) => ({ id, type }) as unknown as ResolvedDestination;

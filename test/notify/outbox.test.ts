@@ -10,7 +10,7 @@ import {
   settleDead,
   settleDelivered,
   settleRetry,
-} from '../../lib/notify/outbox';
+} from '../../lib/notify/deliver/outbox';
 import type { OutboxRecord } from '../../lib/notify/records';
 import type { Notification } from '../../lib/notify/types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClock, type QuietWindow, quietUntil, windowEnd } from '../../lib/notify/quietHours';
+import { parseClock, type QuietWindow, quietUntil, windowEnd } from '../../lib/notify/deliver/quietHours';
 
 const night = (timeZone: string, days: QuietWindow['days'] = []): QuietWindow => ({
   start: 22 * 60,

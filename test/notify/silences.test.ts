@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRecord } from '../../lib/notify/records';
 import { keys } from '../../lib/notify/records';
-import { createSilence } from '../../lib/notify/silenceStore';
-import type { Silence } from '../../lib/notify/silences';
+import { createSilence } from '../../lib/notify/silences/silenceStore';
+import type { Silence } from '../../lib/notify/silences/silences';
 import { createHarness, HOUR, MIN, type Harness } from './harness';
 
 let h: Harness | undefined;

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../lib/notify/channels';
-import { postMessage } from '../../lib/notify/post';
-import { nonPublicAddress, type Resolver } from '../../lib/notify/urlPolicy';
+import { postMessage } from '../../lib/notify/deliver/post';
+import { nonPublicAddress, type Resolver } from '../../lib/notify/deliver/urlPolicy';
 
 /** A resolver standing in for DNS (CI has none): name -> addresses. */
 const dns =

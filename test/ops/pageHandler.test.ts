@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../dev/emulator';
 import { createOpsHandler } from '../../lib/ops/createOpsHandler';
-import type { HttpHandler } from '../../lib/http/createHttpHandler';
+import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { escapeHtml } from '../../lib/ops/page/escapeHtml';
 import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
 import { NotifierSilences } from '../../lib/ops/page/silences';

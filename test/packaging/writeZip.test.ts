@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readZip } from '../../dev/readZip';
-import { writeZip } from '../../dev/writeZip';
+import { writeZip } from '../../build/writeZip';
 
 describe('writeZip', () => {
   const files = [

@@ -9,7 +9,7 @@ import { REDIS_COMPANION_FILE } from '../../lib/state/loadIoredis';
 import { startRedisServer } from '../../dev/redisServer';
 
 // The plugin serverless.yml names (custom.esbuild.plugins), as serverless-esbuild loads it.
-const plugins = require('../../lib/state/redisBundlePlugin.js') as Plugin[];
+const plugins = require('../../build/redisBundlePlugin.js') as Plugin[];
 const ROOT = join(__dirname, '../..');
 // Outside the repository, so nothing can resolve `ioredis` from a node_modules folder.
 const out = mkdtempSync(join(tmpdir(), 'redis-bundle-'));

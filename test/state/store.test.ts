@@ -10,8 +10,8 @@ import { FileStore } from '../../lib/state/fileStore';
 import { RedisStore } from '../../lib/state/redisStore';
 import type { StateStore } from '../../lib/state/types';
 import { keys } from '../../lib/notify/records';
-import { createSilence, expireSilence } from '../../lib/notify/silenceStore';
-import { readSilenceIndex, SILENCE_KEEP_MS, type Silence } from '../../lib/notify/silences';
+import { createSilence, expireSilence } from '../../lib/notify/silences/silenceStore';
+import { readSilenceIndex, SILENCE_KEEP_MS, type Silence } from '../../lib/notify/silences/silences';
 import { startDynalite } from '../../dev/dynalite';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 

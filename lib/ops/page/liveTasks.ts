@@ -1,4 +1,4 @@
-import { formatDmsTime } from '../../notify/listInstance';
+import { formatDmsTime } from '../../notify/scan/listInstance';
 import { iterateTaskPages } from '../../dms/paginate';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';

@@ -2,7 +2,7 @@ import { parseConfig } from '../../config/parseConfig';
 import { parseHttpConfig } from '../../config/parseHttpConfig';
 import { readObject } from '../../config/readers';
 import type { AppConfig, HttpConfig } from '../../config/types';
-import { parseNotifyConfig } from '../../notify/parseNotifyConfig';
+import { parseNotifyConfig } from '../../notify/config/parseNotifyConfig';
 import type { NotifyConfig } from '../../notify/types';
 
 /** What the page reads: the shared settings, `http` (tokens) and `notify` (store, destinations, statuses). */

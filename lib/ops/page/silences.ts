@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { HttpError } from '../../http/errors';
-import { parseSilence } from '../../notify/parseSilence';
-import { createSilence, expireSilence, SilenceLimitError } from '../../notify/silenceStore';
-import { isActive, readSilenceIndex, type Silence } from '../../notify/silences';
+import { parseSilence } from '../../notify/silences/parseSilence';
+import { createSilence, expireSilence, SilenceLimitError } from '../../notify/silences/silenceStore';
+import { isActive, readSilenceIndex, type Silence } from '../../notify/silences/silences';
 import type { StateStore } from '../../state/types';
 
-export type { Silence } from '../../notify/silences';
+export type { Silence } from '../../notify/silences/silences';
 
 /** What the page's silence form asks for. */
 export interface SilenceInput {
@@ -27,7 +27,7 @@ export interface SilenceApi {
 }
 
 /**
- * The notifier's silences through the operator API's own code (`lib/notify/silenceStore.ts`,
+ * The notifier's silences through the operator API's own code (`lib/notify/silences/silenceStore.ts`,
  * `parseSilence`): the same index record in the state store, the same validation and limits, so a
  * silence made on the page holds back notifications exactly like one made with `POST /ops/v1/silences`.
  */

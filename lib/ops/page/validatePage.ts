@@ -2,7 +2,7 @@ import { ID_PATTERN } from '../../config/constants';
 import type { ErrorCode } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { ValidationError } from '../../http/errors';
-import { ID_RULE } from '../../http/validateRequest';
+import { ID_RULE } from '../../tasks/validateRequest';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_COMMENT_LENGTH,

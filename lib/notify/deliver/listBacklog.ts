@@ -1,0 +1,68 @@
+import type { Versioned } from '../../state/types';
+import type { PendingCount } from '../channels/types';
+import { DELIVERY } from '../constants';
+import type { DeliverContext } from './deliveryContext';
+import { claimable, claimableAhead, maxAgeOf } from './outbox';
+import type { Notification } from '../types';
+
+/**
+ * Outbox items one listing reads at most: the items a run claims (`DELIVERY.maxItemsPerRun`) come
+ * first, the rest is read to count what is pending. Beyond it the counts are lower bounds.
+ */
+export const BACKLOG_COUNT_LIMIT = 5 * DELIVERY.maxItemsPerRun;
+
+/** The outbox as one listing showed it at the start of the delivery phase. */
+export interface Backlog {
+  /** Due now (oldest due first), at most `DELIVERY.maxItemsPerRun`: what the run claims. */
+  readonly due: readonly Versioned[];
+  /**
+   * Pending but due later (backing off after failures, or deferred), by destination: what the
+   * catch-up of a destination that accepts a message in this run takes.
+   */
+  readonly ahead: ReadonlyMap<string, readonly Versioned[]>;
+  /** Pending items held by no other run, claimed by this one or not. */
+  readonly pending: PendingCount;
+  /** Of {@link pending}, those of one destination and instance (for the grouped message's title). */
+  pendingFor(n: Notification): PendingCount;
+}
+
+/** Held by quiet hours at `now`: not for a catch-up (it would only be held again). */
+const heldAt = (n: Notification, now: number): boolean => n.heldUntil !== undefined && Date.parse(n.heldUntil) > now;
+
+const instanceKey = (n: Notification): string => `${n.destinationId}\n${n.projectId}\n${n.instanceId}`;
+
+/**
+ * Lists the outbox once: items due now and, behind them, pending items not due yet. Every live item's
+ * `due` lies within its max age (a claim's within its lease), so listing up to max age from now sees
+ * them all, up to {@link BACKLOG_COUNT_LIMIT} (due ones first). The listing may be stale; every claim
+ * re-reads its item.
+ */
+export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
+  const now = ctx.now();
+  const listed = await ctx.store.listDue(now + maxAgeOf(ctx.config), BACKLOG_COUNT_LIMIT);
+  const atLeast = listed.length >= BACKLOG_COUNT_LIMIT;
+  const due: Versioned[] = [];
+  const ahead = new Map<string, Versioned[]>();
+  const byInstance = new Map<string, number>();
+  let count = 0;
+  let aheadCount = 0;
+  for (const item of listed) {
+    const record = claimable(item, now) ?? claimableAhead(item, now);
+    if (!record) continue; // another run holds it
+    count++;
+    const n = record.notification;
+    byInstance.set(instanceKey(n), (byInstance.get(instanceKey(n)) ?? 0) + 1);
+    if (claimable(item, now)) {
+      if (due.length < DELIVERY.maxItemsPerRun) due.push(item);
+    } else if (aheadCount < DELIVERY.maxItemsPerRun && !heldAt(n, now)) {
+      aheadCount++;
+      ahead.set(n.destinationId, [...(ahead.get(n.destinationId) ?? []), item]);
+    }
+  }
+  return {
+    due,
+    ahead,
+    pending: { count, atLeast },
+    pendingFor: (n) => ({ count: byInstance.get(instanceKey(n)) ?? 0, atLeast }),
+  };
+}

@@ -1,0 +1,90 @@
+import type { DmsClient } from '../../dms/client';
+import { collectTasks } from '../../dms/paginate';
+import type { DmsTask } from '../../dms/types';
+import type { StateStore, Versioned } from '../../state/types';
+import type { CursorRecord } from '../records';
+import { keys } from '../records';
+import type { InstanceTarget, NotifyConfig } from '../types';
+
+const HOUR = 3600_000;
+/** Margin on the listing window, for clock differences and an inclusive/exclusive `begin_time`. */
+const WINDOW_MARGIN_MS = 10 * 60_000;
+/** Pages of one instance's task listing read at most. */
+const MAX_PAGES = 200;
+
+/** What scanning one instance works with. */
+export interface ScanContext {
+  readonly config: NotifyConfig;
+  readonly store: StateStore;
+  /** Business clock (epoch ms): the listing window, detection, record times. */
+  readonly now: () => number;
+  /** Absolute deadline (wall-clock epoch ms) for the DMS calls of this scan. */
+  readonly deadline: number;
+}
+
+/** What `listInstance` found, for the record phase. */
+export interface ListedInstance {
+  readonly target: InstanceTarget;
+  /** Business time the scan started: the cursor's next `lastScanAt`. */
+  readonly now: number;
+  readonly cursor: CursorRecord | undefined;
+  /** Tasks created within the listing window. */
+  readonly inWindow: readonly DmsTask[];
+}
+
+/** `YYYYMMDDHHmmss`, UTC, as `begin_time` wants it. */
+export function formatDmsTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * The instance's cursor. `known` (read for the whole run before scanning) is enough when it says the
+ * baseline is done: `baselineDone` never goes back, and an older `lastScanAt` only widens the listing
+ * window. Otherwise it is read again, so a run racing one that just finished the baseline does not
+ * baseline (and so silence) what that run has since started notifying.
+ */
+async function readCursor(
+  store: StateStore,
+  key: string,
+  config: NotifyConfig,
+  known: Versioned | undefined,
+): Promise<Versioned | undefined> {
+  const done = (known?.value as CursorRecord | undefined)?.baselineDone === true;
+  return done || !config.baseline ? known : store.get(key);
+}
+
+/**
+ * Start of the listing window: `lookbackHours` before the last successful scan (catch-up after an
+ * outage), at most `maxCatchUpHours` back, less a margin.
+ */
+function windowStart(config: NotifyConfig, cursor: CursorRecord | undefined, now: number): number {
+  const lastScan = cursor ? Date.parse(cursor.lastScanAt) : Number.NaN;
+  const since = Number.isNaN(lastScan) ? now : Math.min(lastScan, now);
+  const from = Math.max(now - config.maxCatchUpHours * HOUR, since - config.lookbackHours * HOUR);
+  return from - WINDOW_MARGIN_MS;
+}
+
+/**
+ * The scan's DMS part: the task listing of one instance (and its cursor, when `known` is not enough).
+ * Writes nothing, so the notifier may list the next instance while this one's records are being stored.
+ */
+export async function listInstance(
+  ctx: ScanContext,
+  client: DmsClient,
+  target: InstanceTarget,
+  known?: Versioned,
+): Promise<ListedInstance> {
+  const { config, store } = ctx;
+  const now = ctx.now();
+  const cursorKey = keys.cursor(target.projectId, target.instanceId);
+  const cursor = (await readCursor(store, cursorKey, config, known))?.value as CursorRecord | undefined;
+  const begin = windowStart(config, cursor, now);
+  const listing = { instanceId: target.instanceId, beginTime: formatDmsTime(begin), deadline: ctx.deadline };
+  const { tasks } = await collectTasks(client, { ...listing, maxPages: MAX_PAGES });
+  // Do not trust the server to filter: a task created before the window is out of scope.
+  const inWindow = tasks.filter((t) => {
+    const created = Date.parse(t.created_at);
+    return Number.isNaN(created) || created >= begin;
+  });
+  return { target, now, cursor, inWindow };
+}

@@ -1,0 +1,2 @@
+export { clientForProject, clientOptionsFor, requestBudgetsFor } from './clientFor';
+export { remainingTimeOf, remainingTimeOr, type RemainingTimeContext } from './remainingTime';

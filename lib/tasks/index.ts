@@ -1,0 +1,15 @@
+export { createHttpHandler, type HttpHandler, type HttpHandlerOptions, type ContextLike } from './createHttpHandler';
+export { listRoute } from './listRoute';
+export { showRoute } from './showRoute';
+export { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';
+export {
+  validateListRequest,
+  validateShowRequest,
+  isCalendarTime,
+  ID_RULE,
+  TIME_RULE,
+  type ListRequest,
+  type ShowRequest,
+  type TaskPath,
+} from './validateRequest';
+export { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
