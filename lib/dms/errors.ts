@@ -64,11 +64,47 @@ export class DmsNetworkError extends DmsError {
 
 /** A request exceeded its timeout, or the overall deadline ran out. */
 export class DmsTimeoutError extends DmsError {
-  override readonly name = 'DmsTimeoutError';
+  override readonly name: string = 'DmsTimeoutError';
   readonly kind: 'request' | 'deadline';
   constructor(kind: DmsTimeoutError['kind'], message: string, details: DmsErrorDetails = {}, options?: ErrorOptions) {
     super(message, details, options);
     this.kind = kind;
+  }
+}
+
+/**
+ * The caller's signal aborted the call (before it, during an attempt, or during a retry wait). Never
+ * retried, and never a failure of upstream: the caller gave up. `cause` is the signal's reason.
+ */
+export class DmsAbortedError extends DmsError {
+  override readonly name = 'DmsAbortedError';
+  constructor(details: DmsErrorDetails = {}, options?: ErrorOptions) {
+    super('DMS call aborted', details, options);
+  }
+}
+
+/**
+ * The request budget is paused or slowed after upstream throttled the account (429 `APIGW.0308`), and
+ * the next token comes after this call's deadline: nothing was sent. A deadline failure (it extends
+ * {@link DmsTimeoutError}, kind `deadline`) that also says when the budget lets requests through again,
+ * so an HTTP edge can answer 429 with that `Retry-After` instead of a timeout.
+ */
+export class DmsThrottledError extends DmsTimeoutError {
+  override readonly name = 'DmsThrottledError';
+  /** Milliseconds from the failure until the budget hands out its next token. */
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, details: DmsErrorDetails = {}, options?: ErrorOptions) {
+    super(
+      'deadline',
+      'DMS call deadline exceeded waiting for the request budget (upstream throttled)',
+      details,
+      options,
+    );
+    this.retryAfterMs = retryAfterMs;
+  }
+  /** {@link retryAfterMs} in whole seconds, at least 1 (what a `Retry-After` header carries). */
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(this.retryAfterMs / 1000));
   }
 }
 

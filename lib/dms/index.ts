@@ -11,6 +11,8 @@ export {
 export { endpointForRegion, isKnownRegion, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS } from './endpoints';
 export {
   DmsError,
+  DmsAbortedError,
+  DmsThrottledError,
   DmsApiError,
   DmsResponseError,
   DmsNetworkError,
@@ -23,10 +25,21 @@ export { parseRetryAfter } from './retryAfter';
 export {
   RequestBudget,
   DEFAULT_REQUESTS_PER_SECOND,
+  PACINGS,
+  type Pacing,
   THROTTLED_ERROR_CODE,
   type RequestBudgetOptions,
   type RequestBudgetStats,
 } from './requestBudget';
 export { RequestBudgets, budgetKey } from './requestBudgets';
-export { DEFAULT_RETRY, backoffDelay, isRetryableStatus, type RetryOptions } from './retryPolicy';
+export {
+  DEFAULT_RETRY,
+  backoffDelay,
+  classifyFailure,
+  isRetryableStatus,
+  retryDelay,
+  type Failure,
+  type RetryOptions,
+  type RetryState,
+} from './retryPolicy';
 export * from './types';

@@ -16,8 +16,22 @@ export const THROTTLED_ERROR_CODE = 'APIGW.0308';
  */
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
 
+/**
+ * When a budget spaces requests out.
+ * - `always`: every request waits for its slot at the rate (a scan over many instances keeps to the
+ *   rate on its own).
+ * - `after-throttle`: requests go at once until upstream throttles (429 `APIGW.0308`); from then on the
+ *   pause and the lowered rate apply to every caller, until the rate has climbed back to full. For
+ *   interactive calls: one instance's own bucket never capped the account's total anyway (every warm
+ *   instance has its own), and waiting on it made a warm `list` answer at 2 x a bare request.
+ */
+export const PACINGS = ['always', 'after-throttle'] as const;
+export type Pacing = (typeof PACINGS)[number];
+
 /** Options of a {@link RequestBudget}. */
 export interface RequestBudgetOptions {
+  /** When requests are spaced out (see {@link Pacing}). @default 'always' */
+  readonly pacing?: Pacing;
   /** Sustained requests per second when nothing was throttled. @default DEFAULT_REQUESTS_PER_SECOND (20) */
   readonly requestsPerSecond?: number;
   /**
@@ -70,7 +84,8 @@ export interface RequestBudgetStats {
 export class RequestBudget {
   readonly requestsPerSecond: number;
   readonly burst: number;
-  readonly #o: Required<Omit<RequestBudgetOptions, 'requestsPerSecond' | 'burst'>>;
+  readonly pacing: Pacing;
+  readonly #o: Required<Omit<RequestBudgetOptions, 'requestsPerSecond' | 'burst' | 'pacing'>>;
   /** Theoretical arrival time of the next request (GCRA): slots are `1 / rate` apart from it. */
   #tat = Number.NEGATIVE_INFINITY;
   #pausedUntil = Number.NEGATIVE_INFINITY;
@@ -87,6 +102,7 @@ export class RequestBudget {
     if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError('requestsPerSecond must be a positive number');
     this.requestsPerSecond = rate;
     this.burst = Math.max(1, Math.floor(options.burst ?? Math.ceil(rate / 4)));
+    this.pacing = options.pacing ?? 'always';
     this.#o = {
       defaultPauseMs: options.defaultPauseMs ?? 1000,
       maxPauseMs: options.maxPauseMs ?? 60_000,
@@ -107,6 +123,20 @@ export class RequestBudget {
   }
 
   /**
+   * Whether upstream throttled recently: the budget is paused, or its rate is still below the full
+   * rate after a throttle. An `after-throttle` budget spaces requests out only while this holds.
+   */
+  throttledRecently(now: number = this.#o.now()): boolean {
+    return now < this.#pausedUntil || this.rateAt(now) < this.requestsPerSecond;
+  }
+
+  /** Milliseconds until a caller asking now would get its token (0: at once). */
+  msUntilNextToken(now: number = this.#o.now()): number {
+    if (this.pacing === 'after-throttle' && !this.throttledRecently(now)) return 0;
+    return Math.max(0, this.#nextSlot(now) - now);
+  }
+
+  /**
    * Waits for a token. Resolves `true` once the caller may send, or `false` at once, taking nothing,
    * when the token would come after `deadline` (epoch ms); rejects with the signal's reason when it
    * aborts (before or during the wait).
@@ -114,6 +144,10 @@ export class RequestBudget {
   async acquire(signal?: AbortSignal, deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     if (signal?.aborted) throw signal.reason;
     const started = this.#o.now();
+    if (this.pacing === 'after-throttle' && !this.throttledRecently(started)) {
+      this.#granted++;
+      return true;
+    }
     try {
       for (;;) {
         const now = this.#o.now();

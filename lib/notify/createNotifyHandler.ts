@@ -101,7 +101,7 @@ export function createNotifyHandler(
         resolveSecret: (ref) => resolveSecret(ref, secrets.options),
       }));
     const clients = new Map<string, DmsClient>();
-    const budgets = options.budgets ?? requestBudgetsFor(app);
+    const budgets = options.budgets ?? requestBudgetsFor(app, 'always');
     for (const p of app.projects.values()) {
       clients.set(p.projectId, clientForProject(app, p, secrets.credentials, {}, budgets));
     }

@@ -1,4 +1,5 @@
 import { DmsClient, type DmsClientOptions } from '../dms/client';
+import type { Pacing } from '../dms/requestBudget';
 import { RequestBudgets } from '../dms/requestBudgets';
 import type { Credentials, CredentialsProvider } from '../signing/credentials';
 import type { CoreConfig, CoreProject } from '../config/types';
@@ -6,9 +7,14 @@ import type { CoreConfig, CoreProject } from '../config/types';
 /**
  * The request budgets of one cold start at the configured `requestsPerSecond`: give the same
  * registry to every client built, so that clients of one account and region share one budget.
+ * `pacing`: the HTTP functions (list, show, ops and the fleet page) answer a person waiting, so their
+ * calls go at once and are paced only after upstream throttled (the pause and the lowered rate then
+ * hold for every call of the instance); the notifier's scan walks the whole fleet and paces itself
+ * (`always`).
+ * @default 'after-throttle'
  */
-export function requestBudgetsFor(config: CoreConfig): RequestBudgets {
-  return new RequestBudgets({ requestsPerSecond: config.requestsPerSecond });
+export function requestBudgetsFor(config: CoreConfig, pacing: Pacing = 'after-throttle'): RequestBudgets {
+  return new RequestBudgets({ requestsPerSecond: config.requestsPerSecond, pacing });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  DmsAbortedError,
   DmsApiError,
   DmsClient,
   type DmsError,
@@ -210,9 +211,25 @@ describe('DmsClient against the emulator', () => {
     const p = c.listTasks({ instanceId: SEED_IDS.kafkaPaged }, { signal: ac.signal });
     setTimeout(() => ac.abort(new Error('caller gave up')), 50);
     const e = await failure(p);
-    expect(e.name).toBe('DmsError');
+    expect(e.name).toBe('DmsAbortedError');
     expect(e.message).toBe('DMS call aborted');
     expect(delays).toEqual([]);
+  });
+
+  it('ends a retry wait when the caller aborts, as DmsAbortedError', async () => {
+    emu.injectFault({ kind: 'status', status: 503, count: 1 });
+    const ac = new AbortController();
+    const { c } = client({
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+          ac.abort(new Error('caller gave up'));
+        }),
+    });
+    const e = await failure(c.listTasks({ instanceId: SEED_IDS.kafkaPaged }, { signal: ac.signal }));
+    expect(e).toBeInstanceOf(DmsAbortedError);
+    expect((e as DmsError).attempts).toBe(1);
+    expect(emu.requests).toHaveLength(1);
   });
 
   it('sends nothing when the caller’s signal is already aborted', async () => {
@@ -220,7 +237,7 @@ describe('DmsClient against the emulator', () => {
     const e = await failure(
       c.listTasks({ instanceId: SEED_IDS.kafkaPaged }, { signal: AbortSignal.abort(new Error('gone')) }),
     );
-    expect(e.name).toBe('DmsError');
+    expect(e.name).toBe('DmsAbortedError');
     expect(e.message).toBe('DMS call aborted');
     expect((e as DmsError).attempts).toBe(0);
     expect(delays).toEqual([]);

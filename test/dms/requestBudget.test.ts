@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 import { clientOptionsFor, requestBudgetsFor } from '../../lib/runtime/clientFor';
 import { parseCoreConfig } from '../../lib/config/parseCoreConfig';
-import { DmsError, DmsTimeoutError } from '../../lib/dms/errors';
+import { DmsAbortedError, DmsError, DmsThrottledError, DmsTimeoutError } from '../../lib/dms/errors';
 import { RequestBudget, type RequestBudgetOptions } from '../../lib/dms/requestBudget';
 import { RequestBudgets, budgetKey } from '../../lib/dms/requestBudgets';
 import { DmsTaskClient } from '../../lib/dms/taskClient';
@@ -180,6 +180,30 @@ describe('RequestBudget', () => {
     expect(budget.rateAt(t0 + 300_000)).toBe(20);
   });
 
+  it('after-throttle: lets every request through at once until upstream throttles', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, pacing: 'after-throttle' });
+    expect(await grantTimes(time, budget, 30)).toEqual(Array.from({ length: 30 }, () => 0));
+    expect(budget.throttledRecently()).toBe(false);
+    expect(budget.msUntilNextToken()).toBe(0);
+    expect(budget.stats()).toMatchObject({ granted: 30, waitedMs: 0 });
+  });
+
+  it('after-throttle: a throttle pauses and paces every caller until the rate is back to full', async () => {
+    const time = fakeTime();
+    const budget = budgetOn(time, { requestsPerSecond: 10, pacing: 'after-throttle', recoveryMs: 10_000 });
+    budget.throttled(2000);
+    expect(budget.throttledRecently()).toBe(true);
+    expect(budget.msUntilNextToken()).toBe(2000);
+    // Paused 2 s, then at half the rate (5/s: about 200 ms apart, the rate climbing back), no burst.
+    const paced = await grantTimes(time, budget, 3);
+    expect(paced.map((t) => Math.round(t / 50) * 50)).toEqual([2000, 2200, 2400]);
+    // Full again 10 s after the pause ended: back to no waiting at all.
+    time.clock.t += 12_000;
+    expect(budget.throttledRecently()).toBe(false);
+    expect(await grantTimes(time, budget, 5)).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('refuses a rate that is not a positive number', () => {
     expect(() => new RequestBudget({ requestsPerSecond: 0 })).toThrow(RangeError);
     expect(() => new RequestBudget({ requestsPerSecond: Number.NaN })).toThrow(RangeError);
@@ -308,6 +332,16 @@ describe('DmsTaskClient with a budget (against the emulator)', () => {
     expect(emulator.requests).toHaveLength(0);
   });
 
+  it('fails as DmsThrottledError, with the time until the next token, when a throttle pause outlasts the deadline', async () => {
+    const { time, budget, client, instanceId, emulator } = await setup({}, { pacing: 'after-throttle' });
+    budget.throttled(5000);
+    const error = await client.listTasks({ instanceId }, { deadline: time.clock.t + 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DmsThrottledError);
+    expect(error).toBeInstanceOf(DmsTimeoutError);
+    expect(error).toMatchObject({ kind: 'deadline', retryAfterMs: 5000, retryAfterSeconds: 5 });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
   it('stops waiting, sending nothing, when the caller aborts', async () => {
     const { budget, client, instanceId, emulator } = await setup({});
     budget.throttled(5000);
@@ -316,6 +350,7 @@ describe('DmsTaskClient with a budget (against the emulator)', () => {
     controller.abort(new Error('caller gone'));
     const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DmsError);
+    expect(error).toBeInstanceOf(DmsAbortedError);
     expect(error).toMatchObject({ message: 'DMS call aborted' });
     expect(emulator.requests).toHaveLength(0);
   });
