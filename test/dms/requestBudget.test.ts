@@ -332,7 +332,7 @@ describe('DmsTaskClient with a budget (against the emulator)', () => {
     expect(emulator.requests).toHaveLength(0);
   });
 
-  it('fails as DmsThrottledError, with the time until the next token, when a throttle pause outlasts the deadline', async () => {
+  it('fails as DmsThrottledError (with the time until the next token) when a pause outlasts the deadline', async () => {
     const { time, budget, client, instanceId, emulator } = await setup({}, { pacing: 'after-throttle' });
     budget.throttled(5000);
     const error = await client.listTasks({ instanceId }, { deadline: time.clock.t + 1000 }).catch((e: unknown) => e);
