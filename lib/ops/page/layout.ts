@@ -35,7 +35,10 @@ thead{display:none}td{border:0;padding:2px 0}tr{border-bottom:1px solid var(--li
 
 /**
  * Refreshes `<main>` every REFRESH seconds from the same URL while nobody is typing in a form, and
- * says so in a live region; the checkbox turns it off. No framework, no external file.
+ * says so in a live region; the checkbox turns it off. No framework, no external file. Only the
+ * `<main>` element of the answer is parsed: parsing the whole document would apply its `<style>`,
+ * whose nonce is the new response's and not this page's, and the CSP refuses it (a console error
+ * on every refresh, issue 20 item 8).
  */
 const SCRIPT = `
 (function(){var box=document.getElementById('autorefresh');var out=document.getElementById('refresh-status');
@@ -44,7 +47,8 @@ function typing(){var a=document.activeElement;return a&&/^(INPUT|SELECT|TEXTARE
 function tick(){if(!box.checked||typing()||document.hidden)return;
 fetch(location.href,{credentials:'same-origin',headers:{'Accept':'text/html'}}).then(function(r){
 if(r.status!==200){out.textContent='Refresh failed ('+r.status+')';return null}return r.text()}).then(function(t){
-if(t===null)return;var d=new DOMParser().parseFromString(t,'text/html');var m=d.querySelector('main');
+if(t===null)return;var a=t.indexOf('<main'),b=t.lastIndexOf('</main>');if(a<0||b<a){out.textContent='Refresh failed';return}
+var d=new DOMParser().parseFromString(t.slice(a,b+7),'text/html');var m=d.querySelector('main');
 var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;
 out.textContent='Updated '+new Date().toLocaleTimeString()}}).catch(function(){out.textContent='Refresh failed'})}
 setInterval(tick,secs*1000)})();
