@@ -21,6 +21,8 @@ export const timeRangeInverted = 'DTF.00400015';
 export const invalidAll = 'DTF.00400016';
 export const unknownParameter = 'DTF.00400017';
 export const repeatedParameter = 'DTF.00400018';
+/** A path or query with bad percent-encoding (or text that is not well-formed Unicode). */
+export const invalidEncoding = 'DTF.00400019';
 // 400 of the operator API (`ops`)
 export const invalidBody = 'DTF.00400030';
 export const invalidSilence = 'DTF.00400031';

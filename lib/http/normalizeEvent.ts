@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isRecord } from '../core/isRecord';
-import { EventShapeError } from './errors';
+import * as ERROR_CODES from './errorCodes';
+import { EventShapeError, ValidationError } from './errors';
 
 /**
  * Huawei FunctionGraph's APIG trigger event. Like API Gateway REST (1.0) but with a smaller
@@ -34,6 +35,49 @@ export interface NormalizedRequest {
   readonly body: string;
   /** The gateway's request id, when it sent one. */
   readonly gatewayRequestId: string | undefined;
+  /**
+   * The caller's address as the gateway saw it (`requestContext.http.sourceIp`, `.identity.sourceIp`,
+   * FunctionGraph's `.sourceIp`), never a header the caller can write (`X-Forwarded-For`). Absent
+   * when the event has none.
+   */
+  readonly sourceIp: string | undefined;
+}
+
+/** What a well-formed percent-encoded path or query looks like, in the refusal's words. */
+export const PERCENT_ENCODING_RULE =
+  'bad percent-encoding: every "%" must start a "%XX" escape and the escapes must spell UTF-8';
+
+/** A UTF-16 surrogate without its other half: text no UTF-8 encoder can write. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `String.prototype.isWellFormed` (ES2024, beyond this project's `lib` setting). */
+function wellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/**
+ * A path segment or query text decoded, or `undefined` when its percent-encoding is bad (a `%`
+ * without two hex digits, bytes that are not UTF-8) or it decodes to text that is not well-formed
+ * Unicode (a lone surrogate). The one percent-decoder of the HTTP edge.
+ */
+export function decodePercent(text: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(text);
+    return wellFormed(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A caller-sent string the edge refuses before any other work: bad percent-encoding or ill-formed Unicode. */
+function checkEncoded(text: string, field: string, percent: boolean): void {
+  const ok = percent ? decodePercent(text) !== undefined : wellFormed(text);
+  if (!ok) throw new ValidationError(field, ERROR_CODES.invalidEncoding, PERCENT_ENCODING_RULE);
+}
+
+/** The raw query of an HTTP API event, each `name=value` piece checked (`+` is a space there). */
+function checkRawQuery(raw: string): void {
+  for (const piece of raw.split('&')) checkEncoded(piece.replaceAll('+', ' '), 'query', true);
 }
 
 type Raw = Record<string, unknown>;
@@ -100,7 +144,10 @@ export function detectEventShape(event: unknown): HttpEventShape {
 
 /**
  * Normalises the three event shapes into one `NormalizedRequest`: detects the version, decodes a
- * base64 body, lower-cases header names, and gives empty maps instead of nulls. Does nothing else.
+ * base64 body, lower-cases header names, and gives empty maps instead of nulls. It also refuses, as
+ * a 400 `invalidEncoding` naming `path` or `query`, a path or query whose percent-encoding is bad
+ * (issue 20: `DELETE /ops/v1/silences/%E0%A4%A` was a 500 `URIError` deep in a route), so no
+ * route, authentication or store read ever sees one. Does nothing else.
  */
 export function normalizeEvent(
   event: APIGatewayProxyEventV2 | APIGatewayProxyEvent | FunctionGraphApigEvent | unknown,
@@ -113,16 +160,27 @@ export function normalizeEvent(
   // detectEventShape saw a string httpMethod in 1.0 and FunctionGraph events.
   const method = v2 ? str(http.method) : String(e.httpMethod);
   if (method === undefined) throw new EventShapeError('payload 2.0 event without requestContext.http.method');
+  const path = (v2 ? (str(e.rawPath) ?? str(http.path)) : str(e.path)) ?? '';
+  // Refused before anything else reads them: every later decode of a segment or value then succeeds.
+  checkEncoded(path, 'path', true);
+  const rawQuery = v2 && typeof e.rawQueryString === 'string' ? e.rawQueryString : undefined;
+  if (rawQuery !== undefined) checkRawQuery(rawQuery);
+  // REST sends every value in multiValue*; the single-value maps hold the last one only.
+  const query =
+    rawQuery !== undefined
+      ? queryFromRaw(rawQuery)
+      : multiMap(v2 ? [e.queryStringParameters] : [e.multiValueQueryStringParameters, e.queryStringParameters]);
+  // Maps the gateway decoded already: what is left to refuse is text that is not well-formed Unicode.
+  for (const [k, vs] of query) for (const x of [k, ...vs]) checkEncoded(x, 'query', false);
+  const pathParameters = stringMap(e.pathParameters);
+  for (const [k, x] of pathParameters) checkEncoded(x, k, false);
+  const identity = record(rc.identity);
   return {
     kind,
     method: method.toUpperCase(),
-    path: (v2 ? (str(e.rawPath) ?? str(http.path)) : str(e.path)) ?? '',
-    pathParameters: stringMap(e.pathParameters),
-    // REST sends every value in multiValue*; the single-value maps hold the last one only.
-    query:
-      v2 && typeof e.rawQueryString === 'string'
-        ? queryFromRaw(e.rawQueryString)
-        : multiMap(v2 ? [e.queryStringParameters] : [e.multiValueQueryStringParameters, e.queryStringParameters]),
+    path,
+    pathParameters,
+    query,
     headers: headerMap(v2 ? [e.headers] : [e.multiValueHeaders, e.headers]),
     body:
       typeof e.body !== 'string'
@@ -131,5 +189,6 @@ export function normalizeEvent(
           ? Buffer.from(e.body, 'base64').toString('utf8')
           : e.body,
     gatewayRequestId: str(rc.requestId),
+    sourceIp: str(v2 ? http.sourceIp : kind === 'apigw-rest-v1' ? identity.sourceIp : rc.sourceIp),
   };
 }

@@ -2,6 +2,7 @@ import { ID_PATTERN } from '../../config/constants';
 import type { ErrorCode } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { ValidationError } from '../../http/errors';
+import { decodePercent } from '../../http/normalizeEvent';
 import { ID_RULE } from '../../tasks/validateRequest';
 import {
   DEFAULT_PAGE_SIZE,
@@ -102,12 +103,7 @@ export function validateSilenceForm(form: ReadonlyMap<string, string>): SilenceI
 
 /** A path id (project, instance, task, silence): the ids DMS uses. */
 export function pathId(v: string, field: string, code: ErrorCode): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(v);
-  } catch {
-    decoded = '';
-  }
+  const decoded = decodePercent(v) ?? '';
   if (!ID_PATTERN.test(decoded)) throw new ValidationError(field, code, ID_RULE);
   return decoded;
 }

@@ -1,0 +1,36 @@
+/** Hostile inputs shared by the edge's tests (issue 20): each list is a class the outside tests probe. */
+
+/** Escapes `decodeURIComponent` refuses: short or non-hex escapes, bytes that are not UTF-8 (lone continuation
+ * bytes, cut sequences, overlong forms, encoded surrogates, beyond U+10FFFF, 0xF8-0xFF), `%u` escapes. */
+export const BAD_ESCAPES = [
+  '%',
+  '%%',
+  '%A',
+  '%a',
+  '%G0',
+  '%0G',
+  '%zz',
+  '%E0%A4%A',
+  '%E0%A4',
+  '%E0',
+  '%80',
+  '%BF',
+  '%C0%80',
+  '%C1%BF',
+  '%C3%28',
+  '%E2%82%28',
+  '%ED%A0%80',
+  '%ED%BF%BF',
+  '%F4%90%80%80',
+  '%F5%80%80%80',
+  '%F8%88%80%80%80',
+  '%FE',
+  '%FF',
+  '%F0%9F%98',
+  '%u0041',
+  '%2',
+  'a%',
+  '%E0%A4%A4%',
+  '%%30%30',
+  '%EF%BF',
+] as const;
