@@ -47,7 +47,8 @@ function typing(){var a=document.activeElement;return a&&/^(INPUT|SELECT|TEXTARE
 function tick(){if(!box.checked||typing()||document.hidden)return;
 fetch(location.href,{credentials:'same-origin',headers:{'Accept':'text/html'}}).then(function(r){
 if(r.status!==200){out.textContent='Refresh failed ('+r.status+')';return null}return r.text()}).then(function(t){
-if(t===null)return;var a=t.indexOf('<main'),b=t.lastIndexOf('</main>');if(a<0||b<a){out.textContent='Refresh failed';return}
+if(t===null)return;var a=t.indexOf('<main'),b=t.lastIndexOf('</main>');
+if(a<0||b<a){out.textContent='Refresh failed';return}
 var d=new DOMParser().parseFromString(t.slice(a,b+7),'text/html');var m=d.querySelector('main');
 var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;
 out.textContent='Updated '+new Date().toLocaleTimeString()}}).catch(function(){out.textContent='Refresh failed'})}
