@@ -1,3 +1,4 @@
+import { GLOB_LIMITS, globProblem } from '../core/glob';
 import { isRecord } from '../core/isRecord';
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN } from './constants';
 import { ConfigError } from './errors';
@@ -49,6 +50,22 @@ export function readStringList(v: unknown, path: string, fallback: readonly stri
   if (v === undefined) return [...fallback];
   if (!Array.isArray(v)) fail(path, 'must be an array of strings');
   return v.map((s, i) => readString(s, `${path}[${i}]`));
+}
+
+/** A glob pattern (`*` any run of characters) within {@link GLOB_LIMITS}. */
+export function readGlob(v: unknown, path: string): string {
+  const pattern = readString(v, path);
+  const problem = globProblem(pattern);
+  if (problem) fail(path, problem);
+  return pattern;
+}
+
+/** A list of at most `GLOB_LIMITS.maxPatterns` globs ({@link readGlob}); empty when absent. */
+export function readGlobList(v: unknown, path: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(path, 'must be an array of strings');
+  if (v.length > GLOB_LIMITS.maxPatterns) fail(path, `must have at most ${GLOB_LIMITS.maxPatterns} patterns`);
+  return v.map((s, i) => readGlob(s, `${path}[${i}]`));
 }
 
 /** The range of a number setting. */

@@ -1,8 +1,10 @@
 import { NAME_PATTERN, TABLE_NAME_PATTERN } from '../../config/constants';
 import { ConfigError } from '../../config/errors';
+import { GLOB_LIMITS, globProblem } from '../../core/glob';
 import {
   onlyKeys,
   readBoolean,
+  readGlobList,
   readMember,
   readMemberList,
   readNumber,
@@ -134,8 +136,13 @@ function parseStuckAfter(v: unknown): Pick<NotifyConfig, 'stuckAfterMinutes' | '
   const o = readObject(v, path);
   onlyKeys(o, path, NOTIFY_KEYS.stuckAfter);
   const tasks = readOptionalObject(o.tasks, `${path}.tasks`);
-  const stuckAfterByTask = Object.entries(tasks).map(([pattern, minutes]) => {
-    if (pattern === '') throw new ConfigError(`${path}.tasks`, 'a task-name glob must not be empty');
+  const entries = Object.entries(tasks);
+  if (entries.length > GLOB_LIMITS.maxPatterns) {
+    throw new ConfigError(`${path}.tasks`, `must have at most ${GLOB_LIMITS.maxPatterns} task-name globs`);
+  }
+  const stuckAfterByTask = entries.map(([pattern, minutes]) => {
+    const problem = globProblem(pattern);
+    if (problem) throw new ConfigError(`${path}.tasks`, `a task-name glob ${problem}`);
     return { pattern, minutes: readNumber(minutes, `${path}.tasks.${pattern}`, 0, STUCK_RANGE) };
   });
   return {
@@ -150,7 +157,7 @@ function parseFilter(v: unknown, path: string): Filter {
   const side = (s: unknown, p: string): { include: string[]; exclude: string[] } => {
     const so = readOptionalObject(s, p);
     onlyKeys(so, p, ['include', 'exclude']);
-    return { include: readStringList(so.include, `${p}.include`), exclude: readStringList(so.exclude, `${p}.exclude`) };
+    return { include: readGlobList(so.include, `${p}.include`), exclude: readGlobList(so.exclude, `${p}.exclude`) };
   };
   const tasks = side(o.tasks, `${path}.tasks`);
   const instances = side(o.instances, `${path}.instances`);

@@ -1,5 +1,5 @@
 import type { DmsTask } from '../../dms/types';
-import { globMatch } from './filters';
+import { globMatch } from '../../core/glob';
 import type { SeenRecord } from '../records';
 import type { EventKind, NotifyConfig } from '../types';
 

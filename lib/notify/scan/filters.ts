@@ -1,22 +1,5 @@
+import { globMatch } from '../../core/glob';
 import type { EventKind, Filter, InstanceTarget, NotifyConfig } from '../types';
-
-const cache = new Map<string, RegExp>();
-
-/** `*` matches any run of characters; everything else is literal. */
-export function globMatch(pattern: string, value: string): boolean {
-  let re = cache.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-      's',
-    );
-    cache.set(pattern, re);
-  }
-  return re.test(value);
-}
 
 function side(include: readonly string[], exclude: readonly string[], values: readonly string[]): boolean {
   if (include.length > 0 && !include.some((p) => values.some((v) => globMatch(p, v)))) return false;

@@ -1,5 +1,13 @@
 import { NAME_PATTERN } from '../../config/constants';
-import { fail, onlyKeys, readMemberList, readObject, readString, readStringList } from '../../config/readers';
+import {
+  fail,
+  onlyKeys,
+  readGlobList,
+  readMemberList,
+  readObject,
+  readString,
+  readStringList,
+} from '../../config/readers';
 import type { Silence, SilenceMatchers } from './silences';
 import { EVENT_KINDS } from '../types';
 
@@ -35,8 +43,8 @@ function parseMatchers(v: unknown, path: string): SilenceMatchers {
   const o = readObject(v, path);
   onlyKeys(o, path, SILENCE_KEYS.matchers);
   const m: SilenceMatchers = {
-    instances: readStringList(o.instances, `${path}.instances`),
-    tasks: readStringList(o.tasks, `${path}.tasks`),
+    instances: readGlobList(o.instances, `${path}.instances`),
+    tasks: readGlobList(o.tasks, `${path}.tasks`),
     projects: readStringList(o.projects, `${path}.projects`),
     events: readMemberList(o.events, `${path}.events`, EVENT_KINDS, []),
   };

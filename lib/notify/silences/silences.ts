@@ -1,5 +1,5 @@
 import type { StateStore } from '../../state/types';
-import { globMatch } from '../scan/filters';
+import { globMatch } from '../../core/glob';
 import { keys } from '../records';
 import type { EventKind, Notification } from '../types';
 

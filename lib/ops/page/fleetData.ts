@@ -3,7 +3,7 @@ import { mapLimit } from '../../core/mapLimit';
 import { DmsError } from '../../dms/errors';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';
-import { globMatch } from '../../notify/scan/filters';
+import { globMatch } from '../../core/glob';
 import { keys, notificationId, type CursorRecord, type OutboxRecord } from '../../notify/records';
 import { EVENT_KINDS } from '../../notify/types';
 import type { StateStore, Versioned } from '../../state/types';

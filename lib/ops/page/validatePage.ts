@@ -1,4 +1,5 @@
 import { ID_PATTERN } from '../../config/constants';
+import { globProblem } from '../../core/glob';
 import type { ErrorCode } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { ValidationError } from '../../http/errors';
@@ -85,6 +86,8 @@ export function validateSilenceForm(form: ReadonlyMap<string, string>): SilenceI
       ERROR_CODES.invalidPageSilence,
       'must be a task-name glob: 1 to 64 letters, digits, "*", ".", "-" or "_"',
     );
+  const taskProblem = task === '' ? undefined : globProblem(task);
+  if (taskProblem) throw new ValidationError('task', ERROR_CODES.invalidPageSilence, taskProblem);
   const minutesRaw = form.get('minutes') ?? '';
   if (!/^\d{1,5}$/.test(minutesRaw) || Number(minutesRaw) < 1 || Number(minutesRaw) > MAX_SILENCE_MINUTES)
     throw new ValidationError(
