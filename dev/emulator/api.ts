@@ -1,5 +1,5 @@
 import { csmsSecretsOf, isCsmsPath, showSecretVersion } from './csmsSecrets';
-import { isSmnPublishPath, publishToTopic, smnTopicsOf } from './smnTopics';
+import { isSmnPublishPath, isSmnTopicPath, publishToTopic, showTopic, smnTopicsOf } from './smnTopics';
 import { ERRORS } from './errorCodes';
 import { PROJECT_ID_PATTERN, type EmulatorState } from './state';
 import { ENGINE_QUERY_NAMES, ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
@@ -196,7 +196,8 @@ function locate(state: EmulatorState, projectId: string, instanceId: string): { 
  * Routes an API request. Order, as a gateway in front of a service would: unknown path → 404
  * `APIGW.0101`; a method other than GET → 404 `APIGW.0101`; bad signature → 401 `APIGW.0301`; then
  * the DMS handlers, or CSMS's `GET /v1/{project_id}/secrets/{name}/versions/{version}` (`csmsSecrets.ts`),
- * or SMN's `POST /v2/{project_id}/notifications/topics/{topic_urn}/publish` (`smnTopics.ts`; the only POST).
+ * or SMN's `POST /v2/{project_id}/notifications/topics/{topic_urn}/publish` (`smnTopics.ts`; the only POST)
+ * and `GET /v2/{project_id}/notifications/topics/{topic_urn}` (topic details).
  */
 export function routeApi(
   state: EmulatorState,
@@ -221,12 +222,14 @@ export function routeApi(
     (s.length === 3 || (s[4] === 'tasks' && (s.length === 5 || s.length === 6)));
   const csms = s !== undefined && isCsmsPath(s);
   const smn = s !== undefined && isSmnPublishPath(s);
-  if (!(known || csms || smn) || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
+  const topic = s !== undefined && isSmnTopicPath(s);
+  if (!(known || csms || smn || topic) || s === undefined) return gatewayError(ERRORS.apiNotFound, req.requestId);
   if (req.method !== (smn ? 'POST' : 'GET')) return gatewayError(ERRORS.methodNotFound, req.requestId);
   const refused = req.gate?.();
   if (refused) return refused;
   if (!req.check.ok) return gatewayError(ERRORS.authFailed, req.requestId, req.check.message);
   const [, projectId = '', , instanceId = '', , taskId] = s;
+  if (topic) return showTopic(smnTopicsOf(state), projectId, s[4] ?? '', req.requestId);
   if (smn) return publishToTopic(smnTopicsOf(state), projectId, s[4] ?? '', req.body ?? '', req.requestId);
   if (csms) return showSecretVersion(csmsSecretsOf(state), projectId, instanceId, taskId ?? '');
   if (s.length === 3) return listInstances(state, paging, projectId, req.query);

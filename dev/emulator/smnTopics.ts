@@ -80,6 +80,28 @@ export function isSmnPublishPath(s: readonly string[]): boolean {
   return s.length === 6 && s[0] === 'v2' && s[2] === 'notifications' && s[3] === 'topics' && s[5] === 'publish';
 }
 
+/** `/v2/{project_id}/notifications/topics/{topic_urn}`: SMN's Query Topic Details (ListTopicDetails). */
+export function isSmnTopicPath(s: readonly string[]): boolean {
+  return s.length === 5 && s[0] === 'v2' && s[2] === 'notifications' && s[3] === 'topics';
+}
+
+/**
+ * `GET /v2/{project_id}/notifications/topics/{topic_urn}` (support.huaweicloud.com/api-smn/ListTopicDetails.html):
+ * 200 with the topic's `name`, `topic_urn`, `display_name`, `push_policy`, `request_id`; 404 `SMN.0006`
+ * for a topic that is not in the project. The self-check reads it to see that a topic exists.
+ */
+export function showTopic(topics: SmnTopics, projectId: string, topicUrn: string, requestId: string): SmnResponse {
+  if (!topics.has(topicUrn) || topicUrn.split(':')[3] !== projectId) {
+    const e = SMN_ERRORS.topicNotFound;
+    return { status: e.status, body: { request_id: requestId, code: e.code, message: e.message } };
+  }
+  const name = topicUrn.split(':')[4] ?? '';
+  return {
+    status: 200,
+    body: { request_id: requestId, name, topic_urn: topicUrn, display_name: name, push_policy: 0 },
+  };
+}
+
 const isStringMap = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 

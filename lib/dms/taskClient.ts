@@ -175,6 +175,11 @@ export class DmsTaskClient {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   }
 
+  /** The endpoint's origin (`https://dms.cn-north-4.myhuaweicloud.com`): no path, no query, nothing secret. */
+  get origin(): string {
+    return this.#resolved.origin;
+  }
+
   /** One page of tasks: `GET /v2/{project_id}/instances/{instance_id}/tasks`. */
   async listTasks(params: ListTasksParams, call: CallOptions = {}): Promise<UpstreamResult<TaskListBody>> {
     const query: Record<string, string | number | undefined> = {

@@ -41,7 +41,7 @@ export async function resolveDestinations(
  * region) or a `pagerduty` one (`/v2/enqueue`). Not secret: the SMN request is signed, the PagerDuty
  * routing key travels in the body.
  */
-function apiUrlOf(d: DestinationConfig): string {
+export function apiUrlOf(d: DestinationConfig): string {
   if (d.type === 'pagerduty') return `${d.endpoint ?? API_ENDPOINTS.pagerduty}/v2/enqueue`;
   const urn = d.topicUrn ?? '';
   const [, , region = '', projectId = ''] = urn.split(':');

@@ -1,0 +1,102 @@
+import type { ProjectConfig } from '../../config/types';
+import { type CheckResult, ok, problem } from '../../core/checkResult';
+import type { DmsClient } from '../../dms/client';
+import type { Engine } from '../../dms/types';
+import { describeUpstream, statusOf } from './describeUpstream';
+
+/** An instance seen by the check, with how many tasks upstream says it has (for the paging probe). */
+export interface SeenInstance {
+  readonly instanceId: string;
+  readonly taskCount: number;
+}
+
+export interface ProjectCheck {
+  readonly results: CheckResult[];
+  /** Instances that answered, with their `task_count`. */
+  readonly instances: SeenInstance[];
+}
+
+/** The wire name of each engine in the instance listing (Huawei's API reference calls RocketMQ `reliability`). */
+const LISTING_ENGINE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<
+  Engine,
+  string
+>;
+
+const CREDENTIALS_FIX =
+  'Check the access key pair (or the agency) the function uses and grant it dms:instance:getBackgroundTask in this project.';
+
+/**
+ * Per project: the DMS endpoint answers and accepts the credentials (the first watched instance's
+ * task list, one task long), instance listing is allowed for each `discover` engine, and each watched
+ * instance exists. Calls are sequential and one page long: a self-check costs a few requests.
+ */
+export async function checkProject(project: ProjectConfig, client: DmsClient): Promise<ProjectCheck> {
+  const results: CheckResult[] = [];
+  const instances: SeenInstance[] = [];
+  const subject = project.projectId;
+  let credentialsJudged = false;
+  for (const instance of project.instances) {
+    const at = `${subject}/${instance.id}`;
+    try {
+      const { body, requestId } = await client.listTasks({ instanceId: instance.id, limit: 1 });
+      const taskCount = Number(body.task_count);
+      instances.push({ instanceId: instance.id, taskCount: Number.isFinite(taskCount) ? taskCount : 0 });
+      if (!credentialsJudged) {
+        results.push(ok('dms.credentials', subject, `HTTP 200${requestId ? `, request id ${requestId}` : ''}`));
+        credentialsJudged = true;
+      }
+      results.push(ok('dms.instance', at, `exists, task_count ${body.task_count}`));
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 401 || status === 403) {
+        results.push(problem('dms.credentials', subject, describeUpstream(err), CREDENTIALS_FIX));
+        return { results, instances };
+      }
+      if (status === 404 || status === 400) {
+        results.push(
+          problem(
+            'dms.instance',
+            at,
+            describeUpstream(err),
+            'Check the instance id and the project it belongs to (the DMS console shows both), or remove it from the configuration.',
+          ),
+        );
+        continue;
+      }
+      results.push(
+        problem(
+          'dms.endpoint',
+          subject,
+          describeUpstream(err),
+          'Check the region (or the endpoint override) and that the function can reach it (on FunctionGraph: a VPC with a NAT gateway).',
+        ),
+      );
+      return { results, instances };
+    }
+  }
+  for (const engine of project.discover) {
+    try {
+      const { body, requestId } = await client.listInstances({ engine: LISTING_ENGINE[engine], limit: 1 });
+      results.push(
+        ok(
+          'dms.discover',
+          `${subject}/${engine}`,
+          `listing allowed, ${body.instance_num} instances${requestId ? `, request id ${requestId}` : ''}`,
+        ),
+      );
+    } catch (err) {
+      const status = statusOf(err);
+      results.push(
+        problem(
+          'dms.discover',
+          `${subject}/${engine}`,
+          describeUpstream(err),
+          status === 401 || status === 403
+            ? 'Grant the function dms:instance:list in this project, or list the instances under projects.*.instances instead of discover.'
+            : 'Check the region and the engine name; the listing must answer for discovery to work.',
+        ),
+      );
+    }
+  }
+  return { results, instances };
+}
