@@ -152,39 +152,42 @@ describe('the self-check against the emulator', () => {
     });
   });
 
-  it('refused credentials, a missing instance, a missing topic, a missing secret: each a problem with its fix', async () => {
-    const s = await setup();
-    const wrong = await doctor(s, s.doc(), { env: { CLOUD_SDK_SK: 'not-the-secret-key-0123456789' } });
-    expect(row(wrong, 'dms.credentials')).toMatchObject({
-      verdict: 'problem',
-      evidence: expect.stringMatching(/^HTTP 401 APIGW\.0301/),
-    });
-    expect(wrong.results.some((r) => r.check === 'dms.paging')).toBe(false);
+  it(
+    'refused credentials, a missing instance, a missing topic, a missing secret: each a problem with its ' + 'fix',
+    async () => {
+      const s = await setup();
+      const wrong = await doctor(s, s.doc(), { env: { CLOUD_SDK_SK: 'not-the-secret-key-0123456789' } });
+      expect(row(wrong, 'dms.credentials')).toMatchObject({
+        verdict: 'problem',
+        evidence: expect.stringMatching(/^HTTP 401 APIGW\.0301/),
+      });
+      expect(wrong.results.some((r) => r.check === 'dms.paging')).toBe(false);
 
-    const doc = s.doc();
-    const projects = { [s.projectId]: { region: 'cn-north-4', instances: [{ id: 'gone-0000', engine: 'kafka' }] } };
-    const missing = await doctor(s, { ...doc, projects });
-    expect(row(missing, 'dms.instance', `${s.projectId}/gone-0000`)).toMatchObject({
-      verdict: 'problem',
-      evidence: expect.stringContaining('HTTP 404'),
-    });
+      const doc = s.doc();
+      const projects = { [s.projectId]: { region: 'cn-north-4', instances: [{ id: 'gone-0000', engine: 'kafka' }] } };
+      const missing = await doctor(s, { ...doc, projects });
+      expect(row(missing, 'dms.instance', `${s.projectId}/gone-0000`)).toMatchObject({
+        verdict: 'problem',
+        evidence: expect.stringContaining('HTTP 404'),
+      });
 
-    const topicUrn = `urn:smn:cn-north-4:${s.projectId}:not-there`;
-    const noTopic = await doctor(
-      s,
-      s.doc({}, { destinations: { sms: { type: 'smn', topicUrn, endpoint: s.emulator.url } } }),
-    );
-    expect(row(noTopic, 'smn.topic', 'sms')).toMatchObject({
-      verdict: 'problem',
-      evidence: expect.stringContaining('SMN.0006'),
-    });
+      const topicUrn = `urn:smn:cn-north-4:${s.projectId}:not-there`;
+      const noTopic = await doctor(
+        s,
+        s.doc({}, { destinations: { sms: { type: 'smn', topicUrn, endpoint: s.emulator.url } } }),
+      );
+      expect(row(noTopic, 'smn.topic', 'sms')).toMatchObject({
+        verdict: 'problem',
+        evidence: expect.stringContaining('SMN.0006'),
+      });
 
-    const noSecret = await doctor(s, s.doc(), { env: { HOOK_SECRET: '' } });
-    expect(row(noSecret, 'secret.readable', 'env:HOOK_SECRET')).toMatchObject({
-      verdict: 'problem',
-      fix: expect.stringContaining('Set the environment variable HOOK_SECRET'),
-    });
-  });
+      const noSecret = await doctor(s, s.doc(), { env: { HOOK_SECRET: '' } });
+      expect(row(noSecret, 'secret.readable', 'env:HOOK_SECRET')).toMatchObject({
+        verdict: 'problem',
+        fix: expect.stringContaining('Set the environment variable HOOK_SECRET'),
+      });
+    },
+  );
 
   it('a clock 10 minutes off is a problem (Huawei refuses signatures 15 minutes off)', async () => {
     const s = await setup();

@@ -58,7 +58,8 @@ async function checkReachable(
         'destination.url',
         d.id,
         `${url.host} does not resolve (${err instanceof Error ? err.message : 'failed'})`,
-        'Check the host name and that the function can resolve public names (on FunctionGraph: a VPC with DNS and a NAT gateway).',
+        'Check the host name and that the function can resolve public names (on FunctionGraph: a VPC with DNS and ' +
+          'a NAT gateway).',
       ),
       url,
     };

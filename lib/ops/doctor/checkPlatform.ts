@@ -14,7 +14,10 @@ export interface PlatformFacts {
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, minute: 60, h: 3600, hour: 3600, d: 86400, day: 86400 };
 
-/** Seconds between runs of a schedule: EventBridge `rate(5 minutes)` or a FunctionGraph Rate `5m`; undefined otherwise. */
+/**
+ * Seconds between runs of a schedule: EventBridge `rate(5 minutes)` or a FunctionGraph Rate `5m`;
+ * undefined otherwise.
+ */
 export function scheduleSeconds(schedule: string): number | undefined {
   const m = /^\s*(?:rate\(\s*(\d{1,6})\s+(minute|hour|day)s?\s*\)|(\d{1,6})([mhd]))\s*$/.exec(schedule);
   if (!m) return undefined;
@@ -40,7 +43,8 @@ export function checkPlatform(facts: PlatformFacts): CheckResult[] {
         'platform.timeout',
         'notify-on-failure',
         `timeout ${timeout ?? 'not told'}, schedule ${facts.schedule ?? 'not told'}`,
-        'Deploy with the templates of this release: they tell the functions DTF_NOTIFY_TIMEOUT_SECONDS and DTF_NOTIFY_SCHEDULE.',
+        'Deploy with the templates of this release: they tell the functions DTF_NOTIFY_TIMEOUT_SECONDS and ' +
+          'DTF_NOTIFY_SCHEDULE.',
       ),
     );
   } else if (timeout < MIN_NOTIFY_TIMEOUT_SECONDS) {

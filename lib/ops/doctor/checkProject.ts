@@ -23,7 +23,8 @@ const LISTING_ENGINE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rab
 >;
 
 const CREDENTIALS_FIX =
-  'Check the access key pair (or the agency) the function uses and grant it dms:instance:getBackgroundTask in this project.';
+  'Check the access key pair (or the agency) the function uses and grant it dms:instance:getBackgroundTask in this ' +
+  'project.';
 
 /**
  * Per project: the DMS endpoint answers and accepts the credentials (the first watched instance's
@@ -58,7 +59,8 @@ export async function checkProject(project: ProjectConfig, client: DmsClient): P
             'dms.instance',
             at,
             describeUpstream(err),
-            'Check the instance id and the project it belongs to (the DMS console shows both), or remove it from the configuration.',
+            'Check the instance id and the project it belongs to (the DMS console shows both), or remove it from ' +
+              'the configuration.',
           ),
         );
         continue;
@@ -68,7 +70,8 @@ export async function checkProject(project: ProjectConfig, client: DmsClient): P
           'dms.endpoint',
           subject,
           describeUpstream(err),
-          'Check the region (or the endpoint override) and that the function can reach it (on FunctionGraph: a VPC with a NAT gateway).',
+          'Check the region (or the endpoint override) and that the function can reach it (on FunctionGraph: a VPC ' +
+            'with a NAT gateway).',
         ),
       );
       return { results, instances };
@@ -92,7 +95,8 @@ export async function checkProject(project: ProjectConfig, client: DmsClient): P
           `${subject}/${engine}`,
           describeUpstream(err),
           status === 401 || status === 403
-            ? 'Grant the function dms:instance:list in this project, or list the instances under projects.*.instances instead of discover.'
+            ? 'Grant the function dms:instance:list in this project, or list the instances under ' +
+                'projects.*.instances instead of discover.'
             : 'Check the region and the engine name; the listing must answer for discovery to work.',
         ),
       );

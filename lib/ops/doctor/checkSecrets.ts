@@ -6,10 +6,19 @@ import type { FoundRef } from './secretRefs';
 /** The permission (or setting) a reference of each kind needs, named in the fix sentence. */
 function fixFor(ref: SecretRef): string {
   if ('env' in ref)
-    return `Set the environment variable ${ref.env} on the function (FunctionGraph: an encrypted setting is read through the context).`;
+    return (
+      `Set the environment variable ${ref.env} on the function (FunctionGraph: an encrypted setting is read ` +
+      `through the context).`
+    );
   if ('ssm' in ref)
-    return `Create the SSM parameter ${ref.ssm} in the function's region and grant the role ssm:GetParameter on it (and kms:Decrypt for a SecureString).`;
-  return `Create the CSMS secret ${ref.csms} and grant the agency csms:secretVersion:get and kms:dek:decrypt (role/policy model) or csms:secret:getVersion (identity policies).`;
+    return (
+      `Create the SSM parameter ${ref.ssm} in the function's region and grant the role ssm:GetParameter on it ` +
+      '(and kms:Decrypt for a SecureString).'
+    );
+  return (
+    `Create the CSMS secret ${ref.csms} and grant the agency csms:secretVersion:get and kms:dek:decrypt ` +
+    `(role/policy model) or csms:secret:getVersion (identity policies).`
+  );
 }
 
 /**

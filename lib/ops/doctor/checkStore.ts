@@ -69,7 +69,8 @@ export async function checkStore(
           'store.persists',
           name,
           fact.detail,
-          'Use a store that persists (DCS master/standby or cluster with AOF, DynamoDB): after a restart an empty store re-baselines and loses what was queued.',
+          'Use a store that persists (DCS master/standby or cluster with AOF, DynamoDB): after a restart an empty ' +
+            'store re-baselines and loses what was queued.',
         ),
       );
     else rows.push(unknown('store.persists', name, fact.detail, "Check the store's persistence settings."));

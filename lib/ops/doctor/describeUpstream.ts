@@ -1,6 +1,6 @@
 import { DmsApiError, DmsNetworkError, DmsTimeoutError, isDmsError } from '../../dms/errors';
 
-/** How an upstream failure reads in a self-check row: status, upstream code and request id; never a URL with a query. */
+/** How an upstream failure reads in a self-check row: status, upstream code, request id; never a URL with a query. */
 export function describeUpstream(err: unknown): string {
   if (err instanceof DmsApiError) {
     return `HTTP ${err.status} ${err.errorCode}${err.requestId ? `, request id ${err.requestId}` : ''}`;

@@ -73,7 +73,8 @@ export function judgePaging(subject: string, facts: PagingFacts, configured: Con
         'dms.paging',
         subject,
         `${seen}: neither start nor offset moved the one-task window`,
-        'Only the first page of each instance can be read: raise pageSize to 100 and report the region and engine as an issue.',
+        'Only the first page of each instance can be read: raise pageSize to 100 and report the region and engine ' +
+          'as an issue.',
       ),
     ];
   }
@@ -86,7 +87,8 @@ export function judgePaging(subject: string, facts: PagingFacts, configured: Con
       problem(
         'dms.paging',
         subject,
-        `${seen}: upstream honours ${facts.param} from ${facts.base}; the configuration says ${configured.param} from ${configured.base}`,
+        `${seen}: upstream honours ${facts.param} from ${facts.base}; the configuration says ${configured.param} ` +
+          `from ${configured.base}`,
         `Set ${want} in the configuration (list, show and the notifier read it).`,
       ),
     );
@@ -95,7 +97,8 @@ export function judgePaging(subject: string, facts: PagingFacts, configured: Con
       ok(
         'dms.paging',
         subject,
-        `${seen}: upstream honours ${facts.param} from ${facts.base}; the notifier uses that (kept in its store); set ${want} so list and show use it too`,
+        `${seen}: upstream honours ${facts.param} from ${facts.base}; the notifier uses that (kept in its store); ` +
+          `set ${want} so list and show use it too`,
       ),
     );
   } else {
