@@ -13,3 +13,8 @@ export class WebhookUrlError extends NotifyError {
     super(`destination ${destinationId}: ${problem}`);
   }
 }
+
+/** A host a POST may not connect to (the message names no host or address: the URL is a secret). */
+export class NonPublicAddressError extends NotifyError {
+  override readonly name = 'NonPublicAddressError';
+}

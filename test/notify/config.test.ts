@@ -115,8 +115,9 @@ describe('webhook URL policy', () => {
     'intranet',
     '100.64.0.1',
     '0.0.0.0',
+    '[2001:db8::1]',
   ])('%s is not public', (host) => expect(isNonPublicHost(host)).toBe(true));
-  it.each(['hooks.slack.com', 'open.feishu.cn', '8.8.8.8', '[2001:db8::1]'])('%s is public', (host) =>
+  it.each(['hooks.slack.com', 'open.feishu.cn', '8.8.8.8', '[2606:4700:4700::1111]'])('%s is public', (host) =>
     expect(isNonPublicHost(host)).toBe(false),
   );
 

@@ -1,7 +1,9 @@
 import { parseRetryAfter } from '../../dms/retryAfter';
 import { USER_AGENT } from '../constants';
 import type { Channel, Outcome, OutgoingRequest } from '../channels/types';
-import { nonPublicAddress, type Resolver } from './urlPolicy';
+import { NonPublicAddressError } from '../errors';
+import { ANSWER_BODY_LIMIT, type HttpAnswer, httpPost } from './httpPost';
+import { resolvePublic, type Resolver } from './urlPolicy';
 
 /**
  * Reads an HTTP answer (Standard Webhooks and the platforms' docs): 2xx then the platform body;
@@ -26,12 +28,18 @@ export function classifyResponse(
   return { kind: 'permanent', reason: `HTTP ${status}` };
 }
 
-/** POSTs one message with a timeout and no redirects. Never throws; failures are outcomes whose reason holds no URL. */
+/**
+ * POSTs one message with a timeout and no redirects. Never throws; failures are outcomes whose reason
+ * holds no URL. With `publicOnly` (the URL policy, `allowInsecureWebhooks` off) the host is resolved
+ * once, every address must be public ({@link resolvePublic}), and the connection goes to those
+ * addresses: a second lookup never happens, so DNS rebinding cannot move it.
+ */
 export async function postMessage(
   channel: Channel,
   req: OutgoingRequest,
   options: {
     timeoutMs: number;
+    /** Replaces the transport (tests wrap the global `fetch`); it connects by itself. @default node:http(s) */
     fetch?: typeof fetch;
     now?: () => number;
     signal?: AbortSignal;
@@ -39,42 +47,54 @@ export async function postMessage(
     resolve?: Resolver;
   },
 ): Promise<Outcome> {
+  const url = new URL(req.url);
+  let addresses: readonly string[] | undefined;
   if (options.publicOnly) {
-    // Re-checked at every send: the name may have been re-pointed since the cold start.
+    // Judged at every send: the name may have been re-pointed since the cold start.
     try {
-      if (await nonPublicAddress(new URL(req.url).hostname, options.resolve))
-        return { kind: 'permanent', reason: 'host resolves to a non-public address' };
+      addresses = await resolvePublic(url.hostname, options.resolve);
     } catch (e) {
-      const code = e instanceof Error && 'code' in e ? String(e.code) : 'error';
-      return { kind: 'retry', reason: `DNS lookup failed ${code}` };
+      if (e instanceof NonPublicAddressError) return { kind: 'permanent', reason: e.message };
+      return { kind: 'retry', reason: `DNS lookup failed ${errorCode(e)}` };
     }
   }
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const headers = { 'user-agent': USER_AGENT, ...req.headers };
   try {
-    const res = await (options.fetch ?? fetch)(req.url, {
-      method: 'POST',
-      headers: { 'user-agent': USER_AGENT, ...req.headers },
-      body: req.body,
-      redirect: 'manual',
-      signal,
-    });
-    let text = '';
-    try {
-      text = (await res.text()).slice(0, 64 * 1024);
-    } catch {
-      if (res.status >= 200 && res.status < 300) return { kind: 'retry', reason: 'response body cut off' };
-    }
-    return classifyResponse(channel, res.status, res.headers.get('retry-after'), text, (options.now ?? Date.now)());
+    const answer = options.fetch
+      ? await viaFetch(options.fetch, req.url, headers, req.body, signal)
+      : await httpPost(url, headers, req.body, { signal, ...(addresses ? { addresses } : {}) });
+    if (!answer.complete && answer.status >= 200 && answer.status < 300)
+      return { kind: 'retry', reason: 'response body cut off' };
+    return classifyResponse(channel, answer.status, answer.retryAfter, answer.text, (options.now ?? Date.now)());
   } catch (e) {
     if (timeout.aborted) return { kind: 'retry', reason: `timeout after ${options.timeoutMs} ms` };
     if (options.signal?.aborted) return { kind: 'retry', reason: 'aborted' };
-    const code =
-      e instanceof Error && e.cause instanceof Error && 'code' in e.cause
-        ? String(e.cause.code)
-        : e instanceof Error
-          ? e.name
-          : 'error';
-    return { kind: 'retry', reason: `network error ${code}` };
+    return { kind: 'retry', reason: `network error ${errorCode(e)}` };
   }
+}
+
+/** The same answer through an injected `fetch`. */
+async function viaFetch(
+  fetchFn: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<HttpAnswer> {
+  const res = await fetchFn(url, { method: 'POST', headers, body, redirect: 'manual', signal });
+  const retryAfter = res.headers.get('retry-after');
+  try {
+    return { status: res.status, retryAfter, text: (await res.text()).slice(0, ANSWER_BODY_LIMIT), complete: true };
+  } catch {
+    return { status: res.status, retryAfter, text: '', complete: false };
+  }
+}
+
+/** A system error's code (`ECONNREFUSED`, `ENOTFOUND`; fetch wraps it as `cause`), else the error's name. */
+function errorCode(e: unknown): string {
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string') return e.code;
+  if (e instanceof Error && e.cause instanceof Error && 'code' in e.cause) return String(e.cause.code);
+  return e instanceof Error ? e.name : 'error';
 }
