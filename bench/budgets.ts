@@ -15,7 +15,10 @@ import type { FunctionName } from './bundles';
  * The notifier was 80.8 KB (budget 80 KiB) before issue 11; the lifecycle events (about 2.6 KB),
  * silences and quiet hours with the Intl time-zone code (about 5.8 KB), issue 12's per-destination
  * health, catch-up and counts (about 1 KB) and the stores' `scan` (about 1.3 KB) took it to 93.0 KB:
- * 100 KiB now (measured with `serverless package`, test/packaging/package.test.ts). `ops` (the
+ * 100 KiB (measured with `serverless package`, test/packaging/package.test.ts). It was 101.96 KB when
+ * issue 20's URL policy (the special-purpose address tables over `net.BlockList`, the embedded-IPv4
+ * forms, and the node:http(s) transport that connects to the checked addresses: 2.0 KB) took it to
+ * 103.98 KB: 104 KiB now. `ops` (the
  * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
@@ -25,5 +28,5 @@ export const BUNDLE_BUDGET_BYTES = {
   list: 44 * 1024,
   show: 44 * 1024,
   ops: 112 * 1024,
-  'notify-on-failure': 100 * 1024,
+  'notify-on-failure': 104 * 1024,
 } as const satisfies Record<FunctionName, number>;
