@@ -201,7 +201,7 @@ const HOSTILE_ANSWERS = [
 ] as const;
 
 describe('URL policy: what a name resolves to (each send)', () => {
-  it(`refuses a name when any of its addresses is not public (${HOSTILE_ANSWERS.length} answers, alone and beside a public one)`, async () => {
+  it(`refuses a name when any address is not public (${HOSTILE_ANSWERS.length} answers, alone or beside others)`, async () => {
     for (const address of HOSTILE_ANSWERS) {
       expect({ address, public: isPublicAddress(address) }).toEqual({ address, public: false });
       for (const answer of [[address], ['93.184.215.14', address], [address, '2606:4700::6810:84e5']]) {
