@@ -47,6 +47,9 @@ export const silenceFromConfiguration = 'DTF.00409010';
 export const tooManySilences = 'DTF.00409011';
 export const bodyTooLarge = 'DTF.00413000';
 
+// 429: upstream throttled this account and its `Retry-After` has not ended (no call was made)
+export const throttledHere = 'DTF.00429001';
+
 // 5xx
 export const internal = 'DTF.00500000';
 export const upstreamError = 'DTF.00502001';

@@ -1,4 +1,4 @@
-import { DmsApiError, DmsError, DmsResponseError, DmsTimeoutError } from '../dms/errors';
+import { DmsApiError, DmsError, DmsResponseError, DmsThrottledError, DmsTimeoutError } from '../dms/errors';
 import { boundedText, plainText } from '../dms/parseBodies';
 import { MAX_RETRY_AFTER_SECONDS } from './constants';
 import * as ERROR_CODES from './errorCodes';
@@ -91,6 +91,19 @@ function fromDmsError(
       detail,
     ];
   }
+  if (err instanceof DmsThrottledError) {
+    // No call was made: upstream throttled this account a moment ago and the shared budget holds
+    // every call until its `Retry-After` ends. The caller hears that, with the time still to wait
+    // (issue 20 item 6: this was a 504 "did not answer" for up to 60 s).
+    const seconds = String(Math.min(err.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS));
+    return [
+      429,
+      ERROR_CODES.throttledHere,
+      `upstream throttled this service's account; retry after ${seconds} s (no upstream call was made)`,
+      `DmsThrottledError retry after ${err.retryAfterMs} ms, ${err.attempts} attempt(s)`,
+      seconds,
+    ];
+  }
   if (err instanceof DmsTimeoutError) {
     const msg =
       err.kind === 'deadline'
@@ -118,7 +131,8 @@ function fromDmsError(
 /**
  * The one place that turns an error into a response. Below 500 the message is the caller's to read;
  * at 500 and above the body is generic and the detail goes to the log. Upstream errors:
- * 400/404 passed through with the upstream code, 429 as 429 with `Retry-After`, 401/403 (upstream
+ * 400/404 passed through with the upstream code, 429 as 429 with `Retry-After` (and, while the shared
+ * request budget still holds calls after a throttle, 429 with the remaining wait), 401/403 (upstream
  * refused *our* credentials) as 502, other failures as 502, timeouts as 504. Upstream messages are
  * passed only for 400/404/429 (upstream's 401 messages can quote the access key), as plain text,
  * never one that mentions `callerIds` (the request's path ids); a `Retry-After` at most 60 s.
