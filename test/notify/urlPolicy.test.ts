@@ -201,7 +201,7 @@ const HOSTILE_ANSWERS = [
 ] as const;
 
 describe('URL policy: what a name resolves to (each send)', () => {
-  it(`refuses a name when any address is not public (${HOSTILE_ANSWERS.length} answers, alone or beside others)`, async () => {
+  it(`refuses a name with any non-public address (${HOSTILE_ANSWERS.length} answers, alone, with others)`, async () => {
     for (const address of HOSTILE_ANSWERS) {
       expect({ address, public: isPublicAddress(address) }).toEqual({ address, public: false });
       for (const answer of [[address], ['93.184.215.14', address], [address, '2606:4700::6810:84e5']]) {
@@ -277,7 +277,7 @@ describe('postMessage with the policy on, beside a real loopback listener', () =
     expect(v4.connections() + v6.connections()).toBe(0);
   });
 
-  it('resolves once and connects to the address it checked: a rebinding answer never reaches the listener', async () => {
+  it('resolves once, connects to the checked address: a rebinding answer never reaches the listener', async () => {
     // The first answer is public (checked, allowed), every later one is loopback, where the listener
     // waits. A second lookup would connect there; the policy must connect to the first answer.
     let lookups = 0;
@@ -367,7 +367,7 @@ describe('httpPost connects to the given addresses, keeping the URL name for Hos
   });
 });
 
-describe('the notifier with allowInsecureWebhooks off (the issue: a signed webhook and a PagerDuty event to loopback)', () => {
+describe('the notifier with allowInsecureWebhooks off (the issue: signed webhooks, PagerDuty to loopback)', () => {
   let h: Harness | undefined;
   let l: Awaited<ReturnType<typeof listener>>;
   beforeAll(async () => {
@@ -378,7 +378,7 @@ describe('the notifier with allowInsecureWebhooks off (the issue: a signed webho
     await new Promise<void>((r) => l.server.close(() => r()));
   });
 
-  it('refuses webhook, PagerDuty and SMN destinations whose host is loopback in a mapped form; nothing is sent', async () => {
+  it('refuses webhook, PagerDuty and SMN hosts on loopback in mapped forms; nothing is sent', async () => {
     h = await createHarness({ destinations: [] });
     h.addInstance('a');
     h.fail(h.addInstance('b'));
