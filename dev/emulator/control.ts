@@ -170,6 +170,8 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         if (projectId === undefined || name === undefined || value === undefined)
           throw new EmulatorInputError('projectId, name and value are required');
         const version = csmsSecretsOf(ctx.state).put(projectId, name, value);
+        // `"denied": true`: reads answer 403, as for an agency without csms:secretVersion:get.
+        if (body.denied === true) csmsSecretsOf(ctx.state).deny(projectId, name);
         return { status: 201, body: { name, version: version.id } };
       }
       case 'GET /secrets':

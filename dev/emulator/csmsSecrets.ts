@@ -22,6 +22,11 @@ interface CsmsResponse {
 export const CSMS_ERRORS = {
   notFound: { status: 404, code: 'CSMS.0404', msg: 'The secret or its version does not exist.' },
   badProject: { status: 400, code: 'CSMS.0400', msg: 'Invalid project id.' },
+  /**
+   * A read the caller may not make (IAM: the agency lacks `csms:secretVersion:get`). The status is
+   * IAM's; the code and message are our choice (not checked against the service).
+   */
+  forbidden: { status: 403, code: 'CSMS.0403', msg: 'Permission denied.' },
 } as const;
 
 const SECRET_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -34,6 +39,7 @@ const PROJECT_ID = /^[0-9a-f]{32}$/i;
  */
 export class CsmsSecrets {
   readonly #versions = new Map<string, CsmsSecretVersion[]>();
+  readonly #denied = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -46,6 +52,16 @@ export class CsmsSecrets {
     const version = { id: `v${versions.length + 1}`, secretString: value, createTime: this.now() };
     this.#versions.set(key, [...versions, version]);
     return version;
+  }
+
+  /** Refuses every read of `name` in `projectId` with 403, as IAM does for an agency without the permission. */
+  deny(projectId: string, name: string): void {
+    this.#denied.add(`${projectId}/${name}`);
+  }
+
+  /** Whether reads of `name` in `projectId` are refused. */
+  denied(projectId: string, name: string): boolean {
+    return this.#denied.has(`${projectId}/${name}`);
   }
 
   /** The version `versionId` (`latest` for the newest) of `name` in `projectId`. */
@@ -64,6 +80,7 @@ export class CsmsSecrets {
 
   clear(): void {
     this.#versions.clear();
+    this.#denied.clear();
   }
 }
 
@@ -100,6 +117,7 @@ export function showSecretVersion(
     body: { error_code: e.code, error_msg: e.msg },
   });
   if (!PROJECT_ID.test(projectId)) return fail(CSMS_ERRORS.badProject);
+  if (secrets.denied(projectId, name)) return fail(CSMS_ERRORS.forbidden);
   const version = secrets.version(projectId, name, versionId);
   if (!version) return fail(CSMS_ERRORS.notFound);
   return {

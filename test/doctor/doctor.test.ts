@@ -189,6 +189,29 @@ describe('the self-check against the emulator', () => {
     },
   );
 
+  it('a CSMS secret the agency may not read (403): a problem naming the permission', async () => {
+    const s = await setup();
+    const put = (name: string, denied: boolean) =>
+      fetch(`${s.emulator.url}/__emulator/secrets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ projectId: s.projectId, name, value: 'http://127.0.0.1:9/hook', denied }),
+      });
+    expect((await put('hook-url', true)).status).toBe(201);
+    expect((await put('other-url', false)).status).toBe(201);
+    const destinations = {
+      hook: { type: 'webhook', url: { csms: 'hook-url' }, secrets: [{ env: 'HOOK_SECRET' }] },
+      other: { type: 'slack', url: { csms: 'other-url' } },
+    };
+    const report = await doctor(s, s.doc({ csms: { endpoint: s.emulator.url } }, { destinations }));
+    expect(row(report, 'secret.readable', 'csms:hook-url')).toMatchObject({
+      verdict: 'problem',
+      evidence: expect.stringContaining('403'),
+      fix: expect.stringContaining('csms:secretVersion:get'),
+    });
+    expect(row(report, 'secret.readable', 'csms:other-url').verdict).toBe('ok');
+  });
+
   it('a clock 10 minutes off is a problem (Huawei refuses signatures 15 minutes off)', async () => {
     const s = await setup();
     const report = await doctor(s, s.doc(), { now: () => Date.now() + 600_000 });
