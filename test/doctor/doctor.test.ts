@@ -69,9 +69,20 @@ async function setup(mode: Partial<EmulatorOptions> = {}, tasks = 3): Promise<Se
   };
 }
 
-async function doctor(s: Setup, doc: unknown, o: { env?: Record<string, string>; now?: () => number } = {}) {
+interface DoctorOptions {
+  readonly env?: Record<string, string>;
+  readonly now?: () => number;
+  readonly resolveHost?: (host: string) => Promise<readonly string[]>;
+}
+
+async function doctor(s: Setup, doc: unknown, o: DoctorOptions = {}) {
   return runDoctor(
-    await doctorInputFrom(doc, { env: { ...s.env, ...o.env }, store: s.store, ...(o.now ? { now: o.now } : {}) }),
+    await doctorInputFrom(doc, {
+      env: { ...s.env, ...o.env },
+      store: s.store,
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.resolveHost ? { resolveHost: o.resolveHost } : {}),
+    }),
   );
 }
 
@@ -210,6 +221,25 @@ describe('the self-check against the emulator', () => {
       fix: expect.stringContaining('csms:secretVersion:get'),
     });
     expect(row(report, 'secret.readable', 'csms:other-url').verdict).toBe('ok');
+  });
+
+  it('a destination host judged by the URL policy on what it resolves to', async () => {
+    const s = await setup();
+    const notify = {
+      allowInsecureWebhooks: false,
+      destinations: { hook: { type: 'webhook', url: { env: 'HOOK_URL' }, secrets: [{ env: 'HOOK_SECRET' }] } },
+    };
+    const env = { HOOK_URL: 'https://hooks.example.com/in' };
+    const inside = await doctor(s, s.doc({}, notify), { env, resolveHost: async () => ['93.184.216.34', '10.0.0.7'] });
+    expect(row(inside, 'destination.url', 'hook')).toMatchObject({
+      verdict: 'problem',
+      evidence: expect.stringContaining('non-public'),
+    });
+    const outside = await doctor(s, s.doc({}, notify), { env, resolveHost: async () => ['93.184.216.34'] });
+    expect(row(outside, 'destination.url', 'hook')).toMatchObject({
+      verdict: 'ok',
+      evidence: 'https://hooks.example.com resolves to 1 public address(es)',
+    });
   });
 
   it('a clock 10 minutes off is a problem (Huawei refuses signatures 15 minutes off)', async () => {

@@ -3,7 +3,8 @@ import { type CheckResult, ok, problem, unknown } from '../../core/checkResult';
 import type { Credentials } from '../../signing/credentials';
 import { buildSignedUrl, signRequest } from '../../signing/signRequest';
 import { apiUrlOf } from '../../notify/deliver/resolveDestinations';
-import { nonPublicAddress, type Resolver, systemResolver, webhookUrlProblem } from '../../notify/deliver/urlPolicy';
+import { NonPublicAddressError } from '../../notify/errors';
+import { type Resolver, resolvePublic, systemResolver, webhookUrlProblem } from '../../notify/deliver/urlPolicy';
 import type { DestinationConfig, NotifyConfig } from '../../notify/types';
 
 export interface DestinationCheckDeps {
@@ -48,11 +49,19 @@ async function checkReachable(
     };
   }
   try {
-    const bad = await nonPublicAddress(url.hostname, deps.resolveHost ?? systemResolver);
-    if (bad)
-      return { row: problem('destination.url', d.id, `${url.host} resolves to non-public ${bad}`, URL_FIX), url };
-    return { row: ok('destination.url', d.id, `${url.protocol}//${url.host} resolves to public addresses only`), url };
+    const addresses = await resolvePublic(url.hostname, deps.resolveHost ?? systemResolver);
+    return {
+      row: ok(
+        'destination.url',
+        d.id,
+        `${url.protocol}//${url.host} resolves to ${addresses.length} public address(es)`,
+      ),
+      url,
+    };
   } catch (err) {
+    if (err instanceof NonPublicAddressError) {
+      return { row: problem('destination.url', d.id, `${url.host}: ${err.message}`, URL_FIX), url };
+    }
     return {
       row: problem(
         'destination.url',
