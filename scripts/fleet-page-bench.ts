@@ -19,7 +19,7 @@ import { startEmulator, type Engine } from '../dev/emulator';
 import { localEnvironment, localNotify } from '../dev/localConfig';
 import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
-import { createFleetPageHandler } from '../lib/ops/page/createFleetPageHandler';
+import { createOpsHandler } from '../lib/ops/createOpsHandler';
 import { FileStore } from '../lib/state/fileStore';
 
 function arg(name: string, fallback: string): string {
@@ -102,12 +102,12 @@ async function main(): Promise<void> {
       isBase64Encoded: false,
       ...(body ? { body } : {}),
     });
-    const handler = createFleetPageHandler({ env, store, log: () => {} });
+    const handler = createOpsHandler({ env, store, log: () => {} });
     const signIn = await handler(
-      ev('/ops/fleet/session', '', { origin: 'http://127.0.0.1:1' }, `token=${TOKEN}`, 'POST'),
+      ev('/ops/v1/fleet/session', '', { origin: 'http://127.0.0.1:1' }, `token=${TOKEN}`, 'POST'),
     );
     const cookie = (signIn.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
-    const view = async (query: string, path = '/ops/fleet') => {
+    const view = async (query: string, path = '/ops/v1/fleet') => {
       emulator.resetRequests();
       const started = performance.now();
       const r = await handler(ev(path, query, { cookie }));
@@ -120,10 +120,10 @@ async function main(): Promise<void> {
       let last = { ms: 0, bytes: 0, status: 0, calls: 0 };
       for (let r = 0; r < runs; r++) {
         // A cold view: a fresh handler (empty listing cache), signed in with the same cookie.
-        const h = cold ? createFleetPageHandler({ env, store, log: () => {} }) : handler;
+        const h = cold ? createOpsHandler({ env, store, log: () => {} }) : handler;
         emulator.resetRequests();
         const started = performance.now();
-        const res = await h(ev(path ?? '/ops/fleet', query, { cookie }));
+        const res = await h(ev(path ?? '/ops/v1/fleet', query, { cookie }));
         times.push(performance.now() - started);
         last = { ms: 0, bytes: Buffer.byteLength(res.body), status: res.statusCode, calls: emulator.requests.length };
       }
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     await measure(`page 40 of ${n}, cold cache`, 'page=40', true);
     await measure(`search "rocketmq-09", cold cache`, 'q=rocketmq-09', true);
     await measure(`100 per page, cold cache`, 'page_size=100', true);
-    await measure(`JSON, page 1, cold cache`, '', true, '/ops/fleet.json');
+    await measure(`JSON, page 1, cold cache`, '', true, '/ops/v1/fleet.json');
     const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
     console.log(
       `\nfleet page, ${n} instances, emulator latency ${latencyMs} ms, ${rps} DMS requests/s, median of ${runs}:`,

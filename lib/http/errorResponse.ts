@@ -9,12 +9,20 @@ import { jsonResponse, type ErrorBody, type HttpResponse } from './response';
 /** Retry-After sent on a 429 when upstream gave none (seconds). */
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
-export interface ErrorOutcome {
-  readonly response: HttpResponse;
+/**
+ * An error as its parts, before it is rendered: the edge renders them as JSON (`errorJson`) or a
+ * route renders them its own way (the fleet page's HTML), never by parsing a rendered body back.
+ */
+export interface ErrorParts {
+  readonly status: number;
+  /** Our code, or the upstream one passed through. */
+  readonly code: string;
+  /** The message for the caller (generic at 500 and above). */
+  readonly message: string;
+  /** Extra response headers: `Allow`, `WWW-Authenticate`, `Retry-After`, upstream's request id. */
+  readonly headers: Readonly<Record<string, string>>;
   /** Upstream's `X-Request-Id`, when upstream answered (passed back, and logged). */
   readonly upstreamRequestIds: readonly string[];
-  /** Our code, or the upstream one passed through. */
-  readonly errorCode: string;
   /** What the log line says about the error: name, status and codes; never an upstream message. */
   readonly logDetail: string;
 }
@@ -129,43 +137,43 @@ function fromDmsError(
 }
 
 /**
- * The one place that turns an error into a response. Below 500 the message is the caller's to read;
- * at 500 and above the body is generic and the detail goes to the log. Upstream errors:
+ * The one place that turns an error into its parts. Below 500 the message is the caller's to read;
+ * at 500 and above it is generic and the detail goes to the log. Upstream errors:
  * 400/404 passed through with the upstream code, 429 as 429 with `Retry-After` (and, while the shared
  * request budget still holds calls after a throttle, 429 with the remaining wait), 401/403 (upstream
  * refused *our* credentials) as 502, other failures as 502, timeouts as 504. Upstream messages are
  * passed only for 400/404/429 (upstream's 401 messages can quote the access key), as plain text,
- * never one that mentions `callerIds` (the request's path ids); a `Retry-After` at most 60 s.
+ * never one that mentions `callerIds` (the request's ids); a `Retry-After` at most 60 s.
  */
-export function toErrorResponse(err: unknown, requestId: string, callerIds: readonly string[] = []): ErrorOutcome {
-  const outcome = (
-    status: number,
-    code: string,
-    msg: string,
-    logDetail: string,
-    headers: Record<string, string> = {},
-    upstreamRequestId?: string,
-  ): ErrorOutcome => {
-    const body: ErrorBody = { error_code: code, error_msg: msg, request_id: requestId };
+export function describeError(err: unknown, callerIds: readonly string[] = []): ErrorParts {
+  if (err instanceof HttpError)
     return {
-      response: jsonResponse(status, body, requestId, headers),
-      upstreamRequestIds: upstreamRequestId ? [upstreamRequestId] : [],
-      errorCode: code,
-      logDetail,
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      headers: { ...err.headers },
+      upstreamRequestIds: [],
+      logDetail: err.name,
     };
-  };
-  if (err instanceof HttpError) return outcome(err.status, err.code, err.message, err.name, { ...err.headers });
   if (err instanceof DmsError) {
-    const [status, code, msg, logDetail, retryAfter] = fromDmsError(err, callerIds);
+    const [status, code, message, logDetail, retryAfter] = fromDmsError(err, callerIds);
     const headers: Record<string, string> = err.requestId ? { [HEADERS.upstreamRequestId]: err.requestId } : {};
     if (retryAfter) headers['Retry-After'] = retryAfter;
-    return outcome(status, code, msg, logDetail, headers, err.requestId);
+    return { status, code, message, headers, upstreamRequestIds: err.requestId ? [err.requestId] : [], logDetail };
   }
   // Configuration problems and bugs: generic to the caller, precise in the log (messages name settings, never values).
-  return outcome(
-    500,
-    ERROR_CODES.internal,
-    'internal error; see the function log with this request_id',
-    err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
-  );
+  return {
+    status: 500,
+    code: ERROR_CODES.internal,
+    message: 'internal error; see the function log with this request_id',
+    headers: {},
+    upstreamRequestIds: [],
+    logDetail: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
+  };
+}
+
+/** The JSON error answer: upstream's error shape plus our request id, and the parts' headers. */
+export function errorJson(parts: ErrorParts, requestId: string): HttpResponse {
+  const body: ErrorBody = { error_code: parts.code, error_msg: parts.message, request_id: requestId };
+  return jsonResponse(parts.status, body, requestId, { ...parts.headers });
 }

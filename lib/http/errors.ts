@@ -3,7 +3,7 @@ import type { ErrorCode } from './constants';
 
 /**
  * An error meant for the caller: its status, code and message are sent as they are. Only
- * `toErrorResponse` turns errors into responses; any other error becomes a generic 5xx there.
+ * `describeError` turns errors into responses; any other error becomes a generic 5xx there.
  */
 export class HttpError extends Error {
   override readonly name: string = 'HttpError';

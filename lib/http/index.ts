@@ -6,7 +6,7 @@ export {
   type FunctionGraphApigEvent,
 } from './normalizeEvent';
 export { authenticate, resolveTokens, TokenSet, MIN_TOKEN_LENGTH } from './bearerAuth';
-export { toErrorResponse, DEFAULT_RETRY_AFTER_SECONDS, type ErrorOutcome } from './errorResponse';
+export { describeError, errorJson, DEFAULT_RETRY_AFTER_SECONDS, type ErrorParts } from './errorResponse';
 export {
   HttpError,
   ValidationError,

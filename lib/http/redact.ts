@@ -1,3 +1,5 @@
+import type { HttpResponse } from './response';
+
 /** Shortest value worth redacting (shorter ones would mangle unrelated text). */
 const MIN_SECRET_LENGTH = 8;
 
@@ -44,4 +46,11 @@ export function defaultVariablesRedactor(
     ...extra,
     ...(env.API_TOKENS ?? '').split(','),
   ]);
+}
+
+/** The response with every known secret redacted, in the body and in every header value. */
+export function redactResponse(response: HttpResponse, redactor: Redactor): HttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name] = redactor.redact(value);
+  return { ...response, headers, body: redactor.redact(response.body) };
 }

@@ -16,7 +16,10 @@ export interface RequestLogLine {
   readonly gatewayRequestId?: string;
   readonly errorCode?: string;
   readonly error?: string;
+  /** Pages read upstream (`list` with `all=true`). */
   readonly upstreamPages?: number;
+  /** DMS calls made (the fleet page). */
+  readonly upstreamCalls?: number;
 }
 
 export type LogSink = (line: string) => void;

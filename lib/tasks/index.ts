@@ -1,7 +1,12 @@
-export { createHttpHandler, type HttpHandler, type HttpHandlerOptions, type ContextLike } from './createHttpHandler';
+export {
+  createHttpHandler,
+  type HttpHandler,
+  type HttpHandlerOptions,
+  type ContextLike,
+} from './createHttpHandler';
 export { listRoute } from './listRoute';
 export { showRoute } from './showRoute';
-export { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';
+export { taskRoute, upstreamOk, type TaskRouteSpec, type RouteContext, type TasksServices } from './route';
 export {
   validateListRequest,
   validateShowRequest,

@@ -1,10 +1,10 @@
 import { iterateTaskPages } from '../dms/paginate';
 import type { DmsTask, TaskListBody } from '../dms/types';
 import * as HEADERS from '../http/headers';
-import { LIST_ROUTE } from '../http/constants';
 import { nextOffsetAfter, nextPageHeaders } from './pagingHeaders';
 import { jsonResponse } from '../http/response';
-import { upstreamOk, type HttpRoute, type RouteContext, type RouteOutcome } from './route';
+import type { Route, RouteOutcome } from '../http/routes';
+import { taskRoute, upstreamOk, type RouteContext, type TasksServices } from './route';
 import { validateListRequest, type ListRequest } from './validateRequest';
 
 /** One upstream page, with `Link`/`X-Next-Offset` when another page may follow. */
@@ -57,8 +57,8 @@ async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutc
 }
 
 /** `GET /v2/{project_id}/instances/{instance_id}/tasks`: one page, or every page with `all=true`. */
-export const listRoute: HttpRoute<ListRequest> = {
-  name: LIST_ROUTE,
+export const listRoute: Route<TasksServices> = taskRoute<ListRequest>({
+  path: '/v2/{project_id}/instances/{instance_id}/tasks',
   validate: validateListRequest,
   execute: (input, ctx) => (input.all ? listAll(input, ctx) : listPage(input, ctx)),
-};
+});

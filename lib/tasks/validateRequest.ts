@@ -2,7 +2,7 @@ import { ID_PATTERN } from '../config/constants';
 import type { OffsetParam } from '../dms/types';
 import * as ERROR_CODES from '../http/errorCodes';
 import { LIMIT_RANGE, LIST_QUERY_PARAMS, MAX_OFFSET, SHOW_QUERY_PARAMS, type ErrorCode } from '../http/constants';
-import { HttpError, ValidationError } from '../http/errors';
+import { ValidationError } from '../http/errors';
 import type { NormalizedRequest } from '../http/normalizeEvent';
 import { singleQuery } from '../http/singleQuery';
 
@@ -31,39 +31,10 @@ export interface ShowRequest extends TaskPath {
 export const ID_RULE = 'must be 1 to 64 characters (letters, digits, "-" and "_"), starting with a letter or digit';
 export const TIME_RULE = 'must be a real UTC date-time written YYYYMMDDHHmmss (year 1970 to 9999)';
 
-/**
- * A path parsed by the function (no gateway path parameters): a trailing slash is allowed, and a
- * task segment, when present, is not empty.
- */
-const PATH_SHAPE = /\/v2\/([^/]*)\/instances\/([^/]*)\/tasks(?:\/([^/]+))?\/?$/;
+type PathIds = ReadonlyMap<string, string>;
 
-function decodeSegment(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return undefined;
-  }
-}
-
-const PATH_FIELDS = ['project_id', 'instance_id', 'task_id'] as const;
-type PathIds = Partial<Record<(typeof PATH_FIELDS)[number], string>>;
-
-/** Path parameters as the gateway extracted them, else parsed from the path (FunctionGraph, tests). */
-function pathIds(req: NormalizedRequest, withTask: boolean): PathIds {
-  const p = req.pathParameters;
-  if (PATH_FIELDS.some((f) => p.has(f)))
-    return { project_id: p.get('project_id'), instance_id: p.get('instance_id'), task_id: p.get('task_id') };
-  const m = PATH_SHAPE.exec(req.path);
-  if (!m || (m[3] !== undefined) !== withTask) throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route');
-  return {
-    project_id: decodeSegment(m[1] ?? ''),
-    instance_id: decodeSegment(m[2] ?? ''),
-    task_id: m[3] === undefined ? undefined : decodeSegment(m[3]),
-  };
-}
-
-function id(ids: PathIds, field: keyof PathIds, code: ErrorCode): string {
-  const v = ids[field];
+function id(ids: PathIds, field: 'project_id' | 'instance_id' | 'task_id', code: ErrorCode): string {
+  const v = ids.get(field);
   if (v === undefined || v === '') throw new ValidationError(field, code, `is required; ${ID_RULE}`);
   if (!ID_PATTERN.test(v)) throw new ValidationError(field, code, ID_RULE);
   return v;
@@ -101,11 +72,11 @@ function time(v: string, field: string, code: ErrorCode): string {
 }
 
 /**
- * Validates a `list` request before any upstream call. Each failure is a `ValidationError` naming
- * the field and the rule.
+ * Validates a `list` request before any upstream call: `ids` are the route's path parameters (the
+ * gateway's, else decoded from the path). Each failure is a `ValidationError` naming the field and
+ * the rule.
  */
-export function validateListRequest(req: NormalizedRequest): ListRequest {
-  const ids = pathIds(req, false);
+export function validateListRequest(req: NormalizedRequest, ids: PathIds): ListRequest {
   const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
   const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
   const q = singleQuery(req, LIST_QUERY_PARAMS);
@@ -159,8 +130,7 @@ export function validateListRequest(req: NormalizedRequest): ListRequest {
 }
 
 /** Validates a `show` request before any upstream call. */
-export function validateShowRequest(req: NormalizedRequest): ShowRequest {
-  const ids = pathIds(req, true);
+export function validateShowRequest(req: NormalizedRequest, ids: PathIds): ShowRequest {
   const projectId = id(ids, 'project_id', ERROR_CODES.invalidProjectId);
   const instanceId = id(ids, 'instance_id', ERROR_CODES.invalidInstanceId);
   const taskId = id(ids, 'task_id', ERROR_CODES.invalidTaskId);

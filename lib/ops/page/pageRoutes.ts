@@ -1,98 +1,162 @@
+import { authenticate } from '../../http/bearerAuth';
+import { AUTH_REALM } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
-import type { ErrorCode } from '../../http/constants';
-import { HttpError } from '../../http/errors';
-import { PAGE_BASE } from './constants';
+import { AuthenticationError } from '../../http/errors';
+import { jsonResponse } from '../../http/response';
+import type { Route, RouteOutcome } from '../../http/routes';
+import type { OpsServices } from '../opsServices';
+import { SESSION_COOKIE } from './constants';
+import { setCookie } from './cookies';
 import { NotFoundPageError } from './errors';
-import { pathId } from './validatePage';
+import { buildFleetView, type FleetSources } from './fleetData';
+import { parseForm } from './forms';
+import { checkSameOrigin } from './pageAuth';
+import { html, pageError, redirect, signInPage } from './pageResponses';
+import { renderFleetMain, signedInHeader } from './renderFleet';
+import { renderTaskMain } from './renderTask';
+import { buildTaskView } from './taskData';
+import { validateFleetQuery, validateSilenceForm, pathId } from './validatePage';
+import { checkChange, pageContext, requireSession, visitOf } from './visit';
 
-/** One route of the page, with its path ids. */
-export type PageRoute =
-  | { readonly kind: 'page' }
-  | { readonly kind: 'json' }
-  | { readonly kind: 'session' }
-  | { readonly kind: 'logout' }
-  | { readonly kind: 'silences' }
-  | { readonly kind: 'expire'; readonly silenceId: string }
-  | { readonly kind: 'task'; readonly projectId: string; readonly instanceId: string; readonly taskId: string };
-
-/** Method and path template of each route, as logged. */
-export const PAGE_ROUTE_NAMES: Readonly<Record<PageRoute['kind'], string>> = {
-  page: `GET ${PAGE_BASE}`,
-  json: `GET ${PAGE_BASE}.json`,
-  session: `POST ${PAGE_BASE}/session`,
-  logout: `POST ${PAGE_BASE}/logout`,
-  silences: `POST ${PAGE_BASE}/silences`,
-  expire: `POST ${PAGE_BASE}/silences/{silence_id}/expire`,
-  task: `GET ${PAGE_BASE}/tasks/{project_id}/{instance_id}/{task_id}`,
-};
-
-const METHOD: Readonly<Record<PageRoute['kind'], 'GET' | 'POST'>> = {
-  page: 'GET',
-  json: 'GET',
-  session: 'POST',
-  logout: 'POST',
-  silences: 'POST',
-  expire: 'POST',
-  task: 'GET',
-};
-
-const SHAPE = /^(.*?)\/ops\/v1\/fleet(\.json|\/.*)?$/;
-/** A gateway stage prefix the page's links may keep: path segments of safe characters only. */
-const SAFE_PREFIX = /^(?:\/[A-Za-z0-9._~-]+)*$/;
-
-export interface MatchedRoute {
-  readonly route: PageRoute;
-  /** `{stage prefix}/ops/v1/fleet`: where the page's links and forms point. */
-  readonly base: string;
-  /** `{stage prefix}/ops/v1`: the session cookie's `Path` (covers the page and its JSON). */
-  readonly cookiePath: string;
+async function fleetSources(s: OpsServices): Promise<FleetSources> {
+  return {
+    projects: s.config.projects,
+    destinations: [...s.config.notify.destinations.keys()],
+    failureStatuses: s.config.notify.statuses,
+    store: await s.store(),
+    silences: await s.silences(),
+    clientFor: (projectId) => {
+      const project = s.config.projects.get(projectId);
+      if (!project) throw new NotFoundPageError('project_id: this project is not served here');
+      return s.clientFor(project);
+    },
+    live: s.live,
+  };
 }
 
-function id(v: string | undefined, field: string, code: ErrorCode): string {
-  return pathId(v ?? '', field, code);
-}
-
-function routeOf(rest: string): PageRoute | undefined {
-  if (rest === '' || rest === '/') return { kind: 'page' };
-  if (rest === '.json') return { kind: 'json' };
-  if (rest === '/session') return { kind: 'session' };
-  if (rest === '/logout') return { kind: 'logout' };
-  if (rest === '/silences') return { kind: 'silences' };
-  const parts = rest.split('/').slice(1);
-  if (parts.length === 3 && parts[0] === 'silences' && parts[2] === 'expire')
-    return { kind: 'expire', silenceId: id(parts[1], 'silence_id', ERROR_CODES.invalidPageSilence) };
-  if (parts.length === 4 && parts[0] === 'tasks')
-    return {
-      kind: 'task',
-      projectId: id(parts[1], 'project_id', ERROR_CODES.invalidProjectId),
-      instanceId: id(parts[2], 'instance_id', ERROR_CODES.invalidInstanceId),
-      taskId: id(parts[3], 'task_id', ERROR_CODES.invalidTaskId),
-    };
-  return undefined;
-}
-
-/** The route of a path and method: 404 for an unknown path, 405 (with `Allow`) for a wrong method. */
-export function matchPageRoute(path: string, method: string): MatchedRoute {
-  const m = SHAPE.exec(path);
-  const route = m ? routeOf(m[2] ?? '') : undefined;
-  if (!m || !route) throw new NotFoundPageError('no such route');
-  const expected = METHOD[route.kind];
-  if (method !== expected)
-    throw new HttpError(405, ERROR_CODES.methodNotAllowed, `this method is not allowed (only ${expected})`, {
-      Allow: expected,
-    });
-  const prefix = SAFE_PREFIX.test(m[1] ?? '') ? (m[1] ?? '') : '';
-  return { route, base: `${prefix}${PAGE_BASE}`, cookiePath: `${prefix}/ops/v1` };
+/** An HTML route of the page: its errors are HTML pages too (the session ended: the sign-in form). */
+function htmlRoute(route: Omit<Route<OpsServices>, 'auth' | 'renderError'>): Route<OpsServices> {
+  return { ...route, auth: 'route', renderError: pageError };
 }
 
 /**
- * Whether an event is for the fleet page (so the operator function hands it over). Reads only the
- * path of the known event shapes; anything else is left to the operator API's own checks.
+ * The fleet page (README, "The fleet page"), on the operator function's edge and services:
+ * server-rendered HTML and its JSON, signed in with a session cookie exchanged once for a bearer
+ * token. The page checks its own sessions (`auth: 'route'`); its JSON takes a session or a bearer token.
  */
-export function isFleetPagePath(event: unknown): boolean {
-  if (typeof event !== 'object' || event === null) return false;
-  const e = event as { rawPath?: unknown; path?: unknown; requestContext?: { http?: { path?: unknown } } };
-  const path =
-    typeof e.rawPath === 'string' ? e.rawPath : typeof e.path === 'string' ? e.path : e.requestContext?.http?.path;
-  return typeof path === 'string' && SHAPE.test(path);
-}
+export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
+  htmlRoute({
+    method: 'GET',
+    path: '/ops/v1/fleet',
+    answer: async (r): Promise<RouteOutcome> => {
+      // Checked first: a token pasted into the URL (`?token=`) is refused, never read.
+      const query = validateFleetQuery(r.req.query);
+      const v = await visitOf(r);
+      if (!v.session) return { response: signInPage(v.base, r.requestId, 200) };
+      const view = await buildFleetView(await fleetSources(r.services), query, v.now);
+      const ctx = pageContext(v);
+      const response = html(200, 'DMS fleet', signedInHeader(ctx, true), renderFleetMain(view, ctx), r.requestId, true);
+      return {
+        response: { ...response, headers: { ...response.headers, 'X-Dtf-Upstream-Calls': String(view.upstreamCalls) } },
+        upstreamCalls: view.upstreamCalls,
+      };
+    },
+  }),
+  {
+    method: 'GET',
+    path: '/ops/v1/fleet.json',
+    auth: 'route',
+    answer: async (r) => {
+      const v = await visitOf(r);
+      if (!v.session) {
+        if (!r.tokens) throw new AuthenticationError('missing', `Bearer realm="${AUTH_REALM}"`);
+        // The edge's check, for a caller without a session.
+        authenticate(r.req.headers.get('authorization'), r.tokens);
+      }
+      const view = await buildFleetView(await fleetSources(r.services), validateFleetQuery(r.req.query), v.now);
+      return { response: jsonResponse(200, view, r.requestId), upstreamCalls: view.upstreamCalls };
+    },
+  },
+  htmlRoute({
+    method: 'POST',
+    path: '/ops/v1/fleet/session',
+    answer: async (r) => {
+      checkSameOrigin(r.req.headers);
+      const v = await visitOf(r);
+      const token = parseForm(r.req.body).get('token') ?? '';
+      if (r.tokens && !r.tokens.matches(token))
+        return { response: signInPage(v.base, r.requestId, 401, 'That token is not valid.') };
+      const { sessionSeconds } = r.services;
+      const value = v.signer.issue(v.now + sessionSeconds * 1000);
+      const cookie = setCookie(SESSION_COOKIE, value, { maxAge: sessionSeconds, path: v.cookiePath, secure: v.secure });
+      return { response: redirect(v.base, r.requestId, cookie) };
+    },
+  }),
+  htmlRoute({
+    method: 'POST',
+    path: '/ops/v1/fleet/logout',
+    answer: async (r) => {
+      const v = await visitOf(r);
+      checkChange(v, parseForm(r.req.body));
+      const cookie = setCookie(SESSION_COOKIE, '', { maxAge: 0, path: v.cookiePath, secure: v.secure });
+      return { response: redirect(v.base, r.requestId, cookie) };
+    },
+  }),
+  htmlRoute({
+    method: 'POST',
+    path: '/ops/v1/fleet/silences',
+    answer: async (r) => {
+      const v = await visitOf(r);
+      const form = parseForm(r.req.body);
+      checkChange(v, form);
+      await (await r.services.silences()).create(validateSilenceForm(form), v.now);
+      return { response: redirect(v.base, r.requestId) };
+    },
+  }),
+  htmlRoute({
+    method: 'POST',
+    path: '/ops/v1/fleet/silences/{silence_id}/expire',
+    answer: async (r) => {
+      const silenceId = pathId(r.params.get('silence_id') ?? '', 'silence_id', ERROR_CODES.invalidPageSilence);
+      const v = await visitOf(r);
+      checkChange(v, parseForm(r.req.body));
+      const expired = await (await r.services.silences()).expire(silenceId, v.now);
+      if (!expired)
+        throw new NotFoundPageError('silence_id: no silence in force has this id', ERROR_CODES.pageSilenceNotFound);
+      return { response: redirect(v.base, r.requestId) };
+    },
+  }),
+  htmlRoute({
+    method: 'GET',
+    path: '/ops/v1/fleet/tasks/{project_id}/{instance_id}/{task_id}',
+    answer: async (r) => {
+      const projectId = pathId(r.params.get('project_id') ?? '', 'project_id', ERROR_CODES.invalidProjectId);
+      const instanceId = pathId(r.params.get('instance_id') ?? '', 'instance_id', ERROR_CODES.invalidInstanceId);
+      const taskId = pathId(r.params.get('task_id') ?? '', 'task_id', ERROR_CODES.invalidTaskId);
+      const v = await visitOf(r);
+      requireSession(v);
+      const { services: s } = r;
+      const project = s.config.projects.get(projectId);
+      const instance = project?.instances.find((i) => i.id === instanceId);
+      if (!project || !instance) throw new NotFoundPageError('this instance is not watched here');
+      const view = await buildTaskView(
+        {
+          store: await s.store(),
+          silences: await s.silences(),
+          destinations: [...s.config.notify.destinations.keys()],
+          maxReminders: s.config.notify.maxReminders,
+        },
+        s.clientFor(project),
+        { projectId, id: instance.id, name: instance.name },
+        taskId,
+        v.now,
+      );
+      const ctx = pageContext(v);
+      const title = `${view.task.name ?? 'Task'}: DMS fleet`;
+      return {
+        response: html(200, title, signedInHeader(ctx, false), renderTaskMain(view, ctx), r.requestId),
+        upstreamCalls: 1,
+      };
+    },
+  }),
+];

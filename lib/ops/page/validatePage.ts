@@ -3,7 +3,6 @@ import { globProblem } from '../../core/glob';
 import type { ErrorCode } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
 import { ValidationError } from '../../http/errors';
-import { decodePercent } from '../../http/normalizeEvent';
 import { ID_RULE } from '../../tasks/validateRequest';
 import {
   DEFAULT_PAGE_SIZE,
@@ -104,9 +103,8 @@ export function validateSilenceForm(form: ReadonlyMap<string, string>): SilenceI
   };
 }
 
-/** A path id (project, instance, task, silence): the ids DMS uses. */
+/** A path id (project, instance, task, silence), as the edge decoded it: the ids DMS uses. */
 export function pathId(v: string, field: string, code: ErrorCode): string {
-  const decoded = decodePercent(v) ?? '';
-  if (!ID_PATTERN.test(decoded)) throw new ValidationError(field, code, ID_RULE);
-  return decoded;
+  if (!ID_PATTERN.test(v)) throw new ValidationError(field, code, ID_RULE);
+  return v;
 }
