@@ -25,6 +25,7 @@ function request(method: string, path: string, pathParameters: Record<string, st
     headers: new Map(),
     body: '',
     gatewayRequestId: undefined,
+    sourceIp: undefined,
   };
 }
 
