@@ -81,38 +81,27 @@ export interface EdgeRequest<S> extends MatchedRequest {
   readonly mention: (values: readonly string[]) => void;
 }
 
-/** A route compiled: its template as a regular expression and the names of its parameters. */
-interface Compiled<S> {
-  readonly route: Route<S>;
-  readonly pattern: RegExp;
-  readonly names: readonly string[];
-}
-
-const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function compile<S>(route: Route<S>): Compiled<S> {
-  const names: string[] = [];
-  let source = '';
-  let last = 0;
-  for (const m of route.path.matchAll(PARAM)) {
-    source += `${escapeRegExp(route.path.slice(last, m.index))}([^/]+)`;
-    names.push(m[1] ?? '');
-    last = m.index + m[0].length;
-  }
-  source += escapeRegExp(route.path.slice(last));
-  return { route, pattern: new RegExp(`^(.*?)${source}/?$`), names };
-}
-
 /**
  * A path segment decoded once (`normalizeEvent` refused a path with bad percent-encoding already);
  * one that does not decode stays as it is, and the route's rule refuses it.
  */
 function decodeSegment(s: string): string {
   return decodePercent(s) ?? s;
+}
+
+/**
+ * Where the template's segments stand at the end of `path` (one trailing slash allowed): the index of
+ * the first, or `undefined` when the path does not end with the template. A `{name}` segment stands
+ * for any non-empty segment.
+ */
+function templateAt(template: readonly string[], parts: readonly string[]): number | undefined {
+  const start = parts.length - template.length;
+  if (start < 0) return undefined;
+  const fits = template.every((t, i) => {
+    const p = parts[start + i] ?? '';
+    return t.startsWith('{') ? p !== '' : t === p;
+  });
+  return fits ? start : undefined;
 }
 
 /** The route a request names, with its parameters. */
@@ -134,49 +123,48 @@ export function routeName(route: Pick<Route<never>, 'method' | 'path'>): string 
  * A path no route names is a 404; a path whose routes take other methods is a 405 with `Allow`.
  */
 export class RouteTable<S> {
-  readonly #routes: readonly Compiled<S>[];
+  readonly #routes: readonly Route<S>[];
 
   constructor(routes: readonly Route<S>[]) {
-    this.#routes = routes.map(compile);
+    this.#routes = routes;
   }
 
   /** The route of `req`; throws `HttpError` 404 or 405 (nothing has been read yet). */
   match(req: NormalizedRequest): RouteMatch<S> {
     const candidates = this.#byPath(req);
     const hit = candidates.find((c) => c.route.method === req.method);
-    if (!hit) {
-      if (candidates.length === 0)
-        throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route (see openapi/openapi.json)');
-      const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ');
-      // The method is not echoed: no caller-supplied text in our messages (see `singleQuery`).
-      throw new HttpError(405, ERROR_CODES.methodNotAllowed, `this method is not allowed (only ${allow})`, {
-        Allow: allow,
-      });
-    }
-    return hit;
+    if (hit) return hit;
+    if (candidates.length === 0)
+      throw new HttpError(404, ERROR_CODES.routeNotFound, 'no such route (see openapi/openapi.json)');
+    const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ');
+    // The method is not echoed: no caller-supplied text in our messages (see `singleQuery`).
+    throw new HttpError(405, ERROR_CODES.methodNotAllowed, `this method is not allowed (only ${allow})`, {
+      Allow: allow,
+    });
   }
 
   #byPath(req: NormalizedRequest): RouteMatch<S>[] {
+    const parts = req.path.split('/');
+    if (parts.length > 1 && parts.at(-1) === '') parts.pop();
     const byTemplate: RouteMatch<S>[] = [];
-    for (const c of this.#routes) {
-      const m = c.pattern.exec(req.path);
-      if (!m) continue;
+    const byGateway: RouteMatch<S>[] = [];
+    for (const route of this.#routes) {
+      const template = route.path.split('/').slice(1);
+      const start = templateAt(template, parts);
       const params = new Map<string, string>();
-      for (const [i, name] of c.names.entries())
-        params.set(name, req.pathParameters.get(name) ?? decodeSegment(m[i + 2] ?? ''));
-      byTemplate.push({ route: c.route, name: routeName(c.route), req, params, prefix: m[1] ?? '' });
+      for (const [i, t] of template.entries()) {
+        if (!t.startsWith('{')) continue;
+        const name = t.slice(1, -1);
+        const segment = start === undefined ? undefined : parts[start + i];
+        const value = req.pathParameters.get(name) ?? (segment === undefined ? undefined : decodeSegment(segment));
+        if (value !== undefined) params.set(name, value);
+      }
+      const prefix = start === undefined ? '' : parts.slice(0, start).join('/');
+      const match = { route, name: routeName(route), req, params, prefix };
+      if (start !== undefined) byTemplate.push(match);
+      // Routed by the gateway: its path parameters name the route's (only those are read).
+      else if (params.size > 0) byGateway.push(match);
     }
-    if (byTemplate.length > 0) return byTemplate;
-    // Routed by the gateway: its path parameters name the route's (only those are read).
-    return this.#routes
-      .filter((c) => c.names.some((n) => req.pathParameters.has(n)))
-      .map((c) => {
-        const params = new Map<string, string>();
-        for (const name of c.names) {
-          const v = req.pathParameters.get(name);
-          if (v !== undefined) params.set(name, v);
-        }
-        return { route: c.route, name: routeName(c.route), req, params, prefix: '' };
-      });
+    return byTemplate.length > 0 ? byTemplate : byGateway;
   }
 }
