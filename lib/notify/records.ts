@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ConfigError } from '../config/errors';
 import type { EventKind, Notification } from './types';
 
 /** Per instance: where the next scan starts and whether the first-scan baseline is done. */
@@ -53,6 +54,39 @@ export interface OutboxRecord {
   readonly silencedBy?: string;
   /** Time spent held by quiet hours, in all: added to its max age so a hold never kills it. */
   readonly heldMs?: number;
+}
+
+/**
+ * A stored value that is not the record its key says (written by hand, by a much older version, cut
+ * short): reported with what is wrong, never used as if it were valid, never a crash of the run.
+ */
+export interface MalformedRecord {
+  readonly key: string;
+  /** The first wrong field and what is wrong with it, e.g. `state: must be one of pending, …`. */
+  readonly problem: string;
+}
+
+/** What a typed reader answers: the record, or why it is malformed (the caller decides what that means). */
+export type RecordRead<T> =
+  | { readonly ok: true; readonly record: T }
+  | { readonly ok: false; readonly malformed: MalformedRecord };
+
+/**
+ * Reads a stored `value` (of `key`) with `parse`, written with the configuration's readers
+ * (`readObject`, `readString`, …): their `ConfigError` becomes a malformed result naming the field.
+ */
+export function readStored<T>(
+  key: string,
+  value: unknown,
+  parse: (value: unknown, path: string) => T,
+  path = 'value',
+): RecordRead<T> {
+  try {
+    return { ok: true, record: parse(value, path) };
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, malformed: { key, problem: `${e.path}: ${e.problem}` } };
+    throw e;
+  }
 }
 
 export const keys = {

@@ -1,4 +1,5 @@
 import { ID_PATTERN } from '../config/constants';
+import { ISO_TIME_RULE, parseIsoTime } from '../core/isoTime';
 import * as ERROR_CODES from '../http/errorCodes';
 import { ValidationError } from '../http/errors';
 import type { NormalizedRequest } from '../http/normalizeEvent';
@@ -12,7 +13,6 @@ export const HISTORY_QUERY_PARAMS = ['project', 'instance', 'task', 'state', 'ev
 /** Outbox records read per page (`limit`): 1 to 100, 50 when absent. */
 const LIMIT = { min: 1, max: 100, default: 50 } as const;
 const REASON_MAX = 200;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface HistoryQuery {
   readonly project?: string;
@@ -84,9 +84,10 @@ export function validateHistoryQuery(req: NormalizedRequest): HistoryQuery {
   const idRule = `must match ${ID_PATTERN}`;
   const nameRule = 'must be an id or a name of 1 to 128 printable characters';
   const NAME = /^[!-~]{1,128}$/;
-  const since = q.get('since');
-  if (since !== undefined && (!ISO_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
-    throw new ValidationError('since', ERROR_CODES.invalidHistoryFilter, 'must be an ISO 8601 time with a zone');
+  const sinceText = q.get('since');
+  const since = sinceText === undefined ? undefined : parseIsoTime(sinceText);
+  if (sinceText !== undefined && since === undefined) {
+    throw new ValidationError('since', ERROR_CODES.invalidHistoryFilter, ISO_TIME_RULE);
   }
   const limitText = q.get('limit');
   const limit = limitText === undefined ? LIMIT.default : Number(limitText);
@@ -103,7 +104,7 @@ export function validateHistoryQuery(req: NormalizedRequest): HistoryQuery {
     task: text(q, 'task', NAME, nameRule),
     state: member(q, 'state', OUTBOX_STATES),
     event: member(q, 'event', EVENT_KINDS),
-    since: since === undefined ? undefined : Date.parse(since),
+    since,
     limit,
     cursor: decodeCursor(q.get('cursor')),
   };

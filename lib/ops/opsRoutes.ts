@@ -1,6 +1,7 @@
 import { jsonResponse } from '../http/response';
 import type { EdgeRequest, Route, RouteOutcome } from '../http/routes';
 import { singleQuery } from '../http/singleQuery';
+import { SilenceService } from '../notify/silences/silenceService';
 import { readHistory, validateHistoryQuery } from './history';
 import type { OpsServices } from './opsServices';
 import { createSilenceFrom, expireSilenceById, listSilences } from './silencesApi';
@@ -12,6 +13,11 @@ export const OPS_ROUTES = {
   createSilence: 'POST /ops/v1/silences',
   expireSilence: 'DELETE /ops/v1/silences/{silence_id}',
 } as const;
+
+/** The one silence service over the notifier's store and the configured silences. */
+async function silencesOf(services: OpsServices): Promise<SilenceService> {
+  return new SilenceService(await services.store(), services.config.notify.silences);
+}
 
 /** A JSON answer of the operator API. */
 async function json(r: EdgeRequest<OpsServices>, status: number, body: Promise<unknown>): Promise<RouteOutcome> {
@@ -37,7 +43,7 @@ export const OPS_API_ROUTES: readonly Route<OpsServices>[] = [
     answer: async (r) => {
       singleQuery(r.req, []);
       const { services } = r;
-      return json(r, 200, listSilences(await services.store(), services.config.notify, services.now()));
+      return json(r, 200, listSilences(await silencesOf(services), services.now()));
     },
   },
   {
@@ -45,7 +51,7 @@ export const OPS_API_ROUTES: readonly Route<OpsServices>[] = [
     path: '/ops/v1/silences',
     answer: async (r) => {
       singleQuery(r.req, []);
-      return json(r, 201, createSilenceFrom(r.req, await r.services.store(), r.services.now()));
+      return json(r, 201, createSilenceFrom(r.req, await silencesOf(r.services), r.services.now()));
     },
   },
   {
@@ -55,7 +61,7 @@ export const OPS_API_ROUTES: readonly Route<OpsServices>[] = [
       singleQuery(r.req, []);
       const { services } = r;
       const id = r.params.get('silence_id') ?? '';
-      return json(r, 200, expireSilenceById(id, await services.store(), services.config.notify, services.now()));
+      return json(r, 200, expireSilenceById(id, await silencesOf(services), services.now()));
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRecord } from '../../lib/notify/records';
 import { keys } from '../../lib/notify/records';
-import { createSilence } from '../../lib/notify/silences/silenceStore';
+import { SilenceService } from '../../lib/notify/silences/silenceService';
 import type { Silence } from '../../lib/notify/silences/silences';
 import { createHarness, HOUR, MIN, type Harness } from './harness';
 
@@ -18,9 +18,10 @@ async function outbox(x: Harness, id: string | undefined): Promise<OutboxRecord 
   return (await x.store.get(keys.outbox(id ?? '')))?.value as OutboxRecord | undefined;
 }
 
-function apiSilence(x: Harness, id: string, fromMs: number, toMs: number, matchers: Partial<Silence['matchers']>) {
-  const m = { instances: [], tasks: [], projects: [], events: [], ...matchers };
-  return { id, startsAt: at(x, fromMs), endsAt: at(x, toMs), matchers: m, createdBy: 't', comment: '', source: 'api' };
+/** An API silence from `fromMs` to `toMs` around the harness clock, through the silence service. */
+function apiSilence(x: Harness, fromMs: number, toMs: number, matchers: Partial<Silence['matchers']>) {
+  const input = { startsAt: at(x, fromMs), endsAt: at(x, toMs), matchers, createdBy: 't' };
+  return new SilenceService(x.store, []).create(input, 'body', x.clock.t);
 }
 
 describe('silences (emulator + sink, controlled clock)', () => {
@@ -75,7 +76,7 @@ describe('silences (emulator + sink, controlled clock)', () => {
     h.fail(inst);
     expect(await h.run()).toMatchObject({ sent: 0, pending: 1 });
     const failedPosts = h.sink.requests.length;
-    await createSilence(h.store, apiSilence(h, 'api-1', 0, HOUR, { instances: ['orders'] }) as Silence, h.clock.t);
+    await apiSilence(h, 0, HOUR, { instances: ['orders'] });
     h.sink.respond(undefined);
     h.advance(40 * MIN);
     expect(await h.run()).toMatchObject({ sent: 0, silenced: 1 });
@@ -92,7 +93,7 @@ describe('silences (emulator + sink, controlled clock)', () => {
     const task = h.fail(inst);
     const x = h;
     const racing: typeof fetch = async (input, init) => {
-      await createSilence(x.store, apiSilence(x, 'late', -MIN, HOUR, { events: ['failed'] }) as Silence, x.clock.t);
+      await apiSilence(x, -MIN, HOUR, { events: ['failed'] });
       return fetch(input, init);
     };
     expect(await h.run({ handler: { fetch: racing } })).toMatchObject({ sent: 1, silenced: 0 });

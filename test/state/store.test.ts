@@ -10,8 +10,7 @@ import { FileStore } from '../../lib/state/fileStore';
 import { RedisStore } from '../../lib/state/redisStore';
 import type { StateStore } from '../../lib/state/types';
 import { keys } from '../../lib/notify/records';
-import { createSilence, expireSilence } from '../../lib/notify/silences/silenceStore';
-import { readSilenceIndex, SILENCE_KEEP_MS, type Silence } from '../../lib/notify/silences/silences';
+import { SILENCE_LIMITS, SilenceService } from '../../lib/notify/silences/silenceService';
 import { startDynalite } from '../../dev/dynalite';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 
@@ -111,29 +110,22 @@ describe.each(impls)('%s', (_name, make) => {
 
   it('the silence index: concurrent API silences all kept, one expired early, the record expires last', async () => {
     const s = await make(now);
-    const silence = (i: number): Silence => ({
-      id: `sil_${i}`,
-      startsAt: new Date(clock.t).toISOString(),
+    const service = new SilenceService(s, []);
+    const silence = (i: number) => ({
       endsAt: new Date(clock.t + (i + 1) * 3600_000).toISOString(),
-      matchers: { instances: [`i-${i}`], tasks: [], projects: [], events: [] },
+      matchers: { instances: [`i-${i}`] },
       createdBy: 'test',
-      comment: '',
-      source: 'api',
     });
-    await Promise.all([0, 1, 2, 3, 4].map((i) => createSilence(s, silence(i), clock.t)));
-    expect((await readSilenceIndex(s)).silences.map((x) => x.id).sort()).toEqual([
-      'sil_0',
-      'sil_1',
-      'sil_2',
-      'sil_3',
-      'sil_4',
-    ]);
-    expect(await expireSilence(s, 'sil_9', clock.t)).toBeUndefined();
-    expect(await expireSilence(s, 'sil_4', clock.t + 1000)).toMatchObject({
+    const made = await Promise.all([0, 1, 2, 3, 4].map((i) => service.create(silence(i), 'body', clock.t)));
+    const ids = made.map((x) => x.id).sort();
+    expect((await service.list(clock.t)).silences.map((x) => x.id).sort()).toEqual(ids);
+    expect(await service.expire('sil_AAAAAAAAAAAAAAAA', clock.t)).toBeUndefined();
+    const last = made.find((x) => x.matchers.instances[0] === 'i-4');
+    expect(await service.expire(last?.id ?? '', clock.t + 1000)).toMatchObject({
       expiredAt: new Date(clock.t + 1000).toISOString(),
     });
     const stored = await s.get(keys.silences);
-    expect(stored?.expiresAt).toBe(clock.t + 4 * 3600_000 + SILENCE_KEEP_MS);
+    expect(stored?.expiresAt).toBe(clock.t + 4 * 3600_000 + SILENCE_LIMITS.keepEndedMs);
   });
 
   it('scan pages through the live records of a prefix and nothing else', async () => {

@@ -1,5 +1,6 @@
 import { quietUntil } from './quietHours';
-import { readSilenceIndex, type Silence, silenceFor } from '../silences/silences';
+import { SilenceService } from '../silences/silenceService';
+import { type Silence, silenceFor } from '../silences/silences';
 import type { DeliverContext } from './deliveryContext';
 import type { Notification } from '../types';
 
@@ -12,11 +13,15 @@ export type Gate =
 /**
  * The silences in force for this delivery phase: the configuration's and the operator API's (one
  * store read). Read after listing what is due and before claiming, so a silence created before an
- * item is claimed holds it back; one created after the claim lets that one send go out (once).
+ * item is claimed holds it back; one created after the claim lets that one send go out (once). A
+ * malformed stored silence is logged and never matched.
  */
-export async function silencesInForce(ctx: Pick<DeliverContext, 'config' | 'store'>): Promise<Silence[]> {
-  const stored = await readSilenceIndex(ctx.store);
-  return [...ctx.config.silences, ...stored.silences];
+export async function silencesInForce(
+  ctx: Pick<DeliverContext, 'config' | 'store' | 'now' | 'log'>,
+): Promise<Silence[]> {
+  const { silences, malformed } = await new SilenceService(ctx.store, ctx.config.silences).list(ctx.now());
+  for (const m of malformed) ctx.log({ level: 'warn', msg: 'malformed record', key: m.key, problem: m.problem });
+  return [...silences];
 }
 
 /**

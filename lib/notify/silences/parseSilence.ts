@@ -1,4 +1,5 @@
 import { NAME_PATTERN } from '../../config/constants';
+import { ISO_TIME_RULE, parseIsoTime } from '../../core/isoTime';
 import {
   fail,
   onlyKeys,
@@ -20,14 +21,10 @@ export const SILENCE_KEYS = {
 /** Longest silence: 90 days. */
 const MAX_SILENCE_MS = 90 * 24 * 3600_000;
 const TEXT_MAX = 500;
-/** An ISO 8601 time with a zone (`Z` or `±hh:mm`). */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-
+/** A time that exists on the calendar, returned normalised (`toISOString`); an impossible date is refused. */
 function readTime(v: unknown, path: string): string {
-  const text = readString(v, path);
-  const t = Date.parse(text);
-  if (!ISO_TIME.test(text) || Number.isNaN(t))
-    fail(path, 'must be an ISO 8601 time with a zone, e.g. 2026-12-01T22:00Z');
+  const t = parseIsoTime(readString(v, path));
+  if (t === undefined) fail(path, ISO_TIME_RULE);
   return new Date(t).toISOString();
 }
 

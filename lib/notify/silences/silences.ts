@@ -1,6 +1,4 @@
-import type { StateStore } from '../../state/types';
 import { globMatch } from '../../core/glob';
-import { keys } from '../records';
 import type { EventKind, Notification } from '../types';
 
 /** What a silence applies to; an absent or empty list matches everything on that side. */
@@ -35,43 +33,56 @@ export interface Silence {
   readonly expiredAt?: string;
 }
 
-/** The silences the API created, in one store record (a handful at a time; updated conditionally). */
-export interface SilenceIndex {
-  readonly [k: string]: unknown;
-  readonly silences: readonly Silence[];
+/** Where a silence stands at a time: not started, in force, or ended. */
+export type SilenceState = 'pending' | 'active' | 'expired';
+
+export function silenceState(s: Silence, now: number): SilenceState {
+  if (now >= Date.parse(s.endsAt)) return 'expired';
+  return Date.parse(s.startsAt) <= now ? 'active' : 'pending';
 }
 
-/** How long a silence is kept after it ended (listed by the API, then dropped). */
-export const SILENCE_KEEP_MS = 7 * 24 * 3600_000;
-
 export function isActive(s: Silence, now: number): boolean {
-  return Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt);
+  return silenceState(s, now) === 'active';
 }
 
 function side(patterns: readonly string[], values: readonly string[]): boolean {
   return patterns.length === 0 || patterns.some((p) => values.some((v) => globMatch(p, v)));
 }
 
-/** Whether `s` covers the notification `n` (ignoring time). */
-export function matches(s: Silence, n: Notification): boolean {
+/** What a silence is matched against: a task of an instance (the fleet page has no event kind). */
+export interface SilenceTarget {
+  readonly projectId: string;
+  readonly instanceId: string;
+  readonly instanceName: string;
+  /** Absent: only the instance side is matched (the page's instance rows). */
+  readonly taskName?: string;
+  /** Absent: any event kind. */
+  readonly event?: EventKind;
+}
+
+/** Whether `s` covers `target` (ignoring time): the one matcher of the notifier, the API and the page. */
+export function covers(s: Silence, target: SilenceTarget): boolean {
   const m = s.matchers;
   return (
-    (m.events.length === 0 || m.events.includes(n.event)) &&
-    (m.projects.length === 0 || m.projects.includes(n.projectId)) &&
-    side(m.instances, [n.instanceId, n.instanceName]) &&
-    side(m.tasks, [n.task.name])
+    (target.event === undefined || m.events.length === 0 || m.events.includes(target.event)) &&
+    (m.projects.length === 0 || m.projects.includes(target.projectId)) &&
+    side(m.instances, [target.instanceId, target.instanceName]) &&
+    (target.taskName === undefined || side(m.tasks, [target.taskName]))
   );
+}
+
+/** Whether `s` covers the notification `n` (ignoring time). */
+export function matches(s: Silence, n: Notification): boolean {
+  return covers(s, {
+    projectId: n.projectId,
+    instanceId: n.instanceId,
+    instanceName: n.instanceName,
+    taskName: n.task.name,
+    event: n.event,
+  });
 }
 
 /** The first silence active at `now` that covers `n`. */
 export function silenceFor(silences: readonly Silence[], n: Notification, now: number): Silence | undefined {
   return silences.find((s) => isActive(s, now) && matches(s, n));
-}
-
-/** The API's silences as stored (none when the record is absent). */
-export async function readSilenceIndex(store: StateStore): Promise<{ version?: number; silences: Silence[] }> {
-  const v = await store.get(keys.silences);
-  if (!v) return { silences: [] };
-  const list = (v.value as SilenceIndex).silences;
-  return { version: v.version, silences: Array.isArray(list) ? [...list] : [] };
 }

@@ -3,8 +3,8 @@ import { mapLimit } from '../../core/mapLimit';
 import { DmsError } from '../../dms/errors';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';
-import { globMatch } from '../../core/glob';
 import { keys, notificationId, type CursorRecord, type OutboxRecord } from '../../notify/records';
+import { covers } from '../../notify/silences/silences';
 import { EVENT_KINDS } from '../../notify/types';
 import type { StateStore, Versioned } from '../../state/types';
 import { DEFAULT_LIVE_CONCURRENCY, RUNNING_STATUSES } from './constants';
@@ -57,29 +57,14 @@ export function matchesQuery(i: Located, q: string): boolean {
   return [i.id, i.name, i.projectId, i.region, i.engine].some((v) => v.toLowerCase().includes(needle));
 }
 
-function side(patterns: readonly string[], values: readonly string[]): boolean {
-  return patterns.length === 0 || patterns.some((p) => values.some((v) => globMatch(p, v)));
-}
-
-/** The silences in force that apply to an instance (by id or name), those for every instance included. */
-export function silencesFor(silences: readonly Silence[], instanceId: string, name: string): Silence[] {
-  return silences.filter((s) => side(s.matchers.instances, [instanceId, name]));
-}
-
-/** Whether a silence covers a task of an instance (the notifier's matching, event kinds aside). */
-export function silenceCovers(
-  s: Silence,
+/** The silences in force that apply to an instance (by id or name, and project), those for every instance included. */
+export function silencesFor(
+  silences: readonly Silence[],
   projectId: string,
   instanceId: string,
   name: string,
-  taskName: string,
-): boolean {
-  const m = s.matchers;
-  return (
-    (m.projects.length === 0 || m.projects.includes(projectId)) &&
-    side(m.instances, [instanceId, name]) &&
-    side(m.tasks, [taskName])
-  );
+): Silence[] {
+  return silences.filter((s) => covers(s, { projectId, instanceId, instanceName: name }));
 }
 
 const isRunning = (t: DmsTask): boolean => (RUNNING_STATUSES as readonly string[]).includes(t.status);
@@ -183,7 +168,7 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
         .slice(0, 5)
         .map((t) => ({ id: t.id, name: t.name, status: t.status, createdAt: t.created_at })),
       notifications: countStates(records),
-      silenceIds: silencesFor(silences, i.id, i.name).map((s) => s.id),
+      silenceIds: silencesFor(silences, i.projectId, i.id, i.name).map((s) => s.id),
       truncated: listing?.truncated ?? false,
       ...(result?.error ? { liveError: result.error } : {}),
     };

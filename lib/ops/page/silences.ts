@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as ERROR_CODES from '../../http/errorCodes';
-import { HttpError } from '../../http/errors';
-import { parseSilence } from '../../notify/silences/parseSilence';
-import { createSilence, expireSilence, SilenceLimitError } from '../../notify/silences/silenceStore';
-import { isActive, readSilenceIndex, type Silence } from '../../notify/silences/silences';
+import { SilenceService } from '../../notify/silences/silenceService';
+import type { Silence } from '../../notify/silences/silences';
 import type { StateStore } from '../../state/types';
+import { silenceHttpError } from '../silencesApi';
 
 export type { Silence } from '../../notify/silences/silences';
 
@@ -27,56 +25,44 @@ export interface SilenceApi {
 }
 
 /**
- * The notifier's silences through the operator API's own code (`lib/notify/silences/silenceStore.ts`,
- * `parseSilence`): the same index record in the state store, the same validation and limits, so a
- * silence made on the page holds back notifications exactly like one made with `POST /ops/v1/silences`.
+ * The page's form over the one silence service (`lib/notify/silences/silenceService.ts`): the same
+ * index record, validation and limits as `POST /ops/v1/silences`, so a silence made on the page holds
+ * back notifications exactly like one made through the API; errors mapped as the API maps them.
  */
 export class NotifierSilences implements SilenceApi {
-  readonly #store: StateStore;
-  readonly #configured: readonly Silence[];
+  readonly #service: SilenceService;
   constructor(store: StateStore, configured: readonly Silence[]) {
-    this.#store = store;
-    this.#configured = configured;
+    this.#service = new SilenceService(store, configured);
   }
 
-  async active(now: number): Promise<readonly Silence[]> {
-    const { silences } = await readSilenceIndex(this.#store);
-    return [...this.#configured, ...silences]
-      .filter((s) => isActive(s, now))
-      .sort((a, b) => Date.parse(a.endsAt) - Date.parse(b.endsAt));
+  active(now: number): Promise<readonly Silence[]> {
+    return this.#service.inForce(now);
   }
 
   async create(input: SilenceInput, now: number): Promise<Silence> {
-    const silence = parseSilence(
-      {
-        startsAt: new Date(now).toISOString(),
-        endsAt: new Date(now + input.minutes * 60_000).toISOString(),
-        matchers: {
-          ...(input.instance !== undefined ? { instances: [input.instance] } : {}),
-          ...(input.task !== undefined ? { tasks: [input.task] } : {}),
-        },
-        createdBy: input.createdBy,
-        comment: input.comment,
+    const document = {
+      endsAt: new Date(now + input.minutes * 60_000).toISOString(),
+      matchers: {
+        ...(input.instance !== undefined ? { instances: [input.instance] } : {}),
+        ...(input.task !== undefined ? { tasks: [input.task] } : {}),
       },
-      'form',
-      { id: `sil_${randomBytes(12).toString('base64url')}`, source: 'api' },
-    );
+      createdBy: input.createdBy,
+      comment: input.comment,
+    };
     try {
-      return await createSilence(this.#store, { ...silence, createdAt: new Date(now).toISOString() }, now);
+      return await this.#service.create(document, 'form', now);
     } catch (e) {
-      if (e instanceof SilenceLimitError) throw new HttpError(409, ERROR_CODES.tooManySilences, e.message);
-      throw e;
+      throw silenceHttpError(e, ERROR_CODES.invalidPageSilence);
     }
   }
 
   async expire(id: string, now: number): Promise<Silence | undefined> {
-    if (this.#configured.some((s) => s.id === id))
-      throw new HttpError(
-        409,
-        ERROR_CODES.silenceFromConfiguration,
-        'a configured silence; remove it from notify.silences',
-      );
-    const active = (await this.active(now)).some((s) => s.id === id);
-    return active ? expireSilence(this.#store, id, now) : undefined;
+    try {
+      // A configured id goes to the service, which refuses it (409); an API one must be in force.
+      const inForce = this.#service.isConfigured(id) || (await this.active(now)).some((s) => s.id === id);
+      return inForce ? await this.#service.expire(id, now) : undefined;
+    } catch (e) {
+      throw silenceHttpError(e, ERROR_CODES.invalidPageSilence);
+    }
   }
 }

@@ -1,10 +1,10 @@
 import type { DmsTaskClient } from '../../dms/taskClient';
 import { keys, notificationId, type OutboxRecord } from '../../notify/records';
 import { historyItem } from '../history';
+import { covers } from '../../notify/silences/silences';
 import { EVENT_KINDS } from '../../notify/types';
 import type { StateStore } from '../../state/types';
 import { NotFoundPageError } from './errors';
-import { silenceCovers } from './fleetData';
 import { prettyParams } from './renderTask';
 import type { SilenceApi } from './silences';
 import type { TaskNotification, TaskView } from './types';
@@ -76,7 +76,14 @@ export async function buildTaskView(
     params: prettyParams(task.params),
     notifications,
     silenceIds: silences
-      .filter((s) => silenceCovers(s, instance.projectId, instance.id, instance.name, task.name))
+      .filter((s) =>
+        covers(s, {
+          projectId: instance.projectId,
+          instanceId: instance.id,
+          instanceName: instance.name,
+          taskName: task.name,
+        }),
+      )
       .map((s) => s.id),
     upstreamCalls: 1,
   };
