@@ -1,5 +1,5 @@
 import { quietUntil } from './quietHours';
-import { SilenceService } from '../silences/silenceService';
+import { listSilences } from '../silences/silenceService';
 import { type Silence, silenceFor } from '../silences/silences';
 import type { DeliverContext } from './deliveryContext';
 import type { Notification } from '../types';
@@ -19,7 +19,7 @@ export type Gate =
 export async function silencesInForce(
   ctx: Pick<DeliverContext, 'config' | 'store' | 'now' | 'log'>,
 ): Promise<Silence[]> {
-  const { silences, malformed } = await new SilenceService(ctx.store, ctx.config.silences).list(ctx.now());
+  const { silences, malformed } = await listSilences(ctx.store, ctx.config.silences, ctx.now());
   for (const m of malformed) ctx.log({ level: 'warn', msg: 'malformed record', key: m.key, problem: m.problem });
   return [...silences];
 }

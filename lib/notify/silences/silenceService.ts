@@ -50,6 +50,19 @@ export interface SilenceListing {
 }
 
 /**
+ * Every silence at `now`: the configured ones, then the API's within retention, one store read. A
+ * function of its own (the service's `list`) so the notifier, which only reads, bundles no writer.
+ */
+export async function listSilences(
+  store: StateStore,
+  configured: readonly Silence[],
+  now: number,
+): Promise<SilenceListing> {
+  const index = readSilenceIndex(await store.get(keys.silences));
+  return { silences: [...configured, ...retained(index.silences, now)], malformed: index.malformed };
+}
+
+/**
  * The one silence service (Alertmanager's `silence.go` model): the operator API, the fleet page and
  * the notifier create, expire, list and match silences here, over one record of the state store
  * (`keys.silences`, written conditionally so two writers never lose each other's silence) beside the
@@ -69,9 +82,8 @@ export class SilenceService {
   }
 
   /** Every silence (configured and API ones within retention at `now`), one store read. */
-  async list(now: number): Promise<SilenceListing> {
-    const index = readSilenceIndex(await this.#store.get(keys.silences));
-    return { silences: [...this.#configured, ...retained(index.silences, now)], malformed: index.malformed };
+  list(now: number): Promise<SilenceListing> {
+    return listSilences(this.#store, this.#configured, now);
   }
 
   /** The silences in force at `now` (configured and API ones), soonest end first. */
