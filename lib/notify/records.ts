@@ -96,6 +96,8 @@ export const keys = {
   rate: (destinationId: string) => `rate#${destinationId}`,
   /** The one record holding the operator API's silences. */
   silences: 'silences#api',
+  /** Held for `TEST_INTERVAL_MS` after a test notification to the destination. */
+  testGate: (destinationId: string) => `test#${destinationId}`,
 } as const;
 
 /**

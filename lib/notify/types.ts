@@ -190,4 +190,9 @@ export interface Notification {
   readonly routes?: readonly string[];
   /** ISO time the quiet hours that held it ended (it is delivered after them, `detectedAt` unchanged). */
   readonly heldUntil?: string;
+  /**
+   * A test notification (`POST /ops/v1/destinations/{id}/test`), about no real task: every channel marks
+   * it as a test (webhook type `dms.task.test`, chat and SMN titles, PagerDuty summary and severity `info`).
+   */
+  readonly test?: true;
 }

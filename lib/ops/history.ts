@@ -47,6 +47,8 @@ export interface HistoryItem {
   readonly silenced_by?: string;
   /** What the destination answered last: its HTTP status when there was one, and a short reason. */
   readonly receiver?: { readonly status?: number; readonly reason: string };
+  /** A test notification (`POST /ops/v1/destinations/{id}/test`), about no real task. */
+  readonly test?: true;
 }
 
 function text(q: Map<string, string>, name: string, pattern: RegExp, rule: string): string | undefined {
@@ -153,6 +155,7 @@ export function historyItem(r: OutboxRecord): HistoryItem {
     held_until: n.heldUntil,
     silenced_by: r.silencedBy,
     receiver: receiverOf(r),
+    test: n.test,
   };
   return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as unknown as HistoryItem;
 }

@@ -38,7 +38,7 @@ export const pagerDutyChannel: Channel = {
             payload: {
               summary: clip(summary, PAGERDUTY_LIMITS.summaryChars),
               source: `${n.instanceName} (${n.instanceId})`,
-              severity: dest.severity?.[n.event] ?? PAGERDUTY_DEFAULT_SEVERITY[n.event],
+              severity: n.test ? 'info' : (dest.severity?.[n.event] ?? PAGERDUTY_DEFAULT_SEVERITY[n.event]),
               timestamp: n.detectedAt,
               component: n.instanceName,
               group: `dms-${n.engine}`,

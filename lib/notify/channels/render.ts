@@ -14,6 +14,7 @@ export function duration(minutes: number): string {
 
 /** What the line is about, first on it: the event in words, so a chat reader tells them apart. */
 export function eventLabel(n: Notification): string {
+  if (n.test) return 'TEST';
   switch (n.event) {
     case 'failed':
       return n.task.status;
@@ -47,6 +48,9 @@ export function itemLine(n: Notification): string {
   );
 }
 
+/** How every channel titles a test notification. */
+export const TEST_TITLE = 'Test notification from dms-task-functions';
+
 const TITLE_WORDS = {
   failed: 'failed',
   stuck: 'stuck',
@@ -61,6 +65,7 @@ const TITLE_WORDS = {
 export function title(items: readonly Notification[], pending?: PendingCount): string {
   const first = items[0];
   if (!first) return 'DMS background tasks';
+  if (first.test) return TEST_TITLE;
   const parts = EVENT_KINDS.map((kind) => {
     const k = items.filter((i) => i.event === kind).length;
     return k ? `${k} task${k > 1 ? 's' : ''} ${TITLE_WORDS[kind]}` : '';

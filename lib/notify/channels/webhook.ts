@@ -26,7 +26,7 @@ export function standardWebhookSignature(
  */
 export function webhookPayload(n: Notification, now: Date, nameMax = 1000): string {
   return JSON.stringify({
-    type: `dms.task.${n.event}`,
+    type: n.test ? 'dms.task.test' : `dms.task.${n.event}`,
     timestamp: now.toISOString(),
     data: {
       event: n.event,

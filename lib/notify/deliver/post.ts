@@ -45,6 +45,8 @@ export async function postMessage(
     signal?: AbortSignal;
     publicOnly?: boolean;
     resolve?: Resolver;
+    /** Told the receiver's HTTP status when one arrived (a test notification reports it). */
+    onStatus?: (status: number) => void;
   },
 ): Promise<Outcome> {
   const url = new URL(req.url);
@@ -65,6 +67,7 @@ export async function postMessage(
     const answer = options.fetch
       ? await viaFetch(options.fetch, req.url, headers, req.body, signal)
       : await httpPost(url, headers, req.body, { signal, ...(addresses ? { addresses } : {}) });
+    options.onStatus?.(answer.status);
     if (!answer.complete && answer.status >= 200 && answer.status < 300)
       return { kind: 'retry', reason: 'response body cut off' };
     return classifyResponse(channel, answer.status, answer.retryAfter, answer.text, (options.now ?? Date.now)());
