@@ -65,7 +65,7 @@ async function setup(allowInsecureWebhooks = true) {
 }
 
 describe('test notifications: one marked message through the channel code', () => {
-  it('webhook: dms.task.test, signed, the receiver status and time reported, kept in the history as a test', async () => {
+  it('webhook: dms.task.test, signed, the receiver status and time reported, kept as a test', async () => {
     const s = await setup();
     const result = await sendTestNotification(s.config, 'hook', s.deps);
     expect(result).toMatchObject({
