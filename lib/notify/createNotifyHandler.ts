@@ -1,22 +1,17 @@
-import { clientForProject, requestBudgetsFor } from '../runtime/clientFor';
+import { coldStart, type Runtime } from '../runtime/coldStart';
 import { platformRequestId, type InvocationContextLike } from '../runtime/invocationContext';
-import { InvocationSecrets } from '../secrets/invocationSecrets';
-import { loadConfigWith } from '../runtime/configLoader';
-import { parseConfig } from '../config/parseConfig';
 import { resolveSecret, type SsmReader } from '../secrets/resolveSecret';
-import type { AppConfig } from '../config/types';
 import { lazyOnce } from '../core/once';
 import { remainingTimeOr } from '../runtime/remainingTime';
-import type { DmsClient } from '../dms/client';
+import { DmsClient } from '../dms/client';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import { createStore } from '../state/createStore';
 import type { StateStore } from '../state/types';
 import type { LogFn } from './log';
-import { parseNotifyConfig } from './config/parseNotifyConfig';
+import { parseNotifierConfig, type NotifierConfig } from './config/parseNotifierConfig';
 import { resolveDestinations } from './deliver/resolveDestinations';
 import { defaultLog, runNotifier, type RunSummary } from './runNotifier';
 import { normalizeTrigger } from './triggerEvent';
-import type { NotifyConfig } from './types';
 
 /**
  * The part of a Lambda (or FunctionGraph) context the notifier reads: time left, request id (the
@@ -47,21 +42,6 @@ export interface NotifyHandlerOptions {
 
 interface Ready {
   readonly store: StateStore;
-  readonly clients: ReadonlyMap<string, DmsClient>;
-  /** One budget per access key and region, shared by the clients (and kept while warm). */
-  readonly budgets: RequestBudgets;
-}
-
-/** The notifier's parsed configuration and the secrets of its warm instance. */
-interface Configured {
-  readonly app: AppConfig;
-  readonly config: NotifyConfig;
-  readonly secrets: InvocationSecrets;
-}
-
-function parseNotifierConfigs(doc: unknown, env: NodeJS.ProcessEnv): Omit<Configured, 'secrets'> {
-  const app = parseConfig(doc);
-  return { app, config: parseNotifyConfig(app, env) };
 }
 
 /**
@@ -79,48 +59,43 @@ export function createNotifyHandler(
   options: NotifyHandlerOptions = {},
 ): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
   const env = options.env ?? process.env;
-  const secretOptions = {
+  // Parsed now (cold start) unless the document is a pointer (`configFrom`): a bad setting fails the init.
+  const runtime = coldStart({
+    parse: (doc) => parseNotifierConfig(doc, env),
+    Client: DmsClient,
     env,
     ...(options.ssm && { ssm: options.ssm }),
     ...(options.now && { now: options.now }),
-  };
-  // Parsed now (cold start) unless the document is a pointer (`configFrom`): a bad setting fails the init.
-  const loader = loadConfigWith((doc) => parseNotifierConfigs(doc, env), env, secretOptions);
+    ...(options.budgets && { budgets: options.budgets }),
+    pacing: 'always',
+  });
   const log = options.log ?? defaultLog;
   // No I/O until an invocation begins; kept while warm; a failure is not kept (the next invocation retries).
-  const configured = lazyOnce(async (context: unknown): Promise<Configured> => {
-    const { app, config } = await loader.forInvocation(context);
-    return { app, config, secrets: new InvocationSecrets(app, secretOptions) };
-  });
-  const ready = lazyOnce(async ({ app, config, secrets }: Configured): Promise<Ready> => {
+  const ready = lazyOnce(async ({ config, secrets }: Runtime<NotifierConfig, DmsClient>): Promise<Ready> => {
     const store =
       options.store ??
-      (await createStore(config.store, {
+      (await createStore(config.notify.store, {
         ...(options.now ? { now: options.now } : {}),
         // The Redis password and CA, read like every other reference (on the store's first use).
         resolveSecret: (ref) => resolveSecret(ref, secrets.options),
       }));
-    const clients = new Map<string, DmsClient>();
-    const budgets = options.budgets ?? requestBudgetsFor(app, 'always');
-    for (const p of app.projects.values()) {
-      clients.set(p.projectId, clientForProject(app, p, secrets.credentials, {}, budgets));
-    }
-    if (config.destinations.size === 0)
+    if (config.notify.destinations.size === 0)
       log({ level: 'warn', msg: 'notify has no destinations: failures are recorded but not sent' });
-    if (config.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME)
+    if (config.notify.store.type === 'file' && env.AWS_LAMBDA_FUNCTION_NAME)
       log({
         level: 'warn',
         msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb',
       });
-    return { store, clients, budgets };
+    return { store };
   });
 
   return async (event, context) => {
-    const c = await configured(context);
-    const { app, config, secrets } = c;
+    const rt = await runtime(context);
+    const { config: app, secrets } = rt;
+    const config = app.notify;
     // This invocation's credentials first (the clients and CSMS reads sign with them), then the rest.
     await secrets.begin(context);
-    const r = await ready(c);
+    const r = await ready(rt);
     const destinations = await resolveDestinations(config, secrets.options);
     const runId = platformRequestId(context);
     // The platform's clock when the context has one, else a budget counted down from now.
@@ -133,11 +108,11 @@ export function createNotifyHandler(
         store: r.store,
         destinations,
         clientFor: (projectId) => {
-          const c = r.clients.get(projectId);
-          if (!c) throw new Error(`no client for project ${projectId}`);
-          return c;
+          const project = app.projects.get(projectId);
+          if (!project) throw new Error(`no client for project ${projectId}`);
+          return rt.clientFor(project);
         },
-        budgets: r.budgets,
+        budgets: rt.budgets,
         remainingMs: remaining,
         credentials: secrets.credentials,
         log,

@@ -1,11 +1,9 @@
 import { lazyOnce } from '../core/once';
-import { parseConfig } from '../config/parseConfig';
 import { parseHttpConfig } from '../config/parseHttpConfig';
 import { readObject } from '../config/readers';
-import type { AppConfig, HttpConfig, SecretRef } from '../config/types';
+import type { HttpConfig, SecretRef } from '../config/types';
 import { DmsTaskClient, type DmsClientOptions } from '../dms/taskClient';
-import { parseNotifyConfig } from '../notify/config/parseNotifyConfig';
-import type { NotifyConfig } from '../notify/types';
+import { parseNotifierConfig, type NotifierConfig } from '../notify/config/parseNotifierConfig';
 import { deferredColdStart, type Runtime } from '../runtime/coldStart';
 import { resolveSecret, type SsmReader } from '../secrets/resolveSecret';
 import { createStore } from '../state/createStore';
@@ -14,16 +12,14 @@ import { DEFAULT_SESSION_SECONDS } from './page/constants';
 import { LiveTasks, type LiveTasksOptions } from './page/liveTasks';
 import { NotifierSilences, type SilenceApi } from './page/silences';
 
-/** What `ops` reads: the shared settings, `http` (the tokens) and `notify` (store, silences, destinations). */
-export interface OpsConfig extends Omit<AppConfig, 'notify'> {
+/** What `ops` reads: the notifier's settings (store, silences, destinations) and `http` (the tokens). */
+export interface OpsConfig extends NotifierConfig {
   readonly http: HttpConfig;
-  readonly notify: NotifyConfig;
 }
 
-/** Validates the document once with the HTTP functions' and the notifier's own parsers. */
+/** Validates the document once with the notifier's and the HTTP functions' own parsers. */
 export function parseOpsConfig(doc: unknown, env: NodeJS.ProcessEnv): OpsConfig {
-  const app = parseConfig(doc);
-  return { ...app, http: parseHttpConfig(readObject(doc, '(root)').http), notify: parseNotifyConfig(app, env) };
+  return { ...parseNotifierConfig(doc, env), http: parseHttpConfig(readObject(doc, '(root)').http) };
 }
 
 /** The fleet page's own settings. */

@@ -1,5 +1,6 @@
 import { lazyOnce } from '../core/once';
 import type { CoreConfig, CoreProject } from '../config/types';
+import type { Pacing } from '../dms/requestBudget';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import type { DmsClientOptions, DmsTaskClient } from '../dms/taskClient';
 import { InvocationSecrets, type InvocationSecretsOptions } from '../secrets/invocationSecrets';
@@ -28,6 +29,12 @@ export interface ColdStartOptions<C extends CoreConfig, K extends DmsTaskClient>
    * @default one per access key and region at `requestsPerSecond`
    */
   readonly budgets?: RequestBudgets;
+  /**
+   * How the budgets pace calls (`requestBudgetsFor`): the HTTP functions answer a person waiting;
+   * the notifier's scan walks the whole fleet (`always`).
+   * @default 'after-throttle'
+   */
+  readonly pacing?: Pacing;
 }
 
 /** What a warm instance keeps: the configuration, the secrets of each invocation, the DMS clients. */
@@ -72,7 +79,7 @@ export function coldStart<C extends CoreConfig, K extends DmsTaskClient>(
   return lazyOnce(async (context: unknown): Promise<Runtime<C, K>> => {
     const config = await loader.forInvocation(context);
     const secrets = new InvocationSecrets(config, secretOptions);
-    const budgets = options.budgets ?? requestBudgetsFor(config);
+    const budgets = options.budgets ?? requestBudgetsFor(config, options.pacing);
     const clients = new Map<string, K>();
     const clientFor = (project: CoreProject): K => {
       let client = clients.get(project.projectId);
