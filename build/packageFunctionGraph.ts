@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { PACKAGED_CONFIG_SUFFIX, packagedConfigFileFor } from '../lib/config/readConfigDocument';
 import { redisCompanionOf } from '../lib/state/loadIoredis';
-import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from './bundleOptions';
+import { ESBUILD_OPTIONS, FUNCTIONGRAPH_ESBUILD_TARGET, FUNCTIONS, type FunctionName } from './bundleOptions';
 import { FUNCTIONGRAPH_ENTRY_FILE, functiongraphZipName } from './functiongraphLayout';
 import { writeZip, type ZipInput } from './writeZip';
 
@@ -67,6 +67,7 @@ async function bundle(fn: FunctionName, configFile: string | undefined): Promise
     const out = join(staging, 'out');
     await build({
       ...ESBUILD_OPTIONS,
+      target: FUNCTIONGRAPH_ESBUILD_TARGET,
       entryPoints: [source],
       outdir: out,
       plugins: [...SHARED_PLUGINS, configPlugin(configFile)],

@@ -10,7 +10,7 @@ import { ESBUILD_OPTIONS, FUNCTIONS, type FunctionName } from '../../build/bundl
 import { PROJECT_ROOT } from '../../dev/projectCopy';
 import { startEmulator, type Emulator } from '../../dev/emulator';
 import { FUNCTIONGRAPH_ENTRY_FILE, FUNCTIONGRAPH_HANDLER, functiongraphZipName } from '../../build/functiongraphLayout';
-import { ensureFunctionGraphNode, FUNCTIONGRAPH_NODE_VERSION } from '../../dev/functiongraphNode';
+import { ensureFunctionGraphNode, FUNCTIONGRAPH_NODE_VERSION } from '../../dev/pinnedNode';
 import type { FunctionGraphContextInput, FunctionGraphResult } from '../../dev/functiongraphRunTypes';
 import { invokeFunctionGraphPackage, type InvokeResult } from '../../dev/invokeFunctionGraphPackage';
 import { buildLocalConfig } from '../../dev/localConfig';

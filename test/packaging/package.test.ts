@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES } from '../../bench/budgets';
-import { FUNCTIONS } from '../../bench/bundles';
+import { ESBUILD_OPTIONS, FUNCTIONS } from '../../bench/bundles';
+import { type Emulator, startEmulator } from '../../dev/emulator';
+import { invokeLambdaPackage } from '../../dev/invokeLambdaPackage';
+import { buildLocalConfig, localEnvironment } from '../../dev/localConfig';
+import { ensureLambdaNode, LAMBDA_NODE_VERSION, LAMBDA_RUNTIME } from '../../dev/pinnedNode';
 import { PROJECT_ROOT, packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
 import { redisCompanionOf } from '../../lib/state/loadIoredis';
+import { auth, K, LIST_PATH, P, TOKEN_A, v2Event } from '../http/support';
 
 /** A whole document for every function, packaged with `DMS_TASKS_PACKAGE_CONFIG`. */
 const PACKAGED_TEXT = JSON.stringify({
@@ -19,6 +26,7 @@ const PACKAGED_TEXT = JSON.stringify({
 describe('serverless package (offline, no AWS credentials)', () => {
   let out: string;
   const zips = new Map<string, ZipEntry[]>();
+  let node: string;
 
   /** Which of the folders existed before (an `npm start` in the repository leaves `.esbuild/`). */
   const rootHad = new Set<string>();
@@ -29,12 +37,15 @@ describe('serverless package (offline, no AWS credentials)', () => {
     // In a private copy of the project: nothing is written to the repository's .esbuild/ or .serverless/.
     // With a configuration to package (checked at build, written beside each bundle).
     await writeFile(join(out, 'packaged.json'), PACKAGED_TEXT);
-    await packageProject({
-      outDir: out,
-      stage: 'ci',
-      timeoutMs: 120_000,
-      env: { DMS_TASKS_PACKAGE_CONFIG: join(out, 'packaged.json') },
-    });
+    [node] = await Promise.all([
+      ensureLambdaNode(),
+      packageProject({
+        outDir: out,
+        stage: 'ci',
+        timeoutMs: 120_000,
+        env: { DMS_TASKS_PACKAGE_CONFIG: join(out, 'packaged.json') },
+      }),
+    ]);
     for (const fn of FUNCTIONS) zips.set(fn, readZip(await readFile(join(out, `${fn}.zip`))));
   }, 150_000);
 
@@ -93,5 +104,104 @@ describe('serverless package (offline, no AWS credentials)', () => {
     });
     console.log(`bundle sizes (B): ${sizes.map((s) => `${s.fn} ${s.bytes} of ${s.budget}`).join(', ')}`);
     for (const s of sizes) expect(s.bytes, `functions/${s.fn}.js (B)`).toBeLessThanOrEqual(s.budget);
+  });
+
+  describe(`under Node.js ${LAMBDA_NODE_VERSION}, the runtime serverless.yml deploys`, () => {
+    let emulator: Emulator;
+    beforeAll(async () => {
+      emulator = await startEmulator({ lockout: false });
+    });
+    afterAll(async () => {
+      await emulator?.close();
+    });
+
+    /** A zip's files written under a fresh folder outside the repository (no node_modules above them). */
+    async function unpack(fn: string): Promise<string> {
+      const dir = await mkdtemp(join(tmpdir(), `dtf-lambda-${fn}-`));
+      for (const e of zips.get(fn) ?? []) {
+        await mkdir(dirname(join(dir, e.name)), { recursive: true });
+        await writeFile(join(dir, e.name), e.data);
+      }
+      return dir;
+    }
+
+    it(`deploys ${LAMBDA_RUNTIME} (supported to 2028-04-30) with an esbuild target to match`, async () => {
+      const doc = load(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as {
+        provider: { runtime: string };
+        custom: { esbuild: { target: string } };
+      };
+      expect(doc.provider.runtime).toBe(LAMBDA_RUNTIME);
+      const major = LAMBDA_NODE_VERSION.split('.')[0];
+      expect(LAMBDA_RUNTIME).toBe(`nodejs${major}.x`);
+      expect(doc.custom.esbuild.target).toBe(`node${major}`);
+      expect(ESBUILD_OPTIONS.target).toBe(`node${major}`);
+    });
+
+    it('list and show answer API Gateway events from their zips, against the emulator', async () => {
+      const env = localEnvironment(buildLocalConfig({ endpoint: emulator.url }), [TOKEN_A]);
+      const expected = emulator.tasks(P, K).slice(0, 2);
+      const dirs = await Promise.all([unpack('list'), unpack('show')]);
+      try {
+        const [list, show] = await Promise.all([
+          invokeLambdaPackage({
+            node,
+            dir: dirs[0],
+            env,
+            handlerFile: 'functions/list.js',
+            invocations: [
+              { event: v2Event({ path: LIST_PATH, query: 'limit=2', headers: auth() }), requestId: 'l-24-1' },
+              { event: v2Event({ path: LIST_PATH }), requestId: 'l-24-2' },
+            ],
+          }),
+          invokeLambdaPackage({
+            node,
+            dir: dirs[1],
+            env,
+            handlerFile: 'functions/show.js',
+            invocations: [
+              { event: v2Event({ path: `${LIST_PATH}/${expected[1]?.id}`, headers: auth() }), requestId: 's-24-1' },
+            ],
+          }),
+        ]);
+        expect([list.node, show.node]).toEqual([`v${LAMBDA_NODE_VERSION}`, `v${LAMBDA_NODE_VERSION}`]);
+        const answer = (r: (typeof list.results)[number] | undefined) => {
+          if (!r?.ok) throw new Error(`the handler failed: ${JSON.stringify(r)}`);
+          const v = r.value as { statusCode: number; body: string };
+          return { status: v.statusCode, json: JSON.parse(v.body) as { tasks?: { id: string }[] } };
+        };
+        const [ok, anonymous] = list.results.map(answer);
+        expect(ok?.status).toBe(200);
+        expect(ok?.json.tasks?.map((t) => t.id)).toEqual(expected.map((t) => t.id));
+        expect(anonymous?.status).toBe(401);
+        const shown = answer(show.results[0]);
+        expect(shown.status).toBe(200);
+        expect(shown.json.tasks?.map((t) => t.id)).toEqual([expected[1]?.id]);
+      } finally {
+        await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      }
+    });
+
+    it('the notifier and ops load from their zips (a bad configuration answers, it does not crash)', async () => {
+      for (const [fn, event] of [
+        ['notify-on-failure', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }],
+        ['ops', v2Event({ path: '/ops/v1/history', pathParameters: {} })],
+      ] as const) {
+        const dir = await unpack(fn);
+        try {
+          const run = await invokeLambdaPackage({
+            node,
+            dir,
+            env: { DMS_TASKS_CONFIG: '{"projects": 1}' },
+            handlerFile: `functions/${fn}.js`,
+            invocations: [{ event, requestId: `${fn}-24` }],
+          });
+          expect(run.node).toBe(`v${LAMBDA_NODE_VERSION}`);
+          // The bundle loaded and ran on Node 24: the configuration error names the setting.
+          expect(JSON.stringify(run.results) + run.stdout + run.stderr, fn).toMatch(/projects/);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+    });
   });
 });
