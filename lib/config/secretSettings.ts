@@ -1,3 +1,5 @@
+import { sdkEndpoint } from '../core/sdkEndpoint';
+
 /**
  * Constants of the secret settings: credential sources, CSMS secret names, the secrets cache. The
  * JSON Schema (`schema/config.schema.json`) repeats them and `test/config/schema.test.ts` checks that
@@ -29,7 +31,10 @@ export const DEFAULT_SECRETS_CACHE_SECONDS = 300;
 /** `secretsCacheSeconds`: 0 reads every secret on every invocation; at most an hour. */
 export const SECRETS_CACHE_RANGE = { min: 0, max: 3600 } as const;
 
-/** The CSMS endpoint of a region (Huawei's DEW API reference: the `kms` service host). */
+/**
+ * The CSMS endpoint of a region: the `kms` service host (Huawei's DEW API reference), as the SDK's
+ * `CsmsRegion.ts` and `KmsRegion.ts` give it (`.eu` for `eu-west-101`, else `.com`; lib/core/sdkEndpoint.ts).
+ */
 export function csmsEndpointForRegion(region: string): string {
-  return `https://kms.${region}.myhuaweicloud.com`;
+  return sdkEndpoint('kms', region);
 }

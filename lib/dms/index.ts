@@ -8,7 +8,7 @@ export {
   type IterationResult,
   type StopReason,
 } from './paginate';
-export { endpointForRegion, isKnownRegion, KAFKA_ROCKETMQ_REGIONS, RABBITMQ_REGIONS } from './endpoints';
+export { DMS_REGIONS, endpointForRegion, isKnownRegion, RABBITMQ_REGIONS, REGIONS_BY_ENGINE } from './endpoints';
 export {
   DmsError,
   DmsAbortedError,

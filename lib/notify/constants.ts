@@ -1,8 +1,12 @@
+import { sdkEndpoint } from '../core/sdkEndpoint';
 import type { DestinationType } from './types';
 
-/** The SMN and PagerDuty endpoints when none is configured. */
+/**
+ * The SMN and PagerDuty endpoints when none is configured. SMN's as Huawei's SDK region table
+ * (`SmnRegion.ts`) gives it: `.cn` in `cn-north-2`, `.eu` in `eu-west-101`, else `.com`.
+ */
 export const API_ENDPOINTS = {
-  smn: (region: string) => `https://smn.${region}.myhuaweicloud.com`,
+  smn: (region: string) => sdkEndpoint('smn', region),
   pagerduty: 'https://events.pagerduty.com',
 } as const;
 

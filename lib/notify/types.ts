@@ -56,7 +56,8 @@ export interface DestinationConfig {
   readonly url?: SecretRef;
   /**
    * `smn` and `pagerduty`: where the API is (not a secret).
-   * @default smn `https://smn.{region of the topic}.myhuaweicloud.com`, pagerduty `https://events.pagerduty.com`
+   * @default smn the SDK's endpoint of the topic's region (`https://smn.{region}.myhuaweicloud.com`,
+   * `.cn`/`.eu` where `SmnRegion.ts` says), pagerduty `https://events.pagerduty.com`
    */
   readonly endpoint?: string;
   /** `smn`: the topic, `urn:smn:{region}:{project_id}:{name}`. */

@@ -66,11 +66,6 @@ describe('parseConfig', () => {
 
   it.each([
     [{ projects: { [P1]: 'xx-nowhere-1' } }, `projects.${P1}.region`, /not a DMS region/],
-    [
-      { projects: { [P1]: { region: 'cn-south-4', instances: [{ id: 'r', engine: 'rabbitmq' }] } } },
-      `projects.${P1}.region`,
-      /for rabbitmq/,
-    ],
     [{ projects: {} }, 'projects', /at least one/],
     [{ projects: { [P1]: 'cn-north-4' }, offsetParam: 'page' }, 'offsetParam', /"start" or "offset"/],
     [{ projects: { [P1]: 'cn-north-4' }, typo: 1 }, '(root).typo', /unknown setting/],

@@ -7,7 +7,7 @@ import { buildLocalConfig, localNotify } from '../../dev/localConfig';
 import { CONFIG_KEYS, HTTP_KEYS, ID_PATTERN, NAME_PATTERN, parseConfig, parseHttpAppConfig } from '../../lib/config';
 import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../lib/config/constants';
 import { CREDENTIAL_SOURCES, CSMS_NAME_PATTERN, REGION_NAME_PATTERN } from '../../lib/config/secretSettings';
-import { KAFKA_ROCKETMQ_REGIONS } from '../../lib/dms/endpoints';
+import { DMS_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
 import { NOTIFY_KEYS, parseNotifyConfig, REDIS_STORE_KEYS } from '../../lib/notify/config/parseNotifyConfig';
 import { SILENCE_KEYS } from '../../lib/notify/silences/parseSilence';
@@ -433,7 +433,6 @@ const parserOnly: ReadonlyArray<readonly [string, unknown]> = [
       { id: 'a', engine: 'kafka' },
     ]),
   ],
-  ['a region without RabbitMQ for a RabbitMQ instance', withInstances('cn-south-4', [{ id: 'r', engine: 'rabbitmq' }])],
   [
     'a quiet window in an unknown time zone',
     withNotify({
@@ -536,7 +535,7 @@ describe('schema and parsers spell the same rules', () => {
     expect(dynamodb.properties.table.pattern).toBe(TABLE_NAME_PATTERN.source);
     const redis = (at('$defs.store.oneOf') as unknown as Json[])[2] as { properties: Json };
     expect(Object.keys(redis.properties).sort()).toEqual([...REDIS_STORE_KEYS].sort());
-    expect(at('$defs.region').enum).toEqual([...KAFKA_ROCKETMQ_REGIONS]);
+    expect(at('$defs.region').enum).toEqual([...DMS_REGIONS]);
     expect(at('$defs.engine').enum).toEqual([...ENGINES]);
     expect(at('$defs.destination.properties.type').enum).toEqual([...DESTINATION_TYPES]);
   });
