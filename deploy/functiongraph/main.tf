@@ -1,6 +1,6 @@
-# dms-task-functions on Huawei Cloud FunctionGraph: the three functions from the zips of
+# dms-task-functions on Huawei Cloud FunctionGraph: the four functions from the zips of
 # `npm run package:functiongraph`, an agency with the least actions they need, a TIMER trigger for the
-# notifier, and list/show behind a dedicated API Gateway. Sources and what is unverified: README.md here.
+# notifier, and list, show and ops behind a dedicated API Gateway. Sources and what is unverified: README.md here.
 
 locals {
   # The functions. One line each: an HTTP one names its route (`path`, matched exactly, or as a prefix
@@ -18,12 +18,20 @@ locals {
   runtime     = "Node.js20.15"
   package_dir = var.package_dir == null ? "${path.module}/../../dist/functiongraph" : var.package_dir
 
-  # The agency's actions, exactly (test/deploy/terraform.test.ts lists them too): the DMS background
-  # tasks of Kafka, RocketMQ and RabbitMQ (one action for listing and showing), the CSMS secret reads
-  # with the KMS action Huawei's DEW API reference lists as their dependency (the secret value is
-  # decrypted with its KMS key); the instance listing only for `discover`, SMN publish only for an
-  # SMN destination.
-  agency_actions_always    = ["dms:instance:getBackgroundTask", "csms:secret:getVersion", "kms:cmk:decryptDataKey"]
+  # The agency's actions, exactly (test/deploy/terraform.test.ts lists them too), in the names of the
+  # role/policy model this module's policy uses ("Version" = "1.1", huaweicloud_identity_role); each is
+  # in evidence/huawei-permissions.json with its Huawei page for that model (a test checks). The DMS
+  # background tasks of Kafka, RocketMQ and RabbitMQ (one action for listing and showing); the CSMS
+  # secret read, csms:secretVersion:get (csms:secret:getVersion is the identity-policy name), with the
+  # KMS decrypt actions Huawei's role-based examples and the DEW reference give (the value is stored
+  # under a data key of the secret's KMS key); the instance listing only for `discover`, SMN publish
+  # only for an SMN destination.
+  agency_actions_always = [
+    "dms:instance:getBackgroundTask",
+    "csms:secretVersion:get",
+    "kms:dek:decrypt",
+    "kms:cmk:decryptDataKey",
+  ]
   agency_actions_discovery = ["dms:instance:list"]
   agency_actions_smn       = ["smn:topic:publish"]
   agency_actions = concat(
@@ -151,7 +159,7 @@ resource "huaweicloud_apig_group" "this" {
   region                = var.region
   instance_id           = var.apig_instance_id
   name                  = var.name_prefix
-  description           = "dms-task-functions: list and show"
+  description           = "dms-task-functions: list, show and ops"
   domain_access_enabled = var.apig_debug_domain
 }
 
@@ -168,7 +176,7 @@ resource "huaweicloud_apig_api" "this" {
   request_protocol = "HTTPS"
   request_path     = each.value.path
   # Exact for list and show; Prefix for ops (APIG passes the rest of the path on to the function).
-  matching         = each.value.matching
+  matching = each.value.matching
   # The function checks the bearer token itself (http.tokens).
   security_authentication = "NONE"
 

@@ -20,6 +20,16 @@ output "show_url" {
   value       = "${local.api_origin}${local.functions.show.path}"
 }
 
+output "ops_url" {
+  description = "Base URL of the operator API (ops): .../ops/v1, under which /history and /silences are served."
+  value       = "${local.api_origin}${local.functions.ops.path}"
+}
+
+output "fleet_url" {
+  description = "URL of the fleet page that ops serves: .../ops/v1/fleet."
+  value       = "${local.api_origin}${local.functions.ops.path}/fleet"
+}
+
 output "function_urns" {
   description = "URN of each function, for logs (LTS) and manual invocations."
   value       = { for name, f in huaweicloud_fgs_function.this : name => f.urn }

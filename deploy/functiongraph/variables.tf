@@ -119,7 +119,7 @@ variable "notify_schedule" {
 }
 
 variable "apig_instance_id" {
-  description = "ID of the dedicated API Gateway instance that serves list and show."
+  description = "ID of the dedicated API Gateway instance that serves list, show and ops."
   type        = string
 }
 

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../bench/bundles';
@@ -9,6 +11,8 @@ import {
   functiongraphZipName,
 } from '../../build/functiongraphLayout';
 
+const ROOT_DIR = resolve(__dirname, '..', '..');
+
 /*
  * No Terraform binary is reachable here, so this checks what HashiCorp's own HCL parser
  * (@cdktf/hcl2json) can: the module parses, and what it names agrees with the packaging layout, the
@@ -16,17 +20,29 @@ import {
  * broken copies of the module, so a check that cannot fail would fail here.
  */
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = ROOT_DIR;
 const MODULE_DIR = join(ROOT, 'deploy', 'functiongraph');
 
 /** The agency's actions, exactly: adding one is a conscious change here and in the module's README. */
 const LEAST_ACTIONS = {
-  always: ['dms:instance:getBackgroundTask', 'csms:secret:getVersion', 'kms:cmk:decryptDataKey'],
+  always: ['dms:instance:getBackgroundTask', 'csms:secretVersion:get', 'kms:dek:decrypt', 'kms:cmk:decryptDataKey'],
   discovery: ['dms:instance:list'],
   smn: ['smn:topic:publish'],
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Huawei's permission names with the model that accepts each and its page (the witness, not our picture). */
+interface PermissionRow {
+  readonly action: string;
+  readonly models: readonly ('role' | 'identity-policy')[];
+  readonly page: string;
+}
+const PERMISSIONS = (
+  JSON.parse(readFileSync(join(ROOT_DIR, 'evidence', 'huawei-permissions.json'), 'utf8')) as {
+    actions: PermissionRow[];
+  }
+).actions;
 type Obj = { [key: string]: Json };
 type Files = Record<string, string>;
 
@@ -118,7 +134,12 @@ function checkFunctions(m: Module): string[] {
   if (!dir || resolve(MODULE_DIR, dir[1] ?? '') !== resolve(ROOT, FUNCTIONGRAPH_OUT_DIR)) {
     problems.push(`package_dir: ${m.locals.package_dir}`);
   }
+  // The module's README says how many functions it deploys, and names each zip (issue 18 item 12).
+  const count = ['zero', 'one', 'two', 'three', 'four', 'five', 'six'][FUNCTIONS.length];
+  if (!m.readme.includes(`Deploys the ${count} functions`))
+    problems.push(`README: not "Deploys the ${count} functions"`);
   for (const name of FUNCTIONS) {
+    if (!m.readme.includes(`\`${functiongraphZipName(name)}\``)) problems.push(`README: ${name}'s zip not named`);
     const code = String(fn.func_code).replaceAll(hcl('each.key'), name);
     if (code !== `\${filebase64("\${local.package_dir}/${functiongraphZipName(name)}")}`) {
       problems.push(`func_code of ${name}: ${code}`);
@@ -201,6 +222,12 @@ function checkTriggers(m: Module): string[] {
   if (backend.function_urn !== hcl('huaweicloud_fgs_function.this[each.key].urn')) {
     problems.push(`APIG backend: ${backend.function_urn}`);
   }
+  // An output for the operator API and one for the fleet page it serves (issue 18 item 12).
+  const ops = `${hcl('local.api_origin')}${hcl('local.functions.ops.path')}`;
+  const outputs = { ops_url: ops, fleet_url: `${ops}/fleet` };
+  for (const [name, value] of Object.entries(outputs)) {
+    if (m.outputs[name]?.value !== value) problems.push(`output ${name}: ${m.outputs[name]?.value}`);
+  }
   const published = resource(m, 'huaweicloud_apig_api_publishment', 'this') ?? {};
   if (
     published.for_each !== hcl('local.http_functions') ||
@@ -234,6 +261,30 @@ function checkAgency(m: Module): string[] {
   if (agency.delegated_service_name !== 'op_svc_cff') problems.push(`agency trusts ${agency.delegated_service_name}`);
   const roles = String(((agency.project_role ?? []) as Obj[])[0]?.roles);
   if (!roles.includes('huaweicloud_identity_role.agency.name')) problems.push(`agency roles: ${roles}`);
+  return problems;
+}
+
+/**
+ * Every action the agency's policy can grant is one Huawei names for the policy model the module uses:
+ * a `huaweicloud_identity_role` with `Version = "1.1"` is role/policy-based (`role`), an IAM v5
+ * `huaweicloud_identityv5_policy` is `identity-policy` (evidence/huawei-permissions.json).
+ */
+function checkActionNames(m: Module): string[] {
+  const problems: string[] = [];
+  const role = squash(resource(m, 'huaweicloud_identity_role', 'agency')?.policy);
+  const v5 = Object.keys(m.resources.huaweicloud_identityv5_policy ?? {}).length > 0;
+  const model = /Version = "1\.1"/.test(role) ? 'role' : v5 ? 'identity-policy' : undefined;
+  if (!model) return [`policy model unknown: ${role}`];
+  const granted = Object.entries(m.locals)
+    .filter(([k]) => k.startsWith('agency_actions_'))
+    .flatMap(([, v]) => (Array.isArray(v) ? v.map(String) : []));
+  if (granted.length === 0) problems.push('no agency actions');
+  for (const action of granted) {
+    const row = PERMISSIONS.find((r) => r.action === action);
+    if (!row) problems.push(`${action}: not in evidence/huawei-permissions.json`);
+    else if (!row.models.includes(model))
+      problems.push(`${action}: a ${row.models.join('/')} name, the policy is ${model}`);
+  }
   return problems;
 }
 
@@ -286,7 +337,7 @@ function checkProviderAndConfig(m: Module): string[] {
   return problems;
 }
 
-const CHECKS = { checkFunctions, checkTriggers, checkAgency, checkDocs, checkProviderAndConfig };
+const CHECKS = { checkFunctions, checkTriggers, checkAgency, checkActionNames, checkDocs, checkProviderAndConfig };
 
 /** The module with one file's text replaced (the replacement must apply). */
 function broken(file: string, from: string | RegExp, to: string): Files {
@@ -334,6 +385,12 @@ describe('deploy/functiongraph (Terraform module)', () => {
       'a second function resource',
       () => broken('main.tf', /$/, '\nresource "huaweicloud_fgs_function" "x" {}\n'),
     ],
+    [
+      'checkFunctions',
+      'a README counting three',
+      () => broken('README.md', 'the four functions', 'the three functions'),
+    ],
+    ['checkTriggers', 'no fleet output', () => broken('outputs.tf', '.path}/fleet"', '.path}/fleet/"')],
     ['checkTriggers', 'no timer', () => broken('main.tf', 'type         = "TIMER"', 'type = "APIG"')],
     ['checkTriggers', 'a cron timer', () => broken('main.tf', 'schedule_type  = "Rate"', 'schedule_type = "Cron"')],
     ['checkTriggers', 'another route', () => broken('main.tf', '/tasks/{task_id}"', '/task/{task_id}"')],
@@ -344,8 +401,19 @@ describe('deploy/functiongraph (Terraform module)', () => {
     [
       'checkAgency',
       'an extra action',
-      () => broken('main.tf', '"kms:cmk:decryptDataKey"]', '"kms:cmk:decryptDataKey", "dms:*"]'),
+      () => broken('main.tf', '"kms:cmk:decryptDataKey",\n  ]', '"kms:cmk:decryptDataKey", "dms:*"]'),
     ],
+    [
+      'checkActionNames',
+      'the identity-policy name in a 1.1 role (issue 18 item 2)',
+      () => broken('main.tf', '"csms:secretVersion:get"', '"csms:secret:getVersion"'),
+    ],
+    [
+      'checkActionNames',
+      'a name Huawei does not list',
+      () => broken('main.tf', '"kms:dek:decrypt"', '"kms:dek:decryptx"'),
+    ],
+    ['checkActionNames', 'no policy version', () => broken('main.tf', 'Version = "1.1"', 'Version = "9"')],
     ['checkAgency', 'discovery always', () => broken('main.tf', 'var.instance_discovery ? ', 'true ? ')],
     [
       'checkAgency',
@@ -378,5 +446,50 @@ describe('deploy/functiongraph (Terraform module)', () => {
   it.each(mutations)('%s finds %s', async (check, _what, files) => {
     const m = await loadModule(typeof files === 'function' ? files() : files);
     expect(CHECKS[check](m)).not.toEqual([]);
+  });
+});
+
+describe('evidence/huawei-permissions.json (Huawei permission names, the page per row)', () => {
+  it('names each action once, with the models that accept it and a Huawei page', () => {
+    expect(new Set(PERMISSIONS.map((r) => r.action)).size).toBe(PERMISSIONS.length);
+    for (const r of PERMISSIONS) {
+      expect(r.action).toMatch(/^(dms|csms|kms|smn):[a-zA-Z]+:[a-zA-Z]+$/);
+      expect(r.models.length, r.action).toBeGreaterThan(0);
+      expect(r.page, r.action).toMatch(/^https:\/\/support\.huaweicloud\.com\/intl\/en-us\/api-[a-z]+\/[\w.-]+\.html$/);
+    }
+    // The pair behind issue 18 item 2: one CSMS read, two names, two models.
+    const models = (a: string) => PERMISSIONS.find((r) => r.action === a)?.models;
+    expect([models('csms:secret:getVersion'), models('csms:secretVersion:get')]).toEqual([
+      ['identity-policy'],
+      ['role'],
+    ]);
+  });
+});
+
+describe('terraform fmt', () => {
+  /** `terraform` on PATH, or undefined (it cannot be installed from the registries here: REFERENCE.md). */
+  const terraform = (() => {
+    const found = spawnSync('terraform', ['version'], { encoding: 'utf8', timeout: 30_000 });
+    return found.status === 0 ? 'terraform' : undefined;
+  })();
+
+  it('the module is formatted as `terraform fmt` writes it (checked where a terraform binary is on PATH)', () => {
+    if (!terraform) {
+      console.log('terraform fmt -check: skipped, no terraform binary on PATH');
+      return;
+    }
+    const run = spawnSync(terraform, ['fmt', '-check', '-recursive', '-diff', MODULE_DIR], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, `terraform fmt -check:\n${run.stdout}${run.stderr}`).toBe(0);
+    // And it does see a misformatted file: one copy of main.tf with its alignment broken.
+    const dir = mkdtempSync(join(tmpdir(), 'dtf-tf-fmt-'));
+    try {
+      writeFileSync(join(dir, 'main.tf'), (moduleFiles()['main.tf'] ?? '').replace('handler     =', 'handler ='));
+      expect(spawnSync(terraform, ['fmt', '-check', dir], { encoding: 'utf8', timeout: 60_000 }).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
