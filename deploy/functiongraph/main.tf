@@ -224,6 +224,12 @@ resource "huaweicloud_apig_api_publishment" "this" {
   instance_id = var.apig_instance_id
   env_id      = data.huaweicloud_apig_environments.this.environments[0].id
   api_id      = huaweicloud_apig_api.this[each.key].id
+  # Republished when the API's definition changes: the ids above never change, so without this a changed
+  # API is saved but the environment keeps serving the old version. With `version_id` unset the
+  # provider's update publishes a new version whenever `description` changes (its source at v1.97.1,
+  # ResourceApiPublishmentUpdate); the description carries a hash of the whole API resource. A replace
+  # (`replace_triggered_by`) would take the API offline between the delete and the create.
+  description = "dms-task-functions ${sha256(jsonencode(huaweicloud_apig_api.this[each.key]))}"
 }
 
 data "huaweicloud_apig_groups" "this" {

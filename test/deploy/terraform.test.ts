@@ -235,6 +235,12 @@ function checkTriggers(m: Module): string[] {
   ) {
     problems.push(`APIG publishment: ${published.for_each} ${published.api_id}`);
   }
+  // Republished when the API changes (issue 18 item 8): its description hashes the whole API resource,
+  // and no version_id pins it (the provider republishes on a description change only without one).
+  const republish = /\$\{sha256\(jsonencode\(huaweicloud_apig_api\.this\[each\.key\]\)\)\}/;
+  if (!republish.test(String(published.description)) || 'version_id' in published) {
+    problems.push(`APIG publishment not republished on change: description ${published.description}`);
+  }
   return problems;
 }
 
@@ -389,6 +395,17 @@ describe('deploy/functiongraph (Terraform module)', () => {
       'checkFunctions',
       'a README counting three',
       () => broken('README.md', 'the four functions', 'the three functions'),
+    ],
+    [
+      'checkTriggers',
+      'a publishment that ignores API changes',
+      () => broken('main.tf', /\n\s*description = "dms-task-functions \$\{sha256[^\n]*/, ''),
+    ],
+    [
+      'checkTriggers',
+      'a publishment hashing only the id',
+      () =>
+        broken('main.tf', 'jsonencode(huaweicloud_apig_api.this[each.key])', 'huaweicloud_apig_api.this[each.key].id'),
     ],
     ['checkTriggers', 'no fleet output', () => broken('outputs.tf', '.path}/fleet"', '.path}/fleet/"')],
     ['checkTriggers', 'no timer', () => broken('main.tf', 'type         = "TIMER"', 'type = "APIG"')],
