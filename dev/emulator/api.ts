@@ -17,6 +17,8 @@ export interface ApiResponse {
 export interface PagingSettings {
   readonly offsetBase: 0 | 1;
   readonly acceptedOffsetParams: readonly ('start' | 'offset')[];
+  /** The instance listing's accepted RocketMQ `engine` values (`EmulatorOptions.rocketmqEngineNames`). */
+  readonly rocketmqEngineNames?: readonly string[];
   readonly defaultLimit: number;
   readonly maxLimit: number;
 }
@@ -169,13 +171,14 @@ export function listInstances(
 ): ApiResponse {
   if (!PROJECT_ID_PATTERN.test(projectId)) return dmsError(ERRORS.invalidProjectId);
   const engine = query.engine;
-  const accepted: readonly string[] = Object.values(ENGINE_QUERY_NAMES).flat();
+  const names = (e: EmulatorInstance['engine']): readonly string[] =>
+    e === 'rocketmq' ? (paging.rocketmqEngineNames ?? ENGINE_QUERY_NAMES.rocketmq) : ENGINE_QUERY_NAMES[e];
+  const accepted: readonly string[] = [...names('kafka'), ...names('rocketmq'), ...names('rabbitmq')];
   if (engine !== undefined && engine !== '' && !accepted.includes(engine))
     return invalid(`engine must be one of ${accepted.join(', ')}`);
   const window = pageWindow(query, paging, ['offset'], 0);
   if ('status' in window) return window;
-  const selects = (i: EmulatorInstance): boolean =>
-    !engine || (ENGINE_QUERY_NAMES[i.engine] as readonly string[]).includes(engine);
+  const selects = (i: EmulatorInstance): boolean => !engine || names(i.engine).includes(engine);
   const all = (state.instances(projectId) ?? []).filter(selects);
   return {
     status: 200,

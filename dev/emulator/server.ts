@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routeApi, type ApiResponse, type PagingSettings } from './api';
@@ -180,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const paging: PagingSettings = {
     offsetBase: options.offsetBase ?? EMULATOR_DEFAULTS.offsetBase,
     acceptedOffsetParams: options.acceptedOffsetParams ?? EMULATOR_DEFAULTS.acceptedOffsetParams,
+    ...(options.rocketmqEngineNames ? { rocketmqEngineNames: options.rocketmqEngineNames } : {}),
     defaultLimit: Math.min(
       positiveInt('defaultLimit', options.defaultLimit ?? EMULATOR_DEFAULTS.defaultLimit),
       maxLimit,
@@ -251,7 +252,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const query = decodeQuery(rawQuery) ?? {};
     const decision = faults.decide(rawPath);
     const record = (status: number, sentId: string, bodyBytesSent?: number): void => {
-      const entry: RecordedRequest = { method, path: rawPath, query, status, signed: check.ok, at, requestId: sentId };
+      const entry: RecordedRequest = {
+        method,
+        path: rawPath,
+        query,
+        status,
+        signed: check.ok,
+        signedHeaders: signedHeadersOf(req.headers.authorization),
+        ...sentHeaders(req.headers),
+        at,
+        requestId: sentId,
+      };
       const fault = decision.answer?.kind ?? decision.fired[0];
       const withFault = fault ? { ...entry, fault } : entry;
       requests.push(bodyBytesSent === undefined ? withFault : { ...withFault, bodyBytesSent });
@@ -357,5 +368,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get throttled() {
       return gateway.throttled;
     },
+  };
+}
+
+/** The names an `Authorization: SDK-HMAC-SHA256 ..., SignedHeaders=a;b;c, ...` header lists. */
+function signedHeadersOf(authorization: string | undefined): string[] {
+  const list = /SignedHeaders=([^,\s]+)/.exec(authorization ?? '')?.[1];
+  return list ? list.toLowerCase().split(';') : [];
+}
+
+/** `Content-Type` and `X-Project-Id` as sent, where present. */
+function sentHeaders(h: IncomingHttpHeaders): Pick<RecordedRequest, 'contentType' | 'projectIdHeader'> {
+  const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
+  const contentType = one(h['content-type']);
+  const projectIdHeader = one(h['x-project-id']);
+  return {
+    ...(contentType !== undefined ? { contentType } : {}),
+    ...(projectIdHeader !== undefined ? { projectIdHeader } : {}),
   };
 }

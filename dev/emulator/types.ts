@@ -94,6 +94,11 @@ export interface RecordedRequest {
   readonly status: number;
   /** Whether the request carried a valid signature (recorded even when a fault answered it). */
   readonly signed: boolean;
+  /** The header names its `Authorization` lists as signed (`SignedHeaders=`), lower-case; empty when unsigned. */
+  readonly signedHeaders: readonly string[];
+  /** The `Content-Type` and `X-Project-Id` headers as sent (compared with Huawei's SDK in tests). */
+  readonly contentType?: string;
+  readonly projectIdHeader?: string;
   /** ISO time of arrival, from the emulator's clock (`options.now`). */
   readonly at: string;
   /** The `X-Request-Id` sent back (empty for a reset). */
@@ -193,6 +198,15 @@ export interface EmulatorOptions extends GatewayOptions {
    * @default ['start', 'offset']
    */
   readonly acceptedOffsetParams?: readonly ('start' | 'offset')[];
+  /**
+   * The `engine` values the instance listing accepts for RocketMQ; another is 400 `DMS.00400001`, as
+   * the service answers a value it does not know. Both by default: Huawei's API reference and its
+   * Terraform provider (`data_source_huaweicloud_dms_rocketmq_instances.go`, acceptance-tested against
+   * the cloud) send `reliability`; the SDK's enum (`ListInstancesRequestEngineEnum`,
+   * evidence/sdk-requests.json) sends `rocketmq`. A test narrows it to one to check the fallback.
+   * @default ['reliability', 'rocketmq']
+   */
+  readonly rocketmqEngineNames?: readonly ('reliability' | 'rocketmq')[];
   /** Page size when `limit` is absent. @default 10 */
   readonly defaultLimit?: number;
   /**

@@ -13,9 +13,12 @@ export { DmsTaskClient, type CallOptions, type DmsClientOptions, type RetryInfo 
  * const { body } = await client.listTasks({ instanceId, limit: 10 });
  */
 export class DmsClient extends DmsTaskClient {
-  /** One page of the project's instances: `GET /v2/{project_id}/instances?engine=...` (`reliability` = RocketMQ). */
+  /**
+   * One page of the project's instances: `GET /v2/{project_id}/instances?engine=...` (RocketMQ is
+   * `reliability` in the API reference and Huawei's Terraform provider, `rocketmq` in the SDK's enum).
+   */
   async listInstances(
-    params: { engine?: 'kafka' | 'reliability' | 'rabbitmq'; offset?: number; limit?: number } = {},
+    params: { engine?: 'kafka' | 'reliability' | 'rocketmq' | 'rabbitmq'; offset?: number; limit?: number } = {},
     call: CallOptions = {},
   ): Promise<UpstreamResult<InstanceListBody>> {
     return this.request(

@@ -48,7 +48,9 @@ export function createCsmsReader(options: CsmsReaderOptions): CsmsReader {
       method: 'GET',
       host: url.host,
       pathSegments: ['v1', options.projectId, 'secrets', name, 'versions', 'latest'],
-      headers: { [SIGNING.projectHeader]: options.projectId },
+      // As Huawei's SDK sends ShowSecretVersion (evidence/sdk-requests.json): its core sets and signs
+      // `content-type: application/json` even on this GET, and the project in `X-Project-Id`.
+      headers: { 'content-type': 'application/json', [SIGNING.projectHeader]: options.projectId },
     };
     const headers = signRequest(req, options.credentials());
     delete headers.host; // fetch sets Host itself, to the same value

@@ -6,7 +6,7 @@
  */
 import { closing } from './goSchema';
 
-/** The SDK operations recorded: ours name -> [client file, ParamCreater function, request model with an engine enum]. */
+/** The SDK operations recorded: ours -> [client file, ParamCreater function, request model with an engine enum]. */
 export const SDK_OPERATIONS = {
   'smn.publishMessage': ['services/smn/v2/SmnClient.ts', 'publishMessage', undefined],
   'csms.showSecretVersion': ['services/csms/v1/CsmsClient.ts', 'showSecretVersion', undefined],

@@ -1,3 +1,4 @@
+import { SIGNING } from '../../signing/constants';
 import { signRequest } from '../../signing/signRequest';
 import { clip, context, eventLabel, fitItems, itemLine, moreLine, readJson, title } from './render';
 import type { Channel, Outcome } from './types';
@@ -47,14 +48,17 @@ export const smnChannel: Channel = {
       return JSON.stringify({ subject: clipBytes(head, SMN_LIMITS.subjectBytes), message_structure: structure });
     });
     const url = new URL(dest.url.href);
-    const headers = { 'content-type': 'application/json;charset=utf8' };
+    // As Huawei's SDK sends a publish (evidence/sdk-requests.json): `content-type: application/json` (its
+    // core sends that for any JSON operation) and the project in `X-Project-Id`, both signed.
+    const pathSegments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const headers = { 'content-type': 'application/json', [SIGNING.projectHeader]: pathSegments[1] ?? '' };
     const credentials = ctx.credentials?.();
     const signed = credentials
       ? signRequest(
           {
             method: 'POST',
             host: url.host,
-            pathSegments: url.pathname.split('/').filter(Boolean).map(decodeURIComponent),
+            pathSegments,
             headers,
             body,
           },

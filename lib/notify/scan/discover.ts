@@ -1,12 +1,20 @@
 import type { DmsClient, CallOptions } from '../../dms/client';
+import { DmsApiError } from '../../dms/errors';
 import type { Engine } from '../../dms/types';
 import type { ProjectConfig } from '../../config/types';
 import type { InstanceTarget } from '../types';
 
-const WIRE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<
-  Engine,
-  string
->;
+/**
+ * The `engine` values of the instance listing per engine, in the order tried: RocketMQ is `reliability`
+ * in Huawei's API reference and in its Terraform provider's instance data source (acceptance-tested
+ * against the cloud), `rocketmq` in the SDK's enum (evidence/sdk-requests.json). The evidence of
+ * running code wins, so `reliability` goes first; a 400 on the first page tries the next name.
+ */
+export const ENGINE_LISTING_NAMES = {
+  kafka: ['kafka'],
+  rocketmq: ['reliability', 'rocketmq'],
+  rabbitmq: ['rabbitmq'],
+} as const satisfies Record<Engine, readonly string[]>;
 const FROM_WIRE: Readonly<Record<string, Engine>> = {
   kafka: 'kafka',
   reliability: 'rocketmq',
@@ -40,8 +48,21 @@ export async function instancesOf(
   for (const t of configuredTargets(project)) out.set(t.instanceId, t);
   for (const engine of project.discover) {
     const seen = new Set<string>();
+    const names: readonly (typeof ENGINE_LISTING_NAMES)[Engine][number][] = ENGINE_LISTING_NAMES[engine];
+    let name = 0;
     for (let page = 0, offset = 0; page < 50; page++) {
-      const { body } = await client.listInstances({ engine: WIRE[engine], offset, limit: 50 }, call);
+      let body: Awaited<ReturnType<DmsClient['listInstances']>>['body'];
+      try {
+        ({ body } = await client.listInstances({ engine: names[name], offset, limit: 50 }, call));
+      } catch (err) {
+        // The engine name refused (400) on the first page: the other spelling, once.
+        if (page === 0 && err instanceof DmsApiError && err.status === 400 && name + 1 < names.length) {
+          name++;
+          page--;
+          continue;
+        }
+        throw err;
+      }
       const fresh = body.instances.filter((i) => !seen.has(i.instance_id));
       for (const i of fresh) {
         seen.add(i.instance_id);
