@@ -1,4 +1,6 @@
+import { readConfigDocument } from '../config/readConfigDocument';
 import { isRecord } from '../core/isRecord';
+import { envReferencesOf } from '../secrets/envReferences';
 
 /** A handler as the packages export it: `(event, context) => Promise<result>`. */
 export type PlatformHandler<E = unknown, C = unknown, R = unknown> = (event: E, context: C) => Promise<R>;
@@ -36,8 +38,12 @@ function contextValue(context: unknown, key: string): string | undefined {
  * of them also reach `process.env` is not documented for the Node.js runtime. So, on the first
  * invocation and before the function's module is loaded (it reads its configuration then), every
  * `RUNTIME_USERDATA` entry and the configuration variables from `getUserData` are copied into
- * `process.env` where it has none; `process.env` wins when both are set. `load` is called once; a
- * failed load (a bad configuration) is retried by the next invocation.
+ * `process.env` where it has none; `process.env` wins when both are set. Then every variable the
+ * configuration reads through `{"env": NAME}` (and the default ones, `API_TOKENS`, `CLOUD_SDK_AK`, ...)
+ * is taken from `getUserData` where the environment lacks it: FunctionGraph documents its encrypted
+ * settings only there (`functiongraph_01_0154`), so `{"env": "API_TOKENS"}` with an encrypted
+ * `API_TOKENS` reads it. `load` is called once; a failed load (a bad configuration) is retried by the
+ * next invocation.
  *
  * @example
  * export const handler = functiongraphEntry(() => require('<project>/functions/list').handler);
@@ -50,12 +56,26 @@ export function functiongraphEntry<E, C, R>(
   return async (event, context) => {
     if (!handler) {
       for (const [key, value] of Object.entries(userDataOf(env.RUNTIME_USERDATA))) if (!env[key]) env[key] = value;
-      for (const key of CONFIG_VARIABLES) {
+      const fromContext = (key: string): void => {
         const value = env[key] ? undefined : contextValue(context, key);
         if (value !== undefined) env[key] = value;
-      }
+      };
+      for (const key of CONFIG_VARIABLES) fromContext(key);
+      for (const key of referencedVariables(env)) fromContext(key);
       handler = load();
     }
     return handler(event, context);
   };
+}
+
+/**
+ * The variables the configuration document reads (`{"env": NAME}` anywhere, and the defaults); only the
+ * defaults when the document cannot be read yet (its loader then reports why, naming the setting).
+ */
+function referencedVariables(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return envReferencesOf(readConfigDocument(env));
+  } catch {
+    return envReferencesOf(undefined);
+  }
 }

@@ -273,6 +273,28 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     expect((shown.json.tasks as { status: string }[])[0]?.status).toBe(target.status);
   });
 
+  it('reads {"env": NAME} references through getUserData: encrypted settings (issue 18 item 7)', async () => {
+    const doc = { ...JSON.parse(httpConfig()), http: { tokens: [{ env: 'API_TOKENS' }], allowInstances: 'any' } };
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    const run = await invokeFunctionGraphPackage({
+      node,
+      dir: unpacked.get('list') ?? '',
+      // Neither variable in the environment: an encrypted setting reaches the function only as getUserData.
+      env: {},
+      invocations: [
+        {
+          event: fgEvent({ path: LIST_PATH, query: 'limit=1', headers: bearer }),
+          context: {
+            ...context('list', 'fg-enc-1'),
+            userData: { DMS_TASKS_CONFIG: JSON.stringify(doc), API_TOKENS: TOKEN },
+          },
+        },
+      ],
+    });
+    expectNoKeys(run, []);
+    expect(response(run.results[0]).statusCode).toBe(200);
+  });
+
   it('the notifier scans on a TIMER event, keeps its state in Redis and delivers to the sink', async () => {
     const instance = emulator.addInstance(P, { name: 'fg-packaged', engine: 'kafka' });
     const failed = emulator.addTask(P, instance.instance_id, { name: 'restartInstance', status: 'FAILED' });

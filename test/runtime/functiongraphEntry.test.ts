@@ -4,6 +4,7 @@ import { buildLocalConfig } from '../../dev/localConfig';
 import { createHttpHandler, listRoute } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
 import { functiongraphEntry, type PlatformHandler } from '../../lib/runtime/functiongraphEntry';
+import { envReferencesOf } from '../../lib/secrets/envReferences';
 import { FAST_CLIENT, LIST_PATH, TOKEN_A, fgEvent } from '../http/support';
 
 /** The FunctionGraph entry: the function's environment from RUNTIME_USERDATA and getUserData, then the module. */
@@ -53,6 +54,41 @@ describe('functiongraphEntry', () => {
     const r = (await handler(event, context)) as HttpResponse;
     expect(r.statusCode).toBe(200);
     expect(env.DMS_TASKS_CONFIG).toContain('"projects"');
+  });
+
+  it('reads every {"env": NAME} the configuration references through getUserData (encrypted settings)', async () => {
+    // FunctionGraph documents encrypted settings only through getUserData: neither process.env nor
+    // RUNTIME_USERDATA holds them. The configuration itself is in RUNTIME_USERDATA here.
+    const doc = {
+      ...buildLocalConfig({ endpoint: emulator.url }),
+      credentials: { ak: { env: 'ENC_AK' }, sk: { env: 'ENC_SK' } },
+      http: { tokens: [{ env: 'ENC_TOKENS' }], allowInstances: 'any' },
+    };
+    const encrypted: Record<string, string> = {
+      ENC_AK: EMULATOR_CREDENTIALS.accessKeyId,
+      ENC_SK: EMULATOR_CREDENTIALS.secretAccessKey,
+      ENC_TOKENS: TOKEN_A,
+      UNREFERENCED: 'never copied',
+    };
+    const env: NodeJS.ProcessEnv = { RUNTIME_USERDATA: JSON.stringify({ DMS_TASKS_CONFIG: JSON.stringify(doc) }) };
+    const context = { getUserData: (key: string) => encrypted[key] ?? '' };
+    const handler = functiongraphEntry(() => createHttpHandler(listRoute, { env, client: FAST_CLIENT }), env);
+    const event = fgEvent({ path: LIST_PATH, query: 'limit=1', headers: { authorization: `Bearer ${TOKEN_A}` } });
+    expect(((await handler(event, context)) as HttpResponse).statusCode).toBe(200);
+    expect([env.ENC_AK, env.ENC_TOKENS, env.UNREFERENCED]).toEqual([encrypted.ENC_AK, TOKEN_A, undefined]);
+  });
+
+  it('finds each {"env": NAME} of a document once, with the default names, bounded', () => {
+    const doc = { a: [{ env: 'X1' }, { env: 'X1' }], b: { c: { env: 'Y_2', other: 1 }, d: { env: 'bad name' } } };
+    expect(envReferencesOf(doc)).toEqual([
+      'API_TOKENS',
+      'CLOUD_SDK_AK',
+      'CLOUD_SDK_SECURITY_TOKEN',
+      'CLOUD_SDK_SK',
+      'X1',
+    ]);
+    const many = { refs: Array.from({ length: 1000 }, (_, i) => ({ env: `V${i}` })) };
+    expect(envReferencesOf(many, 10)).toHaveLength(10);
   });
 
   it('loads once, and retries a load that failed', async () => {
