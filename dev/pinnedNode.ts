@@ -87,7 +87,7 @@ export function ensureFunctionGraphNode(options: EnsureNodeOptions = {}): Promis
   return ensurePinnedNode(FUNCTIONGRAPH_NODE_VERSION, options);
 }
 
-/** Node.js 24 (the Lambda runtime `serverless.yml` deploys), for test/packaging/lambda.test.ts. */
+/** Node.js 24 (the Lambda runtime `serverless.yml` deploys), for test/packaging/package.test.ts. */
 export function ensureLambdaNode(options: EnsureNodeOptions = {}): Promise<string> {
   return ensurePinnedNode(LAMBDA_NODE_VERSION, options);
 }

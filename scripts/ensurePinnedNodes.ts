@@ -1,7 +1,7 @@
 /**
  * `npm test` (pretest) and `.ci/run`: the packages are run under the platforms' own Node.js versions,
  * Node.js 20.15 for FunctionGraph (test/packaging/functiongraph.test.ts) and Node.js 24 for Lambda's
- * `nodejs24.x` (test/packaging/lambda.test.ts). Installs each into node_modules/.cache once.
+ * `nodejs24.x` (test/packaging/package.test.ts). Installs each into node_modules/.cache once.
  */
 import {
   ensureFunctionGraphNode,
