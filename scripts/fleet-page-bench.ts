@@ -20,6 +20,7 @@ import { localEnvironment, localNotify } from '../dev/localConfig';
 import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
 import { createOpsHandler } from '../lib/ops/createOpsHandler';
+import { FLEET_JSON_PATH, PAGE_BASE } from '../lib/ops/page/constants';
 import { FileStore } from '../lib/state/fileStore';
 
 function arg(name: string, fallback: string): string {
@@ -104,14 +105,20 @@ async function main(): Promise<void> {
     });
     const handler = createOpsHandler({ env, store, log: () => {} });
     const signIn = await handler(
-      ev('/ops/v1/fleet/session', '', { origin: 'http://127.0.0.1:1' }, `token=${TOKEN}`, 'POST'),
+      ev(`${PAGE_BASE}/session`, '', { origin: 'http://127.0.0.1:1' }, `token=${TOKEN}`, 'POST'),
     );
     const cookie = (signIn.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
-    const view = async (query: string, path = '/ops/v1/fleet') => {
+    // A figure of an error page is no figure: any answer but 200 stops the benchmark.
+    if (!cookie) throw new Error(`sign-in answered ${signIn.statusCode} without a session cookie`);
+    const ok = (status: number, what: string): void => {
+      if (status !== 200) throw new Error(`${what} answered ${status}, not 200: nothing measured`);
+    };
+    const view = async (query: string, path = PAGE_BASE) => {
       emulator.resetRequests();
       const started = performance.now();
       const r = await handler(ev(path, query, { cookie }));
       const ms = performance.now() - started;
+      ok(r.statusCode, `${path}?${query}`);
       return { ms, bytes: Buffer.byteLength(r.body), status: r.statusCode, calls: emulator.requests.length };
     };
     const rows: string[][] = [['view', 'status', 'bytes', 'median ms', 'DMS calls per view']];
@@ -123,8 +130,9 @@ async function main(): Promise<void> {
         const h = cold ? createOpsHandler({ env, store, log: () => {} }) : handler;
         emulator.resetRequests();
         const started = performance.now();
-        const res = await h(ev(path ?? '/ops/v1/fleet', query, { cookie }));
+        const res = await h(ev(path ?? PAGE_BASE, query, { cookie }));
         times.push(performance.now() - started);
+        ok(res.statusCode, label);
         last = { ms: 0, bytes: Buffer.byteLength(res.body), status: res.statusCode, calls: emulator.requests.length };
       }
       rows.push([label, String(last.status), String(last.bytes), median(times).toFixed(1), String(last.calls)]);
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
     await measure(`page 40 of ${n}, cold cache`, 'page=40', true);
     await measure(`search "rocketmq-09", cold cache`, 'q=rocketmq-09', true);
     await measure(`100 per page, cold cache`, 'page_size=100', true);
-    await measure(`JSON, page 1, cold cache`, '', true, '/ops/v1/fleet.json');
+    await measure(`JSON, page 1, cold cache`, '', true, FLEET_JSON_PATH);
     const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
     console.log(
       `\nfleet page, ${n} instances, emulator latency ${latencyMs} ms, ${rps} DMS requests/s, median of ${runs}:`,

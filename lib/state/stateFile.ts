@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { StateStoreError } from './errors';
 import type { StoredValue } from './types';
 
@@ -64,6 +64,11 @@ export function earliestExpiry(records: Record<string, StateRecord>): number {
  * {@link StateFile.read} returns the copy instead of reading and parsing the whole file again.
  * Locking is not its concern: the caller holds the lock file around a read-modify-write.
  *
+ * A process that only reads (the `ops` function on the file store) keeps what it last read too, with
+ * the file's identity (inode, size, modification time in ns): while `stat` shows the same, the file is
+ * the one it parsed (a write always `rename`s a new file in), and the read is one `stat` instead of a
+ * parse of the whole file (about 20 ms of CPU at 3.3 MB).
+ *
  * It also keeps the JSON of each record it last wrote, by key: a write of the same records object
  * that names the keys changed since serialises only those, so a commit that changes a few records of
  * many costs their serialisation and one concatenation, not a `JSON.stringify` of the whole state.
@@ -72,6 +77,8 @@ export class StateFile {
   readonly path: string;
   /** The file as this process last wrote it, reused while the file's head still shows its generation. */
   #last: StateFileContent | undefined;
+  /** The file as this process last read it, and the `stat` identity it had just before. */
+  #seen: { readonly content: StateFileContent; readonly stamp: string } | undefined;
   /** `"key":{record}` of each record of `#jsonOf`, by key, in file order. */
   #json = new Map<string, string>();
   /** The records object `#json` was last brought up to date with. */
@@ -88,12 +95,18 @@ export class StateFile {
   async read(): Promise<StateFileContent> {
     const last = this.#last;
     if (last?.gen !== undefined && (await this.#headGen()) === last.gen) return last;
-    return this.#readAll();
+    // Stamped before the read: a file replaced in between gets a new stamp, so the next read reads again.
+    const stamp = await this.#stamp();
+    if (stamp !== undefined && this.#seen?.stamp === stamp) return this.#seen.content;
+    const content = await this.#readAll();
+    this.#seen = stamp === undefined ? undefined : { content, stamp };
+    return content;
   }
 
-  /** Drops the kept copy: it is about to be edited in place and, until written, is not what the file holds. */
+  /** Drops the kept copies: one is about to be edited in place and, until written, is not what the file holds. */
   forget(): void {
     this.#last = undefined;
+    this.#seen = undefined;
   }
 
   /** Keeps `content` (as read, unchanged) for the next read; one without a generation cannot be recognised. */
@@ -153,6 +166,16 @@ export class StateFile {
     }
     chunks.push(`${chunk}}}`);
     return chunks;
+  }
+
+  /** The file's identity (inode, size, mtime in ns), or `undefined` when absent or unreadable. */
+  async #stamp(): Promise<string | undefined> {
+    try {
+      const st = await stat(this.path, { bigint: true });
+      return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch {
+      return undefined; // absent or unreadable: the full read says which
+    }
   }
 
   async #headGen(): Promise<string | undefined> {

@@ -65,7 +65,27 @@ describe('StateFile', () => {
     const g = new StateFile(old);
     const content = await g.read();
     g.keep(content);
+    g.forget(); // keep did not keep it (no generation), and forget drops the copy of the read
     expect(await g.read()).not.toBe(content);
+  });
+
+  it('a process that only reads parses the file once while stat shows it unchanged, again once it changed', async () => {
+    const path = newPath();
+    await new StateFile(path).write({ k: { version: 1, value: { v: 1 } } });
+    const reader = new StateFile(path);
+    const first = await reader.read();
+    expect(await reader.read()).toBe(first); // one stat, no parse
+    await new StateFile(path).write({ k: { version: 2, value: { v: 2 } } });
+    const second = await reader.read();
+    expect(second).not.toBe(first);
+    expect(second.records.k).toEqual({ version: 2, value: { v: 2 } });
+    // Rewritten in place with the same size (not how the store writes, but a file edited by hand).
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace('"v":2', '"v":3'));
+    expect((await reader.read()).records.k).toEqual({ version: 2, value: { v: 3 } });
+    // An absent file is read (as empty) every time: nothing to recognise it by.
+    const absent = new StateFile(newPath());
+    expect(await absent.read()).not.toBe(await absent.read());
   });
 
   it('a file that is not a state file is a StateStoreError (read) naming it', async () => {

@@ -19,8 +19,12 @@ export const MAX_QUERY_LENGTH = 100;
 
 /** How long one instance's live listing is reused (milliseconds). @default 30000 */
 export const DEFAULT_LIVE_CACHE_MS = 30_000;
-/** Instances listed at once for one page view (each call also waits for the request budget). @default 8 */
-export const DEFAULT_LIVE_CONCURRENCY = 8;
+/**
+ * Instances listed at once for one page view: a default page's calls all in parallel, so a view with a
+ * cold listing cache takes about one round trip (the request budget holds them back only after
+ * upstream throttled). @default 25 (DEFAULT_PAGE_SIZE)
+ */
+export const DEFAULT_LIVE_CONCURRENCY = DEFAULT_PAGE_SIZE;
 /** Upstream pages read per instance for the 7-day window (100 tasks a page). @default 2 */
 export const DEFAULT_LIVE_MAX_PAGES = 2;
 

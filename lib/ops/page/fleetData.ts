@@ -41,13 +41,27 @@ interface Located extends CoreInstance {
   readonly region: string;
 }
 
-/** Every configured instance, in a stable order: project, region, engine, name, id. */
-export function allInstances(projects: ReadonlyMap<string, CoreProject>): Located[] {
-  const out: Located[] = [];
+/** The sorted instances of each configuration seen (the configuration is read once per cold start). */
+const sortedByConfig = new WeakMap<ReadonlyMap<string, CoreProject>, readonly Located[]>();
+
+/**
+ * Every configured instance, in a stable order: project, region, engine, name, id. Sorted once per
+ * configuration (each view used to sort every instance again, with two string joins per comparison:
+ * about 100 ms at 10,000 instances); the result is shared, never to be edited.
+ */
+export function allInstances(projects: ReadonlyMap<string, CoreProject>): readonly Located[] {
+  const known = sortedByConfig.get(projects);
+  if (known) return known;
+  const keyed: { readonly key: string; readonly instance: Located }[] = [];
   for (const p of projects.values())
-    for (const i of p.instances) out.push({ ...i, projectId: p.projectId, region: p.region });
-  const key = (i: Located): string => [i.projectId, i.region, i.engine, i.name, i.id].join('\u0000');
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    for (const i of p.instances) {
+      const instance = { ...i, projectId: p.projectId, region: p.region };
+      keyed.push({ key: [p.projectId, p.region, i.engine, i.name, i.id].join('\u0000'), instance });
+    }
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = Object.freeze(keyed.map((k) => k.instance));
+  sortedByConfig.set(projects, sorted);
+  return sorted;
 }
 
 /** Case-insensitive substring over id, name, project, region and engine; empty matches everything. */
