@@ -69,7 +69,7 @@ describe('StateFile', () => {
     expect(await g.read()).not.toBe(content);
   });
 
-  it('a process that only reads parses the file once while stat shows it unchanged, again once it changed', async () => {
+  it('a process that only reads parses the file once while stat shows it unchanged, again once changed', async () => {
     const path = newPath();
     await new StateFile(path).write({ k: { version: 1, value: { v: 1 } } });
     const reader = new StateFile(path);
