@@ -10,8 +10,13 @@ locals {
     list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", matching = "Exact", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
     show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", matching = "Exact", query = [] }
     ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor", "q", "page", "page_size"] }
-    "notify-on-failure" = { timeout = 120, path = "", matching = "Exact", query = [] }
+    "notify-on-failure" = { timeout = local.notify_timeout, path = "", matching = "Exact", query = [] }
   }
+  # The notifier's timeout: the schedule's interval (a run may scan for all of it, so interval x
+  # requestsPerSecond instances each interval), at most FunctionGraph's 259,200 s; var.notify_timeout wins.
+  notify_interval_seconds = tonumber(regex("^[0-9]+", var.notify_schedule)) * lookup({ m = 60, h = 3600, d = 86400 }, regex("[mhd]$", var.notify_schedule), 60)
+  notify_timeout          = coalesce(var.notify_timeout, min(local.notify_interval_seconds, 259200))
+
   http_functions = { for name, f in local.functions : name => f if f.path != "" }
 
   handler     = "index.handler"

@@ -116,6 +116,16 @@ variable "notify_schedule" {
   description = "Rate of the notifier's TIMER trigger (FunctionGraph Rate syntax, e.g. 5m, 1h)."
   type        = string
   default     = "5m"
+  validation {
+    condition     = can(regex("^[0-9]+[mhd]$", var.notify_schedule))
+    error_message = "notify_schedule is a FunctionGraph rate: a number and m, h or d (e.g. 5m, 1h)."
+  }
+}
+
+variable "notify_timeout" {
+  description = "The notifier's timeout (s). Default: the schedule's interval (300 s at 5m), at most 259,200 s."
+  type        = number
+  default     = null
 }
 
 variable "apig_instance_id" {

@@ -8,7 +8,7 @@ import type { StateStore } from '../state/types';
 import { deliverOutbox } from './deliver/deliver';
 import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliver/deliveryContext';
 import { defaultLog, errorName, type LogFn } from './log';
-import { planTargets } from './scan/plan';
+import { coverageOf, coverageWarning, planTargets, scanCapacity, type Coverage } from './scan/plan';
 import { storeCursors } from './scan/recordInstance';
 import { scanTargets } from './scan/scan';
 import { TimeBudget } from './timeBudget';
@@ -43,7 +43,8 @@ export interface RunDependencies {
   readonly credentials?: CredentialsProvider;
   /**
    * Scan phase stops starting instances when less than this is left, to keep time for delivery.
-   * @default 40% of the starting remaining time, at least 10 s
+   * @default sized from the backlog (`TimeBudget`): 10 s plus 500 ms per notification waiting or
+   * queued, at most 40% of the starting remaining time
    */
   readonly deliveryReserveMs?: number;
   /**
@@ -59,6 +60,17 @@ export interface RunSummary {
   readonly runId: string;
   readonly trigger: string;
   readonly instancesScanned: number;
+  /** Instances the run planned to scan (configured and discovered): the fleet it watches. */
+  readonly instancesWatched: number;
+  /** Watched instances never scanned successfully, this run included. */
+  readonly neverScanned: number;
+  /** Age of the oldest successful scan among the watched instances after this run (s); 0: all scanned now. */
+  readonly oldestScanAgeSeconds: number;
+  /**
+   * Instances a run of this length scans at most at the request budget (one request each): beyond it,
+   * some are left for the next run, and a warning says what to change.
+   */
+  readonly scanCapacity: number;
   /** Not scanned this run (time ran out); the next run catches up from their cursor. */
   readonly instancesSkipped: number;
   /** Scans that failed (DMS error, timeout); their cursor did not move. */
@@ -107,9 +119,20 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const budget = new TimeBudget(deps.remainingMs, reserve);
   const requests = budgetUse(deps.budgets);
 
-  const plan = await planTargets({ app: deps.app, store, clientFor, budget, log });
+  const plan = await planTargets({ app: deps.app, store, clientFor, budget, log, now });
   const scanned = await scanTargets({ config, store, now, budget, clientFor, log, ...plan });
   await storeCursors(store, scanned.cursors, log);
+  const coverage: Coverage & { scanCapacity: number } = {
+    ...coverageOf(plan, scanned.scanned, now()),
+    scanCapacity: scanCapacity(budget, deps.app.requestsPerSecond),
+  };
+  const warning = coverageWarning(
+    coverage,
+    scanned.totals.instancesSkipped,
+    coverage.scanCapacity,
+    deps.app.requestsPerSecond,
+  );
+  if (warning) log(warning);
   const { throttled, budgetWaitMs } = requests();
   const delivery = await deliverSafely({ ...deliveryContext(deps, budget, runId), now, log });
 
@@ -129,6 +152,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
     runId,
     trigger,
     ...scanned.totals,
+    ...coverage,
     ...delivered,
     throttled,
     budgetWaitMs,

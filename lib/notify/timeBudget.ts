@@ -1,11 +1,23 @@
 import { DELIVERY } from './constants';
 
-/** Least delivery reserve when none is configured. */
+/** Least delivery reserve when none is configured: one POST at its default timeout (10 s). */
 const MIN_DELIVERY_RESERVE_MS = 10_000;
-/** Share of the starting remaining time kept for delivery when none is configured. */
-const DELIVERY_RESERVE_SHARE = 0.4;
-/** Longest invocation a lease has to outlive (FunctionGraph's and Lambda's maximum). */
-const MAX_INVOCATION_MS = 15 * 60_000;
+/**
+ * Delivery time kept per notification in the backlog, above the least reserve: about a POST's round
+ * trip and the per-second spacing of the slowest default destinations (Slack and Teams, 1 s; grouped
+ * messages carry up to 20 items, so this over-reserves for most backlogs).
+ */
+const DELIVERY_RESERVE_PER_ITEM_MS = 500;
+/**
+ * Largest share of the starting remaining time the backlog may reserve: the scan keeps the rest. It was
+ * the flat reserve before; a run with no backlog now scans for all but {@link MIN_DELIVERY_RESERVE_MS}.
+ */
+const MAX_DELIVERY_RESERVE_SHARE = 0.4;
+/**
+ * Longest invocation a lease has to outlive: FunctionGraph's maximum timeout (259,200 s; Lambda's is
+ * 900 s). A lease shorter than the run could expire mid-run and let another run send the same item.
+ */
+const MAX_INVOCATION_MS = 259_200_000;
 /** Added to a lease so that a run at its very end still records what it sent. */
 const LEASE_SLACK_MS = 60_000;
 
@@ -13,7 +25,8 @@ const LEASE_SLACK_MS = 60_000;
 export interface TimeBudgetOptions {
   /**
    * Time kept for the delivery phase: the scan phase starts no instance once less than this is left.
-   * @default 40% of the remaining time when the budget is made, at least 10 s
+   * @default sized from the backlog seen ({@link TimeBudget.noteBacklog}): 10 s plus 500 ms per
+   * notification waiting or queued, at most 40% of the remaining time when the budget is made
    */
   readonly deliveryReserveMs?: number;
   /** Stop starting new work (a claim, a POST) when less than this is left. @default DELIVERY.reserveMs */
@@ -33,20 +46,42 @@ export interface TimeBudgetOptions {
  * if (budget.mayStartScan()) await listInstance({ ..., deadline: budget.scanDeadline() }, ...);
  */
 export class TimeBudget {
-  /** See {@link TimeBudgetOptions.deliveryReserveMs}; fixed when the budget is made. */
-  readonly deliveryReserveMs: number;
   /** See {@link TimeBudgetOptions.stopMarginMs}. */
   readonly stopMarginMs: number;
+  /** Real time left when the budget was made (the run's length, near enough). */
+  readonly startRemainingMs: number;
   readonly #remainingMs: () => number;
   readonly #wallClock: () => number;
+  readonly #fixedReserveMs: number | undefined;
+  #backlog = 0;
 
   /** @param remainingMs real time left in the invocation (the platform's reader) */
   constructor(remainingMs: () => number, options: TimeBudgetOptions = {}) {
     this.#remainingMs = remainingMs;
     this.#wallClock = options.wallClock ?? Date.now;
     this.stopMarginMs = options.stopMarginMs ?? DELIVERY.reserveMs;
-    this.deliveryReserveMs =
-      options.deliveryReserveMs ?? Math.max(MIN_DELIVERY_RESERVE_MS, remainingMs() * DELIVERY_RESERVE_SHARE);
+    this.startRemainingMs = remainingMs();
+    this.#fixedReserveMs = options.deliveryReserveMs;
+  }
+
+  /**
+   * Counts notifications the delivery phase will have to send: those waiting in the outbox when the
+   * run starts, and those the scan queues. The delivery reserve grows with them.
+   */
+  noteBacklog(items: number): void {
+    if (items > 0) this.#backlog += items;
+  }
+
+  /** Notifications counted by {@link noteBacklog}. */
+  get backlog(): number {
+    return this.#backlog;
+  }
+
+  /** See {@link TimeBudgetOptions.deliveryReserveMs}: the configured one, else sized from the backlog now. */
+  get deliveryReserveMs(): number {
+    if (this.#fixedReserveMs !== undefined) return this.#fixedReserveMs;
+    const wanted = MIN_DELIVERY_RESERVE_MS + this.#backlog * DELIVERY_RESERVE_PER_ITEM_MS;
+    return Math.max(MIN_DELIVERY_RESERVE_MS, Math.min(wanted, this.startRemainingMs * MAX_DELIVERY_RESERVE_SHARE));
   }
 
   /** Real time left in the invocation (ms). */
@@ -80,8 +115,9 @@ export class TimeBudget {
   }
 
   /**
-   * How long a claim holds an outbox item: the time this run may still live (at most 15 min) plus one
-   * minute, so another run takes the item over only once this one is surely gone.
+   * How long a claim holds an outbox item: the time this run may still live (whatever the platform's
+   * maximum, up to FunctionGraph's 259,200 s) plus one minute, so another run takes the item over only
+   * once this one is surely gone.
    */
   leaseMs(): number {
     return Math.min(this.#remainingMs(), MAX_INVOCATION_MS) + LEASE_SLACK_MS;

@@ -43,6 +43,8 @@ export interface ScanTotals {
 
 export interface ScanOutput {
   readonly totals: ScanTotals;
+  /** Cursor keys of the instances scanned successfully this run (for the run's coverage). */
+  readonly scanned: ReadonlySet<string>;
   /** Cursors of the instances scanned (not baseline scans, already stored), for `writeCursors`. */
   readonly cursors: readonly CursorWrite[];
 }
@@ -68,6 +70,7 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
     queued: 0,
   };
   const cursors = new Map<string, CursorWrite>();
+  const scanned = new Set<string>();
   const failed = (target: InstanceTarget, e: unknown): void => {
     totals.instancesFailed++;
     const where = { project: target.projectId, instance: target.instanceId };
@@ -80,6 +83,9 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
       try {
         const { cursor, ...counts } = await recordInstance(ctx, listed);
         add(totals, counts);
+        scanned.add(keys.cursor(listed.target.projectId, listed.target.instanceId));
+        // What was queued needs delivery time: the scan stops sooner when the backlog grows.
+        input.budget.noteBacklog(counts.queued);
         if (cursor) cursors.set(cursor.key, cursor);
       } catch (e) {
         failed(listed.target, e);
@@ -87,7 +93,7 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
     },
   };
   totals.instancesSkipped = await pipelined(input.queue, input.config.concurrency, steps);
-  return { totals, cursors: [...cursors.values()] };
+  return { totals, scanned, cursors: [...cursors.values()] };
 }
 
 /** A listed instance and the context it was listed with (its DMS deadline), for the record step. */
