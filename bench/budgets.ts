@@ -9,11 +9,11 @@ import type { FunctionName } from './bundles';
  * 30.3 KB) until the shared request budget per account and region (about 2.2 KB) and the paging and
  * edge hardening (about 1.3 KB) took `list` to 34.4 KB (raised to 36 KiB); then the FunctionGraph
  * agency credentials, the CSMS secret reader and the bounded secret cache (about 4.8 KB) and the
- * keep-alive `node:https` transport (about 0.8 KB) took it to 40.2 KB: 44 KiB. Issue 20's percent-encoding
- * refusals took it to 44.6 KB; issue 17's one HTTP edge (the route table that `ops` and the fleet page
- * share, errors as parts, the shared cold start: about 1.35 KB net) and the throttled-here 429 to
- * 46.2 KB: 46 KiB now. The notifier's ioredis is a file of its own, loaded only for the Redis store,
- * outside this budget.
+ * keep-alive `node:https` transport (about 0.8 KB) took it to 40.2 KB: 44 KiB. Issue 20's
+ * percent-encoding refusals took it to 44.6 KB; issue 17's one HTTP edge (the route table that `ops`
+ * and the fleet page share, errors as parts, the shared cold start: about 1.35 KB net) and the
+ * throttled-here 429 to 46.2 KB: 46 KiB now. The notifier's ioredis is a file of its own, loaded only
+ * for the Redis store, outside this budget.
  *
  * The notifier was 80.8 KB (budget 80 KiB) before issue 11; the lifecycle events (about 2.6 KB),
  * silences and quiet hours with the Intl time-zone code (about 5.8 KB), issue 12's per-destination
