@@ -98,6 +98,11 @@ export const keys = {
   silences: 'silences#api',
   /** Held for `TEST_INTERVAL_MS` after a test notification to the destination. */
   testGate: (destinationId: string) => `test#${destinationId}`,
+  /** A fleet page session, by the hash of its nonce (`lib/ops/page/sessionRecords.ts`). */
+  session: (sessionId: string) => `session#${sessionId}`,
+  /** The fleet page's sign-in attempts of one client (a hash of its address) and of everyone. */
+  signInClient: (clientHash: string) => `signin#client#${clientHash}`,
+  signInAll: 'signin#all',
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Prefix of every session value; a new format gets a new prefix and old sessions simply fail. */
 const VERSION = 'v1';
@@ -12,6 +12,18 @@ function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A session value whose signature holds: its expiry and its store id. */
+export interface SignedSession {
+  readonly expiresAtMs: number;
+  /** SHA-256 of the nonce (base64url): the store never holds a value a cookie could be rebuilt from. */
+  readonly id: string;
+}
+
+/** The store id of a session nonce. */
+function sessionIdOf(nonce: string): string {
+  return createHash('sha256').update(nonce, 'utf8').digest('base64url');
 }
 
 /**
@@ -32,13 +44,26 @@ export class SessionSigner {
     return `${body}.${mac(this.#key, body)}`;
   }
 
-  /** True when `value` was issued with this key and has not expired at `nowMs`. */
-  verify(value: string | undefined, nowMs: number): boolean {
+  /**
+   * What `value` says, when it was issued with this key: its expiry and its id (a hash of its nonce,
+   * the key of its record in the store). Says nothing about expiry or revocation: see `PageSessions`.
+   */
+  read(value: string | undefined): SignedSession | undefined {
     const m = SESSION_SHAPE.exec(value ?? '');
-    if (!m) return false;
+    if (!m) return undefined;
     const body = `${VERSION}.${m[1]}.${m[2]}`;
-    if (!same(mac(this.#key, body), m[3] ?? '')) return false;
-    return Number(m[1]) * 1000 > nowMs;
+    if (!same(mac(this.#key, body), m[3] ?? '')) return undefined;
+    return { expiresAtMs: Number(m[1]) * 1000, id: sessionIdOf(m[2] ?? '') };
+  }
+
+  /**
+   * True when `value` was issued with this key, has not expired at `nowMs`, and expires at most
+   * `maxLifetimeMs` after `nowMs` (a value signed with a known key and a far expiry is refused). The
+   * signature only: the page also asks the store (`PageSessions.check`).
+   */
+  verify(value: string | undefined, nowMs: number, maxLifetimeMs = Number.POSITIVE_INFINITY): boolean {
+    const signed = this.read(value);
+    return signed !== undefined && signed.expiresAtMs > nowMs && signed.expiresAtMs - nowMs <= maxLifetimeMs;
   }
 
   /** The token the page's forms carry for this session (checked with `checkCsrf`). */
