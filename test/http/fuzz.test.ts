@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ID_PATTERN } from '../../lib/config';
 import { isCalendarTime } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
-import { startEmulator, SEED, type Emulator } from '../../dev/emulator';
+import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, SEED, type Emulator } from '../../dev/emulator';
+import { createOpsHandler } from '../../lib/ops/createOpsHandler';
+import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
+import { PAGE_TOKEN, startPageStack, type PageStack } from '../ops/stack';
+import { BAD_ESCAPES } from '../support/hostileInputs';
 import {
   expectMatchesOpenApi,
   fgEvent,
@@ -265,5 +269,177 @@ describe('fuzz: random events at the handlers', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+// ---- The operator API and the fleet page (issue 20: the fuzz covers them and the page's forms) ----
+
+/**
+ * Property: whatever event reaches the operator function (its API, the fleet page, the page's forms,
+ * with or without a token, a session cookie, a CSRF token, a same-site Origin), the status is an
+ * integer from 100 to 599 and below 500 (client garbage is the client's problem), the body is JSON or
+ * HTML as the route says, and no secret (the bearer token, the cloud secret key, the session key)
+ * appears in an answer or a log line.
+ */
+describe('fuzz: random events at the operator function (API, fleet page, forms)', () => {
+  let stack: PageStack;
+  let ops: HttpHandler;
+  const logs: string[] = [];
+  const SESSION_SECRET = 'fuzz-session-secret-0123456789abcdef';
+  let session = { cookie: '', csrf: '' };
+  let silenceId = '';
+  const HOST = 'api.example.com';
+
+  beforeAll(async () => {
+    stack = await startPageStack();
+    ops = createOpsHandler({
+      env: { ...stack.env, OPS_SESSION_KEY: SESSION_SECRET },
+      store: stack.store,
+      log: (l) => logs.push(l),
+    });
+    silenceId = stack.seededSilenceId;
+    const signIn = await ops(
+      v2Event({
+        method: 'POST',
+        path: '/ops/v1/fleet/session',
+        headers: { host: HOST, origin: `https://${HOST}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: PAGE_TOKEN }).toString(),
+      }),
+    );
+    const cookie = (signIn.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
+    const page = await ops(v2Event({ path: '/ops/v1/fleet', headers: { host: HOST, cookie } }));
+    session = { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '' };
+    expect(session.csrf).not.toBe('');
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const id = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(SEED_IDS.mainProject, SEED_IDS.kafkaPaged, SEED_IDS.rabbitmq) },
+    { weight: 1, arbitrary: fc.constant('SEEDED') },
+    { weight: 2, arbitrary: fc.constantFrom(...nasty, ...BAD_ESCAPES) },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }).map(enc) },
+  );
+  const opsPath = fc.oneof(
+    fc.constantFrom('/ops/v1/history', '/ops/v1/silences', '/ops/v1/fleet', '/ops/v1/fleet.json'),
+    fc.constantFrom('/ops/v1/fleet/session', '/ops/v1/fleet/logout', '/ops/v1/fleet/silences'),
+    id.map((s) => `/ops/v1/silences/${s}`),
+    id.map((s) => `/ops/v1/fleet/silences/${s}/expire`),
+    fc.tuple(id, id, id).map(([p, i, t]) => `/ops/v1/fleet/tasks/${p}/${i}/${t}`),
+    fc
+      .tuple(
+        fc.constantFrom('', '/prod', '/a/b', '/%2e%2e', '/%E0%A4%A'),
+        fc.constantFrom('/ops/v1/fleet', '/ops/v1/silences'),
+      )
+      .map(([prefix, p]) => `${prefix}${p}`),
+    anyPath,
+  );
+  const formField = fc.oneof(
+    fc.constantFrom('token', 'csrf', 'instance', 'task', 'minutes', 'createdBy', 'comment'),
+    fc.string({ maxLength: 8 }),
+  );
+  const formValue = fc.oneof(
+    fc.constantFrom(PAGE_TOKEN, 'CSRF', '60', '0', '10081', '-1', '1e3', 'kafka-orders', 'restart*', '********#'),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.string({ maxLength: 600 }),
+  );
+  const formBody = fc.oneof(
+    fc.array(fc.tuple(formField, formValue), { maxLength: 7 }).map((pairs) => new URLSearchParams(pairs).toString()),
+    fc.constantFrom(...BAD_ESCAPES).map((b) => `comment=${b}&minutes=60`),
+  );
+  const jsonBody = fc.oneof(
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc
+      .record(
+        {
+          matchers: fc.dictionary(fc.constantFrom('instance', 'task', 'project', 'x'), formValue, { maxKeys: 3 }),
+          endsAt: fc.oneof(fc.constant('2027-02-30T00:00:00Z'), fc.string({ maxLength: 30 })),
+          minutes: fc.integer({ min: -10, max: 20_000 }),
+          comment: formValue,
+          createdBy: formValue,
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
+  );
+  const body = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 4, arbitrary: formBody },
+    { weight: 2, arbitrary: jsonBody },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 100 }) },
+  );
+  const opsHeaders = fc
+    .record(
+      {
+        authorization: fc.oneof(fc.constant(`Bearer ${PAGE_TOKEN}`), headerValue),
+        cookie: fc.oneof(
+          fc.constant('SESSION'),
+          fc.constant('SESSION; dtf_ops_session=v1.1.x.y'),
+          fc.string({ maxLength: 40 }).map((s) => `dtf_ops_session=${s}`),
+          fc.string({ maxLength: 60 }),
+        ),
+        origin: fc.constantFrom(`https://${HOST}`, 'https://evil.example', 'null', '%', ''),
+        'content-type': fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain'),
+        other: fc.string({ maxLength: 20 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ other, ...h }) => ({ host: HOST, ...h, ...(other !== undefined ? { 'x-other': other } : {}) }));
+  const opsMethod = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('GET', 'POST') },
+    { weight: 1, arbitrary: fc.constantFrom('DELETE', 'PUT', 'HEAD', 'OPTIONS', 'get', 'X') },
+  );
+
+  // A token pasted into the URL or the search box: refused or redacted, never shown.
+  const opsQuery = fc.oneof(
+    { weight: 4, arbitrary: randomQuery },
+    { weight: 1, arbitrary: fc.constantFrom(`token=${PAGE_TOKEN}`, `q=${PAGE_TOKEN}`, `q=x${PAGE_TOKEN}y&page=1`) },
+  );
+  const secrets = (): string[] => [PAGE_TOKEN, SESSION_SECRET, EMULATOR_CREDENTIALS.secretAccessKey];
+
+  it('any event: a status from 100 to 599 and below 500, JSON or HTML, no secret echoed', async () => {
+    const before = logs.length;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        shape,
+        opsPath,
+        fc.option(opsQuery),
+        opsHeaders,
+        opsMethod,
+        body,
+        async (make, p, q, hd, m, b) => {
+          runs++;
+          const headers: Record<string, string> = { ...hd };
+          if (headers.cookie) headers.cookie = headers.cookie.replace('SESSION', session.cookie);
+          const path = p.replace('SEEDED', silenceId);
+          const withCsrf = b?.replace('CSRF', session.csrf);
+          const input: EventInput = {
+            path,
+            method: m,
+            headers,
+            pathParameters: null,
+            ...(q !== null ? { query: q } : {}),
+            ...(withCsrf !== undefined ? { body: withCsrf } : {}),
+          };
+          const r = await ops(make(input));
+          expect(Number.isInteger(r.statusCode)).toBe(true);
+          expect(r.statusCode).toBeGreaterThanOrEqual(100);
+          expect(r.statusCode, `${m} ${path}: ${r.body.slice(0, 300)}`).toBeLessThan(500);
+          const type = r.headers['Content-Type'] ?? '';
+          if (r.statusCode !== 303) expect(type).toMatch(/^(application\/json|text\/html; charset=utf-8)$/);
+          if (type === 'application/json') JSON.parse(r.body);
+          const answer = `${JSON.stringify(r.headers)}\n${r.body}`;
+          for (const s of secrets()) expect(answer.includes(s), `${m} ${path} echoes a secret`).toBe(false);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(runs).toBeGreaterThanOrEqual(1500);
+    const lines = logs.slice(before).join('\n');
+    for (const s of secrets()) expect(lines.includes(s)).toBe(false);
+    // Some of the inputs were good enough to be served (a page, a JSON view, a silence made).
+    expect(logs.slice(before).filter((l) => /"status":(200|201|303)/.test(l)).length).toBeGreaterThan(20);
   });
 });
