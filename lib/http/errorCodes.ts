@@ -63,4 +63,5 @@ export const invalidPageQuery = 'DTF.00400040';
 export const invalidPageNumber = 'DTF.00400041';
 export const invalidPageSilence = 'DTF.00400042';
 export const crossSiteRequest = 'DTF.00403040';
+export const signInLimited = 'DTF.00429040';
 export const pageSilenceNotFound = 'DTF.00404040';

@@ -158,9 +158,16 @@ describe('the fleet page in headless Chromium', () => {
     const phone = join(ARTIFACTS, 'fleet-page-phone.png');
     await page.screenshot({ path: phone, fullPage: true });
     console.log(`screenshot (phone, 390 px): ${phone}`);
+    const before = (await page.context().cookies()).find((c) => c.name === 'dtf_ops_session');
+    expect(before).toBeDefined();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForSelector('label:has-text("Token")');
     await page.goto(stack.pageUrl);
+    expect(await page.locator('main').textContent()).not.toContain('kafka-orders');
+    // The old cookie put back (a copy an attacker kept): the server ended the session, it shows nothing.
+    if (before) await page.context().addCookies([before]);
+    await page.goto(stack.pageUrl);
+    expect(await page.locator('main form').count()).toBe(1);
     expect(await page.locator('main').textContent()).not.toContain('kafka-orders');
     await page.close();
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../dev/emulator';
 import { createOpsHandler } from '../../lib/ops/createOpsHandler';
@@ -5,6 +8,7 @@ import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { escapeHtml } from '../../lib/ops/page/escapeHtml';
 import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
 import { NotifierSilences } from '../../lib/ops/page/silences';
+import { FileStore } from '../../lib/state/fileStore';
 import type { HttpResponse } from '../../lib/http/response';
 import { expectMatchesOpenApi } from '../http/support';
 import { PAGE_TOKEN, startPageStack, XSS_NAME, type PageStack } from './stack';
@@ -20,6 +24,8 @@ interface Req {
   readonly headers?: Record<string, string>;
   readonly cookies?: readonly string[];
   readonly form?: Record<string, string>;
+  /** The caller's address as the gateway saw it. @default none */
+  readonly sourceIp?: string;
 }
 
 function event(r: Req): Record<string, unknown> {
@@ -30,13 +36,16 @@ function event(r: Req): Record<string, unknown> {
     rawQueryString: r.query ?? '',
     headers: { host: HOST, ...(r.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...r.headers },
     ...(r.cookies ? { cookies: r.cookies } : {}),
-    requestContext: { http: { method, path: r.path }, requestId: 'gw-1' },
+    requestContext: {
+      http: { method, path: r.path, ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) },
+      requestId: 'gw-1',
+    },
     isBase64Encoded: false,
     ...(r.form ? { body: new URLSearchParams(r.form).toString() } : {}),
   };
 }
 
-const call = (r: Req): Promise<HttpResponse> => handler(event(r));
+const call = (r: Req, h: HttpHandler = handler): Promise<HttpResponse> => h(event(r));
 const SAME_ORIGIN = { origin: `http://${HOST}` };
 
 async function signIn(): Promise<{ cookie: string; csrf: string }> {
@@ -264,5 +273,101 @@ describe('the fleet page handler', () => {
     const r = await call({ method: 'DELETE', path: '/ops/v1/fleet' });
     expect(r.statusCode).toBe(405);
     expect(r.headers.Allow).toBe('GET');
+  });
+});
+
+/** Issue 20 item 5: sessions that end, expiry always enforced, sign-in attempts limited. */
+describe('fleet page sessions', () => {
+  const fleetOf = async (cookie: string, h: HttpHandler = handler): Promise<HttpResponse> =>
+    call({ path: '/ops/v1/fleet', cookies: [cookie] }, h);
+  const signedIn = (r: HttpResponse): boolean => r.statusCode === 200 && r.body.includes('kafka-orders');
+
+  it("the issue's example: after sign-out the old cookie no longer works, on this instance or another", async () => {
+    const other = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const { cookie, csrf } = await signIn();
+    expect(signedIn(await fleetOf(cookie))).toBe(true);
+    expect(signedIn(await fleetOf(cookie, other))).toBe(true);
+    const out = await call(
+      { method: 'POST', path: '/ops/v1/fleet/logout', headers: SAME_ORIGIN, cookies: [cookie], form: { csrf } },
+      other,
+    );
+    expect(out.statusCode).toBe(303);
+    expect(out.headers['Set-Cookie']).toMatch(/^dtf_ops_session=; .*Max-Age=0/);
+    for (const h of [handler, other]) {
+      const again = await fleetOf(cookie, h);
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toContain('name="token"');
+      expect(again.body).not.toContain('kafka-orders');
+      // A change with the old cookie and its CSRF token is refused too, and changes nothing.
+      const change = await call(
+        {
+          method: 'POST',
+          path: '/ops/v1/fleet/silences',
+          headers: SAME_ORIGIN,
+          cookies: [cookie],
+          form: { ...silenceForm, csrf },
+        },
+        h,
+      );
+      expect(change.statusCode).toBe(401);
+    }
+  });
+
+  it('a session signed with the token-derived key is refused whatever its expiry, unless it was issued', async () => {
+    // Anyone holding a bearer token can derive the key (no OPS_SESSION_KEY here): a forged value must still fail.
+    const forger = new SessionSigner(sessionKey(undefined, [PAGE_TOKEN]));
+    const now = Date.now();
+    const expiries = [now + 60_000, now + 3_600_000, now + 86_400_000, now + 10 * 365 * 86_400_000, 99_999_999_999_000];
+    for (const expiry of expiries) {
+      const r = await fleetOf(`dtf_ops_session=${forger.issue(expiry)}`);
+      expect(signedIn(r), String(expiry)).toBe(false);
+    }
+    // An issued session re-signed with a later expiry (same nonce): refused too.
+    const { cookie } = await signIn();
+    const value = cookie.split('=')[1] ?? '';
+    const resigned = forger.issue(now + 86_400_000, value.split('.')[2]);
+    expect(signedIn(await fleetOf(`dtf_ops_session=${resigned}`))).toBe(false);
+    expect(signedIn(await fleetOf(cookie))).toBe(true);
+  });
+
+  it('300 wrong tokens from one address: 10 answered 401, then 429 with Retry-After (the right token too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signin-'));
+    try {
+      // One fixed clock for the handler and its store: the buckets do not refill while the test runs.
+      const at = Date.now();
+      const store = new FileStore(join(dir, 's.json'), { now: () => at });
+      const limited = createOpsHandler({ env: stack.env, store, now: () => at, log: () => {} });
+      const attempt = (token: string, sourceIp: string) =>
+        call(
+          { method: 'POST', path: '/ops/v1/fleet/session', headers: SAME_ORIGIN, form: { token }, sourceIp },
+          limited,
+        );
+      const statuses = new Map<number, number>();
+      let last: HttpResponse | undefined;
+      for (let i = 0; i < 300; i++) {
+        last = await attempt(`wrong-token-${String(i).padStart(12, '0')}`, '198.51.100.7');
+        statuses.set(last.statusCode, (statuses.get(last.statusCode) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 401: 10, 429: 290 });
+      expect(Number(last?.headers['Retry-After'])).toBeGreaterThanOrEqual(29);
+      expect(last?.body).toContain('too many sign-in attempts from this address');
+      const right = await attempt(PAGE_TOKEN, '198.51.100.7');
+      expect(right.statusCode).toBe(429);
+      expect(right.headers['Set-Cookie']).toBeUndefined();
+      // Another address still signs in; its IPv6 /64 neighbours share its count.
+      expect((await attempt(PAGE_TOKEN, '2001:db8:5:6::1')).statusCode).toBe(303);
+      for (let i = 2; i < 11; i++) await attempt('x'.repeat(20), `2001:db8:5:6::${i}`);
+      expect((await attempt(PAGE_TOKEN, '2001:db8:5:6:ffff::9')).statusCode).toBe(429);
+      // Overall: 100 attempts in all (20 so far), then everyone waits, whatever the address.
+      const overall = [];
+      for (let i = 0; i < 81; i++) overall.push((await attempt('y'.repeat(20), `203.0.113.${i}`)).statusCode);
+      expect(overall.filter((x) => x === 401)).toHaveLength(80);
+      expect(overall.at(-1)).toBe(429);
+      const everyone = await attempt(PAGE_TOKEN, '192.0.2.1');
+      expect(everyone.statusCode).toBe(429);
+      expect(everyone.body).toContain('from everyone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

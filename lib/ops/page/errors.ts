@@ -19,3 +19,23 @@ export class CrossSiteError extends HttpError {
     super(403, ERROR_CODES.crossSiteRequest, `refused: ${problem}`);
   }
 }
+
+/**
+ * Too many sign-in attempts from this client, or from everyone (429 with `Retry-After`; the token
+ * was not checked).
+ */
+export class SignInLimitedError extends HttpError {
+  override readonly name = 'SignInLimitedError';
+  constructor(
+    readonly scope: 'client' | 'all',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      429,
+      ERROR_CODES.signInLimited,
+      `too many sign-in attempts ${scope === 'client' ? 'from this address' : 'from everyone'}; ` +
+        `try again in ${retryAfterSeconds} s`,
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}

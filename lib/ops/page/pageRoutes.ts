@@ -7,13 +7,14 @@ import type { Route, RouteOutcome } from '../../http/routes';
 import type { OpsServices } from '../opsServices';
 import { SESSION_COOKIE } from './constants';
 import { setCookie } from './cookies';
-import { NotFoundPageError } from './errors';
+import { NotFoundPageError, SignInLimitedError } from './errors';
 import { buildFleetView, type FleetSources } from './fleetData';
 import { parseForm } from './forms';
 import { checkSameOrigin } from './pageAuth';
 import { html, pageError, redirect, signInPage } from './pageResponses';
 import { renderFleetMain, signedInHeader } from './renderFleet';
 import { renderTaskMain } from './renderTask';
+import { SignInLimiter } from './signInLimit';
 import { buildTaskView } from './taskData';
 import { validateFleetQuery, validateSilenceForm, pathId } from './validatePage';
 import { checkChange, pageContext, requireSession, visitOf } from './visit';
@@ -82,13 +83,21 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
     path: '/ops/v1/fleet/session',
     answer: async (r) => {
       checkSameOrigin(r.req.headers);
+      const form = parseForm(r.req.body);
       const v = await visitOf(r);
-      const token = parseForm(r.req.body).get('token') ?? '';
-      if (r.tokens && !r.tokens.matches(token))
+      // The gateway authenticates (`authRequired: false`): there is no session of our own to open.
+      if (!r.tokens) return { response: redirect(v.base, r.requestId) };
+      // Counted before the token is read: a limited client learns nothing about its guess.
+      const verdict = await new SignInLimiter(await r.services.store()).take(r.req.sourceIp, v.now);
+      if (!verdict.allowed) throw new SignInLimitedError(verdict.scope, verdict.retryAfterSeconds);
+      if (!r.tokens.matches(form.get('token') ?? ''))
         return { response: signInPage(v.base, r.requestId, 401, 'That token is not valid.') };
-      const { sessionSeconds } = r.services;
-      const value = v.signer.issue(v.now + sessionSeconds * 1000);
-      const cookie = setCookie(SESSION_COOKIE, value, { maxAge: sessionSeconds, path: v.cookiePath, secure: v.secure });
+      const opened = await v.sessions.open(v.now);
+      const cookie = setCookie(SESSION_COOKIE, opened.value, {
+        maxAge: opened.maxAgeSeconds,
+        path: v.cookiePath,
+        secure: v.secure,
+      });
       return { response: redirect(v.base, r.requestId, cookie) };
     },
   }),
@@ -98,6 +107,8 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
     answer: async (r) => {
       const v = await visitOf(r);
       checkChange(v, parseForm(r.req.body));
+      // Ended in the store, for every instance: the old cookie no longer works anywhere.
+      await v.sessions.revoke(v.cookie, v.now);
       const cookie = setCookie(SESSION_COOKIE, '', { maxAge: 0, path: v.cookiePath, secure: v.secure });
       return { response: redirect(v.base, r.requestId, cookie) };
     },

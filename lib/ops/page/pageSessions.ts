@@ -54,7 +54,7 @@ export class PageSessions {
     );
     // 144 random bits: a clash means the store or the random source is broken, not bad luck.
     if (!created) throw new Error('PageSessions: a new session id is already in the store');
-    return { value, maxAgeSeconds: Math.max(1, Math.round((expiresAt - now) / 1000)) };
+    return { value, maxAgeSeconds: Math.max(1, Math.ceil((expiresAt - now) / 1000)) };
   }
 
   /** True when `value` is a live session at `now` (see the class). One store read when the signature holds. */

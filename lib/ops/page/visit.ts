@@ -8,6 +8,7 @@ import { isLoopbackHost, parseCookies } from './cookies';
 import { checkSameOrigin, cookieHeader } from './pageAuth';
 import { pagePaths, type PagePaths } from './pageResponses';
 import type { PageContext } from './renderFleet';
+import { PageSessions } from './pageSessions';
 import { SessionSigner, sessionKey } from './session';
 
 /** The session value when the API gateway authenticates (`http.authRequired: false`). */
@@ -17,6 +18,10 @@ const GATEWAY_SESSION = 'gateway';
 export interface Visit extends PagePaths {
   readonly request: EdgeRequest<OpsServices>;
   readonly signer: SessionSigner;
+  /** The sessions in the store (every warm instance reads the same ones). */
+  readonly sessions: PageSessions;
+  /** The session cookie as sent (valid or not): sign-out revokes it. */
+  readonly cookie: string | undefined;
   /** The valid session value, or `gateway` when the API gateway authenticates (`authRequired: false`). */
   readonly session: string | undefined;
   /** Whether the cookie is `Secure` (not on loopback). */
@@ -26,7 +31,7 @@ export interface Visit extends PagePaths {
 
 /**
  * The session of a page request: the session key (its secret redacted from this request's answer and
- * log line), the cookie verified with it. Without `http.authRequired`, the gateway's own check stands
+ * log line), the cookie verified with it and looked up in the store (`PageSessions`). Without `http.authRequired`, the gateway's own check stands
  * for a session.
  */
 export async function visitOf(request: EdgeRequest<OpsServices>): Promise<Visit> {
@@ -36,13 +41,18 @@ export async function visitOf(request: EdgeRequest<OpsServices>): Promise<Visit>
     : undefined;
   request.redact([keySecret]);
   const signer = new SessionSigner(sessionKey(keySecret, tokens?.plain() ?? []));
+  const sessions = new PageSessions(await services.store(), signer, { lifetimeSeconds: services.sessionSeconds });
   const now = services.now();
   const cookie = parseCookies(cookieHeader(request.event, req.headers)).get(SESSION_COOKIE);
-  const session = !tokens ? GATEWAY_SESSION : cookie && signer.verify(cookie, now) ? cookie : undefined;
+  // A cookie is a session only while the store says so (issue 20 item 5): signed, unexpired, within
+  // its lifetime, issued, not revoked.
+  const session = !tokens ? GATEWAY_SESSION : cookie && (await sessions.check(cookie, now)) ? cookie : undefined;
   return {
     ...pagePaths(request.prefix),
     request,
     signer,
+    sessions,
+    cookie,
     session,
     secure: !isLoopbackHost(req.headers.get('host')),
     now,
