@@ -29,11 +29,13 @@ import type { FunctionName } from './bundles';
  * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
- * (esbuild, minified): 112 KiB now.
+ * (esbuild, minified): 112 KiB. Issue 20's page sessions in the state store and sign-in limits
+ * (`pageSessions.ts`, `signInLimit.ts`, `sessionRecords.ts`: about 4.4 KB) took it from 110.8 KB to
+ * 115.2 KB: 116 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 46 * 1024,
   show: 46 * 1024,
-  ops: 112 * 1024,
+  ops: 116 * 1024,
   'notify-on-failure': 108 * 1024,
 } as const satisfies Record<FunctionName, number>;

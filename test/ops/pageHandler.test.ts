@@ -330,7 +330,7 @@ describe('fleet page sessions', () => {
     expect(signedIn(await fleetOf(cookie))).toBe(true);
   });
 
-  it('300 wrong tokens from one address: 10 answered 401, then 429 with Retry-After (the right token too)', async () => {
+  it('300 wrong tokens from one address: 10 answered 401, then 429 with Retry-After (the right one too)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signin-'));
     try {
       // One fixed clock for the handler and its store: the buckets do not refill while the test runs.

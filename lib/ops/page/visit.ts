@@ -31,8 +31,8 @@ export interface Visit extends PagePaths {
 
 /**
  * The session of a page request: the session key (its secret redacted from this request's answer and
- * log line), the cookie verified with it and looked up in the store (`PageSessions`). Without `http.authRequired`, the gateway's own check stands
- * for a session.
+ * log line), the cookie verified with it and looked up in the store (`PageSessions`). Without
+ * `http.authRequired`, the gateway's own check stands for a session.
  */
 export async function visitOf(request: EdgeRequest<OpsServices>): Promise<Visit> {
   const { services, tokens, req } = request;
