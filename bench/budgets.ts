@@ -30,8 +30,8 @@ import type { FunctionName } from './bundles';
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
  * (esbuild, minified): 112 KiB. Issue 20's page sessions in the state store and sign-in limits
- * (`pageSessions.ts`, `signInLimit.ts`, `sessionRecords.ts`: about 4.4 KB) took it from 110.8 KB to
- * 115.2 KB: 116 KiB now.
+ * (`pageSessions.ts`, `signInLimit.ts`, `sessionRecords.ts`: about 4.4 KB) took it from 113.2 KB to
+ * 117.6 KB: 116 KiB (118.8 KB) now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 46 * 1024,
