@@ -76,9 +76,13 @@ export function localEnvironment(config: Record<string, unknown>, tokens: readon
 /**
  * The `notify` section for a local run: one destination of each signed kind plus Slack, all on the
  * local webhook sink (`allowInsecureWebhooks`), a file store under `.state/`, and the environment
- * holding their URLs and secrets (references only in the document, as in production).
+ * holding their URLs and secrets (references only in the document, as in production). `statePath`
+ * is the file store's file (`npm start` gives each run its own unless `--keep-state`).
  */
-export function localNotify(sinkUrl: string): {
+export function localNotify(
+  sinkUrl: string,
+  statePath = '.state/notify-local.json',
+): {
   notify: Record<string, unknown>;
   env: Record<string, string>;
   secrets: Record<string, string>;
@@ -94,7 +98,7 @@ export function localNotify(sinkUrl: string): {
         dingtalk: { type: 'dingtalk', url: { env: 'LOCAL_DINGTALK_URL' }, secret: { env: 'LOCAL_BOT_SECRET' } },
       },
       routes: { all: { destinations: ['hook', 'slack', 'feishu', 'dingtalk'] } },
-      store: { type: 'file', path: '.state/notify-local.json' },
+      store: { type: 'file', path: statePath },
       allowInsecureWebhooks: true,
     },
     env: {

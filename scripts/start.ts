@@ -15,10 +15,15 @@
  * The fleet page (`/ops/v1/fleet`) is served by the ops handler behind `dev/serveHandler.ts` (PAGE_PORT, else a
  * free port), on the notifier's state; its URL is printed with the others.
  *
- * Environment: PORT (serverless-offline HTTP port, default 3000, or a free one if taken),
- * EMULATOR_PORT and SINK_PORT (default: a free port), API_TOKENS (default: a fresh random token),
- * NOTIFY_INTERVAL_SECONDS (default 15, at least 2). Flag `--redis` (`npm start -- --redis`): the notifier's
- * state in a local `redis-server` instead of the file store, when it is installed.
+ * Environment: PORT (serverless-offline HTTP port; unset: 3000, or a free one if 3000 is taken),
+ * EMULATOR_PORT, SINK_PORT and PAGE_PORT (unset: a free port). A port given explicitly must be free:
+ * a taken one stops the start with one line, before anything runs. API_TOKENS (default: a fresh random
+ * token; a token the functions would refuse stops the start with the rule), NOTIFY_INTERVAL_SECONDS
+ * (default 15, at least 2). Flags: `--redis` (`npm start -- --redis`): the notifier's state in a local
+ * `redis-server` instead of the file store, when it is installed; `--keep-state`: the file store in
+ * `.state/notify-local.json`, kept from one `--keep-state` run to the next (otherwise each run has its
+ * own state, removed when it stops, so tasks seen by an earlier run are not taken as seen).
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) stop everything it started.
  */
 import { startEmulator, SEED_IDS } from '../dev/emulator';
 import { offlineLineSource } from '../dev/offlineLog';
@@ -29,13 +34,80 @@ import { startSink } from '../dev/sink';
 import { createNotifyHandler } from '../lib/notify/createNotifyHandler';
 import { createOpsHandler } from '../lib/ops/createOpsHandler';
 import { serveHandler } from '../dev/serveHandler';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveTokens } from '../lib/http/bearerAuth';
 
 process.env.SLS_TELEMETRY_DISABLED = '1';
 process.env.SLS_NOTIFICATIONS_MODE = 'off';
 
 const services: Service[] = [];
 let stopping = false;
+
+/** What `npm start` tells `fail-task` (and a person) about this run. */
+const RUN_FILE = join('.state', 'npm-start.json');
+
+/** A problem with how `npm start` was called: one line, nothing started. */
+class StartError extends Error {}
+
+const USAGE = 'usage: npm start [-- --redis] [-- --keep-state]';
+
+function parseStartArgs(argv: readonly string[]): { redis: boolean; keepState: boolean } {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { redis: { type: 'boolean', default: false }, 'keep-state': { type: 'boolean', default: false } },
+    });
+    return { redis: values.redis === true, keepState: values['keep-state'] === true };
+  } catch (e) {
+    throw new StartError(`${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)} (${USAGE})`);
+  }
+}
+
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The port named by environment variable `name`: unset, `fallback` (0: any free port); set, it must be
+ * a port number that is free now, else a one-line `StartError` (a named port is never silently replaced).
+ */
+async function explicitPort(name: string, fallback: number): Promise<number> {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new StartError(`${name}=${raw} is not a port number`);
+  if (!(await portFree(port)))
+    throw new StartError(`${name}=${port} is taken by another process: stop it, or choose another ${name}`);
+  return port;
+}
+
+/** The bearer tokens, checked with the functions' own rule: a token they would refuse stops the start. */
+async function checkedTokens(): Promise<string[]> {
+  const given = process.env.API_TOKENS;
+  if (given === undefined || given.trim() === '') return [randomToken()];
+  try {
+    await resolveTokens([{ env: 'API_TOKENS' }], { env: { API_TOKENS: given } });
+  } catch (e) {
+    const problem = e instanceof Error ? e.message.replace(/^invalid configuration at http\.tokens\[0\]: /, '') : '';
+    throw new StartError(
+      `API_TOKENS: ${problem} (each token: at least 16 of A-Z a-z 0-9 - . _ ~ + /, comma-separated); unset it for a random one`,
+    );
+  }
+  return given
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
 
 async function stopAll(code: number): Promise<never> {
   if (stopping) process.exit(code);
@@ -50,67 +122,90 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
-async function portOr(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(freePort()));
-    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
-  });
+/** serverless-offline's port: PORT when set (and free), else 3000, else a free one (said so). */
+async function offlinePort(): Promise<number> {
+  const explicit = await explicitPort('PORT', 0);
+  if (explicit !== 0) return explicit;
+  if (await portFree(3000)) return 3000;
+  const port = await freePort();
+  console.log(`port 3000 is taken: serverless-offline listens on ${port} instead (set PORT to choose)`);
+  return port;
 }
 
 /**
  * `--redis`: the notifier's state in a `redis-server` started here (a free loopback port, a temporary
  * directory, stopped with everything else), when one is installed; the file store otherwise.
  */
-async function localStore(): Promise<{ store?: Record<string, unknown> }> {
-  if (!process.argv.includes('--redis')) return {};
+async function localStore(redis: boolean): Promise<{ store?: Record<string, unknown> }> {
+  if (!redis) return {};
   if (!redisServerVersion()) {
     console.log(`redis-server is not installed (${REDIS_INSTALL_COMMAND}): the notifier uses the file store`);
     return {};
   }
-  const redis = await startRedisServer();
-  services.push({ name: 'redis-server', stop: () => redis.stop() });
-  console.log(`redis-server:        redis://${redis.host}:${redis.port} (notifier state, key prefix dtf:)`);
-  return { store: { type: 'redis', host: redis.host, port: redis.port } };
+  const server = await startRedisServer();
+  services.push({ name: 'redis-server', stop: () => server.stop() });
+  console.log(`redis-server:        redis://${server.host}:${server.port} (notifier state, key prefix dtf:)`);
+  return { store: { type: 'redis', host: server.host, port: server.port } };
+}
+
+/**
+ * The notifier's file store for this run: its own folder under `.state/`, removed when the run stops,
+ * so a task an earlier run saw is new again; with `--keep-state`, the one file every such run shares.
+ */
+function runState(keepState: boolean): string {
+  if (keepState) return join('.state', 'notify-local.json');
+  const dir = join('.state', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  services.push({ name: 'run state', stop: async () => rmSync(dir, { recursive: true, force: true }) });
+  return join(dir, 'notify-state.json');
 }
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+  // Once the terminal is gone, writing to it fails (EIO, EPIPE): keep stopping rather than crash.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-  const emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+  // Everything that can be wrong with how it was called, before anything starts.
+  const args = parseStartArgs(process.argv.slice(2));
+  const tokens = await checkedTokens();
+  const ports = {
+    emulator: await explicitPort('EMULATOR_PORT', 0),
+    sink: await explicitPort('SINK_PORT', 0),
+    page: await explicitPort('PAGE_PORT', 0),
+    offline: await offlinePort(),
+  };
+
+  const emulator = await startEmulator({ port: ports.emulator });
   services.push({ name: 'emulator', stop: () => emulator.close() });
   console.log(`DMS emulator:        ${emulator.url}`);
 
-  const tokens = (process.env.API_TOKENS ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  if (tokens.length === 0) tokens.push(randomToken());
   // Notifier: a webhook sink that prints what it receives, and the notify section pointing at it.
-  const sinkPort = Number(process.env.SINK_PORT ?? 0);
-  const sink = await startSink({ port: sinkPort, print: true });
-  const local = localNotify(sink.url);
-  for (const [name, secret] of Object.entries(local.secrets)) sink.setSecret(name, secret);
+  const sink = await startSink({ port: ports.sink, print: true });
   services.push({ name: 'webhook sink', stop: () => sink.close() });
+  const statePath = runState(args.keepState);
+  const local = localNotify(sink.url, statePath);
+  for (const [name, secret] of Object.entries(local.secrets)) sink.setSecret(name, secret);
   console.log(`webhook sink:        ${sink.url}`);
   // NOTIFY_REPEAT_AFTER_MINUTES: reminders of stuck tasks sooner than the default 240 minutes (to watch one).
   const repeat = Number(process.env.NOTIFY_REPEAT_AFTER_MINUTES ?? 0);
+  const redisStore = await localStore(args.redis);
   const notifySection = {
     ...local.notify,
-    ...(await localStore()),
+    ...redisStore,
     ...(repeat >= 1 ? { repeatAfterMinutes: Math.floor(repeat) } : {}),
   };
   const config = buildLocalConfig({ endpoint: emulator.url, notify: notifySection });
   const env = { ...localEnvironment(config, tokens), ...local.env };
+  if (redisStore.store === undefined)
+    console.log(`notifier state:      ${statePath}${args.keepState ? ' (kept: --keep-state)' : ' (this run only)'}`);
   mkdirSync('.state', { recursive: true });
-  writeFileSync('.state/npm-start.json', JSON.stringify({ emulator: emulator.url, sink: sink.url }));
+  writeFileSync(RUN_FILE, JSON.stringify({ emulator: emulator.url, sink: sink.url, pid: process.pid }));
+  services.push({ name: 'run file', stop: async () => removeRunFile() });
 
   console.log('starting serverless-offline (esbuild bundles first, a few seconds)...');
   const offline = await startOffline({
     env,
-    httpPort: await portOr(Number(process.env.PORT ?? 3000)),
+    httpPort: ports.offline,
     // Every line, prefixed by its source: a function's log line by the function (from its `route`).
     onOutput: (line, stream) => {
       const prefixed = `[${offlineLineSource(line)}] ${line}`;
@@ -169,7 +264,7 @@ async function main(): Promise<void> {
     env: { ...process.env, ...env },
     log: (line) => console.log(`[page] ${line}`),
   });
-  const page = await serveHandler(pageHandler, Number(process.env.PAGE_PORT ?? 0));
+  const page = await serveHandler(pageHandler, ports.page);
   services.push({ name: 'fleet page', stop: () => page.close() });
 
   const token = tokens[0] ?? '';
@@ -186,7 +281,7 @@ bearer token:        ${token}
 Try:
   export TOKEN='${token}'
   curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?limit=5'
-  curl -si -H "Authorization: Bearer $TOKEN" '${tasks}?offset=5&limit=5'   # Link / X-Next-Offset headers
+  curl -si -H "Authorization: Bearer $TOKEN" '${tasks}?offset=6&limit=5'   # page 2 (offsets count from 1); see Link
   curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?all=true' | head -c 300; echo
   curl -s -H "Authorization: Bearer $TOKEN" '${tasks}/${failed}'
   curl -s -H "Authorization: Bearer $TOKEN" '${tasks}?begin_time=20260230000000'   # 400: not a date
@@ -195,9 +290,9 @@ Try:
 Notifier: runs every ${notifyEverySeconds} s in this process against the emulator (NOTIFY_INTERVAL_SECONDS);
 serverless-offline's own schedule of notify-on-failure is off in the stage local. The first run records
 the seed failures as a baseline. Make a task fail and watch the [sink] lines:
-  node --import tsx scripts/fail-task.ts            # FAILED task on the seed Kafka instance
-  node --import tsx scripts/fail-task.ts --stuck    # EXECUTING for 3 h: a "stuck" notice
-  node --import tsx scripts/fail-task.ts --succeed <task_id>   # it finishes: a "recovered" notice
+  npm run fail-task                         # a FAILED task (a new id each time) on the seed Kafka instance
+  npm run fail-task -- --stuck              # EXECUTING for 3 h: a "stuck" notice
+  npm run fail-task -- --succeed <task_id>  # it finishes: a "recovered" notice
 (NOTIFY_REPEAT_AFTER_MINUTES=1 npm start: a stuck task's reminders every minute, at most 3.)
 
 Operator API (ops): the outbox history and the silences:
@@ -206,12 +301,23 @@ Operator API (ops): the outbox history and the silences:
     -d '{"endsAt":"'$(date -u -d '+1 hour' +%Y-%m-%dT%H:%MZ)'","matchers":{"tasks":["modify*"]},"createdBy":"me"}'
 
 Fleet page:          ${page.url}/ops/v1/fleet   (sign in with the bearer token above; PAGE_PORT)
-Emulator control surface: ${emulator.url}/__emulator/  (faults, latency, new tasks)
+Emulator control:    curl -s ${emulator.url}/__emulator/state | head -c 300; echo   (routes: docs/emulator.md)
 Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
-Ctrl-C stops everything.`);
+Ctrl-C (or closing the terminal) stops everything.`);
+}
+
+/** Removes `.state/npm-start.json` if it still describes this run (a later run may have replaced it). */
+function removeRunFile(): void {
+  try {
+    const run: unknown = JSON.parse(readFileSync(RUN_FILE, 'utf8'));
+    if (typeof run === 'object' && run !== null && 'pid' in run && run.pid === process.pid) rmSync(RUN_FILE);
+  } catch {
+    // gone already
+  }
 }
 
 main().catch((e: unknown) => {
-  console.error(`npm start failed: ${e instanceof Error ? e.message : String(e)}`);
+  if (e instanceof StartError) console.error(`npm start: ${e.message}`);
+  else console.error(`npm start failed: ${e instanceof Error ? e.message : String(e)}`);
   void stopAll(1);
 });
