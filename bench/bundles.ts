@@ -21,7 +21,8 @@ export interface Bundle {
  */
 export async function packageFunctions(dir: string): Promise<Record<FunctionName, Bundle>> {
   const pkg = join(dir, 'package');
-  await packageProject({ outDir: pkg, stage: 'bench' });
+  // No configuration: the bench measures the code, and the config comes at deploy time.
+  await packageProject({ outDir: pkg, stage: 'bench', env: { DMS_TASKS_CONFIG_AT_DEPLOY: '1' } });
   const out = {} as Record<FunctionName, Bundle>;
   for (const fn of FUNCTIONS) {
     const entry = readZip(await readFile(join(pkg, `${fn}.zip`))).find((e) => e.name === `functions/${fn}.js`);

@@ -39,10 +39,26 @@ function entryNames(entryPoints) {
 }
 
 /**
- * The config check for one build: `configFile` (default DMS_TASKS_PACKAGE_CONFIG) is read and checked
- * for every entry point at the start, so a bad document fails the build before anything is written.
+ * `text` checked for function `fn` with its parsers and, with a `target` ('lambda', 'functiongraph'),
+ * for what cannot work there; a problem is thrown as one line `<source> <label>: <path>: <problem>`.
  */
-function configPlugin(configFile = process.env.DMS_TASKS_PACKAGE_CONFIG) {
+function checkConfigText(text, fn, { target, source = 'DMS_TASKS_PACKAGE_CONFIG', label = '' } = {}) {
+  try {
+    validator()(text, fn, process.env, target, source);
+  } catch (e) {
+    const where = e && e.path && e.path !== source ? `${e.path}: ` : '';
+    const problem = e && e.problem ? e.problem : e instanceof Error ? e.message : String(e);
+    throw new Error(`${source}${label ? ` ${label}` : ''}: ${where}${problem}`);
+  }
+}
+
+/**
+ * The config check for one build: `configFile` (default DMS_TASKS_PACKAGE_CONFIG) is read and checked
+ * for every entry point at the start, so a bad document fails the build before anything is written;
+ * with `target` also for what cannot work there (build/checkTarget.ts). serverless.yml's builds are for
+ * Lambda; the FunctionGraph packager passes its own target.
+ */
+function configPlugin(configFile = process.env.DMS_TASKS_PACKAGE_CONFIG, target = 'lambda') {
   return {
     name: 'packaged-config',
     setup(build) {
@@ -54,11 +70,13 @@ function configPlugin(configFile = process.env.DMS_TASKS_PACKAGE_CONFIG) {
       build.onStart(() => {
         try {
           text = readFileSync(resolve(configFile), 'utf8');
-          for (const fn of names) validator()(text, fn);
         } catch (e) {
-          const where = e && e.path ? `${e.path}: ` : '';
-          const problem = e && e.problem ? e.problem : e instanceof Error ? e.message : String(e);
-          return { errors: [{ text: `DMS_TASKS_PACKAGE_CONFIG ${configFile}: ${where}${problem}` }] };
+          return { errors: [{ text: `DMS_TASKS_PACKAGE_CONFIG ${configFile}: ${e instanceof Error ? e.message : e}` }] };
+        }
+        try {
+          for (const fn of names) checkConfigText(text, fn, { target, label: configFile });
+        } catch (e) {
+          return { errors: [{ text: e instanceof Error ? e.message : String(e) }] };
         }
         return undefined;
       });
@@ -71,4 +89,4 @@ function configPlugin(configFile = process.env.DMS_TASKS_PACKAGE_CONFIG) {
   };
 }
 
-module.exports = { configPlugin };
+module.exports = { configPlugin, checkConfigText };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,12 +8,15 @@ import { redisCompanionOf } from '../lib/state/loadIoredis';
 import { ESBUILD_OPTIONS, FUNCTIONGRAPH_ESBUILD_TARGET, FUNCTIONS, type FunctionName } from './bundleOptions';
 import { FUNCTIONGRAPH_ENTRY_FILE, functiongraphZipName } from './functiongraphLayout';
 import { writeZip, type ZipInput } from './writeZip';
+import type { PackageTarget } from './checkTarget';
+import { ConfigError } from '../lib/config/errors';
+import { validatePackagedConfig } from './validatePackagedConfig';
 
 const ROOT = resolve(__dirname, '..');
 // serverless.yml's plugins (build/esbuildPlugins.js: the ioredis companion, the packaged config), the
 // config one made again here so that its file is an option rather than the variable read at require time.
 const { configPlugin } = require('./configBundlePlugin.js') as {
-  configPlugin: (file: string | undefined) => Plugin;
+  configPlugin: (file: string | undefined, target?: PackageTarget) => Plugin;
 };
 const CONFIG_PLUGIN = configPlugin(undefined).name;
 const SHARED_PLUGINS = (require('./esbuildPlugins.js') as Plugin[]).filter((p) => p.name !== CONFIG_PLUGIN);
@@ -23,11 +27,19 @@ export interface FunctionGraphPackageOptions {
   /** @default every function of `FUNCTIONS` */
   readonly functions?: readonly FunctionName[];
   /**
-   * A configuration document to check with each function's parsers and package as `index.config.json`
-   * (README, "Configuration from a file or a secret"); `null`: none.
+   * A configuration document to check with each function's parsers and for FunctionGraph
+   * (`checkTarget.ts`), and package as `index.config.json` (docs/configuration-sources.md); `null`:
+   * none, the configuration comes at deploy time (the module's `config`). Left out with
+   * `DMS_TASKS_PACKAGE_CONFIG` unset: `NoConfigurationError`, naming the ways to give one.
    * @default process.env.DMS_TASKS_PACKAGE_CONFIG
    */
   readonly configFile?: string | null;
+  /**
+   * Refuse what cannot work on FunctionGraph (`{"ssm"}` references, a store other than Redis);
+   * `false` (or `DMS_TASKS_TARGET_CHECK=off`) packages it anyway.
+   * @default true
+   */
+  readonly targetCheck?: boolean;
   /** More files for a function's zip, at its root beside `index.js`. */
   readonly extraFiles?: (fn: FunctionName) => ZipInput[];
 }
@@ -58,7 +70,7 @@ function entrySource(fn: FunctionName): string {
 }
 
 /** Bundles one function the way serverless.yml does, behind the FunctionGraph entry; its zip's files. */
-async function bundle(fn: FunctionName, configFile: string | undefined): Promise<ZipInput[]> {
+async function bundle(fn: FunctionName, configFile: string | undefined, targetCheck: boolean): Promise<ZipInput[]> {
   const staging = await mkdtemp(join(tmpdir(), `dtf-fg-${fn}-`));
   try {
     const source = join(staging, 'src', `${fn}.ts`);
@@ -70,7 +82,7 @@ async function bundle(fn: FunctionName, configFile: string | undefined): Promise
       target: FUNCTIONGRAPH_ESBUILD_TARGET,
       entryPoints: [source],
       outdir: out,
-      plugins: [...SHARED_PLUGINS, configPlugin(configFile)],
+      plugins: [...SHARED_PLUGINS, configPlugin(configFile, targetCheck ? 'functiongraph' : undefined)],
     });
     const built = (await readdir(out)).sort();
     const config = configFile ? [`${fn}${PACKAGED_CONFIG_SUFFIX}`] : [];
@@ -94,6 +106,39 @@ async function bundle(fn: FunctionName, configFile: string | undefined): Promise
   }
 }
 
+/** The document checked for every function (parsers, then FunctionGraph), the first problem thrown as one line. */
+function checkOnce(configFile: string, functions: readonly FunctionName[], targetCheck: boolean): void {
+  let text: string;
+  try {
+    text = readFileSync(resolve(configFile), 'utf8');
+  } catch (e) {
+    throw new Error(`DMS_TASKS_PACKAGE_CONFIG ${configFile}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  for (const fn of functions) {
+    try {
+      validatePackagedConfig(text, fn, process.env, targetCheck ? 'functiongraph' : undefined);
+    } catch (e) {
+      const where = e instanceof ConfigError ? `${e.path}: ${e.problem}` : e instanceof Error ? e.message : String(e);
+      throw new Error(`DMS_TASKS_PACKAGE_CONFIG ${configFile}: ${where}`);
+    }
+  }
+}
+
+/** Packaging with no configuration and no word that it comes at deploy time: every function would fail. */
+export class NoConfigurationError extends Error {
+  override readonly name = 'NoConfigurationError';
+  constructor() {
+    super(
+      [
+        'no configuration for the functions: every one would fail once deployed. Give one of:',
+        '  DMS_TASKS_PACKAGE_CONFIG=fg-config.json npm run package:functiongraph   (packaged, checked now)',
+        "  npm run package:functiongraph -- --config-at-deploy   (the Terraform module's `config` gives it at apply)",
+        'Examples to start from: examples/functiongraph-csms-dcs.json',
+      ].join('\n'),
+    );
+  }
+}
+
 /**
  * `npm run package:functiongraph`: one zip per function in FunctionGraph's layout, `index.js`
  * exporting `handler` (handler string `index.handler`), from the same sources, esbuild options and
@@ -107,7 +152,11 @@ export async function packageFunctionGraph(options: FunctionGraphPackageOptions)
   const functions = options.functions ?? FUNCTIONS;
   const configFile =
     options.configFile === null ? undefined : (options.configFile ?? process.env.DMS_TASKS_PACKAGE_CONFIG);
-  const bundles = await Promise.all(functions.map((fn) => bundle(fn, configFile || undefined)));
+  if (options.configFile === undefined && !configFile) throw new NoConfigurationError();
+  const targetCheck = options.targetCheck ?? true;
+  // Checked once here, so a problem is one message rather than one per function's build.
+  if (configFile) checkOnce(configFile, functions, targetCheck);
+  const bundles = await Promise.all(functions.map((fn) => bundle(fn, configFile || undefined, targetCheck)));
   await mkdir(options.outDir, { recursive: true });
   const artifacts: FunctionGraphArtifact[] = [];
   for (const [i, fn] of functions.entries()) {
