@@ -15,8 +15,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Every `{"ssm": ...}` secret reference in the document, by path (`notify.destinations.hook.url`). */
 function ssmReferences(v: unknown, path: string, out: string[]): string[] {
-  if (Array.isArray(v)) v.forEach((item, i) => ssmReferences(item, `${path}[${i}]`, out));
-  else if (isObject(v)) {
+  if (Array.isArray(v)) {
+    for (const [i, item] of v.entries()) ssmReferences(item, `${path}[${i}]`, out);
+  } else if (isObject(v)) {
     if (typeof v.ssm === 'string' && Object.keys(v).length === 1) out.push(path || '(root)');
     else for (const [k, child] of Object.entries(v)) ssmReferences(child, path ? `${path}.${k}` : k, out);
   }
