@@ -100,7 +100,8 @@ async function checkedTokens(): Promise<string[]> {
   } catch (e) {
     const problem = e instanceof Error ? e.message.replace(/^invalid configuration at http\.tokens\[0\]: /, '') : '';
     throw new StartError(
-      `API_TOKENS: ${problem} (each token: at least 16 of A-Z a-z 0-9 - . _ ~ + /, comma-separated); unset it for a random one`,
+      `API_TOKENS: ${problem} (each token: at least 16 of A-Z a-z 0-9 - . _ ~ + /, comma-separated); ` +
+        'unset it for a random one',
     );
   }
   return given

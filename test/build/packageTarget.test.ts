@@ -144,13 +144,13 @@ describe('npm run package:functiongraph (packageFunctionGraph)', () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
-  it('refuses an SSM reference once (one message, not one per function), and packages it with the check off', async () => {
+  it('refuses an SSM reference once (one message, not one per function); packages it with the check off', async () => {
     const dir = await tempDir();
     const file = join(dir, 'ssm.json');
     await writeFile(file, example('aws-slack-webhook.json'));
     const outDir = join(dir, 'out');
     await expect(packageFunctionGraph({ outDir, functions: ['list', 'show'], configFile: file })).rejects.toThrow(
-      /^DMS_TASKS_PACKAGE_CONFIG .*ssm\.json: credentials\.ak: an \{"ssm": \.\.\.\} reference cannot be read on FunctionGraph/,
+      /^DMS_TASKS_PACKAGE_CONFIG .*ssm\.json: credentials\.ak: an \{"ssm": \.\.\.\} reference cannot be read on/,
     );
     expect(existsSync(outDir)).toBe(false);
     const built = await packageFunctionGraph({ outDir, functions: ['list'], configFile: file, targetCheck: false });
@@ -167,7 +167,7 @@ describe('serverless package (the plugin build/serverlessPackageCheck.js)', () =
     expect(packageConfigProblem(FUNCTIONS, { DMS_TASKS_PACKAGE_CONFIG: 'prod.json' })).toBeUndefined();
   });
 
-  it("checks DMS_TASKS_CONFIG (what serverless.yml puts in the functions' environment) like a packaged document", () => {
+  it("checks DMS_TASKS_CONFIG (serverless.yml puts it in the functions' environment) like a packaged one", () => {
     expect(packageConfigProblem(FUNCTIONS, { DMS_TASKS_CONFIG: example('aws-slack-webhook.json') })).toBeUndefined();
     expect(packageConfigProblem(FUNCTIONS, { DMS_TASKS_CONFIG: '{"projects": ' })).toMatch(
       /^DMS_TASKS_CONFIG: is not valid JSON/,
@@ -177,7 +177,7 @@ describe('serverless package (the plugin build/serverlessPackageCheck.js)', () =
     );
   });
 
-  it('is wired into serverless.yml: a real `serverless package` with no configuration fails with the ways', async () => {
+  it('is wired into serverless.yml: `serverless package` with no configuration fails with the ways', async () => {
     const outDir = join(await tempDir(), 'out');
     const failed = await packageProject({
       outDir,

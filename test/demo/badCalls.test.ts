@@ -35,7 +35,7 @@ function run(script: string, args: readonly string[], env: Record<string, string
 }
 
 describe('npm start: a bad call stops with one line, before anything starts', () => {
-  it('refuses a taken explicit port (naming it), a token the functions would refuse (with the rule), an unknown flag', async () => {
+  it('refuses a taken explicit port, a token the functions would refuse, an unknown flag', async () => {
     const holder = createServer();
     const port = await new Promise<number>((resolve) =>
       holder.listen(0, '127.0.0.1', () => {
