@@ -98,12 +98,50 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** One `npm start`, one `fail-task`, its notification at the sink, then `signal`; the new task's id. */
-async function demoRun(signal: NodeJS.Signals): Promise<string> {
+/** A printed shell line, run as printed (with TOKEN exported as the instructions say): its stdout. */
+function shell(line: string, token: string): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', line], { env: { ...process.env, TOKEN: token }, timeout: 15_000 }, (error, stdout) =>
+      resolve({ status: error && typeof error.code === 'number' ? error.code : error ? null : 0, stdout }),
+    );
+  });
+}
+
+/**
+ * Every single-line `curl` the start prints answers as its comment says: data, the 400 or the 401
+ * (never a 404, a 500 or nothing), and the page-2 line does not repeat page 1.
+ */
+async function printedLinesWork(output: string): Promise<void> {
+  const token = output.match(/^bearer token:\s+(\S+)/m)?.[1] ?? '';
+  const lines = [...output.matchAll(/^\s+(curl .*?)(?:\s{3}#.*)?$/gm)]
+    .map((m) => m[1] ?? '')
+    .filter((l) => !l.endsWith('\\'));
+  lines.push(output.match(/^Emulator control:\s+(curl .*?)\s{3}\(/m)?.[1] ?? 'missing emulator control line');
+  expect(lines.length).toBeGreaterThanOrEqual(7);
+  for (const line of lines) {
+    const { status, stdout } = await shell(line, token);
+    expect(status, line).toBe(0);
+    expect(stdout.trim(), line).not.toBe('');
+    expect(stdout, line).not.toMatch(/DTF\.00404|DTF\.005|Not Found|No control route/);
+  }
+  const ids = async (line: string | undefined): Promise<string[]> => {
+    const body = (await shell((line ?? '').replace('curl -si', 'curl -s'), token)).stdout;
+    return [...body.matchAll(/"id":"([0-9a-f]{32})"/g)].map((m) => m[1] ?? '');
+  };
+  const page1 = await ids(lines.find((l) => l.includes('?limit=5')));
+  const page2 = await ids(lines.find((l) => l.includes('offset=6&limit=5')));
+  expect(page1).toHaveLength(5);
+  expect(page2).toHaveLength(5);
+  expect(page2.filter((id) => page1.includes(id))).toEqual([]);
+}
+
+async function demoRun(signal: NodeJS.Signals, checkPrinted = false): Promise<string> {
   const port = await freePort();
   const run = npmStart({ PORT: String(port), NOTIFY_INTERVAL_SECONDS: '2' });
   try {
     await run.waitFor(/Ctrl-C/, 90_000);
     await run.waitFor(/\[notify\] scanned \d+/, 20_000); // the first run: the seed failures as a baseline
+    if (checkPrinted) await printedLinesWork(run.output());
     const made = await failTask();
     expect(made.status, made.stderr).toBe(0);
     const id = made.stdout.match(/task ([0-9a-f]{32}) \(modifyInstanceSpec\) is FAILED/)?.[1] ?? '';
@@ -124,8 +162,8 @@ async function demoRun(signal: NodeJS.Signals): Promise<string> {
 }
 
 describe('npm start and fail-task, twice in a row', () => {
-  it('announces a new failure in each run, and stops everything on SIGTERM and on SIGHUP', async () => {
-    const first = await demoRun('SIGTERM');
+  it('announces a new failure in each run, its printed lines work, SIGTERM and SIGHUP stop everything', async () => {
+    const first = await demoRun('SIGTERM', true);
     const second = await demoRun('SIGHUP');
     expect(second).not.toBe(first);
   }, 240_000);
