@@ -6,6 +6,7 @@ import { remainingTimeOr } from '../runtime/remainingTime';
 import { DmsClient } from '../dms/client';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import { createStore } from '../state/createStore';
+import { describeStore } from '../state/describeStore';
 import type { StateStore } from '../state/types';
 import type { LogFn } from './log';
 import { parseNotifierConfig, type NotifierConfig } from './config/parseNotifierConfig';
@@ -113,6 +114,7 @@ export function createNotifyHandler(
           return rt.clientFor(project);
         },
         budgets: rt.budgets,
+        ...(options.store ? {} : { storeLabel: describeStore(config.store) }),
         remainingMs: remaining,
         credentials: secrets.credentials,
         log,

@@ -4,13 +4,14 @@ import type { AppConfig } from '../config/types';
 import { sleep } from '../core/sleep';
 import type { DmsClient } from '../dms/client';
 import type { RequestBudgetStats } from '../dms/requestBudget';
+import { StateStoreError } from '../state/errors';
 import type { StateStore } from '../state/types';
 import { deliverOutbox } from './deliver/deliver';
 import { emptyDeliverResult, type DeliverContext, type DeliverResult } from './deliver/deliveryContext';
 import { defaultLog, errorName, type LogFn } from './log';
 import { coverageOf, coverageWarning, planTargets, scanCapacity, type Coverage } from './scan/plan';
 import { storeCursors } from './scan/recordInstance';
-import { scanTargets } from './scan/scan';
+import { emptyScanTotals, scanTargets } from './scan/scan';
 import { TimeBudget } from './timeBudget';
 import type { NotifyConfig, ResolvedDestination } from './types';
 
@@ -47,6 +48,11 @@ export interface RunDependencies {
    * queued, at most 40% of the starting remaining time
    */
   readonly deliveryReserveMs?: number;
+  /**
+   * The store as a failed run's `error` names it (`describeStore`: kind, host and port, table or
+   * path; never a credential). @default none (the error names its operation only)
+   */
+  readonly storeLabel?: string;
   /**
    * The run's id, in its summary line and delivery context: the platform's invocation id
    * (FunctionGraph's `getRequestID()`, Lambda's `awsRequestId`), so the run is found beside the
@@ -87,11 +93,14 @@ export interface RunSummary {
   readonly messages: number;
   readonly retried: number;
   /**
-   * Notifications left for later runs once this one is done: the outbox's pending items (not held by
-   * another run), whatever their due time. A lower bound when `pendingAtLeast` is set (over 5,000).
+   * Notifications left for later runs once this one is done: the outbox's pending items, whatever
+   * their due time (quiet hours past max age included), and those another run holds the lease of. A
+   * lower bound when `pendingAtLeast` is set (over 5,000).
    */
   readonly pending: number;
   readonly pendingAtLeast?: true;
+  /** Of `pending`, held by another run's lease when this one listed: a run still sending, or a killed one. */
+  readonly leased: number;
   readonly dead: number;
   /** Recorded as silenced this run (never sent), and held by quiet hours (sent when they end). */
   readonly silenced: number;
@@ -101,13 +110,19 @@ export interface RunSummary {
   /** Time the run's DMS calls waited for the request budget, summed over calls (concurrent waits add up). */
   readonly budgetWaitMs: number;
   readonly durationMs: number;
+  /**
+   * Why the run, or its delivery phase, failed as a whole (`StateStoreError getMany at redis
+   * 10.0.0.5:6379`): the error's name, the store operation and where the store is. Absent when it did not.
+   */
+  readonly error?: string;
 }
 
 /**
  * One scheduled run, in phases: plan (the instances, least recently scanned first), scan (list and
  * record each, bounded concurrency, no new scan once the time left is needed for delivery), store the
  * cursors the scans returned, then deliver the outbox. Never throws for one instance or one
- * destination; the summary says what happened.
+ * destination; the summary says what happened. Every run ends with its summary line: one that fails
+ * as a whole (the store down while planning) logs it with `error`, then throws.
  */
 export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): Promise<RunSummary> {
   const started = performance.now();
@@ -119,47 +134,73 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   const budget = new TimeBudget(deps.remainingMs, reserve);
   const requests = budgetUse(deps.budgets);
 
-  const plan = await planTargets({ app: deps.app, store, clientFor, budget, log, now });
-  const scanned = await scanTargets({ config, store, now, budget, clientFor, log, ...plan });
-  await storeCursors(store, scanned.cursors, log);
-  const coverage: Coverage & { scanCapacity: number } = {
-    ...coverageOf(plan, scanned.scanned, now()),
+  let totals = emptyScanTotals();
+  // Nothing known of the fleet when the run fails before its plan.
+  let coverage: Coverage & { scanCapacity: number } = {
+    instancesWatched: 0,
+    neverScanned: 0,
+    oldestScanAgeSeconds: 0,
     scanCapacity: scanCapacity(budget, deps.app.requestsPerSecond),
   };
-  const warning = coverageWarning(
-    coverage,
-    scanned.totals.instancesSkipped,
-    coverage.scanCapacity,
-    deps.app.requestsPerSecond,
-  );
-  if (warning) log(warning);
+  let delivery: Delivery = { result: emptyDeliverResult() };
+  let failure: { readonly error: unknown } | undefined;
+  try {
+    const plan = await planTargets({ app: deps.app, store, clientFor, budget, log, now });
+    const scanned = await scanTargets({ config, store, now, budget, clientFor, log, ...plan });
+    totals = scanned.totals;
+    await storeCursors(store, scanned.cursors, log);
+    coverage = { ...coverage, ...coverageOf(plan, scanned.scanned, now()) };
+    const warning = coverageWarning(
+      coverage,
+      totals.instancesSkipped,
+      coverage.scanCapacity,
+      deps.app.requestsPerSecond,
+    );
+    if (warning) log(warning);
+    delivery = await deliverSafely({ ...deliveryContext(deps, budget, runId), now, log });
+  } catch (error) {
+    failure = { error };
+  }
   const { throttled, budgetWaitMs } = requests();
-  const delivery = await deliverSafely({ ...deliveryContext(deps, budget, runId), now, log });
-
-  const { sent, messages, retried, pending, dead, silenced, held } = delivery;
+  const { sent, messages, retried, pending, leased, dead, silenced, held } = delivery.result;
   const durationMs = Math.round(performance.now() - started);
   const delivered = {
     sent,
     messages,
     retried,
     pending,
-    ...(delivery.pendingAtLeast ? { pendingAtLeast: true as const } : {}),
+    ...(delivery.result.pendingAtLeast ? { pendingAtLeast: true as const } : {}),
+    leased,
     dead,
     silenced,
     held,
   };
+  const failed = failure?.error ?? delivery.error;
+  const error = failed === undefined ? {} : { error: describeFailure(failed, deps.storeLabel) };
   const summary: RunSummary = {
     runId,
     trigger,
-    ...scanned.totals,
+    ...totals,
     ...coverage,
     ...delivered,
     throttled,
     budgetWaitMs,
     durationMs,
+    ...error,
   };
-  log({ level: 'info', msg: 'notify run', ...summary });
+  log({ level: failed === undefined ? 'info' : 'error', msg: 'notify run', ...summary });
+  // The summary line first, then the platform sees the failure too (its error metrics and alarms).
+  if (failure) throw failure.error;
   return summary;
+}
+
+/**
+ * A failure as the summary names it: the error's name, and for the state store its operation and
+ * where it is (never its message, which may quote a key or a URL; never a credential).
+ */
+function describeFailure(e: unknown, storeLabel: string | undefined): string {
+  if (!(e instanceof StateStoreError)) return errorName(e);
+  return `${e.name} ${e.operation}${storeLabel ? ` at ${storeLabel}` : ''}`;
 }
 
 /**
@@ -191,12 +232,18 @@ function deliveryContext(
   return { config, store, destinations, budget, runId, ...waits, ...fetchFn, ...credentials };
 }
 
+/** What the delivery phase did, and the error that ended it early, if one did. */
+interface Delivery {
+  readonly result: DeliverResult;
+  readonly error?: unknown;
+}
+
 /** The delivery phase; a failure of the phase as a whole is logged, and the run reports nothing delivered. */
-async function deliverSafely(ctx: DeliverContext): Promise<DeliverResult> {
+async function deliverSafely(ctx: DeliverContext): Promise<Delivery> {
   try {
-    return await deliverOutbox(ctx);
-  } catch (e) {
-    ctx.log({ level: 'error', msg: 'delivery phase failed', error: errorName(e) });
-    return emptyDeliverResult();
+    return { result: await deliverOutbox(ctx) };
+  } catch (error) {
+    ctx.log({ level: 'error', msg: 'delivery phase failed', error: errorName(error) });
+    return { result: emptyDeliverResult(), error };
   }
 }

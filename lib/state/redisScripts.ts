@@ -52,13 +52,14 @@ return 1
 `;
 
 /**
- * KEYS: due index. ARGV: now, limit, record key prefix. Walks the index soonest first and returns up
- * to `limit` live records as flat tuples (key, ver, val, due, exp; '' for an absent field). Members
+ * KEYS: due index. ARGV: the due cut-off, limit, record key prefix, and the store's clock (expiry is
+ * judged on it; the cut-off when absent). Walks the index soonest first and returns up to `limit` live
+ * records as flat tuples (key, ver, val, due, exp; '' for an absent field). Members
  * whose record Redis has already expired are removed from the index on the way, so they neither pile
  * up nor crowd live records out of the limit.
  */
 export const LIST_DUE_SCRIPT = `
-local now = tonumber(ARGV[1])
+local now = tonumber(ARGV[4] or ARGV[1])
 local limit = tonumber(ARGV[2])
 local out = {}
 local offset = 0

@@ -149,7 +149,18 @@ export class RedisStore implements StateStore {
   async listDue(now: number, limit: number): Promise<Versioned[]> {
     if (limit <= 0) return [];
     const flat = await this.#call('listDue', () =>
-      this.#script('listDue', [this.#dueKey], [String(Math.floor(now)), String(limit), this.#recordKey('')]),
+      this.#script(
+        'listDue',
+        [this.#dueKey],
+        [
+          String(Math.floor(now)),
+          String(limit),
+          this.#recordKey(''),
+          // Expiry is judged on the store's clock, as get and the other stores do: `now` is only the
+          // due cut-off, which a caller may set ahead (the notifier lists every live item).
+          String(this.#now()),
+        ],
+      ),
     );
     const items = Array.isArray(flat) ? (flat as string[]) : [];
     const out: Versioned[] = [];

@@ -45,6 +45,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   if (claimed.length > 0) await sendAll(ctx, claimed, backlog, rates, result);
   // What later runs still have to do: the pending items listed, less what this run settled (held stay).
   result.pending = Math.max(0, backlog.pending.count - result.sent - result.dead - result.silenced);
+  result.leased = backlog.leased;
   result.pendingAtLeast = backlog.pending.atLeast;
   return result;
 }

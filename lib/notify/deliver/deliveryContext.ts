@@ -39,10 +39,13 @@ export interface DeliverResult {
   /** POSTs that repeated an earlier failed attempt. */
   retried: number;
   /**
-   * Notifications left for later runs: the pending items the run's listing saw (held by no other run),
-   * less those it delivered or gave up. Counted as it goes, then set once the phase is done.
+   * Notifications left for later runs: the pending items the run's listing saw (held by quiet hours,
+   * backing off, or leased by another run included), less those it delivered or gave up. Counted as
+   * it goes, then set once the phase is done.
    */
   pending: number;
+  /** Of `pending`, those another run held the lease of when this one listed (one that died included). */
+  leased: number;
   /** `pending` is a lower bound: the listing was cut at `BACKLOG_COUNT_LIMIT`. */
   pendingAtLeast: boolean;
   /** Notifications given up (max age reached or a permanent error). */
@@ -62,6 +65,7 @@ export function emptyDeliverResult(): DeliverResult {
     messages: 0,
     retried: 0,
     pending: 0,
+    leased: 0,
     pendingAtLeast: false,
     dead: 0,
     leaseLost: 0,

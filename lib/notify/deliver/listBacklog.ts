@@ -2,7 +2,7 @@ import type { Versioned } from '../../state/types';
 import type { PendingCount } from '../channels/types';
 import { DELIVERY } from '../constants';
 import type { DeliverContext } from './deliveryContext';
-import { claimable, claimableAhead, maxAgeOf } from './outbox';
+import { claimable, claimableAhead, leasedElsewhere } from './outbox';
 import type { Notification } from '../types';
 
 /**
@@ -20,8 +20,13 @@ export interface Backlog {
    * catch-up of a destination that accepts a message in this run takes.
    */
   readonly ahead: ReadonlyMap<string, readonly Versioned[]>;
-  /** Pending items held by no other run, claimed by this one or not. */
+  /** Pending items, those another run holds the lease of included. */
   readonly pending: PendingCount;
+  /**
+   * Of {@link pending}, those another run holds the lease of: a run still sending, or one that died
+   * (SIGKILL) and whose lease has not ended yet. The next run after the lease takes them over.
+   */
+  readonly leased: number;
   /** Of {@link pending}, those of one destination and instance (for the grouped message's title). */
   pendingFor(n: Notification): PendingCount;
 }
@@ -32,23 +37,36 @@ const heldAt = (n: Notification, now: number): boolean => n.heldUntil !== undefi
 const instanceKey = (n: Notification): string => `${n.destinationId}\n${n.projectId}\n${n.instanceId}`;
 
 /**
- * Lists the outbox once: items due now and, behind them, pending items not due yet. Every live item's
- * `due` lies within its max age (a claim's within its lease), so listing up to max age from now sees
- * them all, up to {@link BACKLOG_COUNT_LIMIT} (due ones first). The listing may be stale; every claim
- * re-reads its item.
+ * Every live item, whatever its due time: an item held by quiet hours is due when they end, which can
+ * be later than its max age from now (its max age moves on by the hold); a backing-off one within its
+ * max age; a claimed one when its lease ends. Settled items are not listed at all.
+ */
+const EVERY_DUE_TIME = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Lists the outbox once: items due now and, behind them, pending items not due yet, held by quiet
+ * hours, or leased by another run, up to {@link BACKLOG_COUNT_LIMIT} (due ones first). The listing
+ * may be stale; every claim re-reads its item.
  */
 export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
   const now = ctx.now();
-  const listed = await ctx.store.listDue(now + maxAgeOf(ctx.config), BACKLOG_COUNT_LIMIT);
+  const listed = await ctx.store.listDue(EVERY_DUE_TIME, BACKLOG_COUNT_LIMIT);
   const atLeast = listed.length >= BACKLOG_COUNT_LIMIT;
   const due: Versioned[] = [];
   const ahead = new Map<string, Versioned[]>();
   const byInstance = new Map<string, number>();
   let count = 0;
+  let leased = 0;
   let aheadCount = 0;
   for (const item of listed) {
     const record = claimable(item, now) ?? claimableAhead(item, now);
-    if (!record) continue; // another run holds it
+    if (!record) {
+      if (leasedElsewhere(item, now)) {
+        count++;
+        leased++;
+      }
+      continue;
+    }
     count++;
     const n = record.notification;
     byInstance.set(instanceKey(n), (byInstance.get(instanceKey(n)) ?? 0) + 1);
@@ -63,6 +81,7 @@ export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
     due,
     ahead,
     pending: { count, atLeast },
+    leased,
     pendingFor: (n) => ({ count: byInstance.get(instanceKey(n)) ?? 0, atLeast }),
   };
 }

@@ -71,6 +71,13 @@ export function claimableAhead(item: Versioned | undefined, now: number): Outbox
   return record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now ? undefined : record;
 }
 
+/** Pending and held by a run's live claim at `now` (this run claims only after listing). */
+export function leasedElsewhere(item: Versioned | undefined, now: number): boolean {
+  if (!item || item.due === undefined) return false;
+  const record = item.value as OutboxRecord;
+  return record.state === 'pending' && record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now;
+}
+
 /** Held by `runId` until `leaseUntil`: listed again only then, for another run to take over. */
 export function claim(record: OutboxRecord, runId: string, leaseUntil: number, maxAgeMs: number): OutboxWrite {
   return {

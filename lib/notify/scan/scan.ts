@@ -41,6 +41,22 @@ export interface ScanTotals {
   queued: number;
 }
 
+/** Nothing scanned yet (also what a run reports when it failed before its scan). */
+export function emptyScanTotals(): ScanTotals {
+  return {
+    instancesScanned: 0,
+    instancesSkipped: 0,
+    instancesFailed: 0,
+    tasksSeen: 0,
+    newFailures: 0,
+    stuck: 0,
+    reminders: 0,
+    recovered: 0,
+    baselined: 0,
+    queued: 0,
+  };
+}
+
 export interface ScanOutput {
   readonly totals: ScanTotals;
   /** Cursor keys of the instances scanned successfully this run (for the run's coverage). */
@@ -57,18 +73,7 @@ export interface ScanOutput {
  * instance: a failed scan is logged and counted, and leaves its cursor where it was.
  */
 export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
-  const totals: ScanTotals = {
-    instancesScanned: 0,
-    instancesSkipped: 0,
-    instancesFailed: 0,
-    tasksSeen: 0,
-    newFailures: 0,
-    stuck: 0,
-    reminders: 0,
-    recovered: 0,
-    baselined: 0,
-    queued: 0,
-  };
+  const totals = emptyScanTotals();
   const cursors = new Map<string, CursorWrite>();
   const scanned = new Set<string>();
   const failed = (target: InstanceTarget, e: unknown): void => {
