@@ -38,7 +38,7 @@ describe('every run accounted for (issue 20 item 7)', () => {
     expect(await h.run()).toMatchObject({ sent: 1, pending: 0, dead: 0 });
   });
 
-  it('after a run dies holding claims, the next one counts them as pending, leased, until it takes them over', async () => {
+  it('after a run dies holding claims, the next counts them as pending, leased, until it takes them over', async () => {
     h = await createHarness({
       destinations: [
         { type: 'webhook', name: 'hook' },
@@ -67,7 +67,7 @@ describe('every run accounted for (issue 20 item 7)', () => {
     expect(await h.run()).toMatchObject({ sent: 6, pending: 0, leased: 0 });
   });
 
-  it('a run whose store is down ends with its summary line, naming the store (host and port), never the password', async () => {
+  it('a run whose store is down ends with its summary line naming the store, never the password', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
     h.addInstance('a');
     // A port where nothing listens: taken, then released.

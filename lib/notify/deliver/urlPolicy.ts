@@ -169,16 +169,3 @@ export async function resolvePublic(hostname: string, resolve: Resolver = system
   if (!addresses.every(isPublicAddress)) throw new NonPublicAddressError('host resolves to a non-public address');
   return addresses;
 }
-
-/**
- * The first address `hostname` resolves to that is not public, if any (the self-check names it in its
- * report). An IP literal is judged as it is, without DNS. A resolver error is passed on.
- */
-export async function nonPublicAddress(
-  hostname: string,
-  resolve: Resolver = systemResolver,
-): Promise<string | undefined> {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(h)) return isPublicAddress(h) ? undefined : h;
-  return (await resolve(h)).find((address) => !isPublicAddress(address));
-}
