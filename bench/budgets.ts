@@ -25,7 +25,8 @@ import type { FunctionName } from './bundles';
  * silence read and checked, a malformed one reported; the strict ISO time reader; the glob matcher
  * and its limits: 2.5 KB, the writer left out of the notifier) took it to 107.3 KB: 106 KiB. Issue 22's
  * run coverage (its summary fields and warning) and the delivery reserve sized from the backlog (about
- * 1.8 KB) took it over: 108 KiB now. `ops` (the
+ * 1.8 KB) took it over: 108 KiB. Issue 20's run accounting (a failed run's summary line, the store
+ * named by `describeStore`, `leased`: 1.06 KB) took it from 109.9 KB to 111.0 KB: 110 KiB now. `ops` (the
  * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
@@ -37,5 +38,5 @@ export const BUNDLE_BUDGET_BYTES = {
   list: 46 * 1024,
   show: 46 * 1024,
   ops: 116 * 1024,
-  'notify-on-failure': 108 * 1024,
+  'notify-on-failure': 110 * 1024,
 } as const satisfies Record<FunctionName, number>;
