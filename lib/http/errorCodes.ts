@@ -29,6 +29,7 @@ export const invalidSilence = 'DTF.00400031';
 export const invalidHistoryFilter = 'DTF.00400032';
 export const invalidCursor = 'DTF.00400033';
 export const invalidSilenceId = 'DTF.00400034';
+export const invalidFormat = 'DTF.00400035';
 export const unrecognisedEvent = 'DTF.00400099';
 
 // 401
@@ -40,6 +41,7 @@ export const routeNotFound = 'DTF.00404000';
 export const projectNotConfigured = 'DTF.00404001';
 export const instanceNotAllowed = 'DTF.00404002';
 export const silenceNotFound = 'DTF.00404010';
+export const destinationNotFound = 'DTF.00404011';
 export const methodNotAllowed = 'DTF.00405000';
 
 // 409 / 413 (ops)
@@ -49,6 +51,8 @@ export const bodyTooLarge = 'DTF.00413000';
 
 // 429: upstream throttled this account and its `Retry-After` has not ended (no call was made)
 export const throttledHere = 'DTF.00429001';
+// 429: a test notification to this destination was sent less than 10 seconds ago
+export const testTooSoon = 'DTF.00429010';
 
 // 5xx
 export const internal = 'DTF.00500000';

@@ -1,6 +1,7 @@
 import { createEdge, type HttpHandler } from '../http/createEdge';
 import { defaultVariablesRedactor } from '../http/redact';
 import type { LogSink } from '../http/requestLog';
+import { DOCTOR_API_ROUTES } from './doctorRoutes';
 import { OPS_API_ROUTES } from './opsRoutes';
 import { opsServices, type OpsServicesOptions } from './opsServices';
 import { PAGE_ROUTES } from './page/pageRoutes';
@@ -25,7 +26,7 @@ export interface OpsHandlerOptions extends OpsServicesOptions {
 export function createOpsHandler(options: OpsHandlerOptions = {}): HttpHandler {
   const env = options.env ?? process.env;
   return createEdge({
-    routes: [...OPS_API_ROUTES, ...PAGE_ROUTES],
+    routes: [...OPS_API_ROUTES, ...DOCTOR_API_ROUTES, ...PAGE_ROUTES],
     services: opsServices(options),
     redactor: defaultVariablesRedactor(env, [env.OPS_SESSION_KEY]),
     ...(options.log && { log: options.log }),

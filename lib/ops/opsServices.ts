@@ -58,6 +58,8 @@ export interface OpsServices extends Runtime<OpsConfig> {
   /** The fleet page's cache of live listings. */
   readonly live: LiveTasks;
   readonly now: () => number;
+  /** Where the configuration and `{"env"}` references are read (the self-check reads the document again). */
+  readonly env: NodeJS.ProcessEnv;
   readonly sessionSeconds: number;
   /** The session key's secret reference, when one is set. */
   readonly sessionKey: SecretRef | undefined;
@@ -98,6 +100,7 @@ export function opsServices(options: OpsServicesOptions = {}): (context: unknown
       silences,
       live: new LiveTasks(page.live),
       now: options.now ?? Date.now,
+      env,
       sessionSeconds: page.sessionSeconds ?? DEFAULT_SESSION_SECONDS,
       sessionKey,
     };

@@ -156,14 +156,15 @@ export function json(r: HttpResponse): Record<string, unknown> {
 type Doc = {
   paths: Record<
     string,
-    {
-      get: {
+    Record<
+      string,
+      {
         responses: Record<
           string,
           { $ref?: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
         >;
-      };
-    }
+      }
+    >
   >;
   components: {
     responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
@@ -178,9 +179,11 @@ addFormats(ajv);
 ajv.addSchema({ ...OPENAPI, $id: DOC_ID } as unknown as object);
 
 const ROUTE_PATHS = {
-  list: '/v2/{project_id}/instances/{instance_id}/tasks',
-  show: '/v2/{project_id}/instances/{instance_id}/tasks/{task_id}',
-  fleet: '/ops/v1/fleet.json',
+  list: { method: 'get', path: '/v2/{project_id}/instances/{instance_id}/tasks' },
+  show: { method: 'get', path: '/v2/{project_id}/instances/{instance_id}/tasks/{task_id}' },
+  fleet: { method: 'get', path: '/ops/v1/fleet.json' },
+  doctor: { method: 'get', path: '/ops/v1/doctor' },
+  testDestination: { method: 'post', path: '/ops/v1/destinations/{destination_id}/test' },
 } as const;
 
 function local(ref: string): string {
@@ -189,14 +192,15 @@ function local(ref: string): string {
 
 /** Asserts a real response matches the OpenAPI document: status documented, body schema, headers. */
 export function expectMatchesOpenApi(route: keyof typeof ROUTE_PATHS, r: HttpResponse): void {
-  const op = OPENAPI.paths[ROUTE_PATHS[route]]?.get;
+  const { method, path } = ROUTE_PATHS[route];
+  const op = OPENAPI.paths[path]?.[method];
   const declared = op?.responses[String(r.statusCode)];
   expect(declared, `status ${r.statusCode} documented for ${route}`).toBeDefined();
   const resolved = declared?.$ref ? OPENAPI.components.responses[local(declared.$ref)] : declared;
   const pointer = declared?.$ref
     ? `${DOC_ID}#/components/responses/${local(declared.$ref)}/content/application~1json/schema`
-    : `${DOC_ID}#/paths/${ROUTE_PATHS[route].replace(/~/g, '~0').replace(/\//g, '~1')}` +
-      `/get/responses/${r.statusCode}/content/application~1json/schema`;
+    : `${DOC_ID}#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` +
+      `/${method}/responses/${r.statusCode}/content/application~1json/schema`;
   const validate = ajv.getSchema(pointer);
   expect(validate, `schema at ${pointer}`).toBeDefined();
   const body: unknown = JSON.parse(r.body);
