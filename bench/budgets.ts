@@ -33,10 +33,13 @@ import type { FunctionName } from './bundles';
  * (esbuild, minified): 112 KiB. Issue 20's page sessions in the state store and sign-in limits
  * (`pageSessions.ts`, `signInLimit.ts`, `sessionRecords.ts`: about 4.4 KB) took it from 113.2 KB to
  * 117.6 KB: 116 KiB (118.8 KB) now.
+ * Issue 19's self-check (lib/ops/doctor: the checks and their fix sentences, 16.4 KB) and test
+ * notifications (the channels, the delivery transport and the URL policy the notifier uses, so a test
+ * goes the same way: about 20 KB) took `ops` to about 155 KB: 152 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 46 * 1024,
   show: 46 * 1024,
-  ops: 116 * 1024,
+  ops: 152 * 1024,
   'notify-on-failure': 110 * 1024,
 } as const satisfies Record<FunctionName, number>;

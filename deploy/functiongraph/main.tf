@@ -9,7 +9,7 @@ locals {
   functions = {
     list                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks", matching = "Exact", query = ["start", "offset", "limit", "begin_time", "end_time", "all"] }
     show                = { timeout = 29, path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", matching = "Exact", query = [] }
-    ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor", "q", "page", "page_size"] }
+    ops                 = { timeout = 29, path = "/ops/v1", matching = "Prefix", query = ["project", "instance", "task", "state", "event", "since", "limit", "cursor", "q", "page", "page_size", "format"] }
     "notify-on-failure" = { timeout = local.notify_timeout, path = "", matching = "Exact", query = [] }
   }
   # The notifier's timeout: the schedule's interval (a run may scan for all of it, so interval x

@@ -76,7 +76,7 @@ describe('ops: GET /ops/v1/doctor and POST /ops/v1/destinations/{id}/test', () =
     expect((await s.call('GET', '/ops/v1/doctor', undefined, 'wrong-token-0123456789abcdef')).statusCode).toBe(401);
   });
 
-  it('a test notification: 200 with the receiver answer, 429 with Retry-After within 10 s, 404 for an unknown id', async () => {
+  it('a test notification: 200 with the answer, 429 with Retry-After within 10 s, 404 for an unknown id', async () => {
     const s = await opsStack();
     const sent = await s.call('POST', '/ops/v1/destinations/hook/test');
     expect(sent.statusCode, sent.body).toBe(200);
