@@ -149,6 +149,15 @@ describe.each(backends)('%s', (_name, make) => {
     }
   });
 
+  it('a stored bucket that is not a bucket counts as full: never a lock-out nobody can lift', async () => {
+    const [a] = await make(() => T0);
+    const limiter = new SignInLimiter(a);
+    for (const bad of [{}, { tokens: -1, at: T0 }, { tokens: 'x', at: T0 }, { tokens: 0 }]) {
+      await a.put(keys.signInAll, bad);
+      expect(await limiter.take(undefined, T0), JSON.stringify(bad)).toEqual({ allowed: true });
+    }
+  });
+
   it('sign-in attempts: 10 per client then one per 30 s, counted across instances; 100 overall', async () => {
     const clock = { t: T0 };
     const [a, b] = await make(() => clock.t);

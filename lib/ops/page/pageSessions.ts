@@ -62,8 +62,9 @@ export class PageSessions {
     const signed = this.#signer.read(value);
     if (!signed || signed.expiresAtMs <= now) return false;
     if (signed.expiresAtMs - now > this.#lifetimeMs + SESSION_CLOCK_SKEW_SECONDS * 1000) return false;
-    const stored = await this.#store.get(keys.session(signed.id));
-    const record = stored ? readSessionRecord(stored.value) : undefined;
+    const key = keys.session(signed.id);
+    const stored = await this.#store.get(key);
+    const record = stored ? readSessionRecord(key, stored.value) : undefined;
     if (!record || record.revokedAt !== undefined) return false;
     if (record.expiresAt !== signed.expiresAtMs) return false;
     return record.issuedAt + this.#lifetimeMs + SESSION_CLOCK_SKEW_SECONDS * 1000 >= record.expiresAt;
@@ -78,7 +79,7 @@ export class PageSessions {
     if (!signed || signed.expiresAtMs <= now) return;
     const key = keys.session(signed.id);
     const stored = await this.#store.get(key);
-    const record = stored ? readSessionRecord(stored.value) : undefined;
+    const record = stored ? readSessionRecord(key, stored.value) : undefined;
     if (!stored || !record || record.revokedAt !== undefined) return;
     // Last writer wins is right here: any write that lands keeps `revokedAt`.
     await this.#store.put(

@@ -1,11 +1,12 @@
 import { readNumber, readObject } from '../../config/readers';
-import { ConfigError } from '../../config/errors';
+import { readStored } from '../../notify/records';
 import type { StoredValue } from '../../state/types';
 
 /**
  * The fleet page's records in the state store (keys in `lib/notify/records.ts`, `keys.session` and
- * `keys.signIn*`), each with the reader that turns a stored value back into it: a value that is not
- * the record (written by hand, cut short) reads as `undefined`, never as a cast.
+ * `keys.signIn*`), each with the reader that turns a stored value back into it through the store
+ * schema's `readStored`: a value that is not the record (written by hand, cut short) reads as
+ * `undefined` (no session; a full bucket), never as a cast.
  */
 
 /** Epoch ms up to the year 9999: what a stored time may be. */
@@ -14,16 +15,6 @@ const EPOCH_MS = { min: 0, max: 253_402_300_799_999 } as const;
 /** A required epoch-ms field (`readNumber` falls back when absent; `null` makes absence an error). */
 function epochMs(v: unknown, path: string): number {
   return readNumber(v ?? null, path, 0, EPOCH_MS);
-}
-
-/** Reads `value` with `parse`; a value that is not the record is `undefined` (refused, never trusted). */
-function readRecord<T>(value: unknown, parse: (v: unknown, path: string) => T): T | undefined {
-  try {
-    return parse(value, 'value');
-  } catch (e) {
-    if (e instanceof ConfigError) return undefined;
-    throw e;
-  }
 }
 
 /**
@@ -47,8 +38,9 @@ function parseSessionRecord(v: unknown, path: string): SessionRecord {
 }
 
 /** A stored session record, or `undefined` when the value is not one. */
-export function readSessionRecord(value: unknown): SessionRecord | undefined {
-  return readRecord(value, parseSessionRecord);
+export function readSessionRecord(key: string, value: unknown): SessionRecord | undefined {
+  const read = readStored(key, value, parseSessionRecord);
+  return read.ok ? read.record : undefined;
 }
 
 /**
@@ -67,6 +59,7 @@ function parseSignInBucket(v: unknown, path: string): SignInBucketRecord {
 }
 
 /** A stored bucket, or `undefined` when the value is not one. */
-export function readSignInBucket(value: unknown): SignInBucketRecord | undefined {
-  return readRecord(value, parseSignInBucket);
+export function readSignInBucket(key: string, value: unknown): SignInBucketRecord | undefined {
+  const read = readStored(key, value, parseSignInBucket);
+  return read.ok ? read.record : undefined;
 }

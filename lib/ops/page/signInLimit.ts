@@ -124,7 +124,7 @@ export class SignInLimiter {
     for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
       const stored = await this.#store.get(key);
       // A value that is not a bucket is replaced by a full one (never a lock-out nobody can lift).
-      const bucket = stored ? readSignInBucket(stored.value) : undefined;
+      const bucket = stored ? readSignInBucket(key, stored.value) : undefined;
       const taken = takeToken(bucket, rule, now);
       if ('waitMs' in taken) return taken.waitMs;
       // The store drops the record once the bucket would be full again: absent means full.
