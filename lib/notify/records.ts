@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../config/errors';
-import type { EventKind, Notification } from './types';
+import { fail, readMember, readObject, readString, readStringList } from '../config/readers';
+import type { Versioned } from '../state/types';
+import { EVENT_KINDS, type EventKind, type Notification, type TaskSnapshot } from './types';
 
 /** Per instance: where the next scan starts and whether the first-scan baseline is done. */
 export interface CursorRecord {
@@ -89,9 +91,132 @@ export function readStored<T>(
   }
 }
 
+const text = (v: unknown, path: string): string => (typeof v === 'string' ? v : fail(path, 'must be a string'));
+const optionalText = (v: unknown, path: string): string | undefined => (v === undefined ? v : text(v, path));
+const optionalNumber = (v: unknown, path: string): number | undefined =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v)) ? v : fail(path, 'must be a number');
+const number = (v: unknown, path: string): number => optionalNumber(v, path) ?? fail(path, 'is required');
+const bool = (v: unknown, path: string): boolean | undefined =>
+  v === undefined || typeof v === 'boolean' ? v : fail(path, 'must be true or false');
+
+function readTask(v: unknown, path: string): TaskSnapshot {
+  const o = readObject(v, path);
+  return {
+    id: readString(o.id, `${path}.id`),
+    name: text(o.name, `${path}.name`),
+    status: text(o.status, `${path}.status`),
+    user_name: text(o.user_name, `${path}.user_name`),
+    created_at: text(o.created_at, `${path}.created_at`),
+    updated_at: text(o.updated_at, `${path}.updated_at`),
+  };
+}
+
+/** A stored notification (inside an outbox record), field by field. */
+export function readNotification(v: unknown, path: string): Notification {
+  const o = readObject(v, path);
+  const at = (k: string): string => `${path}.${k}`;
+  return {
+    id: readString(o.id, at('id')),
+    destinationId: readString(o.destinationId, at('destinationId')),
+    event: readMember(o.event, at('event'), EVENT_KINDS),
+    projectId: readString(o.projectId, at('projectId')),
+    region: text(o.region, at('region')),
+    instanceId: readString(o.instanceId, at('instanceId')),
+    instanceName: text(o.instanceName, at('instanceName')),
+    engine: text(o.engine, at('engine')),
+    task: readTask(o.task, at('task')),
+    detectedAt: text(o.detectedAt, at('detectedAt')),
+    stuckMinutes: optionalNumber(o.stuckMinutes, at('stuckMinutes')),
+    reminder: optionalNumber(o.reminder, at('reminder')),
+    maxReminders: optionalNumber(o.maxReminders, at('maxReminders')),
+    ranMinutes: optionalNumber(o.ranMinutes, at('ranMinutes')),
+    routes: o.routes === undefined ? undefined : readStringList(o.routes, at('routes')),
+    heldUntil: optionalText(o.heldUntil, at('heldUntil')),
+  };
+}
+
+/** A stored outbox record, field by field (`ConfigError` naming the first wrong one). */
+export function readOutboxValue(v: unknown, path: string): OutboxRecord {
+  const o = readObject(v, path);
+  const at = (k: string): string => `${path}.${k}`;
+  return {
+    notification: readNotification(o.notification, at('notification')),
+    state: readMember(o.state, at('state'), OUTBOX_STATES),
+    attempts: number(o.attempts, at('attempts')),
+    createdAt: number(o.createdAt, at('createdAt')),
+    claimedBy: optionalText(o.claimedBy, at('claimedBy')),
+    claimedUntil: optionalNumber(o.claimedUntil, at('claimedUntil')),
+    nextAttemptAt: optionalNumber(o.nextAttemptAt, at('nextAttemptAt')),
+    notBefore: optionalNumber(o.notBefore, at('notBefore')),
+    lastError: optionalText(o.lastError, at('lastError')),
+    doneAt: optionalNumber(o.doneAt, at('doneAt')),
+    silencedBy: optionalText(o.silencedBy, at('silencedBy')),
+    heldMs: optionalNumber(o.heldMs, at('heldMs')),
+  };
+}
+
+/** A stored cursor record. */
+export function readCursorValue(v: unknown, path: string): CursorRecord {
+  const o = readObject(v, path);
+  return {
+    lastScanAt: text(o.lastScanAt, `${path}.lastScanAt`),
+    baselineDone: bool(o.baselineDone, `${path}.baselineDone`) ?? fail(`${path}.baselineDone`, 'is required'),
+  };
+}
+
+/** A stored seen record (every field optional: what was recorded for the task so far). */
+export function readSeenValue(v: unknown, path: string): SeenRecord {
+  const o = readObject(v, path);
+  const at = (k: string): string => `${path}.${k}`;
+  return {
+    failed: optionalText(o.failed, at('failed')),
+    stuck: bool(o.stuck, at('stuck')),
+    baseline: bool(o.baseline, at('baseline')),
+    stuckAt: optionalNumber(o.stuckAt, at('stuckAt')),
+    reminders: optionalNumber(o.reminders, at('reminders')),
+    remindedAt: optionalNumber(o.remindedAt, at('remindedAt')),
+    recovered: bool(o.recovered, at('recovered')),
+  };
+}
+
+/** The typed readers of the notifier's records: what the notifier and `ops` read back, never a cast. */
+export const readRecord = {
+  outbox: (item: Versioned): RecordRead<OutboxRecord> => readStored(item.key, item.value, readOutboxValue),
+  cursor: (item: Versioned): RecordRead<CursorRecord> => readStored(item.key, item.value, readCursorValue),
+  seen: (item: Versioned): RecordRead<SeenRecord> => readStored(item.key, item.value, readSeenValue),
+} as const;
+
+/** The record of `item` when it is a well-formed outbox record; `undefined` when absent or malformed. */
+export function outboxOf(item: Versioned | undefined): OutboxRecord | undefined {
+  const read = item && readRecord.outbox(item);
+  return read?.ok ? read.record : undefined;
+}
+
+/**
+ * The cursor of `item`. A malformed one reads as a cursor whose baseline is done and whose last scan
+ * is unknown: the scan notifies rather than baselines (hides) what it finds, its window starts from
+ * now less `lookbackHours`, and the record phase writes a valid cursor over it.
+ */
+export function cursorOf(item: Versioned | undefined): CursorRecord | undefined {
+  const read = item && readRecord.cursor(item);
+  if (!read) return undefined;
+  return read.ok ? read.record : { lastScanAt: '', baselineDone: true };
+}
+
+/**
+ * The seen record of `item`. A malformed one reads as nothing recorded: the task's event may be
+ * detected again, and the outbox's put-if-absent on the stable notification id keeps it from being
+ * queued twice while its record lives; the record phase writes a valid seen record over it.
+ */
+export function seenOf(item: Versioned | undefined): SeenRecord | undefined {
+  const read = item && readRecord.seen(item);
+  return read?.ok ? read.record : undefined;
+}
+
 export const keys = {
   cursor: (projectId: string, instanceId: string) => `cursor#${projectId}#${instanceId}`,
   seen: (projectId: string, instanceId: string, taskId: string) => `seen#${projectId}#${instanceId}#${taskId}`,
+  /** Use {@link outboxKey} for a notification's; `keys.outbox('')` is the prefix the history scans. */
   outbox: (id: string) => `outbox#${id}`,
   rate: (destinationId: string) => `rate#${destinationId}`,
   /** The one record holding the operator API's silences. */
@@ -133,4 +258,19 @@ export function notificationId(
 export function incidentKey(projectId: string, instanceId: string, taskId: string, destinationId: string): string {
   const h = createHash('sha256').update([projectId, instanceId, taskId, destinationId].join('\n')).digest('base64url');
   return `dms_${h.slice(0, 32)}`;
+}
+
+/**
+ * The outbox key of one notification: the scan writes it, the fleet page and the task view read it
+ * (the one place that derives it from what it is about).
+ */
+export function outboxKey(
+  projectId: string,
+  instanceId: string,
+  taskId: string,
+  event: EventKind,
+  destinationId: string,
+  reminder?: number,
+): string {
+  return keys.outbox(notificationId(projectId, instanceId, taskId, event, destinationId, reminder));
 }

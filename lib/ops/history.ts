@@ -3,7 +3,7 @@ import { ISO_TIME_RULE, parseIsoTime } from '../core/isoTime';
 import * as ERROR_CODES from '../http/errorCodes';
 import { ValidationError } from '../http/errors';
 import type { NormalizedRequest } from '../http/normalizeEvent';
-import { keys, OUTBOX_STATES, type OutboxRecord, type OutboxState } from '../notify/records';
+import { keys, OUTBOX_STATES, type OutboxRecord, type OutboxState, outboxOf } from '../notify/records';
 import { EVENT_KINDS, type EventKind } from '../notify/types';
 import { InvalidCursorError } from '../state/errors';
 import type { StateStore } from '../state/types';
@@ -100,7 +100,7 @@ export function validateHistoryQuery(req: NormalizedRequest): HistoryQuery {
       `must be an integer from ${LIMIT.min} to ${LIMIT.max}`,
     );
   }
-  const out: Record<string, unknown> = {
+  return {
     project: text(q, 'project', ID_PATTERN, idRule),
     instance: text(q, 'instance', NAME, nameRule),
     task: text(q, 'task', NAME, nameRule),
@@ -110,7 +110,6 @@ export function validateHistoryQuery(req: NormalizedRequest): HistoryQuery {
     limit,
     cursor: decodeCursor(q.get('cursor')),
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as unknown as HistoryQuery;
 }
 
 function matches(r: OutboxRecord, q: HistoryQuery): boolean {
@@ -137,7 +136,8 @@ function receiverOf(r: OutboxRecord): HistoryItem['receiver'] {
 
 export function historyItem(r: OutboxRecord): HistoryItem {
   const n = r.notification;
-  const item: Record<string, unknown> = {
+  // Absent fields are `undefined`, which the JSON answer leaves out.
+  return {
     id: n.id,
     state: r.state,
     event: n.event,
@@ -148,7 +148,7 @@ export function historyItem(r: OutboxRecord): HistoryItem {
     task: { id: n.task.id, name: n.task.name, status: n.task.status },
     reminder: n.reminder,
     detected_at: n.detectedAt,
-    queued_at: iso(r.createdAt),
+    queued_at: new Date(r.createdAt).toISOString(),
     attempts: r.attempts,
     next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : undefined,
     done_at: iso(r.doneAt),
@@ -157,7 +157,6 @@ export function historyItem(r: OutboxRecord): HistoryItem {
     receiver: receiverOf(r),
     test: n.test,
   };
-  return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as unknown as HistoryItem;
 }
 
 /**
@@ -177,9 +176,10 @@ export async function readHistory(
     }
     throw e;
   }
+  // A malformed record is left out (it is no notification anyone can act on; the notifier reports it).
   const items = page.items
-    .map((v) => v.value as OutboxRecord)
-    .filter((r) => r.notification !== undefined && matches(r, q))
+    .map(outboxOf)
+    .filter((r): r is OutboxRecord => r !== undefined && matches(r, q))
     .map(historyItem);
   return page.cursor === undefined ? { items } : { items, next_cursor: encodeCursor(page.cursor) };
 }

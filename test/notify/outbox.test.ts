@@ -53,12 +53,12 @@ describe('outbox transitions', () => {
       value,
       ...(due !== undefined ? { due } : {}),
     });
-    expect(claimable(item(pending, t0), t0)).toBe(pending);
+    expect(claimable(item(pending, t0), t0)).toEqual(pending);
     expect(claimable(item(pending, t0 + 1), t0)).toBeUndefined();
     expect(claimable(item(pending), t0)).toBeUndefined();
     expect(claimable(undefined, t0)).toBeUndefined();
     expect(claimable(item(claimed, t0 + 5 * 60_000), t0 + 60_000)).toBeUndefined(); // lease still held
-    expect(claimable(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toBe(claimed); // lease expired
+    expect(claimable(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toEqual(claimed); // lease expired
     const done = settleDelivered(claimed, 1, t0).record;
     expect(claimable(item(done, t0), t0)).toBeUndefined();
   });
@@ -71,10 +71,10 @@ describe('outbox transitions', () => {
       ...(due !== undefined ? { due } : {}),
     });
     const backingOff = settleRetry(claimed, { at: t0 + HOUR, attempts: 3, reason: 'HTTP 503' }, t0, MAX_AGE).record;
-    expect(claimableAhead(item(backingOff, t0 + HOUR), t0)).toBe(backingOff);
-    expect(claimableAhead(item(pending, t0), t0)).toBe(pending);
+    expect(claimableAhead(item(backingOff, t0 + HOUR), t0)).toEqual(backingOff);
+    expect(claimableAhead(item(pending, t0), t0)).toEqual(pending);
     expect(claimableAhead(item(claimed, t0 + 5 * 60_000), t0 + 60_000)).toBeUndefined(); // another run holds it
-    expect(claimableAhead(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toBe(claimed); // lease expired
+    expect(claimableAhead(item(claimed, t0 + 5 * 60_000), t0 + 5 * 60_000)).toEqual(claimed); // lease expired
     expect(claimableAhead(item(settleDelivered(claimed, 1, t0).record), t0)).toBeUndefined();
     expect(claimableAhead(item(backingOff), t0)).toBeUndefined(); // not listed
     expect(claimableAhead(undefined, t0)).toBeUndefined();

@@ -4,7 +4,7 @@ import { groupClaims } from './groupClaims';
 import { listBacklog, type Backlog } from './listBacklog';
 import { maxAgeOf, settleRetry } from './outbox';
 import type { Versioned } from '../../state/types';
-import { keys, type OutboxRecord } from '../records';
+import { keys, outboxOf } from '../records';
 import { sendToDestination } from './sendToDestination';
 import { settleAll } from './settle';
 import type { ResolvedDestination } from '../types';
@@ -50,6 +50,12 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   return result;
 }
 
+/** A well-formed item whose destination's `Retry-After` (kept on the item) is over at `now`. */
+function probeable(item: Versioned, now: number): boolean {
+  const record = outboxOf(item);
+  return record !== undefined && (record.notBefore ?? 0) <= now;
+}
+
 /**
  * One probe per destination that has a backlog but nothing due (its items all backing off): its
  * soonest item, claimed ahead of time, unless the destination asked to wait (`Retry-After`). So the
@@ -67,7 +73,7 @@ async function claimProbes(
   const busy = new Set(due.map((c) => c.record.notification.destinationId));
   const probes = [...backlog.ahead]
     .filter(([dest]) => !busy.has(dest) && ctx.destinations.has(dest) && !waiting(dest))
-    .map(([, items]) => items.find((i) => ((i.value as OutboxRecord).notBefore ?? 0) <= now))
+    .map(([, items]) => items.find((i) => probeable(i, now)))
     .filter((i): i is Versioned => i !== undefined);
   return probes.length > 0 ? claimAhead(ctx, probes, result) : [];
 }

@@ -1,6 +1,6 @@
 import type { Versioned, WriteOptions } from '../../state/types';
 import { DELIVERY } from '../constants';
-import type { OutboxRecord } from '../records';
+import { type OutboxRecord, outboxOf } from '../records';
 import type { Notification, NotifyConfig } from '../types';
 
 const HOUR = 3600_000;
@@ -40,7 +40,7 @@ function liveExpiry(record: OutboxRecord, maxAgeMs: number): number {
 /** The record without its claim and its next attempt time (what a settlement starts from). */
 function released(record: OutboxRecord): OutboxRecord {
   const { claimedBy: _by, claimedUntil: _until, nextAttemptAt: _next, notBefore: _asked, ...rest } = record;
-  return rest as OutboxRecord;
+  return rest;
 }
 
 /** A new item, pending and due at once; written put-if-absent so a repeated scan queues nothing twice. */
@@ -55,8 +55,8 @@ export function queue(notification: Notification, now: number, maxAgeMs: number)
  */
 export function claimable(item: Versioned | undefined, now: number): OutboxRecord | undefined {
   if (!item || item.due === undefined || item.due > now) return undefined;
-  const record = item.value as OutboxRecord;
-  return record.state === 'pending' ? record : undefined;
+  const record = outboxOf(item);
+  return record?.state === 'pending' ? record : undefined;
 }
 
 /**
@@ -66,8 +66,8 @@ export function claimable(item: Versioned | undefined, now: number): OutboxRecor
  */
 export function claimableAhead(item: Versioned | undefined, now: number): OutboxRecord | undefined {
   if (!item || item.due === undefined) return undefined;
-  const record = item.value as OutboxRecord;
-  if (record.state !== 'pending') return undefined;
+  const record = outboxOf(item);
+  if (record?.state !== 'pending') return undefined;
   return record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now ? undefined : record;
 }
 

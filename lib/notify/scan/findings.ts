@@ -4,7 +4,7 @@ import { detect, mayNotify, type Detected } from './detect';
 import { routesFor } from './filters';
 import type { ListedInstance } from './listInstance';
 import { queue, type OutboxWrite } from '../deliver/outbox';
-import { keys, notificationId, type SeenRecord } from '../records';
+import { keys, notificationId, type SeenRecord, seenOf } from '../records';
 import type { EventKind, InstanceTarget, Notification, NotifyConfig } from '../types';
 
 /** What one instance's listed tasks call for: the writes of the record phase, and what they count. */
@@ -79,7 +79,7 @@ export function findingsOf(
   const outbox: Findings['outbox'][number][] = [];
   for (const task of candidates) {
     const key = seenKey(target, task);
-    const was = seenRecords.get(key)?.value as SeenRecord | undefined;
+    const was = seenOf(seenRecords.get(key));
     const d = detect(task, was, config, now);
     if (!d) continue;
     const mark = markOf(was, d, task, now);

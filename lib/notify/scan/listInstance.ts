@@ -2,8 +2,7 @@ import type { DmsClient } from '../../dms/client';
 import { collectTasks } from '../../dms/paginate';
 import type { DmsTask } from '../../dms/types';
 import type { StateStore, Versioned } from '../../state/types';
-import type { CursorRecord } from '../records';
-import { keys } from '../records';
+import { type CursorRecord, cursorOf, keys } from '../records';
 import type { InstanceTarget, NotifyConfig } from '../types';
 
 const HOUR = 3600_000;
@@ -49,7 +48,7 @@ async function readCursor(
   config: NotifyConfig,
   known: Versioned | undefined,
 ): Promise<Versioned | undefined> {
-  const done = (known?.value as CursorRecord | undefined)?.baselineDone === true;
+  const done = cursorOf(known)?.baselineDone === true;
   return done || !config.baseline ? known : store.get(key);
 }
 
@@ -77,7 +76,7 @@ export async function listInstance(
   const { config, store } = ctx;
   const now = ctx.now();
   const cursorKey = keys.cursor(target.projectId, target.instanceId);
-  const cursor = (await readCursor(store, cursorKey, config, known))?.value as CursorRecord | undefined;
+  const cursor = cursorOf(await readCursor(store, cursorKey, config, known));
   const begin = windowStart(config, cursor, now);
   const listing = { instanceId: target.instanceId, beginTime: formatDmsTime(begin), deadline: ctx.deadline };
   const { tasks } = await collectTasks(client, { ...listing, maxPages: MAX_PAGES });

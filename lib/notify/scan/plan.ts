@@ -3,7 +3,7 @@ import type { DmsClient } from '../../dms/client';
 import type { StateStore, Versioned } from '../../state/types';
 import { configuredTargets, instancesOf } from './discover';
 import { errorName, type LogFn } from '../log';
-import { keys, type CursorRecord } from '../records';
+import { cursorOf, keys } from '../records';
 import type { TimeBudget } from '../timeBudget';
 import type { InstanceTarget } from '../types';
 
@@ -32,7 +32,7 @@ export interface Plan {
 
 /** When a target was last scanned (ISO time), `''` when never. */
 function lastScanOf(cursors: ReadonlyMap<string, Versioned>, t: InstanceTarget): string {
-  return (cursors.get(keys.cursor(t.projectId, t.instanceId))?.value as CursorRecord | undefined)?.lastScanAt ?? '';
+  return cursorOf(cursors.get(keys.cursor(t.projectId, t.instanceId)))?.lastScanAt ?? '';
 }
 
 /**

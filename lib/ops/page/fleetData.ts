@@ -3,7 +3,7 @@ import { mapLimit } from '../../core/mapLimit';
 import { DmsError } from '../../dms/errors';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';
-import { keys, notificationId, type CursorRecord, type OutboxRecord } from '../../notify/records';
+import { cursorOf, keys, outboxKey, outboxOf } from '../../notify/records';
 import { covers } from '../../notify/silences/silences';
 import { EVENT_KINDS } from '../../notify/types';
 import type { StateStore, Versioned } from '../../state/types';
@@ -91,7 +91,7 @@ export function outboxKeysOf(
   destinations: readonly string[],
 ): string[] {
   return EVENT_KINDS.filter((e) => e !== 'reminder').flatMap((e) =>
-    destinations.map((d) => keys.outbox(notificationId(projectId, instanceId, taskId, e, d))),
+    destinations.map((d) => outboxKey(projectId, instanceId, taskId, e, d)),
   );
 }
 
@@ -103,8 +103,9 @@ function errorLabel(e: unknown): string {
 function countStates(records: readonly (Versioned | undefined)[]): NotificationCounts {
   const counts = { pending: 0, delivered: 0, dead: 0, silenced: 0 };
   for (const r of records) {
-    const state = (r?.value as OutboxRecord | undefined)?.state as string | undefined;
-    if (state === 'pending' || state === 'delivered' || state === 'dead' || state === 'silenced') counts[state]++;
+    // A malformed record is not counted (the notifier reports it).
+    const state = outboxOf(r)?.state;
+    if (state) counts[state]++;
   }
   return counts;
 }
@@ -158,7 +159,7 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     const tasks = listing?.tasks ?? [];
     const failed = tasks.filter((t) => src.failureStatuses.includes(t.status));
     const within = (t: DmsTask, ms: number): boolean => now - Date.parse(t.created_at) <= ms;
-    const cursor = cursors.get(keys.cursor(i.projectId, i.id))?.value as CursorRecord | undefined;
+    const cursor = cursorOf(cursors.get(keys.cursor(i.projectId, i.id)));
     const records = tasks
       .filter(interesting)
       .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations).map((k) => outbox.get(k)));
@@ -205,7 +206,7 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     matchingInstances: matching.length,
     groups,
     silences,
-    pendingFleetWide: due.filter((r) => (r.value as OutboxRecord).state === 'pending').length,
+    pendingFleetWide: due.filter((r) => outboxOf(r)?.state === 'pending').length,
     upstreamCalls,
     cachedInstances,
   };

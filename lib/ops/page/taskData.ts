@@ -1,5 +1,5 @@
 import type { DmsTaskClient } from '../../dms/taskClient';
-import { keys, notificationId, type OutboxRecord } from '../../notify/records';
+import { outboxKey, outboxOf } from '../../notify/records';
 import { historyItem } from '../history';
 import { covers } from '../../notify/silences/silences';
 import { EVENT_KINDS } from '../../notify/types';
@@ -38,7 +38,7 @@ export async function buildTaskView(
       src.destinations.map((destination) => ({
         event: reminder === undefined ? event : `${event} ${reminder}`,
         destination,
-        key: keys.outbox(notificationId(instance.projectId, instance.id, task.id, event, destination, reminder)),
+        key: outboxKey(instance.projectId, instance.id, task.id, event, destination, reminder),
       })),
     );
   });
@@ -48,7 +48,7 @@ export async function buildTaskView(
   ]);
   const notifications: TaskNotification[] = [];
   for (const c of candidates) {
-    const r = records.get(c.key)?.value as OutboxRecord | undefined;
+    const r = outboxOf(records.get(c.key));
     if (!r) continue;
     // The operator API's own reading of an outbox record (no URL, no secret, the answer in short).
     const h = historyItem(r);
