@@ -132,6 +132,7 @@ export function readNotification(v: unknown, path: string): Notification {
     ranMinutes: optionalNumber(o.ranMinutes, at('ranMinutes')),
     routes: o.routes === undefined ? undefined : readStringList(o.routes, at('routes')),
     heldUntil: optionalText(o.heldUntil, at('heldUntil')),
+    test: o.test === undefined || o.test === true ? o.test : fail(at('test'), 'must be true when present'),
   };
 }
 
