@@ -74,8 +74,8 @@ export function claimableAhead(item: Versioned | undefined, now: number): Outbox
 /** Pending and held by a run's live claim at `now` (this run claims only after listing). */
 export function leasedElsewhere(item: Versioned | undefined, now: number): boolean {
   if (!item || item.due === undefined) return false;
-  const record = item.value as OutboxRecord;
-  return record.state === 'pending' && record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now;
+  const record = outboxOf(item);
+  return record?.state === 'pending' && record.claimedBy !== undefined && (record.claimedUntil ?? 0) > now;
 }
 
 /** Held by `runId` until `leaseUntil`: listed again only then, for another run to take over. */
