@@ -26,7 +26,9 @@ import type { FunctionName } from './bundles';
  * and its limits: 2.5 KB, the writer left out of the notifier) took it to 107.3 KB: 106 KiB. Issue 22's
  * run coverage (its summary fields and warning) and the delivery reserve sized from the backlog (about
  * 1.8 KB) took it over: 108 KiB. Issue 20's run accounting (a failed run's summary line, the store
- * named by `describeStore`, `leased`: 1.06 KB) took it from 109.9 KB to 111.0 KB: 110 KiB now. `ops` (the
+ * named by `describeStore`, `leased`: 1.06 KB) took it from 109.9 KB to 111.0 KB: 110 KiB; issue 17's
+ * typed readers of the outbox, cursor and seen records (field by field, a malformed record reported
+ * instead of cast: 2.7 KB) took it to 113.8 KB: 112 KiB now. `ops` (the
  * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
@@ -35,11 +37,12 @@ import type { FunctionName } from './bundles';
  * 117.6 KB: 116 KiB (118.8 KB) now.
  * Issue 19's self-check (lib/ops/doctor: the checks and their fix sentences, 16.4 KB) and test
  * notifications (the channels, the delivery transport and the URL policy the notifier uses, so a test
- * goes the same way: about 20 KB) took `ops` to about 155 KB: 152 KiB now.
+ * goes the same way: about 20 KB) took `ops` to about 155 KB: 152 KiB; issue 17's typed record readers
+ * and the one silence service (2.4 KB) took it to 157.9 KB: 156 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 46 * 1024,
   show: 46 * 1024,
-  ops: 152 * 1024,
-  'notify-on-failure': 110 * 1024,
+  ops: 156 * 1024,
+  'notify-on-failure': 112 * 1024,
 } as const satisfies Record<FunctionName, number>;
