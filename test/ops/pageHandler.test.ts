@@ -371,3 +371,23 @@ describe('fleet page sessions', () => {
     }
   });
 });
+
+describe('fleet page after an upstream throttle (issue 20 item 6)', () => {
+  it('the task view answers 429 with the remaining Retry-After, without calling upstream again', async () => {
+    // A fresh instance: its request budget is its own, the other tests' instance is not slowed.
+    const warm = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const { cookie } = await signIn();
+    const path = `/ops/v1/fleet/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`;
+    stack.emulator.injectFault({ kind: 'status', status: 429, retryAfter: 45, count: 1 });
+    const first = await call({ path, cookies: [cookie] }, warm);
+    expect(first.statusCode).toBe(429);
+    const calls = stack.emulator.requests.length;
+    const again = await call({ path, cookies: [cookie] }, warm);
+    expect(again.statusCode).toBe(429);
+    expect(again.headers['Content-Type']).toMatch(/^text\/html/);
+    expect(Number(again.headers['Retry-After'])).toBeGreaterThanOrEqual(40);
+    expect(Number(again.headers['Retry-After'])).toBeLessThanOrEqual(45);
+    expect(again.body).toContain('no upstream call was made');
+    expect(stack.emulator.requests.length).toBe(calls);
+  });
+});
