@@ -30,7 +30,7 @@ locals {
   # secret read, csms:secretVersion:get (csms:secret:getVersion is the identity-policy name), with the
   # KMS decrypt actions Huawei's role-based examples and the DEW reference give (the value is stored
   # under a data key of the secret's KMS key); the instance listing only for `discover`, SMN publish
-  # only for an SMN destination.
+  # (with smn:topic:list, its documented dependency) only for an SMN destination.
   agency_actions_always = [
     "dms:instance:getBackgroundTask",
     "csms:secretVersion:get",
@@ -38,7 +38,7 @@ locals {
     "kms:cmk:decryptDataKey",
   ]
   agency_actions_discovery = ["dms:instance:list"]
-  agency_actions_smn       = ["smn:topic:publish"]
+  agency_actions_smn       = ["smn:topic:publish", "smn:topic:list"]
   agency_actions = concat(
     local.agency_actions_always,
     var.instance_discovery ? local.agency_actions_discovery : [],

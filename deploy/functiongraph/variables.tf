@@ -107,7 +107,7 @@ variable "instance_discovery" {
 }
 
 variable "smn_publish" {
-  description = "Grant smn:topic:publish, for a configured SMN destination."
+  description = "Grant smn:topic:publish (and smn:topic:list, its dependency), for a configured SMN destination."
   type        = bool
   default     = false
 }

@@ -27,7 +27,7 @@ const MODULE_DIR = join(ROOT, 'deploy', 'functiongraph');
 const LEAST_ACTIONS = {
   always: ['dms:instance:getBackgroundTask', 'csms:secretVersion:get', 'kms:dek:decrypt', 'kms:cmk:decryptDataKey'],
   discovery: ['dms:instance:list'],
-  smn: ['smn:topic:publish'],
+  smn: ['smn:topic:publish', 'smn:topic:list'],
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -472,7 +472,9 @@ describe('evidence/huawei-permissions.json (Huawei permission names, the page pe
     for (const r of PERMISSIONS) {
       expect(r.action).toMatch(/^(dms|csms|kms|smn):[a-zA-Z]+:[a-zA-Z]+$/);
       expect(r.models.length, r.action).toBeGreaterThan(0);
-      expect(r.page, r.action).toMatch(/^https:\/\/support\.huaweicloud\.com\/intl\/en-us\/api-[a-z]+\/[\w.-]+\.html$/);
+      expect(r.page, r.action).toMatch(
+        /^https:\/\/support\.huaweicloud\.com\/intl\/en-us\/(api|usermanual)-[a-z]+\/[\w.-]+\.html$/,
+      );
     }
     // The pair behind issue 18 item 2: one CSMS read, two names, two models.
     const models = (a: string) => PERMISSIONS.find((r) => r.action === a)?.models;
