@@ -71,6 +71,8 @@ locals {
   user_data = merge(
     var.environment,
     local.config_document == null ? {} : { DMS_TASKS_CONFIG = jsonencode(local.config_document) },
+    # What the self-check judges the notifier's timeout against (GET /ops/v1/doctor, its first log lines).
+    { DTF_NOTIFY_TIMEOUT_SECONDS = tostring(local.notify_timeout), DTF_NOTIFY_SCHEDULE = var.notify_schedule },
   )
 }
 

@@ -13,6 +13,7 @@ import { parseNotifierConfig, type NotifierConfig } from './config/parseNotifier
 import { resolveDestinations } from './deliver/resolveDestinations';
 import { defaultLog, runNotifier, type RunSummary } from './runNotifier';
 import { normalizeTrigger } from './triggerEvent';
+import { coldStartCheck } from './coldStartCheck';
 
 /**
  * The part of a Lambda (or FunctionGraph) context the notifier reads: time left, request id (the
@@ -87,6 +88,7 @@ export function createNotifyHandler(
         level: 'warn',
         msg: 'file store in Lambda: state does not survive the instance; use notify.store dynamodb',
       });
+    await coldStartCheck(store, describeStore(config.notify.store), env, options.now ?? Date.now, log);
     return { store };
   });
 

@@ -6,9 +6,10 @@ import { clientForProject } from '../../runtime/clientFor';
 import { InvocationSecrets } from '../../secrets/invocationSecrets';
 import { resolveSecret, type SsmReader } from '../../secrets/resolveSecret';
 import type { Credentials } from '../../signing/credentials';
-import { createStore, type StoreSpec } from '../../state/createStore';
+import { createStore } from '../../state/createStore';
+import { describeStore } from '../../state/describeStore';
 import type { StateStore } from '../../state/types';
-import { platformFactsFrom } from './checkPlatform';
+import { platformFactsFrom } from '../../runtime/checkPlatform';
 import type { DoctorInput, DoctorStore } from './runDoctor';
 
 export interface DoctorWiring {
@@ -22,13 +23,6 @@ export interface DoctorWiring {
   readonly resolveHost?: Resolver;
   /** A store already open (the `ops` function's own); @default built from `notify.store` */
   readonly store?: StateStore;
-}
-
-/** How a store is named in a row: its kind and where it is, never a password. */
-export function describeStore(spec: StoreSpec): string {
-  if (spec.type === 'file') return `file ${spec.path}`;
-  if (spec.type === 'dynamodb') return `dynamodb ${spec.table}`;
-  return `redis ${spec.host}:${spec.port ?? 6379}`;
 }
 
 const refused = (): Promise<never> => Promise.reject(new Error('the configuration did not load'));

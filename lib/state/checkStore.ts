@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type CheckResult, ok, problem, unknown } from '../../core/checkResult';
-import type { StateStore } from '../../state/types';
+import { type CheckResult, ok, problem, unknown } from '../core/checkResult';
+import type { StateStore } from './types';
 
 /** Whether the store keeps its data across a restart, as the store itself reports it. */
 export interface PersistenceFact {

@@ -1,4 +1,4 @@
-import { type CheckResult, ok, problem, unknown } from '../../core/checkResult';
+import { type CheckResult, ok, problem, unknown } from '../core/checkResult';
 
 /** What the deployment says of itself (environment variables the templates set, the runtime). */
 export interface PlatformFacts {
