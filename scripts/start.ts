@@ -301,6 +301,10 @@ Operator API (ops): the outbox history and the silences:
   curl -s -H "Authorization: Bearer $TOKEN" -XPOST '${base}/ops/v1/silences' \\
     -d '{"endsAt":"'$(date -u -d '+1 hour' +%Y-%m-%dT%H:%MZ)'","matchers":{"tasks":["modify*"]},"createdBy":"me"}'
 
+Self-check and test notifications (ops): each check's verdict, evidence and fix; one marked message:
+  curl -s -H "Authorization: Bearer $TOKEN" '${base}/ops/v1/doctor?format=text'
+  curl -s -H "Authorization: Bearer $TOKEN" -XPOST '${base}/ops/v1/destinations/hook/test'
+
 Fleet page:          ${page.url}/ops/v1/fleet   (sign in with the bearer token above; PAGE_PORT)
 Emulator control:    curl -s ${emulator.url}/__emulator/state | head -c 300; echo   (routes: docs/emulator.md)
 Function log lines appear as [list] / [show] (find a 500 by its requestId), serverless-offline's as [offline].
