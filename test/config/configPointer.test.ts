@@ -7,7 +7,8 @@ import { buildLocalConfig } from '../../dev/localConfig';
 import { ConfigError } from '../../lib/config';
 import { createHttpHandler, listRoute, type ContextLike } from '../../lib/tasks';
 import { createNotifyHandler } from '../../lib/notify/createNotifyHandler';
-import { FAST_CLIENT, LIST_PATH, P, TOKEN_A, fgEvent } from '../http/support';
+import { FAST_CLIENT } from '../support/functions';
+import { LIST_PATH, P, TOKEN_A, fgEvent } from '../support/events';
 
 /**
  * The whole configuration from one secret: a small pointer document (`configFrom`) in the environment,

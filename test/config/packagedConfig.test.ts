@@ -12,7 +12,7 @@ import { packagedConfigFileFor } from '../../lib/config/readConfigDocument';
 import { validatePackagedConfig } from '../../build/validatePackagedConfig';
 import type { HttpHandler } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
-import { LIST_PATH, TOKEN_A, v2Event } from '../http/support';
+import { LIST_PATH, TOKEN_A, v2Event } from '../support/events';
 
 /**
  * The configuration packaged beside the bundle at build time (`DMS_TASKS_PACKAGE_CONFIG`): checked by

@@ -7,7 +7,8 @@ import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/em
 import { type Sink, startSink } from '../../dev/sink';
 import { createOpsHandler } from '../../lib/ops/createOpsHandler';
 import { FileStore } from '../../lib/state/fileStore';
-import { expectMatchesOpenApi, v2Event } from '../http/support';
+import { v2Event } from '../support/events';
+import { expectMatchesOpenApi } from '../support/http';
 
 const TOKEN = 'doctor-token-0123456789abcdef';
 const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;

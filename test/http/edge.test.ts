@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator } from '../../dev/emulator';
 import { HEADERS, type HttpResponse } from '../../lib/http';
-import {
-  auth,
-  expectMatchesOpenApi,
-  handlersFor,
-  json,
-  LIST_PATH,
-  TOKEN_A,
-  TOKEN_B,
-  v2Event,
-  type Handlers,
-} from './support';
+import { expectMatchesOpenApi, handlersFor, type Handlers } from '../support/http';
+import { auth, json, LIST_PATH, TOKEN_A, TOKEN_B, v2Event } from '../support/events';
 
 /**
  * Found by black-box tests of the edge: what an answer may not confirm (a guessed secret), what it

@@ -4,7 +4,8 @@ import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/em
 import { createHttpHandler, listRoute, type ContextLike } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
 import { HEADERS } from '../../lib/http/constants';
-import { FAST_CLIENT, LIST_PATH, P, fgEvent, json } from './support';
+import { FAST_CLIENT } from '../support/functions';
+import { LIST_PATH, P, fgEvent, json } from '../support/events';
 
 /**
  * On FunctionGraph: credentials only from the invocation context (read on every invocation, no

@@ -8,16 +8,8 @@ import { createOpsHandler } from '../../lib/ops/createOpsHandler';
 import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { PAGE_TOKEN, startPageStack, type PageStack } from '../ops/stack';
 import { BAD_ESCAPES } from '../support/hostileInputs';
-import {
-  expectMatchesOpenApi,
-  fgEvent,
-  handlersFor,
-  TOKEN_A,
-  v1Event,
-  v2Event,
-  type EventInput,
-  type Handlers,
-} from './support';
+import { expectMatchesOpenApi, handlersFor, type Handlers } from '../support/http';
+import { fgEvent, TOKEN_A, v1Event, v2Event, type EventInput } from '../support/events';
 
 /**
  * Property: whatever path, query string and headers arrive, the answer is well-formed JSON with a

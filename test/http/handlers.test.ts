@@ -2,20 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { buildLocalConfig, localEnvironment } from '../../dev/localConfig';
 import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { DEFAULT_ALL_MAX_PAGES, HEADERS, type HttpResponse } from '../../lib/http';
-import {
-  auth,
-  expectMatchesOpenApi,
-  fgEvent,
-  handlersFor,
-  json,
-  K,
-  LIST_PATH,
-  P,
-  TOKEN_A,
-  TOKEN_B,
-  v1Event,
-  v2Event,
-} from './support';
+import { expectMatchesOpenApi, handlersFor } from '../support/http';
+import { auth, fgEvent, json, K, LIST_PATH, P, TOKEN_A, TOKEN_B, v1Event, v2Event } from '../support/events';
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectEventShape, normalizeEvent, TokenSet, authenticate, type AuthenticationError } from '../../lib/http';
 import { nextOffsetAfter } from '../../lib/tasks';
-import { fgEvent, LIST_PATH, v1Event, v2Event } from './support';
+import { fgEvent, LIST_PATH, v1Event, v2Event } from '../support/events';
 
 describe('normalizeEvent', () => {
   it('detects the three shapes', () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 import { HEADERS, type HttpResponse } from '../../lib/http';
-import { auth, handlersFor, json, K, LIST_PATH, P, v2Event } from './support';
+import { handlersFor } from '../support/http';
+import { auth, json, K, LIST_PATH, P, v2Event } from '../support/events';
 
 /** The paging settings (`offsetBase`, `pageSize`) against the emulator's modes. */
 

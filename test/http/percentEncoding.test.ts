@@ -8,7 +8,8 @@ import type { StateStore } from '../../lib/state/types';
 import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { startPageStack, type PageStack } from '../ops/stack';
 import { BAD_ESCAPES } from '../support/hostileInputs';
-import { fgEvent, handlersFor, v1Event, v2Event, type EventInput, type Handlers } from './support';
+import { handlersFor, type Handlers } from '../support/http';
+import { fgEvent, v1Event, v2Event, type EventInput } from '../support/events';
 
 /**
  * Issue 20 item 6: a bad percent-encoding anywhere in the path or the query is a 400 naming `path` or

@@ -3,7 +3,8 @@ import { createHttpHandler, listRoute, showRoute } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { EMULATOR_CREDENTIALS, startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
-import { FAST_CLIENT, LIST_PATH, TOKEN_A, TOKEN_B, v1Event, v2Event } from './support';
+import { FAST_CLIENT } from '../support/functions';
+import { LIST_PATH, TOKEN_A, TOKEN_B, v1Event, v2Event } from '../support/events';
 
 /**
  * Failure paths with the real console captured: the AK, SK, security token, bearer tokens and the

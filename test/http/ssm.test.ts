@@ -3,7 +3,8 @@ import { createHttpHandler, listRoute } from '../../lib/tasks';
 import { buildLocalConfig } from '../../dev/localConfig';
 import { awsSdkEnvFor, type SsmStandIn, startSsmStandIn } from '../../dev/ssmStandIn';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../../dev/emulator';
-import { FAST_CLIENT, LIST_PATH, TOKEN_A, v2Event } from './support';
+import { FAST_CLIENT } from '../support/functions';
+import { LIST_PATH, TOKEN_A, v2Event } from '../support/events';
 
 /**
  * The default SSM reader: the real `@aws-sdk/client-ssm` (external to the bundles, loaded on first

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import * as ERROR_CODES from '../../lib/http/errorCodes';
-import { auth, expectMatchesOpenApi, handlersFor, json, LIST_PATH, v2Event } from './support';
+import { expectMatchesOpenApi, handlersFor } from '../support/http';
+import { auth, json, LIST_PATH, v2Event } from '../support/events';
 
 /**
  * Issue 20 item 6: after one upstream 429 with a long `Retry-After`, a warm instance answered 504

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../dev/emulator';
 import { isCalendarTime } from '../../lib/tasks';
-import { auth, expectMatchesOpenApi, handlersFor, json, K, LIST_PATH, P, v2Event, type Handlers } from './support';
+import { expectMatchesOpenApi, handlersFor, type Handlers } from '../support/http';
+import { auth, json, K, LIST_PATH, P, v2Event } from '../support/events';
 
 let emulator: Emulator;
 let h: Handlers;

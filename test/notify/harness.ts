@@ -2,11 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createNotifyHandler,
-  type InvocationContext,
-  type NotifyHandlerOptions,
-} from '../../lib/notify/createNotifyHandler';
+import type { InvocationContext, NotifyHandlerOptions } from '../../lib/notify/createNotifyHandler';
 import type { RunSummary } from '../../lib/notify/runNotifier';
 import { FileStore } from '../../lib/state/fileStore';
 import type { StateStore } from '../../lib/state/types';
@@ -18,6 +14,7 @@ import {
   type Engine,
 } from '../../dev/emulator';
 import { startSink, type Sink, type SinkType } from '../../dev/sink';
+import { functionsFor, type Functions } from '../support/functions';
 
 export const HOUR = 3600_000;
 export const MIN = 60_000;
@@ -56,6 +53,11 @@ export interface Harness {
   handler(extra?: Partial<NotifyHandlerOptions>): (event: unknown, context?: InvocationContext) => Promise<RunSummary>;
   /** The configuration document the handlers are built with (for the `ops` function's tests). */
   configDoc(): Record<string, unknown>;
+  /**
+   * The four functions over this harness's environment, store and clock (`functionsFor`), with
+   * top-level settings of the document and variables replaced.
+   */
+  functions(o?: { doc?: Record<string, unknown>; env?: Record<string, string> }): Functions;
   advance(ms: number): void;
   close(): Promise<void>;
 }
@@ -157,20 +159,22 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     http: { authRequired: false },
     notify: { destinations, allowInsecureWebhooks: true, ...options.notify },
   });
-  const handler = (extra: Partial<NotifyHandlerOptions> = {}) =>
-    createNotifyHandler({
-      env: { ...env, DMS_TASKS_CONFIG: JSON.stringify(config()) },
+  const functions = (o: { doc?: Record<string, unknown>; env?: Record<string, string> } = {}): Functions =>
+    functionsFor({
+      env: { ...env, DMS_TASKS_CONFIG: JSON.stringify({ ...config(), ...o.doc }), ...o.env },
       store,
       now,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock.t += ms;
+      notify: {
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          clock.t += ms;
+        },
+        random: () => 0.5,
+        log: (e) => logs.push(e),
+        defaultRemainingMs: 100_000,
       },
-      random: () => 0.5,
-      log: (e) => logs.push(e),
-      defaultRemainingMs: 100_000,
-      ...extra,
     });
+  const handler = (extra: Partial<NotifyHandlerOptions> = {}) => functions().notify(extra);
   return {
     emulator,
     sink,
@@ -196,6 +200,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       );
     },
     handler,
+    functions,
     configDoc: config,
     advance(ms) {
       clock.t += ms;

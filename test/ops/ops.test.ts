@@ -2,8 +2,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../lib/http/response';
-import { createOpsHandler } from '../../lib/ops/createOpsHandler';
-import { fgEvent, OPENAPI, v2Event } from '../http/support';
+import { OPENAPI } from '../support/http';
+import { fgEvent, v2Event } from '../support/events';
 import { createHarness, HOUR, MIN, type Harness } from '../notify/harness';
 
 const TOKEN = 'ops-token-0123456789abcdef';
@@ -42,17 +42,14 @@ interface Ops {
   readonly logs: string[];
 }
 
-function opsFor(x: Harness, extraEnv: Json = {}): Ops {
-  const doc = { ...x.configDoc(), http: { tokens: [{ env: 'API_TOKENS' }] } };
-  const logs: string[] = [];
-  const handler = createOpsHandler({
-    env: { ...x.env, API_TOKENS: TOKEN, DMS_TASKS_CONFIG: JSON.stringify(doc), ...extraEnv } as NodeJS.ProcessEnv,
-    store: x.store,
-    now: () => x.clock.t,
-    log: (l) => logs.push(l),
+function opsFor(x: Harness, extraEnv: Record<string, string> = {}): Ops {
+  const fns = x.functions({
+    doc: { http: { tokens: [{ env: 'API_TOKENS' }] } },
+    env: { API_TOKENS: TOKEN, ...extraEnv },
   });
+  const handler = fns.ops();
   return {
-    logs,
+    logs: fns.logs,
     call: (method, path, o = {}) =>
       handler(
         v2Event({
@@ -320,13 +317,8 @@ describe('ops: history over the outbox', () => {
 
   it('answers a FunctionGraph APIG event with a stage prefix', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
-    const doc = { ...h.configDoc(), http: { tokens: [{ env: 'API_TOKENS' }] } };
-    const handler = createOpsHandler({
-      env: { ...h.env, API_TOKENS: TOKEN, DMS_TASKS_CONFIG: JSON.stringify(doc) },
-      store: h.store,
-      now: () => (h as Harness).clock.t,
-      log: () => undefined,
-    });
+    const http = { tokens: [{ env: 'API_TOKENS' }] };
+    const handler = h.functions({ doc: { http }, env: { API_TOKENS: TOKEN } }).ops();
     const r = await handler(fgEvent({ path: '/RELEASE/ops/v1/history', headers: auth, pathParameters: {} }));
     expect(r.statusCode, r.body).toBe(200);
     expect(body(r)).toEqual({ items: [] });

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../dev/emulator';
-import { createOpsHandler } from '../../lib/ops/createOpsHandler';
 import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { escapeHtml } from '../../lib/ops/page/escapeHtml';
 import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
 import { NotifierSilences } from '../../lib/ops/page/silences';
 import { FileStore } from '../../lib/state/fileStore';
 import type { HttpResponse } from '../../lib/http/response';
-import { expectMatchesOpenApi } from '../http/support';
+import { functionsFor } from '../support/functions';
+import { expectMatchesOpenApi } from '../support/http';
 import { PAGE_TOKEN, startPageStack, XSS_NAME, type PageStack } from './stack';
 
 let stack: PageStack;
@@ -66,7 +66,7 @@ const silenceForm = { instance: 'kafka-orders', minutes: '60', createdBy: 'me', 
 
 beforeAll(async () => {
   stack = await startPageStack();
-  handler = createOpsHandler({ env: stack.env, store: stack.store, log: (l) => stack.logs.push(l) });
+  handler = stack.functions.ops();
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
@@ -237,7 +237,7 @@ describe('the fleet page handler', () => {
   });
 
   it('lists only the visible instances upstream, once per cache period', async () => {
-    const fresh = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const fresh = stack.functions.ops();
     const auth = { authorization: `Bearer ${PAGE_TOKEN}` };
     const get = (query: string) => fresh(event({ path: '/ops/v1/fleet.json', query, headers: auth }));
     stack.emulator.resetRequests();
@@ -254,11 +254,8 @@ describe('the fleet page handler', () => {
   it('with authRequired false (the gateway authenticates): no session needed, changes still same-site', async () => {
     const doc = JSON.parse(stack.env.DMS_TASKS_CONFIG ?? '{}') as { http: Record<string, unknown> };
     doc.http.authRequired = false;
-    const open = createOpsHandler({
-      env: { ...stack.env, DMS_TASKS_CONFIG: JSON.stringify(doc) },
-      store: stack.store,
-      log: () => {},
-    });
+    const env = { ...stack.env, DMS_TASKS_CONFIG: JSON.stringify(doc) };
+    const open = functionsFor({ env, store: stack.store, log: () => {} }).ops();
     const page = await open(event({ path: '/ops/v1/fleet' }));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('kafka-orders');
@@ -283,7 +280,7 @@ describe('fleet page sessions', () => {
   const signedIn = (r: HttpResponse): boolean => r.statusCode === 200 && r.body.includes('kafka-orders');
 
   it("the issue's example: after sign-out the old cookie no longer works, on this instance or another", async () => {
-    const other = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const other = functionsFor({ env: stack.env, store: stack.store, log: () => {} }).ops();
     const { cookie, csrf } = await signIn();
     expect(signedIn(await fleetOf(cookie))).toBe(true);
     expect(signedIn(await fleetOf(cookie, other))).toBe(true);
@@ -336,7 +333,7 @@ describe('fleet page sessions', () => {
       // One fixed clock for the handler and its store: the buckets do not refill while the test runs.
       const at = Date.now();
       const store = new FileStore(join(dir, 's.json'), { now: () => at });
-      const limited = createOpsHandler({ env: stack.env, store, now: () => at, log: () => {} });
+      const limited = functionsFor({ env: stack.env, store, now: () => at, log: () => {} }).ops();
       const attempt = (token: string, sourceIp: string) =>
         call(
           { method: 'POST', path: '/ops/v1/fleet/session', headers: SAME_ORIGIN, form: { token }, sourceIp },

@@ -8,7 +8,7 @@ import type { HttpResponse } from '../../lib/http/response';
 import { createOpsHandler } from '../../lib/ops/createOpsHandler';
 import { validateSilenceForm } from '../../lib/ops/page/validatePage';
 import { FileStore } from '../../lib/state/fileStore';
-import { v2Event } from '../http/support';
+import { v2Event } from '../support/events';
 import { IMPOSSIBLE_TIMES } from '../support/hostileTimes';
 
 const TOKEN = 'silences-token-0123456789abcdef';

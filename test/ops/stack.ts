@@ -5,10 +5,10 @@ import { startEmulator, SEED_IDS, type Emulator } from '../../dev/emulator';
 import { buildLocalConfig, localEnvironment, localNotify } from '../../dev/localConfig';
 import { serveHandler, type ServedHandler } from '../../dev/serveHandler';
 import { startSink, type Sink } from '../../dev/sink';
-import { createNotifyHandler } from '../../lib/notify/createNotifyHandler';
-import { createOpsHandler, type OpsHandlerOptions } from '../../lib/ops/createOpsHandler';
+import type { OpsHandlerOptions } from '../../lib/ops/createOpsHandler';
 import { NotifierSilences } from '../../lib/ops/page/silences';
 import { FileStore } from '../../lib/state/fileStore';
+import { functionsFor, type Functions } from '../support/functions';
 
 export const PAGE_TOKEN = 'page-token-0123456789abcdef';
 
@@ -22,6 +22,8 @@ export interface PageStack {
   readonly store: FileStore;
   readonly env: Record<string, string>;
   readonly logs: string[];
+  /** The stack's functions (`functionsFor`): each `ops()` a fresh cold start logging into `logs`. */
+  readonly functions: Functions;
   readonly page: ServedHandler;
   /** `{page.url}/ops/v1/fleet`. */
   readonly pageUrl: string;
@@ -54,20 +56,21 @@ export async function startPageStack(options: Partial<OpsHandlerOptions> = {}): 
   const config = buildLocalConfig({ endpoint: emulator.url, notify });
   const env = { ...localEnvironment(config, [PAGE_TOKEN]), ...local.env };
   const store = new FileStore(storePath);
-  await createNotifyHandler({ env, store, log: () => {} })({}, { getRemainingTimeInMillis: () => 60_000 });
+  const logs: string[] = [];
+  const fns = functionsFor({ env, store, log: (l) => logs.push(l), ops: options, notify: { log: () => {} } });
+  await fns.notify()({}, { getRemainingTimeInMillis: () => 60_000 });
   const seeded = await new NotifierSilences(store, []).create(
     { instance: 'rabbitmq-billing', minutes: 120, createdBy: 'seed', comment: 'planned resize of billing' },
     Date.now(),
   );
-  const logs: string[] = [];
-  const handler = createOpsHandler({ env, store, log: (l) => logs.push(l), ...options });
-  const page = await serveHandler(handler);
+  const page = await serveHandler(fns.ops());
   return {
     emulator,
     sink,
     store,
     env,
     logs,
+    functions: fns,
     page,
     pageUrl: `${page.url}/ops/v1/fleet`,
     seededSilenceId: seeded.id,

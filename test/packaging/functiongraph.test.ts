@@ -20,7 +20,7 @@ import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 import { startSink, type Sink } from '../../dev/sink';
 import { packagedConfigFileFor } from '../../lib/config/readConfigDocument';
 import { redisCompanionOf } from '../../lib/state/loadIoredis';
-import { fgEvent, K, LIST_PATH, P } from '../http/support';
+import { fgEvent, K, LIST_PATH, P } from '../support/events';
 
 /**
  * `npm run package:functiongraph`'s zips, unpacked outside the repository (no node_modules above them)

@@ -14,7 +14,7 @@ import { ensureLambdaNode, LAMBDA_NODE_VERSION, LAMBDA_RUNTIME } from '../../dev
 import { PROJECT_ROOT, packageProject } from '../../dev/projectCopy';
 import { readZip, type ZipEntry } from '../../dev/readZip';
 import { redisCompanionOf } from '../../lib/state/loadIoredis';
-import { auth, K, LIST_PATH, P, TOKEN_A, v2Event } from '../http/support';
+import { auth, K, LIST_PATH, P, TOKEN_A, v2Event } from '../support/events';
 
 /** A whole document for every function, packaged with `DMS_TASKS_PACKAGE_CONFIG`. */
 const PACKAGED_TEXT = JSON.stringify({

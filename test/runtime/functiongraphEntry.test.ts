@@ -5,7 +5,8 @@ import { createHttpHandler, listRoute } from '../../lib/tasks';
 import type { HttpResponse } from '../../lib/http';
 import { functiongraphEntry, type PlatformHandler } from '../../lib/runtime/functiongraphEntry';
 import { envReferencesOf } from '../../lib/secrets/envReferences';
-import { FAST_CLIENT, LIST_PATH, TOKEN_A, fgEvent } from '../http/support';
+import { FAST_CLIENT } from '../support/functions';
+import { LIST_PATH, TOKEN_A, fgEvent } from '../support/events';
 
 /** The FunctionGraph entry: the function's environment from RUNTIME_USERDATA and getUserData, then the module. */
 let emulator: Emulator;

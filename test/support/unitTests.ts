@@ -1,0 +1,37 @@
+/**
+ * The fast subset (`npm run test:unit`): pure decision logic and parsers, no server, no child process,
+ * no browser, no bundler. `test/architecture/unitTests.test.ts` keeps every file listed here free of
+ * them, so the subset stays fast (under 20 s on two cores) as tests are added.
+ */
+export const UNIT_TESTS: readonly string[] = [
+  'test/architecture/imports.test.ts',
+  'test/architecture/unitTests.test.ts',
+  'test/config/parseConfig.test.ts',
+  'test/config/schema.test.ts',
+  'test/config/secretCache.test.ts',
+  'test/core/*.test.ts',
+  'test/dms/endpoints.test.ts',
+  'test/dms/retryPolicy.test.ts',
+  'test/http/normalizeEvent.test.ts',
+  'test/http/routes.test.ts',
+  'test/notify/channels.test.ts',
+  'test/notify/config.test.ts',
+  'test/notify/destinationHealth.test.ts',
+  'test/notify/detect.test.ts',
+  'test/notify/filters.test.ts',
+  'test/notify/gate.test.ts',
+  'test/notify/groupClaims.test.ts',
+  'test/notify/outbox.test.ts',
+  'test/notify/quietHours.test.ts',
+  'test/notify/silenceService.test.ts',
+  'test/notify/timeBudget.test.ts',
+  'test/ops/fleetData.test.ts',
+  'test/signing/canonical*.test.ts',
+  'test/signing/credentials.test.ts',
+  'test/signing/encodeRfc3986.test.ts',
+  'test/signing/formatSdkDate.test.ts',
+  'test/signing/parseAuthorization.test.ts',
+  'test/signing/signRequest.test.ts',
+  'test/signing/vectors.test.ts',
+  'test/state/groupCommit.test.ts',
+];
