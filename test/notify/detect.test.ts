@@ -9,7 +9,7 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 5, 12, 0, 0);
 const P = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
-/** The notifier's settings as parsed from a document: stuck after 60 min (restarts sooner), 2 reminders 30 min apart. */
+/** The notifier's settings as parsed: stuck after 60 min (restarts sooner), 2 reminders 30 min apart. */
 const config = parseNotifierConfig(
   {
     projects: { [P]: { region: 'cn-north-4', instances: [{ id: 'i-1', engine: 'kafka', name: 'orders' }] } },

@@ -372,7 +372,7 @@ describe('fleet page sessions', () => {
 describe('fleet page after an upstream throttle (issue 20 item 6)', () => {
   it('the task view answers 429 with the remaining Retry-After, without calling upstream again', async () => {
     // A fresh instance: its request budget is its own, the other tests' instance is not slowed.
-    const warm = createOpsHandler({ env: stack.env, store: stack.store, log: () => {} });
+    const warm = functionsFor({ env: stack.env, store: stack.store, log: () => {} }).ops();
     const { cookie } = await signIn();
     const path = `/ops/v1/fleet/tasks/${SEED_IDS.mainProject}/${SEED_IDS.rabbitmq}/${stack.xssTaskId}`;
     stack.emulator.injectFault({ kind: 'status', status: 429, retryAfter: 45, count: 1 });
