@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { claimable, claimableAhead, queue } from '../../lib/notify/deliver/outbox';
-import { cursorOf, outboxKey, outboxOf, readRecord, seenOf } from '../../lib/notify/records';
+import { cursorOf, keys, outboxKey, outboxOf, readRecord, seenOf } from '../../lib/notify/records';
 import type { Notification } from '../../lib/notify/types';
 import type { StoredValue, Versioned } from '../../lib/state/types';
+import { createHarness, type Harness } from './harness';
 
 const t0 = Date.UTC(2026, 11, 5, 12, 0, 0);
 const notification: Notification = {
@@ -86,5 +87,39 @@ describe('typed readers of stored records', () => {
     expect(key).toMatch(/^outbox#msg_[A-Za-z0-9_-]{32}$/);
     expect(outboxKey('p', 'i', 't', 'reminder', 'hook', 2)).not.toBe(key);
     expect(outboxKey('p', 'i', 't', 'reminder', 'hook', 1)).toBe(key);
+  });
+});
+
+describe('a run over malformed records (emulator + sink)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('does not crash, sends what is well formed, reports each malformed record by key and field', async () => {
+    h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
+    const orders = h.addInstance('orders');
+    await h.run();
+    // Hand-written damage: an outbox item due now with no notification, a cursor with a numeric time,
+    // a silence index entry with an impossible date.
+    await h.store.put('outbox#msg_broken', { state: 'pending', attempts: 0 }, { due: h.clock.t });
+    const cursorKey = keys.cursor(h.projectId, orders);
+    await h.store.put(cursorKey, { lastScanAt: 12, baselineDone: true });
+    await h.store.put(keys.silences, { silences: [{ id: 'sil_x', endsAt: '2027-02-30T00:00Z' }] });
+    h.advance(5 * 60_000);
+    h.fail(orders);
+    expect(await h.run()).toMatchObject({ newFailures: 1, sent: 1, silenced: 0 });
+    const warnings = h.logs.filter((l) => l.msg === 'malformed record');
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'outbox#msg_broken', problem: expect.stringMatching(/^value\.notification/) }),
+        expect.objectContaining({ key: cursorKey, problem: expect.stringMatching(/^value\.lastScanAt/) }),
+        expect.objectContaining({ key: keys.silences, problem: expect.stringMatching(/^value\.silences\[0\]/) }),
+      ]),
+    );
+    // The record phase wrote a valid cursor over the malformed one.
+    expect(readRecord.cursor((await h.store.get(cursorKey)) ?? item(cursorKey, {})).ok).toBe(true);
+    expect(h.sink.accepted).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import type { PendingCount } from '../channels/types';
 import { DELIVERY } from '../constants';
 import type { DeliverContext } from './deliveryContext';
 import { claimable, claimableAhead, leasedElsewhere } from './outbox';
+import { readRecord } from '../records';
 import type { Notification } from '../types';
 
 /**
@@ -59,6 +60,12 @@ export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
   let leased = 0;
   let aheadCount = 0;
   for (const item of listed) {
+    const read = readRecord.outbox(item);
+    if (!read.ok) {
+      // Never claimed nor counted; kept until it expires, so it is reported by every run until then.
+      ctx.log({ level: 'warn', msg: 'malformed record', key: item.key, problem: read.malformed.problem });
+      continue;
+    }
     const record = claimable(item, now) ?? claimableAhead(item, now);
     if (!record) {
       if (leasedElsewhere(item, now)) {

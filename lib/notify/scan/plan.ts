@@ -3,7 +3,7 @@ import type { DmsClient } from '../../dms/client';
 import type { StateStore, Versioned } from '../../state/types';
 import { configuredTargets, instancesOf } from './discover';
 import { errorName, type LogFn } from '../log';
-import { cursorOf, keys } from '../records';
+import { cursorOf, keys, readRecord } from '../records';
 import type { TimeBudget } from '../timeBudget';
 import type { InstanceTarget } from '../types';
 
@@ -47,6 +47,10 @@ export async function planTargets(input: PlanInput): Promise<Plan> {
     waitingNotifications(input),
   ]);
   input.budget.noteBacklog(waiting);
+  for (const item of cursors.values()) {
+    const read = readRecord.cursor(item);
+    if (!read.ok) input.log({ level: 'warn', msg: 'malformed record', key: item.key, problem: read.malformed.problem });
+  }
   const queue = [...targets].sort((a, b) => lastScanOf(cursors, a).localeCompare(lastScanOf(cursors, b)));
   return { queue, cursors };
 }
