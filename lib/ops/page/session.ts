@@ -56,16 +56,6 @@ export class SessionSigner {
     return { expiresAtMs: Number(m[1]) * 1000, id: sessionIdOf(m[2] ?? '') };
   }
 
-  /**
-   * True when `value` was issued with this key, has not expired at `nowMs`, and expires at most
-   * `maxLifetimeMs` after `nowMs` (a value signed with a known key and a far expiry is refused). The
-   * signature only: the page also asks the store (`PageSessions.check`).
-   */
-  verify(value: string | undefined, nowMs: number, maxLifetimeMs = Number.POSITIVE_INFINITY): boolean {
-    const signed = this.read(value);
-    return signed !== undefined && signed.expiresAtMs > nowMs && signed.expiresAtMs - nowMs <= maxLifetimeMs;
-  }
-
   /** The token the page's forms carry for this session (checked with `checkCsrf`). */
   csrfToken(session: string): string {
     return mac(this.#key, `csrf.${session}`);
