@@ -101,6 +101,10 @@ describe('the fleet page in headless Chromium', () => {
         expect.stringMatching(/^rabbitmq in cn-east-3/),
       ]),
     );
+    // The 5-hour task is marked stuck with how far past its threshold, and its instance comes first.
+    const payments = page.locator('article', { has: page.locator('h3', { hasText: 'rocketmq-payments' }) });
+    expect(await payments.textContent()).toMatch(/STUCK, 3 h( \d+ min)? past its 2 h threshold/);
+    expect(await page.locator('main article h3').first().textContent()).toContain('rocketmq-payments');
     // A hostile task name is text, never markup.
     const notify = page.locator('article', { has: page.locator('h3', { hasText: 'rabbitmq-notify' }) });
     expect(await notify.textContent()).toContain(XSS_NAME);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../dev/emulator';
 import type { HttpHandler } from '../../lib/tasks/createHttpHandler';
 import { escapeHtml } from '../../lib/ops/page/escapeHtml';
+import { attentionRank } from '../../lib/ops/page/fleetData';
+import type { FleetView } from '../../lib/ops/page/types';
 import { SessionSigner, sessionKey } from '../../lib/ops/page/session';
 import { NotifierSilences } from '../../lib/ops/page/silences';
 import { FileStore } from '../../lib/state/fileStore';
@@ -233,6 +235,34 @@ describe('the fleet page handler', () => {
     });
     expect(bad.statusCode).toBe(400);
     expectMatchesOpenApi('fleet', bad);
+  });
+
+  it('marks the stuck task with how far past its threshold, and puts instances needing attention first', async () => {
+    const r = await call({ path: '/ops/v1/fleet.json', headers: { authorization: `Bearer ${PAGE_TOKEN}` } });
+    expect(r.statusCode).toBe(200);
+    expectMatchesOpenApi('fleet', r);
+    const body = JSON.parse(r.body) as FleetView;
+    const instances = body.groups.flatMap((g) => g.instances);
+    const payments = instances.find((i) => i.instanceId === SEED_IDS.stuckTask.instanceId);
+    const stuck = payments?.running.find((t) => t.id === SEED_IDS.stuckTask.taskId);
+    // EXECUTING for 5 h against the default 120-minute threshold: about 3 h past it.
+    expect(stuck?.stuckAfterMinutes).toBe(120);
+    expect(stuck?.stuckOverMinutes).toBeGreaterThanOrEqual(179);
+    expect(stuck?.stuckOverMinutes).toBeLessThan(190);
+    expect(payments?.stuck).toBe(1);
+    // A task running 10 min is not stuck.
+    const orders = instances.find((i) => i.instanceId === SEED_IDS.kafkaPaged);
+    expect(orders?.running.length).toBeGreaterThan(0);
+    expect(orders?.running.every((t) => t.stuckOverMinutes === undefined)).toBe(true);
+    expect(orders?.stuck).toBe(0);
+    // Stuck first, then failing, then the quiet ones; each rank in the configured order.
+    const ranks = instances.map(attentionRank);
+    expect(ranks[0]).toBe(0);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ranks).toContain(2);
+    const html = await call({ path: '/ops/v1/fleet', cookies: [(await signIn()).cookie] });
+    expect(html.body).toMatch(/STUCK<\/strong>, 3 h( \d+ min)? past its 2 h threshold/);
+    expect(html.body.indexOf('rocketmq-payments')).toBeLessThan(html.body.indexOf('kafka-analytics'));
   });
 
   it('lists only the visible instances upstream, once per cache period', async () => {

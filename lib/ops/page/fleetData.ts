@@ -4,13 +4,14 @@ import { DmsError } from '../../dms/errors';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';
 import { cursorOf, keys, outboxKey, outboxOf } from '../../notify/records';
+import { stuckAfterFor } from '../../notify/scan/detect';
 import { covers } from '../../notify/silences/silences';
-import { EVENT_KINDS } from '../../notify/types';
+import { EVENT_KINDS, type NotifyConfig } from '../../notify/types';
 import type { StateStore, Versioned } from '../../state/types';
 import { DEFAULT_LIVE_CONCURRENCY, RUNNING_STATUSES } from './constants';
 import type { LiveListing, LiveTasks } from './liveTasks';
 import type { Silence, SilenceApi } from './silences';
-import type { FleetView, InstanceGroup, InstanceView, NotificationCounts } from './types';
+import type { FleetView, InstanceGroup, InstanceView, NotificationCounts, RunningTask } from './types';
 
 const HOUR = 3_600_000;
 
@@ -21,6 +22,8 @@ export interface FleetSources {
   readonly destinations: readonly string[];
   /** Statuses the notifier counts as a failure. @default ['FAILED'] */
   readonly failureStatuses: readonly string[];
+  /** The notifier's stuck thresholds and stuck statuses: the page marks stuck tasks as it would. */
+  readonly stuck: Pick<NotifyConfig, 'stuckAfterMinutes' | 'stuckAfterByTask' | 'stuckStatuses'>;
   readonly store: StateStore;
   readonly silences: SilenceApi;
   readonly clientFor: (projectId: string) => DmsTaskClient;
@@ -82,6 +85,15 @@ export function silencesFor(
 }
 
 const isRunning = (t: DmsTask): boolean => (RUNNING_STATUSES as readonly string[]).includes(t.status);
+
+/**
+ * How much an instance needs attention: 0 with a stuck task, 1 with a failure in 24 h, 2 otherwise
+ * (a failed listing counts as 1: nothing is known, someone should look).
+ */
+export function attentionRank(i: Pick<InstanceView, 'stuck' | 'failures24h' | 'liveError'>): number {
+  if (i.stuck > 0) return 0;
+  return i.failures24h > 0 || i.liveError ? 1 : 2;
+}
 
 /** The outbox ids of a task's notices for every destination (reminders, numbered, are in the task view). */
 export function outboxKeysOf(
@@ -163,6 +175,20 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     const records = tasks
       .filter(interesting)
       .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations).map((k) => outbox.get(k)));
+    const running = tasks.filter(isRunning).map((t): RunningTask => {
+      const runningMinutes = Math.max(0, Math.floor((now - Date.parse(t.created_at)) / 60_000));
+      const stuckAfterMinutes = stuckAfterFor(src.stuck, t.name);
+      const stuck = src.stuck.stuckStatuses.includes(t.status) && runningMinutes >= stuckAfterMinutes;
+      return {
+        id: t.id,
+        name: t.name,
+        status: t.status,
+        createdAt: t.created_at,
+        runningMinutes,
+        stuckAfterMinutes,
+        ...(stuck ? { stuckOverMinutes: runningMinutes - stuckAfterMinutes } : {}),
+      };
+    });
     return {
       projectId: i.projectId,
       region: i.region,
@@ -170,13 +196,8 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
       instanceId: i.id,
       name: i.name,
       ...(cursor?.lastScanAt ? { lastScanAt: cursor.lastScanAt } : {}),
-      running: tasks.filter(isRunning).map((t) => ({
-        id: t.id,
-        name: t.name,
-        status: t.status,
-        createdAt: t.created_at,
-        runningMinutes: Math.max(0, Math.floor((now - Date.parse(t.created_at)) / 60_000)),
-      })),
+      running,
+      stuck: running.filter((t) => t.stuckOverMinutes !== undefined).length,
       failures24h: failed.filter((t) => within(t, 24 * HOUR)).length,
       failures7d: failed.filter((t) => within(t, 7 * 24 * HOUR)).length,
       recentFailures: failed
@@ -189,8 +210,14 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     };
   });
 
+  // Those needing attention first (stable: the configured order within each rank). Only the visible
+  // page is ranked: ranking the whole fleet would list every instance upstream on every view.
+  const ranked = views
+    .map((v, n) => ({ v, n, rank: attentionRank(v) }))
+    .sort((a, b) => a.rank - b.rank || a.n - b.n)
+    .map((r) => r.v);
   const groups: InstanceGroup[] = [];
-  for (const v of views) {
+  for (const v of ranked) {
     const last = groups[groups.length - 1];
     if (last && last.projectId === v.projectId && last.region === v.region && last.engine === v.engine)
       (last.instances as InstanceView[]).push(v);

@@ -1,7 +1,7 @@
 import { REFRESH_SECONDS, SILENCE_DURATIONS_MINUTES } from './constants';
 import { escapeHtml as e } from './escapeHtml';
 import type { Silence } from './silences';
-import type { FleetView, InstanceView } from './types';
+import type { FleetView, InstanceView, RunningTask } from './types';
 
 /** Where the page's links and forms point, and the session's CSRF token. */
 export interface PageContext {
@@ -26,6 +26,14 @@ function timeTag(iso: string | undefined, empty = 'never'): string {
   return `<time datetime="${e(iso)}">${e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</time>`;
 }
 
+/** ` STUCK, 3 h past its 2 h threshold` for a stuck task, else nothing. */
+function stuckLabel(t: RunningTask): string {
+  if (t.stuckOverMinutes === undefined) return '';
+  return ` <strong class="bad stuck">STUCK</strong>, ${e(durationLabel(t.stuckOverMinutes))} past its ${e(
+    durationLabel(t.stuckAfterMinutes),
+  )} threshold`;
+}
+
 function csrfField(ctx: PageContext): string {
   return `<input type="hidden" name="csrf" value="${e(ctx.csrf)}">`;
 }
@@ -38,7 +46,7 @@ function instanceCard(i: InstanceView, silences: readonly Silence[], ctx: PageCo
           .map(
             (t) =>
               `<li><a href="${e(taskHref(ctx.base, i.projectId, i.instanceId, t.id))}">${e(t.name)}</a> ` +
-              `<span class="warn">${e(t.status)}</span> for ${e(durationLabel(t.runningMinutes))}</li>`,
+              `<span class="warn">${e(t.status)}</span> for ${e(durationLabel(t.runningMinutes))}${stuckLabel(t)}</li>`,
           )
           .join('')}</ul>`;
   const failures =
@@ -134,10 +142,11 @@ function pager(v: FleetView, ctx: PageContext): string {
 
 /** The fleet page's `<main>`: search, summary, instances by project, region and engine, silences. */
 export function renderFleetMain(v: FleetView, ctx: PageContext): string {
+  // A group can appear twice (among those needing attention, then the others): its number keeps ids unique.
   const groups = v.groups
     .map(
-      (g) => `<section aria-labelledby="g-${e(g.projectId)}-${e(g.region)}-${e(g.engine)}">
-<h2 id="g-${e(g.projectId)}-${e(g.region)}-${e(g.engine)}">${e(g.engine)} in ${e(g.region)}
+      (g, n) => `<section aria-labelledby="g-${n}">
+<h2 id="g-${n}">${e(g.engine)} in ${e(g.region)}
 <span class="muted">project ${e(g.projectId)}</span></h2>
 <div class="grid">${g.instances.map((i) => instanceCard(i, v.silences, ctx)).join('')}</div></section>`,
     )

@@ -8,6 +8,14 @@ export interface RunningTask {
   readonly createdAt: string;
   /** Minutes since creation, at the page's time. */
   readonly runningMinutes: number;
+  /** The notifier's stuck threshold for this task name (`stuckAfterMinutes`, `stuckAfterByTask`). */
+  readonly stuckAfterMinutes: number;
+  /**
+   * Present when the task is stuck (a stuck status, at or past its threshold): minutes past the
+   * threshold. Computed from the live listing, so a task already stuck at the first (baseline) scan,
+   * which the notifier records without announcing, shows as stuck too.
+   */
+  readonly stuckOverMinutes?: number;
 }
 
 /** A failed task, for the list of recent failures. */
@@ -36,6 +44,8 @@ export interface InstanceView {
   /** When the notifier's last successful scan started (its cursor); absent: never scanned. */
   readonly lastScanAt?: string;
   readonly running: readonly RunningTask[];
+  /** Running tasks that are stuck (see `RunningTask.stuckOverMinutes`). */
+  readonly stuck: number;
   readonly failures24h: number;
   readonly failures7d: number;
   /** The newest failures (at most 5). */
@@ -49,7 +59,7 @@ export interface InstanceView {
   readonly liveError?: string;
 }
 
-/** Instances of one project, region and engine. */
+/** Instances of one project, region and engine (a group may appear twice: once among those needing attention). */
 export interface InstanceGroup {
   readonly projectId: string;
   readonly region: string;
