@@ -77,7 +77,8 @@ async function checkReachable(
 
 /**
  * An SMN topic exists (Query Topic Details, `GET /v2/{project_id}/notifications/topics/{topic_urn}`,
- * support.huaweicloud.com/api-smn/ListTopicDetails.html; needs `smn:topic:get`). No read needs
+ * support.huaweicloud.com/api-smn/ListTopicDetails.html; `smn:topic:get` with identity policies, its alias
+ * `smn:topic:list` with the role/policy model the FunctionGraph module grants). No read needs
  * `smn:topic:publish`, so publishing rights stay `unknown` until a test notification is sent.
  */
 async function checkTopic(d: DestinationConfig, publishUrl: URL, deps: DestinationCheckDeps): Promise<CheckResult[]> {
@@ -130,7 +131,7 @@ async function checkTopic(d: DestinationConfig, publishUrl: URL, deps: Destinati
           'smn.topic',
           d.id,
           `not allowed to read the topic (${named})`,
-          'Grant smn:topic:get to check the topic, and smn:topic:publish to publish.',
+          'Grant smn:topic:list (smn:topic:get with identity policies) to check the topic, and smn:topic:publish to publish.',
         ),
         publishRow,
       ];

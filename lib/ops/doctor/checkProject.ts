@@ -1,7 +1,11 @@
 import type { ProjectConfig } from '../../config/types';
 import { type CheckResult, ok, problem } from '../../core/checkResult';
 import type { DmsClient } from '../../dms/client';
-import type { Engine } from '../../dms/types';
+import { DmsApiError } from '../../dms/errors';
+
+/** The `engine` values the instance listing takes. */
+type ListingEngine = NonNullable<Parameters<DmsClient['listInstances']>[0]>['engine'] & string;
+import { ENGINE_LISTING_NAMES } from '../../notify/scan/discover';
 import { describeUpstream, statusOf } from './describeUpstream';
 
 /** An instance seen by the check, with how many tasks upstream says it has (for the paging probe). */
@@ -16,15 +20,23 @@ export interface ProjectCheck {
   readonly instances: SeenInstance[];
 }
 
-/** The wire name of each engine in the instance listing (Huawei's API reference calls RocketMQ `reliability`). */
-const LISTING_ENGINE = { kafka: 'kafka', rocketmq: 'reliability', rabbitmq: 'rabbitmq' } as const satisfies Record<
-  Engine,
-  string
->;
-
 const CREDENTIALS_FIX =
   'Check the access key pair (or the agency) the function uses and grant it dms:instance:getBackgroundTask in this ' +
   'project.';
+
+/** One instance of the listing, asking each name in turn while upstream answers 400 to the previous one. */
+async function listFirst(client: DmsClient, names: readonly ListingEngine[]) {
+  let last: unknown;
+  for (const engine of names) {
+    try {
+      return await client.listInstances({ engine, limit: 1 });
+    } catch (err) {
+      if (!(err instanceof DmsApiError && err.status === 400)) throw err;
+      last = err;
+    }
+  }
+  throw last;
+}
 
 /**
  * Per project: the DMS endpoint answers and accepts the credentials (the first watched instance's
@@ -79,7 +91,8 @@ export async function checkProject(project: ProjectConfig, client: DmsClient): P
   }
   for (const engine of project.discover) {
     try {
-      const { body, requestId } = await client.listInstances({ engine: LISTING_ENGINE[engine], limit: 1 });
+      // The notifier's own order of names (RocketMQ: `reliability`, then `rocketmq` on a 400).
+      const { body, requestId } = await listFirst(client, ENGINE_LISTING_NAMES[engine]);
       results.push(
         ok(
           'dms.discover',
