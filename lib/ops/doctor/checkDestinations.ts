@@ -131,7 +131,8 @@ async function checkTopic(d: DestinationConfig, publishUrl: URL, deps: Destinati
           'smn.topic',
           d.id,
           `not allowed to read the topic (${named})`,
-          'Grant smn:topic:list (smn:topic:get with identity policies) to check the topic, and smn:topic:publish to publish.',
+          'Grant smn:topic:list (smn:topic:get with identity policies) to check the topic, ' +
+            'and smn:topic:publish to publish.',
         ),
         publishRow,
       ];
