@@ -180,11 +180,31 @@ export function readSeenValue(v: unknown, path: string): SeenRecord {
   };
 }
 
+/** Per destination: its recent send times (the next run's rate limiter) and its `Retry-After`. */
+export interface RateRecord {
+  readonly [k: string]: unknown;
+  /** Epoch ms of the sends within the last minute. */
+  readonly sent: readonly number[];
+  /** The destination asked not to be sent to before this time (epoch ms). */
+  readonly notBefore?: number;
+}
+
+/** A stored rate record. */
+export function readRateValue(v: unknown, path: string): RateRecord {
+  const o = readObject(v, path);
+  const sent = Array.isArray(o.sent) ? o.sent : fail(`${path}.sent`, 'must be an array');
+  return {
+    sent: sent.map((t, i) => number(t, `${path}.sent[${i}]`)),
+    notBefore: optionalNumber(o.notBefore, `${path}.notBefore`),
+  };
+}
+
 /** The typed readers of the notifier's records: what the notifier and `ops` read back, never a cast. */
 export const readRecord = {
   outbox: (item: Versioned): RecordRead<OutboxRecord> => readStored(item.key, item.value, readOutboxValue),
   cursor: (item: Versioned): RecordRead<CursorRecord> => readStored(item.key, item.value, readCursorValue),
   seen: (item: Versioned): RecordRead<SeenRecord> => readStored(item.key, item.value, readSeenValue),
+  rate: (item: Versioned): RecordRead<RateRecord> => readStored(item.key, item.value, readRateValue),
 } as const;
 
 /** The record of `item` when it is a well-formed outbox record; `undefined` when absent or malformed. */
@@ -202,6 +222,15 @@ export function cursorOf(item: Versioned | undefined): CursorRecord | undefined 
   const read = item && readRecord.cursor(item);
   if (!read) return undefined;
   return read.ok ? read.record : { lastScanAt: '', baselineDone: true };
+}
+
+/**
+ * The rate record of `item`. A malformed one reads as no sends and no `Retry-After` (as if absent: the
+ * limiter starts from this run's sends); the run's end writes a valid one over it.
+ */
+export function rateOf(item: Versioned | undefined): RateRecord {
+  const read = item && readRecord.rate(item);
+  return read?.ok ? read.record : { sent: [] };
 }
 
 /**

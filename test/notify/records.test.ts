@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimable, claimableAhead, queue } from '../../lib/notify/deliver/outbox';
-import { cursorOf, keys, outboxKey, outboxOf, readRecord, seenOf } from '../../lib/notify/records';
+import { cursorOf, keys, outboxKey, outboxOf, rateOf, readRecord, seenOf } from '../../lib/notify/records';
 import type { Notification } from '../../lib/notify/types';
 import type { StoredValue, Versioned } from '../../lib/state/types';
 import { createHarness, type Harness } from './harness';
@@ -80,6 +80,18 @@ describe('typed readers of stored records', () => {
       expect(readRecord.seen(item('seen#p#i#t', value)).ok).toBe(false);
       expect(seenOf(item('seen#p#i#t', value))).toBeUndefined();
     }
+  });
+
+  it('a rate record reads its send times and Retry-After; a malformed one as none (the limiter starts afresh)', () => {
+    expect(rateOf(item('rate#hook', { sent: [t0, t0 + 1], notBefore: t0 + 60_000 }))).toEqual({
+      sent: [t0, t0 + 1],
+      notBefore: t0 + 60_000,
+    });
+    for (const value of [{ sent: 'recently' }, { sent: [t0, 'x'] }, { sent: [], notBefore: '12:00' }]) {
+      expect(readRecord.rate(item('rate#hook', value)).ok).toBe(false);
+      expect(rateOf(item('rate#hook', value))).toEqual({ sent: [] });
+    }
+    expect(rateOf(undefined)).toEqual({ sent: [] });
   });
 
   it('one outbox key per notification, a reminder each its own', () => {

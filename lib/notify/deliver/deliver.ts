@@ -4,7 +4,7 @@ import { groupClaims } from './groupClaims';
 import { listBacklog, type Backlog } from './listBacklog';
 import { maxAgeOf, settleRetry } from './outbox';
 import type { Versioned } from '../../state/types';
-import { keys, outboxOf } from '../records';
+import { keys, outboxOf, rateOf } from '../records';
 import { sendToDestination } from './sendToDestination';
 import { settleAll } from './settle';
 import type { ResolvedDestination } from '../types';
@@ -32,7 +32,7 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   );
   const rates = dests.length > 0 ? await ctx.store.getMany(dests.map((d) => keys.rate(d))) : new Map();
   const now = ctx.now();
-  const askedUntil = (d: string): number => Number(rates.get(keys.rate(d))?.value.notBefore ?? 0);
+  const askedUntil = (d: string): number => rateOf(rates.get(keys.rate(d))).notBefore ?? 0;
   // A destination that asked to wait (Retry-After) gets nothing before then, due items included.
   const waiting = claimedDue.filter((c) => askedUntil(destOf(c)) > now);
   const maxAgeMs = maxAgeOf(ctx.config);

@@ -8,7 +8,7 @@ import { DestinationHealth } from './destinationHealth';
 import { maxAgeOf, settleDead, settleDelivered, settleRetry } from './outbox';
 import { postMessage } from './post';
 import { RateLimiter } from './rateLimiter';
-import { keys } from '../records';
+import { keys, rateOf } from '../records';
 import { settleAll } from './settle';
 import type { Notification, ResolvedDestination } from '../types';
 
@@ -54,8 +54,7 @@ export async function sendToDestination(
   rateRecord: Versioned | undefined,
   result: DeliverResult,
 ): Promise<void> {
-  const saved = rateRecord?.value.sent;
-  const sent = Array.isArray(saved) ? saved.filter((t): t is number => typeof t === 'number') : [];
+  const { sent } = rateOf(rateRecord);
   const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, sent);
   const health = new DestinationHealth(DELIVERY.downAfterFailures);
   const s: Sending = { dest, limiter, health, pendingFor: work.pendingFor };
