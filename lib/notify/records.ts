@@ -28,13 +28,15 @@ export interface SeenRecord {
   readonly recovered?: boolean;
 }
 
-export const OUTBOX_STATES = ['pending', 'delivered', 'dead', 'silenced'] as const;
+export const OUTBOX_STATES = ['pending', 'delivered', 'dead', 'silenced', 'superseded'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /**
  * One notification for one destination: `pending` → (claimed) → `delivered` | `dead`, or `pending` →
- * `silenced` when a silence covers it as it comes due (never sent later). Quiet hours keep it pending,
- * due when they end.
+ * `silenced` when a silence covers it as it comes due (never sent later), or `pending` → `superseded`
+ * when a later event of its task for the same destination made it moot before it was delivered (a
+ * `stuck` or reminder whose `recovered` is already due; see docs/notifications.md). Quiet hours keep it
+ * pending, due when they end.
  */
 export interface OutboxRecord {
   readonly [k: string]: unknown;
@@ -54,6 +56,8 @@ export interface OutboxRecord {
   readonly doneAt?: number;
   /** The silence that held it back (state `silenced`). */
   readonly silencedBy?: string;
+  /** The notification id of the later event that made it moot (state `superseded`). */
+  readonly supersededBy?: string;
   /** Time spent held by quiet hours, in all: added to its max age so a hold never kills it. */
   readonly heldMs?: number;
 }
@@ -152,6 +156,7 @@ export function readOutboxValue(v: unknown, path: string): OutboxRecord {
     lastError: optionalText(o.lastError, at('lastError')),
     doneAt: optionalNumber(o.doneAt, at('doneAt')),
     silencedBy: optionalText(o.silencedBy, at('silencedBy')),
+    supersededBy: optionalText(o.supersededBy, at('supersededBy')),
     heldMs: optionalNumber(o.heldMs, at('heldMs')),
   };
 }

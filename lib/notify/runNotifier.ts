@@ -105,6 +105,8 @@ export interface RunSummary {
   /** Recorded as silenced this run (never sent), and held by quiet hours (sent when they end). */
   readonly silenced: number;
   readonly held: number;
+  /** Made moot by a later event of their task before delivery (a stuck notice whose recovered was due): never sent. */
+  readonly superseded: number;
   /** DMS answers throttled by the API gateway (429 `APIGW.0308`) during the run, retried ones included. */
   readonly throttled: number;
   /** Time the run's DMS calls waited for the request budget, summed over calls (concurrent waits add up). */
@@ -162,7 +164,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
     failure = { error };
   }
   const { throttled, budgetWaitMs } = requests();
-  const { sent, messages, retried, pending, leased, dead, silenced, held } = delivery.result;
+  const { sent, messages, retried, pending, leased, dead, silenced, held, superseded } = delivery.result;
   const durationMs = Math.round(performance.now() - started);
   const delivered = {
     sent,
@@ -174,6 +176,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
     dead,
     silenced,
     held,
+    superseded,
   };
   const failed = failure?.error ?? delivery.error;
   const error = failed === undefined ? {} : { error: describeFailure(failed, deps.storeLabel) };

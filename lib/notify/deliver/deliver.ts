@@ -6,6 +6,7 @@ import { maxAgeOf, settleRetry } from './outbox';
 import type { Versioned } from '../../state/types';
 import { keys, outboxOf, rateOf } from '../records';
 import { sendToDestination } from './sendToDestination';
+import { keepTaskOrder } from './taskOrder';
 import { settleAll } from './settle';
 import type { ResolvedDestination } from '../types';
 
@@ -41,10 +42,11 @@ export async function deliverOutbox(ctx: DeliverContext): Promise<DeliverResult>
   await settleAll(ctx, waiting, later, result);
   const due = claimedDue.filter((c) => askedUntil(destOf(c)) <= now);
   const probes = await claimProbes(ctx, backlog, due, (d) => askedUntil(d) > now, result);
-  const claimed = [...due, ...probes];
+  const claimed = await keepTaskOrder(ctx, [...due, ...probes], backlog, result);
   if (claimed.length > 0) await sendAll(ctx, claimed, backlog, rates, result);
   // What later runs still have to do: the pending items listed, less what this run settled (held stay).
-  result.pending = Math.max(0, backlog.pending.count - result.sent - result.dead - result.silenced);
+  const settled = result.sent + result.dead + result.silenced + result.superseded;
+  result.pending = Math.max(0, backlog.pending.count - settled);
   result.leased = backlog.leased;
   result.pendingAtLeast = backlog.pending.atLeast;
   return result;
@@ -92,7 +94,8 @@ async function sendAll(
       const dest = ctx.destinations.get(destId) as ResolvedDestination;
       const catchUp = async () => {
         const more = await claimAhead(ctx, backlog.ahead.get(destId) ?? [], result);
-        return groupClaims(more, ctx.destinations).get(destId) ?? [];
+        const ordered = await keepTaskOrder(ctx, more, backlog, result);
+        return groupClaims(ordered, ctx.destinations).get(destId) ?? [];
       };
       try {
         const work = { groups, catchUp, pendingFor: backlog.pendingFor };

@@ -56,6 +56,8 @@ export interface DeliverResult {
   silenced: number;
   /** Notifications held by their routes' quiet hours, due again when those end. */
   held: number;
+  /** Notifications a later event of their task made moot before delivery: recorded, never sent. */
+  superseded: number;
 }
 
 /** Nothing delivered yet. */
@@ -71,6 +73,7 @@ export function emptyDeliverResult(): DeliverResult {
     leaseLost: 0,
     silenced: 0,
     held: 0,
+    superseded: 0,
   };
 }
 

@@ -30,7 +30,15 @@ export interface Backlog {
   readonly leased: number;
   /** Of {@link pending}, those of one destination and instance (for the grouped message's title). */
   pendingFor(n: Notification): PendingCount;
+  /**
+   * The listed pending items of `n`'s task for `n`'s destination (due, backing off, held or leased
+   * alike): what keeps that task's events in order ({@link keepTaskOrder}).
+   */
+  ofTask(n: Notification): readonly Versioned[];
 }
+
+/** One task at one destination: its events reach it in order. */
+export const taskKey = (n: Notification): string => `${n.destinationId}\n${n.projectId}\n${n.instanceId}\n${n.task.id}`;
 
 /** Held by quiet hours at `now`: not for a catch-up (it would only be held again). */
 const heldAt = (n: Notification, now: number): boolean => n.heldUntil !== undefined && Date.parse(n.heldUntil) > now;
@@ -56,6 +64,10 @@ export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
   const due: Versioned[] = [];
   const ahead = new Map<string, Versioned[]>();
   const byInstance = new Map<string, number>();
+  const byTask = new Map<string, Versioned[]>();
+  const addTask = (item: Versioned, n: Notification): void => {
+    byTask.set(taskKey(n), [...(byTask.get(taskKey(n)) ?? []), item]);
+  };
   let count = 0;
   let leased = 0;
   let aheadCount = 0;
@@ -71,10 +83,12 @@ export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
       if (leasedElsewhere(item, now)) {
         count++;
         leased++;
+        addTask(item, read.record.notification);
       }
       continue;
     }
     count++;
+    addTask(item, read.record.notification);
     const n = record.notification;
     byInstance.set(instanceKey(n), (byInstance.get(instanceKey(n)) ?? 0) + 1);
     if (claimable(item, now)) {
@@ -90,5 +104,6 @@ export async function listBacklog(ctx: DeliverContext): Promise<Backlog> {
     pending: { count, atLeast },
     leased,
     pendingFor: (n) => ({ count: byInstance.get(instanceKey(n)) ?? 0, atLeast }),
+    ofTask: (n) => byTask.get(taskKey(n)) ?? [],
   };
 }

@@ -119,9 +119,52 @@ export function hold(record: OutboxRecord, until: number, now: number, maxAgeMs:
   return { record: next, options: { due: until, expiresAt: liveExpiry(next, maxAgeMs) } };
 }
 
+/**
+ * Made moot by the later event `byId` of its task for the same destination before it was delivered
+ * ({@link supersedes}): settled, never sent, kept (not listed) so the history shows it.
+ */
+export function settleSuperseded(record: OutboxRecord, byId: string, now: number): OutboxWrite {
+  return settled(record, 'superseded', { supersededBy: byId }, now);
+}
+
+/** What a task's event is, for its order and for superseding. */
+export type EventOfTask = Pick<Notification, 'event' | 'reminder'>;
+
+/** What {@link eventOrder} reads of an outbox item. */
+export interface OrderedEvent {
+  readonly createdAt: number;
+  readonly notification: EventOfTask;
+}
+
+/**
+ * Where a task's events fall in the order they happened: queued first, then (queued by one scan) a
+ * stuck notice before its reminders by number, before `failed` or `recovered`.
+ */
+export function eventOrder(a: OrderedEvent, b: OrderedEvent): number {
+  const rank = (r: OrderedEvent): number => {
+    const n = r.notification;
+    if (n.event === 'stuck') return 0;
+    if (n.event === 'reminder') return 1 + (n.reminder ?? 0);
+    return 1_000;
+  };
+  return a.createdAt - b.createdAt || rank(a) - rank(b);
+}
+
+/**
+ * Whether `later`, a later event of the same task for the same destination, makes the undelivered
+ * `earlier` moot: `recovered` ends what a `stuck` notice or a reminder announced (for PagerDuty a
+ * trigger then its resolve would only open an incident to close it), and a reminder repeats an
+ * earlier reminder with newer figures. A `failed` notice, and a stuck notice before a reminder, are
+ * never superseded: each says something the later one does not.
+ */
+export function supersedes(later: EventOfTask, earlier: EventOfTask): boolean {
+  if (later.event === 'recovered') return earlier.event === 'stuck' || earlier.event === 'reminder';
+  return later.event === 'reminder' && earlier.event === 'reminder' && (later.reminder ?? 0) > (earlier.reminder ?? 0);
+}
+
 function settled(
   record: OutboxRecord,
-  state: 'delivered' | 'dead' | 'silenced',
+  state: 'delivered' | 'dead' | 'silenced' | 'superseded',
   extra: Partial<OutboxRecord>,
   now: number,
 ): OutboxWrite {

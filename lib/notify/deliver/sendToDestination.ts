@@ -9,6 +9,7 @@ import { maxAgeOf, settleDead, settleDelivered, settleRetry } from './outbox';
 import { postMessage } from './post';
 import { RateLimiter } from './rateLimiter';
 import { keys, rateOf } from '../records';
+import { taskKey } from './listBacklog';
 import { settleAll } from './settle';
 import type { Notification, ResolvedDestination } from '../types';
 
@@ -21,6 +22,11 @@ interface Sending {
   readonly limiter: RateLimiter;
   readonly health: DestinationHealth;
   readonly pendingFor: DestinationWork['pendingFor'];
+  /**
+   * Tasks (`taskKey`) with an event sent back to pending in this run: their later events wait too,
+   * so a task's events reach the destination in order.
+   */
+  readonly waiting: Set<string>;
 }
 
 /** A destination's work in this run: its due messages, then (once it accepted one) its catch-up. */
@@ -57,7 +63,7 @@ export async function sendToDestination(
   const { sent } = rateOf(rateRecord);
   const limiter = new RateLimiter(dest.ratePerMinute, DESTINATION_DEFAULTS[dest.type].spacingMs, sent);
   const health = new DestinationHealth(DELIVERY.downAfterFailures);
-  const s: Sending = { dest, limiter, health, pendingFor: work.pendingFor };
+  const s: Sending = { dest, limiter, health, pendingFor: work.pendingFor, waiting: new Set() };
   await sendGroups(ctx, s, work.groups, result);
   if (s.health.healthy && ctx.budget.fitsPost(dest.timeoutMs)) await sendGroups(ctx, s, await work.catchUp(), result);
   const now = ctx.now();
@@ -75,12 +81,17 @@ async function sendGroups(
 ): Promise<void> {
   let deferred = 0;
   for (const group of groups) {
+    if (group.some((c) => s.waiting.has(taskKey(c.record.notification)))) {
+      // An earlier event of one of its tasks went back to pending: this one follows it next time.
+      await retryLater(ctx, s, group, 0, 0, undefined, result);
+      continue;
+    }
     if (!s.health.down) {
       await sendGroup(ctx, s, group, result);
       continue;
     }
     const asked = s.health.retryInMs > 0 ? { notBeforeMs: s.health.retryInMs } : {};
-    await retryLater(ctx, group, s.health.retryInMs, 0, undefined, result, asked);
+    await retryLater(ctx, s, group, s.health.retryInMs, 0, undefined, result, asked);
     deferred += group.length;
   }
   if (deferred === 0) return;
@@ -126,13 +137,13 @@ async function waitTurn(
   if (waitMs > 0) {
     if (waitMs > DELIVERY.maxInRunWaitMs || !ctx.budget.fitsPost(s.dest.timeoutMs, waitMs)) {
       const reason = inRun > 0 ? 'deferred after failure' : undefined;
-      await retryLater(ctx, group, waitMs, inRun, reason, result);
+      await retryLater(ctx, s, group, waitMs, inRun, reason, result);
       return false;
     }
     await ctx.sleep(waitMs);
   }
   if (ctx.budget.fitsPost(s.dest.timeoutMs)) return true;
-  await retryLater(ctx, group, 0, inRun, undefined, result);
+  await retryLater(ctx, s, group, 0, inRun, undefined, result);
   return false;
 }
 
@@ -199,16 +210,18 @@ async function afterOutcome(
   // Once it is down the others wait only for what it asked (Retry-After): the next run probes it again.
   if (outcome.retryAfterMs !== undefined) s.health.retryIn(outcome.retryAfterMs);
   const asked = outcome.retryAfterMs !== undefined ? { notBeforeMs: outcome.retryAfterMs } : {};
-  await retryLater(ctx, group, between, n.inRun, reason, result, asked);
+  await retryLater(ctx, s, group, between, n.inRun, reason, result, asked);
   return undefined;
 }
 
 /**
  * The group back to pending, due `inMs` from now (each item dead instead if past its max age); with
- * `asked.notBeforeMs` (the destination's `Retry-After`), not probed early before then either.
+ * `asked.notBeforeMs` (the destination's `Retry-After`), not probed early before then either. Its
+ * tasks' later events in this run wait with it.
  */
 async function retryLater(
   ctx: DeliverContext,
+  s: Sending,
   group: readonly Claimed[],
   inMs: number,
   inRun: number,
@@ -216,6 +229,7 @@ async function retryLater(
   result: DeliverResult,
   asked: { notBeforeMs?: number } = {},
 ): Promise<void> {
+  for (const c of group) s.waiting.add(taskKey(c.record.notification));
   const now = ctx.now();
   const maxAgeMs = maxAgeOf(ctx.config);
   const notBefore = asked.notBeforeMs !== undefined ? { notBefore: now + asked.notBeforeMs } : {};
