@@ -34,7 +34,8 @@ const outOfOrder = (ranks: readonly number[]): number =>
 /**
  * The issue's case, varied: a task gets stuck while both destinations are down (503), its stuck
  * notice backs off for 3-6 runs, a reminder may come due in the outage, and the task recovers in the
- * outage, just after it, or only after its stuck notice and reminders went out. Returns what reached each destination and how the outbox ended.
+ * outage, just after it, or only after its stuck notice and reminders went out. Returns what reached
+ * each destination and how the outbox ended.
  */
 async function outage(i: number) {
   h = await createHarness({
@@ -96,7 +97,7 @@ async function outage(i: number) {
 }
 
 describe("a task's events reach each destination in order (issue 20 item 3)", () => {
-  it('after an outage with backoff, 12 repetitions: 0 out of order at the webhook and at PagerDuty, 0 lost', async () => {
+  it('after an outage with backoff, 12 repetitions: 0 out of order at webhook and PagerDuty, 0 lost', async () => {
     let hookOut = 0;
     let pdOut = 0;
     let superseded = 0;

@@ -117,7 +117,8 @@ function countStates(records: readonly (Versioned | undefined)[]): NotificationC
   for (const r of records) {
     // A malformed record is not counted (the notifier reports it).
     const state = outboxOf(r)?.state;
-    if (state) counts[state]++;
+    // A superseded notice (its task's later event made it moot) is not one of the page's counts.
+    if (state && state !== 'superseded') counts[state]++;
   }
   return counts;
 }
