@@ -183,6 +183,7 @@ export function parseCoreConfig(raw: unknown): CoreConfig {
     projects,
     offsetParam,
     offsetBase,
+    pagingExplicit: { param: o.offsetParam !== undefined, base: o.offsetBase !== undefined },
     pageSize: readNumber(o.pageSize, 'pageSize', DEFAULT_PAGE_SIZE, LIMIT_RANGE),
     timeoutMs: readNumber(o.timeoutMs, 'timeoutMs', 10_000, { min: 1, max: 60_000 }),
     requestsPerSecond: readNumber(o.requestsPerSecond, 'requestsPerSecond', DEFAULT_REQUESTS_PER_SECOND, {

@@ -100,6 +100,11 @@ export interface CoreConfig {
    */
   readonly offsetBase: OffsetBase;
   /**
+   * Whether the document sets `offsetParam` and `offsetBase` itself: an explicit value wins over what the
+   * self-check's paging probe found (`dms.paging`); a default gives way to it in the notifier's scan.
+   */
+  readonly pagingExplicit: { readonly param: boolean; readonly base: boolean };
+  /**
    * Tasks asked per page by the pager (the notifier's scan, `all=true` without `limit`), 1 to 100.
    * @default 100 (what Huawei's RocketMQ data source sends: the fewest round trips)
    */

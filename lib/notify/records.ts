@@ -258,6 +258,8 @@ export const keys = {
   silences: 'silences#api',
   /** Held for `TEST_INTERVAL_MS` after a test notification to the destination. */
   testGate: (destinationId: string) => `test#${destinationId}`,
+  /** What the self-check's paging probe found for a DMS endpoint host and project. */
+  paging: (host: string, projectId: string) => `paging#${host}#${projectId}`,
   /** A fleet page session, by the hash of its nonce (`lib/ops/page/sessionRecords.ts`). */
   session: (sessionId: string) => `session#${sessionId}`,
   /** The fleet page's sign-in attempts of one client (a hash of its address) and of everyone. */

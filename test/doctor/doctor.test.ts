@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 import type { CheckResult } from '../../lib/core/checkResult';
 import { doctorInputFrom } from '../../lib/ops/doctor/doctorInputFrom';
-import { loadPagingRecord } from '../../lib/ops/doctor/pagingRecord';
+import { loadPagingRecord } from '../../lib/notify/scan/pagingRecord';
 import { renderDoctorText } from '../../lib/ops/doctor/renderDoctor';
 import { type DoctorReport, runDoctor } from '../../lib/ops/doctor/runDoctor';
 import { FileStore } from '../../lib/state/fileStore';

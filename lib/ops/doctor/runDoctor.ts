@@ -2,7 +2,6 @@ import { parseConfig } from '../../config/parseConfig';
 import { ConfigError } from '../../config/errors';
 import type { AppConfig, ProjectConfig, SecretRef } from '../../config/types';
 import { type CheckResult, ok, problem } from '../../core/checkResult';
-import { isRecord } from '../../core/isRecord';
 import type { DmsClient } from '../../dms/client';
 import type { OffsetParam } from '../../dms/types';
 import { parseNotifyConfig } from '../../notify/config/parseNotifyConfig';
@@ -16,7 +15,7 @@ import { type PlatformFacts, checkPlatform } from '../../runtime/checkPlatform';
 import { checkProject, type SeenInstance } from './checkProject';
 import { checkSecrets } from './checkSecrets';
 import { checkStore, type PersistenceFact } from '../../state/checkStore';
-import { savePagingFacts } from './pagingRecord';
+import { savePagingRecord } from '../../notify/scan/pagingRecord';
 import { judgePaging, pagingUnknown, probePaging } from './probePaging';
 import { secretRefsOf } from './secretRefs';
 
@@ -89,11 +88,6 @@ function parseAll(
   }
 }
 
-/** Whether the document sets a top-level key itself (an explicit setting wins over what the probe found). */
-function setsKey(document: unknown, key: string): boolean {
-  return isRecord(document) && document[key] !== undefined;
-}
-
 /** Probes paging on the first instance with two tasks or more; keeps the answer in the store. */
 async function pagingRows(
   input: DoctorInput,
@@ -107,15 +101,16 @@ async function pagingRows(
   if (!target) return [pagingUnknown(project.projectId)];
   try {
     const facts = await probePaging((param) => input.clientFor(project, param), target.instanceId);
-    if (store) {
+    if (store && facts.param !== undefined && facts.base !== undefined) {
       const host = new URL(input.clientFor(project, 'start').origin).host;
-      await savePagingFacts(store, host, project.projectId, facts, now());
+      const record = { param: facts.param, base: facts.base, countIsTotal: facts.countIsTotal, probedAt: now() };
+      await savePagingRecord(store, host, project.projectId, record);
     }
     return judgePaging(project.projectId, facts, {
       param: app.offsetParam,
       base: app.offsetBase,
-      paramExplicit: setsKey(input.document, 'offsetParam'),
-      baseExplicit: setsKey(input.document, 'offsetBase'),
+      paramExplicit: app.pagingExplicit.param,
+      baseExplicit: app.pagingExplicit.base,
     });
   } catch (err) {
     return [pagingUnknown(project.projectId, err)];

@@ -1,14 +1,12 @@
 import { isRecord } from '../../core/isRecord';
-import type { StateStore } from '../../state/types';
 import type { OffsetBase, OffsetParam } from '../../dms/types';
-import type { PagingFacts } from './probePaging';
+import type { StateStore } from '../../state/types';
+import { keys } from '../records';
 
-/** Where the probe's facts are kept: one record per DMS endpoint host and project. */
-export function pagingKey(host: string, projectId: string): string {
-  return `paging/${host}/${projectId}`;
-}
-
-/** The paging facts as stored, with when they were probed (epoch ms). */
+/**
+ * What the self-check's paging probe found on one DMS endpoint and project (`dms.paging`), kept for the
+ * notifier's scan: the parameter and base it uses unless the configuration sets them explicitly.
+ */
 export interface PagingRecord {
   readonly param: OffsetParam;
   readonly base: OffsetBase;
@@ -26,22 +24,14 @@ export function readPagingRecord(value: unknown): PagingRecord | undefined {
   return { param, base, countIsTotal, probedAt };
 }
 
-/** Keeps what the probe found (only a complete answer: a probe that saw no moving window writes nothing). */
-export async function savePagingFacts(
+/** Keeps what the self-check's probe found for the notifier's scan (written by `GET /ops/v1/doctor`). */
+export async function savePagingRecord(
   store: StateStore,
   host: string,
   projectId: string,
-  facts: PagingFacts,
-  now: number,
+  record: PagingRecord,
 ): Promise<void> {
-  if (facts.param === undefined || facts.base === undefined) return;
-  const record: PagingRecord = {
-    param: facts.param,
-    base: facts.base,
-    countIsTotal: facts.countIsTotal,
-    probedAt: now,
-  };
-  await store.put(pagingKey(host, projectId), { ...record });
+  await store.put(keys.paging(host, projectId), { ...record });
 }
 
 /** The kept facts for a host and project, if any. */
@@ -50,6 +40,6 @@ export async function loadPagingRecord(
   host: string,
   projectId: string,
 ): Promise<PagingRecord | undefined> {
-  const got = await store.get(pagingKey(host, projectId));
+  const got = await store.get(keys.paging(host, projectId));
   return got ? readPagingRecord(got.value) : undefined;
 }
