@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { median } from './stats';
+import { median, repeated, type Repeated } from './stats';
 
 export interface ColdTarget {
   readonly name: string;
@@ -15,6 +15,8 @@ export interface ColdResult {
    * each sample with the baseline measured right before it cancels most of the machine's drift.
    */
   readonly medianAboveBaselineMs: number;
+  /** The per-round differences behind {@link medianAboveBaselineMs}: their median and range. */
+  readonly aboveBaseline: Repeated;
   /** Median time the script itself took inside the fresh process (require + initialise), from `performance.now()`. */
   readonly medianInProcessMs: number;
   readonly samples: number;
@@ -49,6 +51,7 @@ export function measureColdLoad(targets: readonly ColdTarget[], runs: number, en
       name: t.name,
       medianMs: median(s),
       medianAboveBaselineMs: median(s.map((v, i) => v - (baseline[i] ?? v))),
+      aboveBaseline: repeated(s.map((v, i) => v - (baseline[i] ?? v))),
       medianInProcessMs: median(inProcess.get(t.name) ?? []),
       samples: s.length,
     };

@@ -5,16 +5,20 @@
  *
  * - `calls`: `calls` back-to-back list calls of one client (the parent counts the TLS handshakes);
  * - `warm`: our client, the SDK's and a bare keep-alive `https.request`, interleaved call by call;
- * - `walk`: the `list` bundle's handler answering `all=true` (every page of the instance), twice.
+ * - `walk`: the `list` bundle's handler answering `all=true` (every page of the instance), twice;
+ * - `interactive`: the `list` bundle's handler at its shipped settings (the request budget included)
+ *   answering back-to-back one-page requests, interleaved with a bare keep-alive request; then
+ *   `all=true` walks interleaved with as many sequential bare requests as the walk has pages.
  */
 import { Agent, request } from 'node:https';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { median } from './stats';
 import { measureWarmCalls, type WarmTarget } from './warmCall';
 import { BENCH_CONTEXT, listHandlerEvent } from './listEvent';
 
 /** What the parent hands over: where the bundles are and the signed request of the bare floor. */
 export interface TlsJob {
-  readonly mode: 'calls' | 'warm' | 'walk';
+  readonly mode: 'calls' | 'warm' | 'walk' | 'interactive';
   /** For `calls`: which client. */
   readonly client?: TlsClientName;
   readonly calls: number;
@@ -27,6 +31,8 @@ export interface TlsJob {
   readonly projectId: string;
   readonly instanceId: string;
   readonly page: number;
+  /** For `interactive`: the pages of one `all=true` walk (the bare side sends as many requests). */
+  readonly walkPages?: number;
   /** The bare floor's URL and signed headers (signed once by the parent: the floor does not sign). */
   readonly bareUrl: string;
   readonly bareHeaders: Readonly<Record<string, string>>;
@@ -66,7 +72,78 @@ function clientCall(job: TlsJob, name: TlsClientName): () => Promise<void> {
     });
 }
 
+/** What `interactive` prints: medians of interleaved samples, ms. */
+export interface InteractiveResult {
+  readonly handlerP50Ms: number;
+  readonly bareP50Ms: number;
+  readonly walkMedianMs: number;
+  readonly bareSequenceMedianMs: number;
+  readonly walkTasks: number;
+}
+
+/** The `list` handler of the bundle, its log line silenced, answering 200 or throwing. */
+function listHandler(job: TlsJob): (query: Record<string, string>) => Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require(job.listBundle) as { handler: Handler };
+  return async (query) => {
+    const log = console.log;
+    console.log = () => undefined; // the handler's log line
+    try {
+      const res = await handler(listHandlerEvent(query), BENCH_CONTEXT);
+      if (typeof res !== 'object' || res.statusCode !== 200) throw new Error(`list answered ${JSON.stringify(res)}`);
+      return String(res.body);
+    } finally {
+      console.log = log;
+    }
+  };
+}
+
+/** Interleaved: the handler against the bare request, then `all=true` walks against bare sequences. */
+async function interactive(job: TlsJob): Promise<InteractiveResult> {
+  const list = listHandler(job);
+  const bare = clientCall(job, 'bare');
+  const pages = job.walkPages ?? 7;
+  const bareSequence = async (): Promise<void> => {
+    for (let p = 0; p < pages; p++) await bare();
+  };
+  const time = async (f: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    await f();
+    return performance.now() - start;
+  };
+  for (let i = 0; i < 10; i++) {
+    await list({ limit: String(job.page) });
+    await bare();
+  }
+  const handlerMs: number[] = [];
+  const bareMs: number[] = [];
+  for (let i = 0; i < job.calls; i++) {
+    handlerMs.push(await time(() => list({ limit: String(job.page) })));
+    bareMs.push(await time(bare));
+  }
+  const walkMs: number[] = [];
+  const sequenceMs: number[] = [];
+  let walkTasks = 0;
+  const walks = Math.max(3, Math.round(job.calls / 10));
+  for (let i = 0; i < walks; i++) {
+    walkMs.push(
+      await time(async () => {
+        walkTasks = (JSON.parse(await list({ all: 'true' })) as { tasks: unknown[] }).tasks.length;
+      }),
+    );
+    sequenceMs.push(await time(bareSequence));
+  }
+  return {
+    handlerP50Ms: median(handlerMs),
+    bareP50Ms: median(bareMs),
+    walkMedianMs: median(walkMs),
+    bareSequenceMedianMs: median(sequenceMs),
+    walkTasks,
+  };
+}
+
 async function run(job: TlsJob): Promise<unknown> {
+  if (job.mode === 'interactive') return interactive(job);
   if (job.mode === 'walk') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require(job.listBundle) as { handler: Handler };

@@ -36,6 +36,8 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
         '2',
         '--handshake-calls',
         '5',
+        '--reps',
+        '2',
         '--out',
         out,
       ],
@@ -52,7 +54,7 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
       tls: { walk: { pages: number; tasks: number; handshakes: number } };
     };
     const sections = new Set(report.rows.map((r) => r.section));
-    expect([...sections].sort()).toEqual(['bundle', 'cold', 'scan', 'warm']);
+    expect([...sections].sort()).toEqual(['bundle', 'cold', 'interactive', 'scan', 'warm']);
     for (const r of report.rows) {
       expect(Number.isFinite(r.ours), r.metric).toBe(true);
       expect(Number.isFinite(r.reference), r.metric).toBe(true);
@@ -78,7 +80,14 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
       'TLS handshakes over N calls, bare keep-alive',
       'TLS handshakes, N all=true walks of N pages (list handler)',
       'all=true walk of N pages, first vs second in a process (ms)',
+      'list handler (shipped settings) back-to-back pN vs bare keep-alive request (ms)',
+      'list handler (shipped settings) all=true walk of N pages vs N sequential bare requests (ms)',
     ]);
+    // Every timed row with a target shows its spread over the repetitions and is judged on their median.
+    for (const r of report.rows.filter(
+      (r) => r.met !== undefined && r.section !== 'bundle' && !/handshakes/.test(r.metric),
+    ))
+      expect(r.spread, r.metric).toMatch(/^-?[\d.]+--?[\d.]+ \(n=\d+\)$/);
     const handshakes = tls.filter((r) => r.metric.includes('TLS handshakes'));
     for (const r of handshakes) expect(r.ours, r.metric).toBe(1);
     expect(report.tls.walk).toMatchObject({ pages: 7, tasks: 64, handshakes: 1 });
