@@ -14,6 +14,8 @@ export interface ScanOptions {
   readonly concurrency: number;
   /** Runs of each size; the rows show the median and the range. @default 1 */
   readonly reps?: number;
+  /** `NODE_OPTIONS` of the notifier's process, as a deployment sets it. @default none */
+  readonly nodeOptions?: string;
 }
 
 export interface ScanResult {
@@ -183,6 +185,7 @@ export async function runScan(bundlePath: string, options: ScanOptions): Promise
       BENCH_SINK_URL: sink.urlFor('webhook', 'bench'),
       BENCH_SINK_SECRET: `whsec_${Buffer.from('bench-secret-key-0123456789abcdef').toString('base64')}`,
       DMS_TASKS_CONFIG_FILE: configFile,
+      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
     });
     const r = parseResult(await runNode(childScript(bundlePath), env));
     const requests = emu.requests.length;
