@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--runs 25] [--calls 100] [--reps 5] [--instances 1000] [--latency 20] [--concurrency 16]
  *     [--large-instances 10000 (10 x --instances)]
- *     [--rtt 20] [--handshake-calls 200] [--out bench/results] [--only bundle,cold,warm,tls,scan] [--record]
+ *     [--rtt 20] [--handshake-calls 200] [--out bench/results] [--only bundle,cold,warm,tls,fleet,scan] [--record]
  *
  * Prints one table and writes the same figures as JSON to `<out>/bench-<timestamp>.json` and `<out>/latest.json`.
  * Every timed figure is the median of `--reps` repetitions (cold rows: of `--runs` rounds) with its range;
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { BUNDLE_BUDGET_BYTES } from './budgets';
 import { FUNCTIONS, ROOT, bundleFixture, packageFunctions } from './bundles';
 import { measureColdLoad } from './coldLoad';
+import { fleetViewRow } from './fleetView';
 import { cleanEnv } from './cleanEnv';
 import { recordFigures } from './recorded';
 import { scanRows } from './scan';
@@ -54,7 +55,9 @@ const opts = {
   reps: Number(values.reps),
 };
 /** The sections to run. @default all of them */
-const only = new Set((values.only ?? 'bundle,cold,warm,tls,scan').split(','));
+const only = new Set((values.only ?? 'bundle,cold,warm,tls,fleet,scan').split(','));
+/** Instances configured for the fleet row (the view shows the first page, 25 of them). */
+const FLEET_INSTANCES = 100;
 
 const TARGETS = { coldAboveNodeMs: 10 } as const;
 
@@ -229,7 +232,13 @@ async function main(): Promise<void> {
     });
     rows.push(...(tls?.rows ?? []));
 
-    // 5. Scan
+    // 5. The fleet page's cold view (ops handler, shipped budget), the emulator answering after one round trip
+    const fleet = only.has('fleet')
+      ? await fleetViewRow({ instances: FLEET_INSTANCES, latencyMs: opts.rttMs, reps: opts.reps })
+      : undefined;
+    if (fleet) rows.push(fleet.row);
+
+    // 6. Scan
     const scanned = only.has('scan')
       ? await scanRows(fns['notify-on-failure'].path, opts, opts.largeInstances)
       : { rows: [], scan: undefined, scanLarge: undefined };
@@ -253,6 +262,7 @@ async function main(): Promise<void> {
       cold,
       warm,
       tls,
+      fleet,
       scan,
       scanLarge,
     };

@@ -83,6 +83,10 @@ describe('npm run bench (tiny sizes, so it does not rot)', () => {
       'list handler (shipped settings) back-to-back pN vs bare keep-alive request (ms)',
       'list handler (shipped settings) all=true walk of N pages vs N sequential bare requests (ms)',
     ]);
+    // The fleet page's cold view: 25 DMS calls, every answer 200 (the row throws otherwise).
+    expect(
+      report.rows.find((r) => r.metric.startsWith('fleet page cold view, 25 of 100 instances (25 DMS calls')),
+    ).toBeTruthy();
     // Every timed row with a target shows its spread over the repetitions and is judged on their median.
     for (const r of report.rows.filter(
       (r) => r.met !== undefined && r.section !== 'bundle' && !/handshakes/.test(r.metric),
