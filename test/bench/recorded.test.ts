@@ -7,6 +7,7 @@ import {
   README_PATH,
   RECORDED_PATH,
   type Recorded,
+  blockDocuments,
   blockOf,
   renderRecorded,
   replaceBlock,
@@ -16,8 +17,12 @@ import { TLS_TARGETS } from '../../bench/tlsRows';
 const recorded = JSON.parse(readFileSync(RECORDED_PATH, 'utf8')) as Recorded;
 
 describe('the figures in bench/README.md are the bench’s own (npm run bench -- --record)', () => {
-  it('the generated block is bench/recorded.json rendered, not edited by hand', () => {
+  it('the generated block is bench/recorded.json rendered, not edited by hand, wherever it is shown', () => {
     expect(blockOf(readFileSync(README_PATH, 'utf8'))).toBe(renderRecorded(recorded));
+    for (const path of blockDocuments()) {
+      const block = blockOf(readFileSync(path, 'utf8'));
+      if (block !== undefined) expect(block, path).toBe(renderRecorded(recorded));
+    }
   });
 
   it('the record covers every target of the bench, each judged on the median of at least five repetitions', () => {
