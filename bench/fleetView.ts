@@ -163,7 +163,9 @@ export async function fleetViewRow(options: {
     const r = repeated(ms);
     const row: Row = {
       section: 'interactive',
-      metric: `fleet page cold view, 25 of ${options.instances} instances (${calls[0] ?? 0} DMS calls, shipped budget) (ms)`,
+      metric:
+        `fleet page cold view, 25 of ${options.instances} instances ` +
+        `(${calls[0] ?? 0} DMS calls, shipped budget) (ms)`,
       ours: round(r.median, 1),
       reference: options.latencyMs,
       ratio: round(r.median / options.latencyMs, 3),

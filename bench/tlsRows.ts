@@ -324,7 +324,8 @@ function tlsRows(opts: TlsOptions, f: TlsFigures): Row[] {
     ),
     judged(
       'interactive',
-      `list handler (shipped settings) all=true walk of ${f.walk.pages} pages vs ${f.walk.pages} sequential bare requests (ms)`,
+      `list handler (shipped settings) all=true walk of ${f.walk.pages} pages ` +
+        `vs ${f.walk.pages} sequential bare requests (ms)`,
       walks,
       sequences,
       ratios(walks, sequences),
