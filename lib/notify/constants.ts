@@ -50,7 +50,6 @@ export const NOTIFY_DEFAULTS = {
   concurrency: 16,
   maxGroupItems: 20,
   postTimeoutMs: 10_000,
-  filePath: '.state/notify-state.json',
 } as const;
 
 /** Delivery retry: in-run attempts per group, backoff base/cap, and the cap of the wait between runs. */

@@ -9,7 +9,8 @@ import { ENV_NAME_PATTERN, SSM_NAME_PATTERN, TABLE_NAME_PATTERN } from '../../li
 import { CREDENTIAL_SOURCES, CSMS_NAME_PATTERN, REGION_NAME_PATTERN } from '../../lib/config/secretSettings';
 import { DMS_REGIONS } from '../../lib/dms/endpoints';
 import { ENGINES } from '../../lib/dms/types';
-import { NOTIFY_KEYS, parseNotifyConfig, REDIS_STORE_KEYS } from '../../lib/notify/config/parseNotifyConfig';
+import { NOTIFY_KEYS, parseNotifyConfig } from '../../lib/notify/config/parseNotifyConfig';
+import { REDIS_STORE_KEYS } from '../../lib/state/parseStoreConfig';
 import { SILENCE_KEYS } from '../../lib/notify/silences/parseSilence';
 import { DESTINATION_TYPES } from '../../lib/notify/types';
 
