@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { renderTable, type Row } from './table';
 /** The figures kept in the repository: what `npm run bench -- --record` measured last. */
 export interface Recorded {
   readonly at: string;
+  /** The commit the bench ran on (`git rev-parse --short HEAD`; `+` when the work tree had changes). */
+  readonly commit?: string;
   readonly machine: {
     readonly node: string;
     readonly cpus: number;
@@ -44,8 +47,9 @@ export function renderRecorded(r: Recorded): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const load = r.loadAverage === undefined ? '' : `, load average ${r.loadAverage} at the end`;
+  const commit = r.commit === undefined ? '' : ` at commit ${r.commit}`;
   return [
-    `Recorded ${r.at} with \`npm run bench -- --record\` on ${m.cpuModel} x${m.cpus}, ${m.memoryGb} GiB, ` +
+    `Recorded ${r.at}${commit} with \`npm run bench -- --record\` on ${m.cpuModel} x${m.cpus}, ${m.memoryGb} GiB, ` +
       `Node ${m.node}${load}. Options: ${options}. Each timed figure is the median of its repetitions ` +
       '(spread: their range); `met` judges that median.',
     '',
@@ -72,6 +76,16 @@ export function blockOf(text: string): string | undefined {
     .replace(/\n$/, '');
 }
 
+/** The commit of the work tree (`+` when it has changes), or `unknown` outside git. */
+function currentCommit(): string {
+  try {
+    const run = (args: string[]): string => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8' }).trim();
+    return run(['rev-parse', '--short', 'HEAD']) + (run(['status', '--porcelain']) === '' ? '' : '+');
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
  * Writes `bench/recorded.json` and the generated block of every document that carries the markers
  * ({@link blockDocuments}) from one run's report.
@@ -79,6 +93,7 @@ export function blockOf(text: string): string | undefined {
 export async function recordFigures(report: Recorded): Promise<void> {
   const recorded: Recorded = {
     at: report.at,
+    commit: currentCommit(),
     machine: report.machine,
     options: report.options,
     ...(report.loadAverage === undefined ? {} : { loadAverage: report.loadAverage }),
