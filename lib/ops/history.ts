@@ -159,9 +159,18 @@ export function historyItem(r: OutboxRecord): HistoryItem {
   };
 }
 
+/** Queued time descending, then id: a total order, the same on every store. */
+export function newestFirst(a: OutboxRecord, b: OutboxRecord): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  const x = a.notification.id;
+  const y = b.notification.id;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
  * One page of the history: `limit` outbox records read in the store's order, those matching the
- * filters returned (so a page may be short, even empty, with a `next_cursor`: follow it until absent).
+ * filters returned newest first by queued time (so a page may be short, even empty, with a
+ * `next_cursor`: follow it until absent; pages themselves follow the store's key order).
  */
 export async function readHistory(
   store: StateStore,
@@ -177,9 +186,11 @@ export async function readHistory(
     throw e;
   }
   // A malformed record is left out (it is no notification anyone can act on; the notifier reports it).
+  // Newest first within what was read (the store's key order is the id's, which says nothing of time).
   const items = page.items
     .map(outboxOf)
     .filter((r): r is OutboxRecord => r !== undefined && matches(r, q))
+    .sort(newestFirst)
     .map(historyItem);
   return page.cursor === undefined ? { items } : { items, next_cursor: encodeCursor(page.cursor) };
 }

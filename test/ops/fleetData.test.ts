@@ -69,5 +69,10 @@ describe('the fleet view’s data, before any call', () => {
     expect(keys).toHaveLength(2 * EVENT_KINDS.filter((e) => e !== 'reminder').length);
     expect(new Set(keys).size).toBe(keys.length);
     expect(outboxKeysOf('p1', 'p1-i0', 't-2', ['hook'])).not.toContain(keys[0]);
+    // A stuck task's reminders, numbered 1 to maxReminders, are read too (the counts then match the history).
+    const stuck = outboxKeysOf('p1', 'p1-i0', 't-1', ['hook', 'chat'], 3);
+    expect(stuck).toHaveLength(keys.length + 2 * 3);
+    expect(stuck).toEqual(expect.arrayContaining(keys));
+    expect(new Set(stuck).size).toBe(stuck.length);
   });
 });

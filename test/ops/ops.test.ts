@@ -263,6 +263,13 @@ describe('ops: history over the outbox', () => {
 
     const all = await allHistory(ops);
     expect(all).toHaveLength(6);
+    // One page holding everything: newest first by queued time (the store reads in id order).
+    const queued = (body(await ops.call('GET', 'history', { query: 'limit=100' })).items as Json[]).map((i) =>
+      String(i.queued_at),
+    );
+    expect(queued).toHaveLength(6);
+    expect(new Set(queued).size).toBeGreaterThan(2);
+    expect(queued).toEqual([...queued].sort().reverse());
     const byState = (state: string) => all.filter((i) => i.state === state).map((i) => (i.task as Json).id);
     expect(byState('delivered')).toEqual([delivered]);
     expect(byState('dead').sort()).toEqual([delivered, pending].sort());

@@ -265,6 +265,35 @@ describe('the fleet page handler', () => {
     expect(html.body.indexOf('rocketmq-payments')).toBeLessThan(html.body.indexOf('kafka-analytics'));
   });
 
+  it('cuts the failure list at 5 with "+N more", and counts the notifications the history holds', async () => {
+    const auth = { authorization: `Bearer ${PAGE_TOKEN}` };
+    const r = await call({ path: '/ops/v1/fleet.json', query: 'page_size=100', headers: auth });
+    expectMatchesOpenApi('fleet', r);
+    const body = JSON.parse(r.body) as FleetView;
+    const instances = body.groups.flatMap((g) => g.instances);
+    for (const i of instances) {
+      const failures = i.recentFailures.map((t) => t.createdAt);
+      expect(failures).toEqual([...failures].sort().reverse());
+      expect(i.recentFailures.length + i.moreFailures).toBe(
+        i.moreFailures > 0 ? i.failures7d : i.recentFailures.length,
+      );
+    }
+    const cut = instances.filter((i) => i.moreFailures > 0);
+    expect(cut.length).toBeGreaterThan(0);
+    // Every notice of the seed (one notifier run, 24 h back) is about a listed task: the counts are the history's.
+    let history = 0;
+    for (const i of instances) {
+      const h = await call({ path: '/ops/v1/history', query: `instance=${i.instanceId}&limit=100`, headers: auth });
+      const items = (JSON.parse(h.body) as { items: unknown[]; next_cursor?: string }).items.length;
+      const n = i.notifications;
+      expect(n.pending + n.delivered + n.dead + n.silenced).toBe(items);
+      history += items;
+    }
+    expect(history).toBeGreaterThan(0);
+    const html = await call({ path: '/ops/v1/fleet', query: 'page_size=100', cookies: [(await signIn()).cookie] });
+    expect(html.body).toContain(`+${cut[0]?.moreFailures} more`);
+  });
+
   it('lists only the visible instances upstream, once per cache period', async () => {
     const fresh = stack.functions.ops();
     const auth = { authorization: `Bearer ${PAGE_TOKEN}` };

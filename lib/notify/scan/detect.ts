@@ -17,6 +17,8 @@ export interface Detected {
 }
 
 type Thresholds = Pick<NotifyConfig, 'stuckAfterMinutes' | 'stuckAfterByTask'>;
+/** What `mayNotify` reads of the configuration (the fleet page asks it too). */
+export type NoticeRules = Thresholds & Pick<NotifyConfig, 'statuses' | 'stuckStatuses'>;
 
 /** The stuck threshold of a task name: the longest matching `stuckAfterByTask` glob, else the default. */
 export function stuckAfterFor(config: Thresholds, taskName: string): number {
@@ -64,7 +66,7 @@ export function detect(
 }
 
 /** Cheap pre-check (no state needed) of whether a task could produce an event. */
-export function mayNotify(task: DmsTask, config: NotifyConfig, now: number): boolean {
+export function mayNotify(task: DmsTask, config: NoticeRules, now: number): boolean {
   if (config.statuses.includes(task.status)) return true;
   const threshold = stuckAfterFor(config, task.name) * MINUTE;
   const created = Date.parse(task.created_at);

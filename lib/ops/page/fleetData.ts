@@ -4,7 +4,7 @@ import { DmsError } from '../../dms/errors';
 import type { DmsTaskClient } from '../../dms/taskClient';
 import type { DmsTask } from '../../dms/types';
 import { cursorOf, keys, outboxKey, outboxOf } from '../../notify/records';
-import { stuckAfterFor } from '../../notify/scan/detect';
+import { mayNotify, type NoticeRules, stuckAfterFor } from '../../notify/scan/detect';
 import { covers } from '../../notify/silences/silences';
 import { EVENT_KINDS, type NotifyConfig } from '../../notify/types';
 import type { StateStore, Versioned } from '../../state/types';
@@ -14,16 +14,19 @@ import type { Silence, SilenceApi } from './silences';
 import type { FleetView, InstanceGroup, InstanceView, NotificationCounts, RunningTask } from './types';
 
 const HOUR = 3_600_000;
+/** Pending notifications read for the fleet-wide count. */
+const PENDING_READ = 1000;
 
 /** Everything the fleet view reads: configuration, the notifier's state, silences and live listings. */
 export interface FleetSources {
   readonly projects: ReadonlyMap<string, CoreProject>;
   /** Destination ids of the notifier (outbox ids are derived from them). */
   readonly destinations: readonly string[];
-  /** Statuses the notifier counts as a failure. @default ['FAILED'] */
-  readonly failureStatuses: readonly string[];
-  /** The notifier's stuck thresholds and stuck statuses: the page marks stuck tasks as it would. */
-  readonly stuck: Pick<NotifyConfig, 'stuckAfterMinutes' | 'stuckAfterByTask' | 'stuckStatuses'>;
+  /**
+   * The notifier's failure statuses, stuck thresholds and stuck statuses, and its reminder bound: the page
+   * marks stuck tasks as it would, and reads the notices of every task it could have announced.
+   */
+  readonly rules: NoticeRules & Pick<NotifyConfig, 'maxReminders'>;
   readonly store: StateStore;
   readonly silences: SilenceApi;
   readonly clientFor: (projectId: string) => DmsTaskClient;
@@ -95,17 +98,25 @@ export function attentionRank(i: Pick<InstanceView, 'stuck' | 'failures24h' | 'l
   return i.failures24h > 0 || i.liveError ? 1 : 2;
 }
 
-/** The outbox ids of a task's notices for every destination (reminders, numbered, are in the task view). */
+/**
+ * The outbox ids of a task's notices for every destination: one per event kind, and reminders 1 to
+ * `reminders` (only a stuck task can have any). @default reminders 0
+ */
 export function outboxKeysOf(
   projectId: string,
   instanceId: string,
   taskId: string,
   destinations: readonly string[],
+  reminders = 0,
 ): string[] {
-  return EVENT_KINDS.filter((e) => e !== 'reminder').flatMap((e) =>
-    destinations.map((d) => outboxKey(projectId, instanceId, taskId, e, d)),
-  );
+  return EVENT_KINDS.flatMap((e) => {
+    const numbers = e === 'reminder' ? Array.from({ length: reminders }, (_, n) => n + 1) : [undefined];
+    return numbers.flatMap((r) => destinations.map((d) => outboxKey(projectId, instanceId, taskId, e, d, r)));
+  });
 }
+
+/** The newest first, at most this many, in an instance's list of failures. */
+export const RECENT_FAILURES_SHOWN = 5;
 
 function errorLabel(e: unknown): string {
   if (e instanceof DmsError) return `${e.name}${e.status ? ` ${e.status}` : ''}`;
@@ -153,16 +164,25 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     }
   });
 
-  const interesting = (t: DmsTask): boolean => isRunning(t) || src.failureStatuses.includes(t.status);
+  const rules = src.rules;
+  // Every listed task the notifier could have announced (failed, stuck, or a success that ran past its
+  // threshold: a recovery), with its reminders when stuck: the counts then match the history for them.
+  const interesting = (t: DmsTask): boolean => mayNotify(t, rules, now);
+  const keysOf = (i: Located, t: DmsTask): string[] =>
+    outboxKeysOf(
+      i.projectId,
+      i.id,
+      t.id,
+      src.destinations,
+      rules.stuckStatuses.includes(t.status) ? rules.maxReminders : 0,
+    );
   const outboxKeys = visible.flatMap((i, n) =>
-    (listings[n]?.listing?.tasks ?? [])
-      .filter(interesting)
-      .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations)),
+    (listings[n]?.listing?.tasks ?? []).filter(interesting).flatMap((t) => keysOf(i, t)),
   );
   const [cursors, outbox, due, silences] = await Promise.all([
     src.store.getMany(visible.map((i) => keys.cursor(i.projectId, i.id))),
     src.store.getMany(outboxKeys),
-    src.store.listDue(Number.MAX_SAFE_INTEGER, 1000),
+    src.store.listDue(Number.MAX_SAFE_INTEGER, PENDING_READ),
     src.silences.active(now),
   ]);
 
@@ -170,16 +190,19 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     const result = listings[n];
     const listing: LiveListing | undefined = result?.listing;
     const tasks = listing?.tasks ?? [];
-    const failed = tasks.filter((t) => src.failureStatuses.includes(t.status));
+    const failed = tasks
+      .filter((t) => rules.statuses.includes(t.status))
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     const within = (t: DmsTask, ms: number): boolean => now - Date.parse(t.created_at) <= ms;
     const cursor = cursorOf(cursors.get(keys.cursor(i.projectId, i.id)));
     const records = tasks
       .filter(interesting)
-      .flatMap((t) => outboxKeysOf(i.projectId, i.id, t.id, src.destinations).map((k) => outbox.get(k)));
+      .flatMap((t) => keysOf(i, t))
+      .map((k) => outbox.get(k));
     const running = tasks.filter(isRunning).map((t): RunningTask => {
       const runningMinutes = Math.max(0, Math.floor((now - Date.parse(t.created_at)) / 60_000));
-      const stuckAfterMinutes = stuckAfterFor(src.stuck, t.name);
-      const stuck = src.stuck.stuckStatuses.includes(t.status) && runningMinutes >= stuckAfterMinutes;
+      const stuckAfterMinutes = stuckAfterFor(rules, t.name);
+      const stuck = rules.stuckStatuses.includes(t.status) && runningMinutes >= stuckAfterMinutes;
       return {
         id: t.id,
         name: t.name,
@@ -202,8 +225,9 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
       failures24h: failed.filter((t) => within(t, 24 * HOUR)).length,
       failures7d: failed.filter((t) => within(t, 7 * 24 * HOUR)).length,
       recentFailures: failed
-        .slice(0, 5)
+        .slice(0, RECENT_FAILURES_SHOWN)
         .map((t) => ({ id: t.id, name: t.name, status: t.status, createdAt: t.created_at })),
+      moreFailures: Math.max(0, failed.length - RECENT_FAILURES_SHOWN),
       notifications: countStates(records),
       silenceIds: silencesFor(silences, i.projectId, i.id, i.name).map((s) => s.id),
       truncated: listing?.truncated ?? false,
@@ -235,6 +259,7 @@ export async function buildFleetView(src: FleetSources, query: FleetQuery, now: 
     groups,
     silences,
     pendingFleetWide: due.filter((r) => outboxOf(r)?.state === 'pending').length,
+    pendingFleetWideCut: due.length >= PENDING_READ,
     upstreamCalls,
     cachedInstances,
   };

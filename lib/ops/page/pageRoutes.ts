@@ -23,8 +23,7 @@ async function fleetSources(s: OpsServices): Promise<FleetSources> {
   return {
     projects: s.config.projects,
     destinations: [...s.config.notify.destinations.keys()],
-    failureStatuses: s.config.notify.statuses,
-    stuck: s.config.notify,
+    rules: s.config.notify,
     store: await s.store(),
     silences: await s.silences(),
     clientFor: (projectId) => {

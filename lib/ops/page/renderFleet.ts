@@ -58,7 +58,7 @@ function instanceCard(i: InstanceView, silences: readonly Silence[], ctx: PageCo
               `<li><a href="${e(taskHref(ctx.base, i.projectId, i.instanceId, t.id))}">${e(t.name)}</a> ` +
               `${timeTag(t.createdAt)}</li>`,
           )
-          .join('')}</ul>`;
+          .join('')}${i.moreFailures > 0 ? `<li class="muted more">+${i.moreFailures} more</li>` : ''}</ul>`;
   const n = i.notifications;
   const applied = silences.filter((s) => i.silenceIds.includes(s.id));
   const silenceList =
@@ -157,7 +157,7 @@ export function renderFleetMain(v: FleetView, ctx: PageContext): string {
  placeholder="name, id, project, region or engine"></div><div><button type="submit">Search</button></div></form>
 <ul class="summary" aria-label="Summary">
 <li>${v.matchingInstances} of ${v.totalInstances} instances${v.query ? ` match “${e(v.query)}”` : ''}</li>
-<li>showing ${shown}</li><li>${v.pendingFleetWide} notifications pending in the fleet</li>
+<li>showing ${shown}</li><li>${v.pendingFleetWide}${v.pendingFleetWideCut ? '+' : ''} notifications pending in the fleet</li>
 <li>${v.silences.length} silences in force</li><li class="muted">generated ${timeTag(v.generatedAt)},
 ${v.upstreamCalls} DMS calls, ${v.cachedInstances} from cache</li></ul>
 ${pager(v, ctx)}

@@ -26,7 +26,11 @@ export interface FailedTask {
   readonly createdAt: string;
 }
 
-/** Notifications of an instance's listed tasks, by outbox state. */
+/**
+ * Notifications of an instance's listed tasks (7 days), by outbox state: every notice of every task the
+ * notifier could have announced (failures, stuck tasks with their reminders, recoveries), so they match
+ * the history's items for those tasks.
+ */
 export interface NotificationCounts {
   readonly pending: number;
   readonly delivered: number;
@@ -48,8 +52,10 @@ export interface InstanceView {
   readonly stuck: number;
   readonly failures24h: number;
   readonly failures7d: number;
-  /** The newest failures (at most 5). */
+  /** The newest failures of the 7-day listing (at most 5). */
   readonly recentFailures: readonly FailedTask[];
+  /** Failures of the 7-day listing not in `recentFailures` (the page's "+N more"). */
+  readonly moreFailures: number;
   readonly notifications: NotificationCounts;
   /** Ids of the silences in force that match this instance. */
   readonly silenceIds: readonly string[];
@@ -80,6 +86,8 @@ export interface FleetView {
   readonly silences: readonly Silence[];
   /** Notifications waiting for delivery in the whole fleet (the outbox's due index, at most 1,000). */
   readonly pendingFleetWide: number;
+  /** The due index held more than was read: `pendingFleetWide` is a lower bound ("1,000+"). */
+  readonly pendingFleetWideCut: boolean;
   /** DMS calls this view made (cached listings cost none). */
   readonly upstreamCalls: number;
   /** Visible instances answered from the short cache. */
