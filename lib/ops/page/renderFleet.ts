@@ -157,7 +157,8 @@ export function renderFleetMain(v: FleetView, ctx: PageContext): string {
  placeholder="name, id, project, region or engine"></div><div><button type="submit">Search</button></div></form>
 <ul class="summary" aria-label="Summary">
 <li>${v.matchingInstances} of ${v.totalInstances} instances${v.query ? ` match “${e(v.query)}”` : ''}</li>
-<li>showing ${shown}</li><li>${v.pendingFleetWide}${v.pendingFleetWideCut ? '+' : ''} notifications pending in the fleet</li>
+<li>showing ${shown}</li>
+<li>${v.pendingFleetWide}${v.pendingFleetWideCut ? '+' : ''} notifications pending in the fleet</li>
 <li>${v.silences.length} silences in force</li><li class="muted">generated ${timeTag(v.generatedAt)},
 ${v.upstreamCalls} DMS calls, ${v.cachedInstances} from cache</li></ul>
 ${pager(v, ctx)}
