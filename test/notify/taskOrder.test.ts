@@ -129,6 +129,31 @@ describe("a task's events reach each destination in order (issue 20 item 3)", ()
   });
 });
 
+describe('an earlier event still backing off goes out before a later one that is due', () => {
+  it('a stuck notice backing off after an outage reaches the webhook before the reminder that came due', async () => {
+    h = await createHarness({
+      destinations: [{ type: 'webhook', name: 'hook' }],
+      notify: { stuckAfterMinutes: 60, repeatAfterMinutes: 30, maxReminders: 2 },
+    });
+    const inst = h.addInstance('orders');
+    await h.run();
+    const created_at = new Date(h.clock.t - 58 * MIN).toISOString();
+    h.emulator.addTask(h.projectId, inst, { name: 'modifyInstanceSpec', status: 'EXECUTING', created_at });
+    h.sink.down();
+    // Seven runs five minutes apart: the stuck notice backs off further each run; the reminder comes
+    // due in the last one (30 minutes after the notice) and fails once, so it is due again sooner.
+    for (let k = 0; k < 7; k++) {
+      h.advance(5 * MIN);
+      await h.run();
+    }
+    h.sink.up();
+    h.advance(MIN);
+    const s = await h.run();
+    expect(s).toMatchObject({ superseded: 0, dead: 0 });
+    expect(arrivals(h).hook).toEqual([0, 1]);
+  });
+});
+
 describe('which later event supersedes an undelivered earlier one', () => {
   const n = (event: Notification['event'], reminder?: number): EventOfTask =>
     reminder === undefined ? { event } : { event, reminder };
