@@ -3,6 +3,7 @@ import { isSmnPublishPath, isSmnTopicPath, publishToTopic, showTopic, smnTopicsO
 import { ERRORS } from './errorCodes';
 import { PROJECT_ID_PATTERN, type EmulatorState } from './state';
 import { ENGINE_QUERY_NAMES, ENGINE_WIRE_NAMES, type DmsTask, type EmulatorInstance } from './types';
+import type { OffsetParamName, PagingSettings } from './paging';
 import type { SignatureCheck } from './verifySignature';
 
 /** A response before it is written: status and a JSON-serialisable body. */
@@ -11,16 +12,6 @@ export interface ApiResponse {
   readonly body: unknown;
   /** Extra response headers (e.g. `Retry-After` on a gateway 429). */
   readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** The resolved paging settings the API handlers need. */
-export interface PagingSettings {
-  readonly offsetBase: 0 | 1;
-  readonly acceptedOffsetParams: readonly ('start' | 'offset')[];
-  /** The instance listing's accepted RocketMQ `engine` values (`EmulatorOptions.rocketmqEngineNames`). */
-  readonly rocketmqEngineNames?: readonly string[];
-  readonly defaultLimit: number;
-  readonly maxLimit: number;
 }
 
 type ErrorEntry = (typeof ERRORS)[keyof typeof ERRORS];
@@ -64,7 +55,7 @@ export function parseQueryTime(value: string): number | null {
 function pageWindow(
   query: Readonly<Record<string, string>>,
   paging: PagingSettings,
-  params: readonly ('start' | 'offset')[],
+  params: readonly OffsetParamName[],
   base: 0 | 1,
 ): { index: number; limit: number } | ApiResponse {
   const limit = intParam(query.limit);
@@ -96,7 +87,8 @@ function pageWindow(
  *   that is not an integer from 0 to 2147483647 (leading zeros allowed), or `limit=0`, is 400
  *   `DMS.00400001`.
  * - `task_count` is the number of tasks matching the time filter (the total, not the page size),
- *   as a string. An empty value (`limit=`) counts as absent.
+ *   as a string; with `taskCount: 'page'`, the number of tasks on this page. An empty value
+ *   (`limit=`) counts as absent.
  */
 export function listTasks(
   state: EmulatorState,
@@ -123,10 +115,9 @@ export function listTasks(
     const created = Date.parse(t.created_at);
     return created >= begin && created <= end;
   });
-  return {
-    status: 200,
-    body: { task_count: String(matching.length), tasks: matching.slice(window.index, window.index + window.limit) },
-  };
+  const tasks = matching.slice(window.index, window.index + window.limit);
+  const count = paging.taskCount === 'page' ? tasks.length : matching.length;
+  return { status: 200, body: { task_count: String(count), tasks } };
 }
 
 /**

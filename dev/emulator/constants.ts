@@ -22,6 +22,7 @@ export const EMULATOR_DEFAULTS = {
   maxClockSkewMs: 15 * 60_000,
   offsetBase: 1,
   acceptedOffsetParams: ['start', 'offset'],
+  taskCount: 'total',
   defaultLimit: 10,
   maxLimit: 100,
   latencyMs: 0,

@@ -3,6 +3,7 @@ import { csmsSecretsOf } from './csmsSecrets';
 import { ERRORS } from './errorCodes';
 import { validateFault, type FaultSet } from './faults';
 import type { Gateway } from './gateway';
+import type { PagingModes } from './paging';
 import { validateRateLimit } from './rateLimit';
 import { validateProjects } from './tenancy';
 import type { EmulatorState } from './state';
@@ -18,6 +19,7 @@ export interface ControlContext {
   readonly setLatency: (ms: number) => void;
   readonly accessKeyIds: readonly string[];
   readonly gateway: Gateway;
+  readonly paging: PagingModes;
 }
 
 const controlError = (e: (typeof ERRORS)['controlBadRequest' | 'controlNotFound'], msg: string): ApiResponse => ({
@@ -60,6 +62,8 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  * | `GET /__emulator/requests` | | `{requests: [...]}` |
  * | `DELETE /__emulator/requests` | | 204 |
  * | `POST /__emulator/latency` | `{ms}` | 200 `{latencyMs}` |
+ * | `GET /__emulator/paging` | | 200 `{paging}`: the task list's paging settings |
+ * | `POST /__emulator/paging` | any of `{offsetBase, acceptedOffsetParams, taskCount, defaultLimit, maxLimit}` | 200 `{paging}` |
  * | `POST /__emulator/rate-limit` | `{requestsPerSecond, burst?, retryAfter?}` | 200 `{rateLimit}`, defaults filled |
  * | `DELETE /__emulator/rate-limit` | | 204 (no limit) |
  * | `POST /__emulator/access-key-projects` | `{accessKeyId, projects}` (`null`: every project) | 200 the lists |
@@ -99,6 +103,7 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
             lockout: ctx.gateway.lockoutSettings ?? null,
             locked: ctx.gateway.locked(),
             accessKeyProjects: ctx.gateway.accessKeyProjects(),
+            paging: ctx.paging.current,
           },
         };
       case 'POST /instances': {
@@ -144,6 +149,10 @@ export function routeControl(ctx: ControlContext, method: string, subPath: strin
         ctx.setLatency(ms);
         return { status: 200, body: { latencyMs: ms } };
       }
+      case 'GET /paging':
+        return { status: 200, body: { paging: ctx.paging.current } };
+      case 'POST /paging':
+        return { status: 200, body: { paging: ctx.paging.set(parse()) } };
       case 'POST /rate-limit':
         ctx.gateway.setRateLimit(validateRateLimit(parse()));
         return { status: 200, body: { rateLimit: ctx.gateway.rateLimit } };

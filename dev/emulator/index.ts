@@ -21,6 +21,14 @@ export {
 } from './verifySignature';
 export { parseQueryTime } from './api';
 export {
+  OFFSET_PARAM_NAMES,
+  TASK_COUNT_MODES,
+  type OffsetParamName,
+  type PagingChange,
+  type PagingSettings,
+  type TaskCountMode,
+} from './paging';
+export {
   TASK_STATUSES,
   ENGINES,
   ENGINE_WIRE_NAMES,

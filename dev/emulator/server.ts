@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { routeApi, type ApiResponse, type PagingSettings } from './api';
+import { routeApi, type ApiResponse } from './api';
+import { PagingModes } from './paging';
 import { smnTopicsOf } from './smnTopics';
 import { CONTROL_PREFIX, EMULATOR_CREDENTIALS, EMULATOR_DEFAULTS, MAX_REQUEST_BODY_BYTES } from './constants';
 import { routeControl } from './control';
@@ -147,11 +148,6 @@ async function sendFault(
   }
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 /**
  * Starts a local emulator of the Huawei Cloud DMS background-task API (Kafka, RocketMQ, RabbitMQ
  * share it) with signature checking, deterministic seed data, injectable faults and an
@@ -176,17 +172,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? (() => new Date());
   const credentials = options.credentials ?? [EMULATOR_CREDENTIALS];
   if (credentials.length === 0) throw new RangeError('credentials must not be empty');
-  const maxLimit = positiveInt('maxLimit', options.maxLimit ?? EMULATOR_DEFAULTS.maxLimit);
-  const paging: PagingSettings = {
-    offsetBase: options.offsetBase ?? EMULATOR_DEFAULTS.offsetBase,
-    acceptedOffsetParams: options.acceptedOffsetParams ?? EMULATOR_DEFAULTS.acceptedOffsetParams,
-    ...(options.rocketmqEngineNames ? { rocketmqEngineNames: options.rocketmqEngineNames } : {}),
-    defaultLimit: Math.min(
-      positiveInt('defaultLimit', options.defaultLimit ?? EMULATOR_DEFAULTS.defaultLimit),
-      maxLimit,
-    ),
-    maxLimit,
+  const pagingOptions = {
+    offsetBase: options.offsetBase,
+    acceptedOffsetParams: options.acceptedOffsetParams,
+    taskCount: options.taskCount,
+    defaultLimit: options.defaultLimit,
+    maxLimit: options.maxLimit,
   };
+  // Not a paging mode: the instance listing's RocketMQ names, carried to the handlers beside them.
+  const rocketmq = options.rocketmqEngineNames ? { rocketmqEngineNames: options.rocketmqEngineNames } : {};
+  const paging = new PagingModes(Object.fromEntries(Object.entries(pagingOptions).filter(([, v]) => v !== undefined)));
   const maxClockSkewMs = options.maxClockSkewMs ?? EMULATOR_DEFAULTS.maxClockSkewMs;
   let latencyMs = options.latencyMs ?? EMULATOR_DEFAULTS.latencyMs;
 
@@ -236,6 +231,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           },
           accessKeyIds: credentials.map((c) => c.accessKeyId),
           gateway,
+          paging,
         },
         method,
         rawPath.slice(CONTROL_PREFIX.length),
@@ -281,21 +277,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const segments = decodePathSegments(rawPath);
     const headerProject = req.headers[SIGNING.projectHeader.toLowerCase()];
     try {
-      result = routeApi(state, paging, {
-        method,
-        segments,
-        query,
-        check,
-        requestId,
-        body: body.toString('utf8'),
-        gate: () =>
-          gateway.admit({
-            check,
-            requestId,
-            projectId: segments?.[1] ?? '',
-            headerProjectId: Array.isArray(headerProject) ? headerProject.join(',') : headerProject,
-          }),
-      });
+      result = routeApi(
+        state,
+        { ...paging.current, ...rocketmq },
+        {
+          method,
+          segments,
+          query,
+          check,
+          requestId,
+          body: body.toString('utf8'),
+          gate: () =>
+            gateway.admit({
+              check,
+              requestId,
+              projectId: segments?.[1] ?? '',
+              headerProjectId: Array.isArray(headerProject) ? headerProject.join(',') : headerProject,
+            }),
+        },
+      );
     } catch (err) {
       console.error('[dms-emulator] handler failed', err);
       result = { status: 500, body: { error_code: ERRORS.internal.code, error_msg: ERRORS.internal.msg } };
@@ -362,6 +362,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetRequests: () => {
       requests = [];
     },
+    get paging() {
+      return paging.current;
+    },
+    setPaging: (change) => paging.set(change),
     setRateLimit: (rateLimit) => gateway.setRateLimit(rateLimit),
     setAccessKeyProjects: (accessKeyId, projects) => gateway.setAccessKeyProjects(accessKeyId, projects),
     clearLockouts: () => gateway.clearLockouts(),

@@ -1,6 +1,7 @@
 import type { SmnPublished } from './smnTopics';
 import type { Credentials } from '../../lib/signing';
 import type { GatewayControls, GatewayOptions } from './gatewayOptions';
+import type { OffsetParamName, PagingChange, PagingSettings, TaskCountMode } from './paging';
 
 /**
  * Task status values, as listed by the 2025-12 DMS docs. `CANCELLED` is a scheduled task that was
@@ -193,11 +194,17 @@ export interface EmulatorOptions extends GatewayOptions {
    */
   readonly offsetBase?: 0 | 1;
   /**
-   * Paging parameters the task list honours; one not listed is ignored, as a real server might
-   * ignore a parameter it does not know. When both are given and accepted, `offset` wins.
-   * @default ['start', 'offset']
+   * Paging parameters the task list honours; one not listed is ignored (the first page again), as a
+   * server of the other SDK generation would (the SDK sent `offset` from 3.1.178/3.1.184 to 3.1.209 and
+   * `start` again in 3.1.215: see docs/emulator.md). `[]` honours neither. When both are given and
+   * accepted, `offset` wins. @default ['start', 'offset']
    */
-  readonly acceptedOffsetParams?: readonly ('start' | 'offset')[];
+  readonly acceptedOffsetParams?: readonly OffsetParamName[];
+  /**
+   * What `task_count` holds: `total`, the tasks matching the filter (Huawei's Terraform provider reads
+   * it so), or `page`, the tasks on the page sent. @default 'total'
+   */
+  readonly taskCount?: TaskCountMode;
   /**
    * The `engine` values the instance listing accepts for RocketMQ; another is 400 `DMS.00400001`, as
    * the service answers a value it does not know. Both by default: Huawei's API reference and its
@@ -244,6 +251,13 @@ export interface Emulator extends GatewayControls {
   clearFaults(): void;
   /** Sets the delay before every API response. */
   setLatency(ms: number): void;
+  /** The task list's paging settings now in force (see {@link EmulatorOptions}). */
+  readonly paging: PagingSettings;
+  /**
+   * Switches paging modes on the running emulator (also `POST /__emulator/paging`): the change is
+   * checked whole (an `EmulatorInputError` naming the field, nothing changed); returns the settings.
+   */
+  setPaging(change: PagingChange): PagingSettings;
   /** Requests received so far, oldest first (a copy). */
   readonly requests: readonly RecordedRequest[];
   resetRequests(): void;

@@ -8,6 +8,7 @@ export {
   type IterationResult,
   type StopReason,
 } from './paginate';
+export { OffsetParamMemory, sharedOffsetParamMemory, otherOffsetParam } from './offsetParamMemory';
 export { DMS_REGIONS, endpointForRegion, isKnownRegion, RABBITMQ_REGIONS, REGIONS_BY_ENGINE } from './endpoints';
 export {
   DmsError,

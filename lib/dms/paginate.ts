@@ -1,5 +1,6 @@
+import { otherOffsetParam } from './offsetParamMemory';
 import type { CallOptions, DmsTaskClient } from './taskClient';
-import type { DmsTask, OffsetBase } from './types';
+import type { DmsTask, OffsetBase, OffsetParam, TaskListBody } from './types';
 
 export interface IterateTasksOptions extends CallOptions {
   readonly instanceId: string;
@@ -15,7 +16,11 @@ export interface IterateTasksOptions extends CallOptions {
   readonly maxPages?: number;
 }
 
-export type StopReason = 'empty' | 'short' | 'no-new' | 'total-reached' | 'max-pages';
+/**
+ * Why the walk stopped. `stalled`: a page did not advance while more tasks remain, under both
+ * paging parameter names (the walk is incomplete).
+ */
+export type StopReason = 'empty' | 'short' | 'no-new' | 'total-reached' | 'max-pages' | 'stalled';
 
 export interface TaskPage {
   /** Tasks not seen on an earlier page (de-duplicated by id). */
@@ -34,8 +39,17 @@ export interface IterationResult {
   readonly stopReason: StopReason;
   /** True when `maxPages` stopped the walk while more pages may exist. */
   readonly truncated: boolean;
+  /**
+   * True when the walk did not read every task: cut by `maxPages`, or `stalled` (neither paging
+   * parameter name advanced). Say so to whoever reads the result.
+   */
+  readonly incomplete: boolean;
   /** Offset at which a further page would be asked. */
   readonly nextOffset: number;
+  /** The paging parameter name the walk ended with (the other one, when the configured one did not advance). */
+  readonly offsetParam: OffsetParam;
+  /** True when the walk switched names (and remembered the other for the endpoint). */
+  readonly switchedOffsetParam: boolean;
 }
 
 /** What one page tells the walk: go on, or stop and why. */
@@ -66,12 +80,30 @@ export function stopAfter(page: PageFacts): StopReason | undefined {
 }
 
 /**
+ * Whether a page did not advance: it brought nothing new although more tasks remain. "More remain"
+ * when `task_count` says so; and also after a full page when `task_count` cannot be read as the
+ * total (a server counting the page): a server that ignores the paging parameter sends the first
+ * page again, full, and nothing else would show it.
+ */
+export function stalled(page: PageFacts): boolean {
+  if (page.received === 0 || page.fresh > 0) return false;
+  const totalKnown = Number.isSafeInteger(page.total);
+  if (totalKnown && page.total > page.covered) return true;
+  return page.received >= page.pageSize && (!totalKnown || page.total <= page.received);
+}
+
+/**
  * Walks every page of an instance's tasks the way Huawei's own tested code does (start at the
  * offset base, advance by the tasks received, `task_count` the total) without trusting that
  * reading alone: tasks de-duplicated by id; the walk stops on an empty page, a page with nothing
  * new, a short page (unless `task_count` says more remain), once `task_count` tasks are accounted
  * for, or after `maxPages`. An offset below the base counts as the base (the emulator reads it so;
  * what the real server does with `start=0` is not known).
+ *
+ * A page that does not advance ({@link stalled}) is asked again once under the other paging parameter
+ * name (`start`/`offset`: the SDK has sent each in turn). If that one advances (new tasks, or an empty
+ * page: the offset was read), the walk goes on with it and the client remembers it for the endpoint;
+ * if not, the walk stops `stalled`, `incomplete`, instead of reporting a short walk as complete.
  */
 export async function* iterateTaskPages(
   client: DmsTaskClient,
@@ -85,18 +117,55 @@ export async function* iterateTaskPages(
   // Tasks before the first page's position, which this walk does not read.
   const skipped = Math.max(offset, base) - base;
   const call: CallOptions = { signal: options.signal, deadline: options.deadline };
-  for (let pages = 1; ; pages++) {
-    const { body, requestId } = await client.listTasks(
+  let param = client.pagingParam();
+  let switched = false;
+  const ask = (at: number, name: OffsetParam) =>
+    client.listTasks(
       {
         instanceId: options.instanceId,
-        offset,
+        offset: at,
+        offsetParam: name,
         limit: pageSize,
         beginTime: options.beginTime || undefined,
         endTime: options.endTime || undefined,
       },
       call,
     );
-    const fresh = body.tasks.filter((t) => !seen.has(t.id));
+  const factsOf = (body: TaskListBody, fresh: number): PageFacts => ({
+    received: body.tasks.length,
+    fresh,
+    pageSize,
+    total: Number(body.task_count),
+    covered: skipped + seen.size + fresh,
+  });
+  const end = (pages: number, stopReason: StopReason, at: number): IterationResult => ({
+    pages,
+    stopReason,
+    truncated: stopReason === 'max-pages',
+    incomplete: stopReason === 'max-pages' || stopReason === 'stalled',
+    nextOffset: at,
+    offsetParam: param,
+    switchedOffsetParam: switched,
+  });
+  for (let pages = 1; ; pages++) {
+    let answer = await ask(offset, param);
+    let fresh = answer.body.tasks.filter((t) => !seen.has(t.id));
+    if (stalled(factsOf(answer.body, fresh.length))) {
+      if (switched) return end(pages, 'stalled', offset);
+      // Once per walk: the same page under the other name.
+      const other = otherOffsetParam(param);
+      const retry = await ask(offset, other);
+      const retryFresh = retry.body.tasks.filter((t) => !seen.has(t.id));
+      pages++;
+      switched = true;
+      if (retry.body.tasks.length > 0 && retryFresh.length === 0) return end(pages, 'stalled', offset);
+      param = other;
+      client.rememberPagingParam(other);
+      answer = retry;
+      fresh = retryFresh;
+    }
+    const { body, requestId } = answer;
+    const facts = factsOf(body, fresh.length);
     for (const t of fresh) seen.add(t.id);
     const page: TaskPage = {
       tasks: fresh,
@@ -107,15 +176,9 @@ export async function* iterateTaskPages(
     };
     offset = Math.max(offset, base) + body.tasks.length;
     if (fresh.length > 0) yield page;
-    const stop = stopAfter({
-      received: body.tasks.length,
-      fresh: fresh.length,
-      pageSize,
-      total: Number(body.task_count),
-      covered: skipped + seen.size,
-    });
-    if (stop) return { pages, stopReason: stop, truncated: false, nextOffset: offset };
-    if (pages >= maxPages) return { pages, stopReason: 'max-pages', truncated: true, nextOffset: offset };
+    const stop = stopAfter(facts);
+    if (stop) return end(pages, stop, offset);
+    if (pages >= maxPages) return end(pages, 'max-pages', offset);
   }
 }
 

@@ -17,6 +17,7 @@ import { parseRetryAfter } from './retryAfter';
 import { sleep } from '../core/sleep';
 import { DEFAULT_RETRY, classifyFailure, retryDelay, type RetryOptions } from './retryPolicy';
 import { send, type Send, type TransportResponse } from './transport';
+import { sharedOffsetParamMemory, type OffsetParamMemory } from './offsetParamMemory';
 import {
   DEFAULT_OFFSET_BASE,
   DEFAULT_PAGE_SIZE,
@@ -42,8 +43,16 @@ export interface DmsClientOptions {
   readonly endpoint?: string;
   /** Engine, only to check the region serves it (RabbitMQ has fewer regions). */
   readonly engine?: Engine;
-  /** Query parameter name for the page offset. @default 'start' (what every official SDK sends) */
+  /**
+   * Query parameter name for the page offset, until a walk finds that the endpoint honours only the
+   * other one (`offsetParamMemory`). @default 'start' (what the SDK on npm, 3.1.215, sends)
+   */
   readonly offsetParam?: OffsetParam;
+  /**
+   * Where the name found to work is remembered per endpoint. @default sharedOffsetParamMemory (one per
+   * process)
+   */
+  readonly offsetParamMemory?: OffsetParamMemory;
   /** Offset of the first task upstream (the pager starts there). @default 1 (Huawei's Terraform provider) */
   readonly offsetBase?: OffsetBase;
   /**
@@ -180,10 +189,23 @@ export class DmsTaskClient {
     return this.#resolved.origin;
   }
 
-  /** One page of tasks: `GET /v2/{project_id}/instances/{instance_id}/tasks`. */
+  /** The paging parameter name to send now: the one found to work at this endpoint, else the configured one. */
+  pagingParam(): OffsetParam {
+    return (this.#options.offsetParamMemory ?? sharedOffsetParamMemory).get(this.#resolved.origin) ?? this.offsetParam;
+  }
+
+  /** Records that this endpoint honours `name` (every client of the same memory and endpoint sends it from now on). */
+  rememberPagingParam(name: OffsetParam): void {
+    (this.#options.offsetParamMemory ?? sharedOffsetParamMemory).set(this.#resolved.origin, name);
+  }
+
+  /**
+   * One page of tasks: `GET /v2/{project_id}/instances/{instance_id}/tasks`, the offset sent as
+   * `params.offsetParam`, else {@link pagingParam}.
+   */
   async listTasks(params: ListTasksParams, call: CallOptions = {}): Promise<UpstreamResult<TaskListBody>> {
     const query: Record<string, string | number | undefined> = {
-      [this.offsetParam]: params.offset,
+      [params.offsetParam ?? this.pagingParam()]: params.offset,
       limit: params.limit,
       begin_time: params.beginTime,
       end_time: params.endTime,

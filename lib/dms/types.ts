@@ -73,6 +73,8 @@ export interface ListTasksParams {
   readonly instanceId: string;
   /** Index of the first task, sent as `start` or `offset` (see `DmsClientOptions.offsetParam`). */
   readonly offset?: number;
+  /** The name to send the offset as. @default the client's `pagingParam()` */
+  readonly offsetParam?: OffsetParam;
   readonly limit?: number;
   /** `YYYYMMDDHHmmss`, UTC. */
   readonly beginTime?: string;

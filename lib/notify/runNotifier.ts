@@ -81,6 +81,8 @@ export interface RunSummary {
   readonly instancesSkipped: number;
   /** Scans that failed (DMS error, timeout); their cursor did not move. */
   readonly instancesFailed: number;
+  /** Scans whose listing stopped short (log line "instance listing incomplete"): tasks may be missing. */
+  readonly instancesIncomplete: number;
   readonly tasksSeen: number;
   readonly newFailures: number;
   readonly stuck: number;

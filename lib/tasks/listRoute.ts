@@ -20,6 +20,9 @@ async function listPage(input: ListRequest, ctx: RouteContext): Promise<RouteOut
 /**
  * `all=true`: every page (bounded by `allMaxPages`), de-duplicated by the pager of `lib/dms`, from the
  * caller's offset (as given) or the configured base, `limit` or the configured `pageSize` per page.
+ * `X-Dtf-Truncated: true` when the walk is incomplete: cut by `allMaxPages` (with a `Link` to go on
+ * from), or stalled because neither paging name advanced upstream (no `Link`: asking again would
+ * stall again).
  */
 async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutcome> {
   const tasks: DmsTask[] = [];
@@ -44,7 +47,8 @@ async function listAll(input: ListRequest, ctx: RouteContext): Promise<RouteOutc
   const body: TaskListBody = { task_count: String(tasks.length), tasks };
   const headers: Record<string, string> = {
     [HEADERS.pages]: String(result.pages),
-    [HEADERS.truncated]: String(result.truncated),
+    // Also when the walk stalled (neither paging name advanced): the answer is short, and says so.
+    [HEADERS.truncated]: String(result.incomplete),
   };
   if (upstreamIds.length > 0) headers[HEADERS.upstreamRequestId] = upstreamIds.join(', ');
   if (result.truncated)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmsClient, collectTasks, type DmsClientOptions } from '../../lib/dms';
-import { stopAfter } from '../../lib/dms/paginate';
+import { stalled, stopAfter } from '../../lib/dms/paginate';
+import { OffsetParamMemory } from '../../lib/dms/offsetParamMemory';
 import { EMULATOR_CREDENTIALS, SEED_IDS, startEmulator, type Emulator, type EmulatorOptions } from '../../dev/emulator';
 
 const started: Emulator[] = [];
@@ -142,12 +143,122 @@ describe('collectTasks against the other plausible servers (emulator modes)', ()
     expect(emu.requests.every((q) => q.query.start === undefined)).toBe(true);
   });
 
-  it('an offset-only server sent start: the first page again is nothing new, and the walk stops', async () => {
-    const { emu, client } = await setup({ acceptedOffsetParams: ['offset'] });
+  it('an offset-only server sent start: the page that does not advance is asked again as offset, and every task read', async () => {
+    const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'] });
     const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
-    expect(r.stopReason).toBe('no-new');
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(r).toMatchObject({
+      stopReason: 'total-reached',
+      incomplete: false,
+      offsetParam: 'offset',
+      switchedOffsetParam: true,
+    });
+    const sent = emu.requests.map((q) =>
+      q.query.start !== undefined ? `start=${q.query.start}` : `offset=${q.query.offset}`,
+    );
+    expect(sent).toEqual([
+      'start=1',
+      'start=11',
+      'offset=11',
+      'offset=21',
+      'offset=31',
+      'offset=41',
+      'offset=51',
+      'offset=61',
+    ]);
+  });
+});
+
+const sentNames = (emu: Emulator): string[] =>
+  emu.requests.map((q) => (q.query.start !== undefined ? 'start' : q.query.offset !== undefined ? 'offset' : 'none'));
+
+describe('no silent short walk: the paging parameter name (SDK 3.1.178-3.1.209 sent offset, 3.1.215 start)', () => {
+  const modes = [
+    ['start only', ['start']],
+    ['offset only', ['offset']],
+    ['both', ['start', 'offset']],
+  ] as const;
+
+  it('every task found in each of the three server modes, whichever name is configured', async () => {
+    const figures: string[] = [];
+    for (const [mode, accepted] of modes) {
+      for (const offsetParam of ['start', 'offset'] as const) {
+        const { client, all } = await setup({ acceptedOffsetParams: accepted }, { offsetParam });
+        const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+        figures.push(`${mode}, client sends ${offsetParam}: ${new Set(r.tasks.map((t) => t.id)).size}/${all.length}`);
+        expect(r.tasks.map((t) => t.id)).toEqual(all);
+        expect(r.incomplete).toBe(false);
+        expect(r.switchedOffsetParam).toBe(!(accepted as readonly string[]).includes(offsetParam));
+      }
+    }
+    console.log(`pager against the emulator's paging modes (tasks found/existing): ${figures.join('; ')}`);
+  });
+
+  it('remembers the name that works per endpoint: the next walk (another client of it) sends it from the first page', async () => {
+    const memory = new OffsetParamMemory();
+    const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'] }, { offsetParamMemory: memory });
+    await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 20 });
+    expect(memory.get(emu.url)).toBe('offset');
+    emu.resetRequests();
+    const again = new DmsClient({
+      projectId: SEED_IDS.mainProject,
+      endpoint: emu.url,
+      credentials: EMULATOR_CREDENTIALS,
+      offsetParamMemory: memory,
+    });
+    expect(again.pagingParam()).toBe('offset');
+    const r = await collectTasks(again, { instanceId: SEED_IDS.kafkaPaged, pageSize: 20 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(sentNames(emu)).toEqual(['offset', 'offset', 'offset', 'offset']);
+    // A single page too (the list route's plain listing).
+    await again.listTasks({ instanceId: SEED_IDS.kafkaPaged, offset: 11, limit: 5 });
+    expect(emu.requests.at(-1)?.query).toMatchObject({ offset: '11' });
+  });
+
+  it('a server honouring neither: the walk tries each name once and stops stalled, incomplete', async () => {
+    const { emu, client } = await setup({ acceptedOffsetParams: [] });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
+    expect(r).toMatchObject({ stopReason: 'stalled', incomplete: true, truncated: false, offsetParam: 'start' });
     expect(r.tasks).toHaveLength(10);
-    expect(emu.requests).toHaveLength(2);
+    expect(sentNames(emu)).toEqual(['start', 'start', 'offset']);
+  });
+
+  it('task_count as the page length: a full page of nothing new is a stall too, and the other name ends the walk', async () => {
+    const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'], taskCount: 'page' });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 16 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(r).toMatchObject({ incomplete: false, offsetParam: 'offset' });
+    expect(sentNames(emu)).toEqual(['start', 'start', 'offset', 'offset', 'offset', 'offset']);
+  });
+
+  it('task_count as the page length, both names honoured: every task, ending on the empty page', async () => {
+    const { client, all } = await setup({ taskCount: 'page' });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 16 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(r).toMatchObject({ stopReason: 'empty', incomplete: false, switchedOffsetParam: false });
+  });
+
+  it('modes switched on a running emulator (setPaging) apply to the next request', async () => {
+    const { emu, client, all } = await setup();
+    emu.setPaging({ acceptedOffsetParams: ['offset'], offsetBase: 0 });
+    const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 32, offsetBase: 0 });
+    expect(r.tasks.map((t) => t.id)).toEqual(all);
+    expect(emu.paging).toMatchObject({ acceptedOffsetParams: ['offset'], offsetBase: 0, taskCount: 'total' });
+  });
+});
+
+describe('stalled (a page that does not advance)', () => {
+  const page = { received: 10, fresh: 0, pageSize: 10, total: 64, covered: 10 };
+  it.each([
+    ['nothing new, task_count says more remain', page, true],
+    ['something new', { ...page, fresh: 1 }, false],
+    ['an empty page', { ...page, received: 0 }, false],
+    ['nothing new, task_count reached', { ...page, covered: 64 }, false],
+    ['a full page of nothing new, task_count its length', { ...page, total: 10 }, true],
+    ['a full page of nothing new, task_count not a number', { ...page, total: Number.NaN }, true],
+    ['a short page of nothing new, task_count its length', { ...page, received: 4, total: 4 }, false],
+  ] as const)('%s', (_name, facts, expected) => {
+    expect(stalled(facts)).toBe(expected);
   });
 });
 

@@ -118,6 +118,51 @@ describe('control surface (/__emulator, emulator only, unsigned)', () => {
     expect(list.json).toMatchObject({ instance_num: 1, instances: [{ name: 'rocketmq-new', engine: 'reliability' }] });
   });
 
+  it('switches paging modes over HTTP, refusing a bad change whole', async () => {
+    const before = await control(emulator, 'GET', '/paging');
+    expect(before.json).toEqual({
+      paging: {
+        offsetBase: 1,
+        acceptedOffsetParams: ['start', 'offset'],
+        taskCount: 'total',
+        defaultLimit: 10,
+        maxLimit: 100,
+      },
+    });
+    try {
+      const set = await control(emulator, 'POST', '/paging', { acceptedOffsetParams: ['offset'], taskCount: 'page' });
+      expect(set.status).toBe(200);
+      expect(set.json).toMatchObject({
+        paging: { acceptedOffsetParams: ['offset'], taskCount: 'page', offsetBase: 1 },
+      });
+      const res = await signedGet(
+        emulator,
+        tasksPath(mainProject, SEED_IDS.kafkaPaged),
+        { start: 11, limit: 5 },
+        {
+          date: new Date(clock),
+        },
+      );
+      const listed = asTaskPage(res.json);
+      expect(listed.task_count).toBe('5');
+      expect(listed.tasks[0]?.id).toBe(emulator.tasks(mainProject, SEED_IDS.kafkaPaged)[0]?.id);
+      for (const bad of [
+        { offsetBase: 2 },
+        { acceptedOffsetParams: ['page'] },
+        { taskCount: 'x' },
+        { maxLimit: 0 },
+        { limit: 1 },
+      ]) {
+        const refused = await control(emulator, 'POST', '/paging', { taskCount: 'total', ...bad });
+        expect(refused.status, JSON.stringify(bad)).toBe(400);
+      }
+      expect(emulator.paging.taskCount).toBe('page');
+      expect((await control(emulator, 'GET', '/state')).json).toMatchObject({ paging: { taskCount: 'page' } });
+    } finally {
+      emulator.setPaging({ acceptedOffsetParams: ['start', 'offset'], taskCount: 'total' });
+    }
+  });
+
   it('sets the latency over HTTP', async () => {
     expect((await control(emulator, 'POST', '/latency', { ms: 60 })).status).toBe(200);
     const started = performance.now();

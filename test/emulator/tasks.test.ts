@@ -115,6 +115,22 @@ describe('GET .../tasks (list)', () => {
     });
   });
 
+  it('ignores both names when configured to accept neither (acceptedOffsetParams: [])', async () => {
+    await withEmulator({ acceptedOffsetParams: [] }, async (em) => {
+      expect((await page({ start: 6, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
+      expect((await page({ offset: 6, limit: 1 }, em)).tasks[0]?.id).toBe(all[0]?.id);
+    });
+  });
+
+  it('task_count as the page length (taskCount: page), or the total (the default)', async () => {
+    expect((await page({ start: 61, limit: 10 })).task_count).toBe(String(all.length));
+    await withEmulator({ taskCount: 'page' }, async (em) => {
+      expect((await page({ start: 1, limit: 10 }, em)).task_count).toBe('10');
+      expect((await page({ start: 61, limit: 10 }, em)).task_count).toBe(String(all.length - 60));
+      expect((await page({ start: 100, limit: 10 }, em)).task_count).toBe('0');
+    });
+  });
+
   it('treats start=1 as the first task with offsetBase 1 (the default)', async () => {
     expect((await page({ start: 1, limit: 1 })).tasks[0]?.id).toBe(all[0]?.id);
     expect((await page({ start: 2, limit: 1 })).tasks[0]?.id).toBe(all[1]?.id);

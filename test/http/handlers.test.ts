@@ -162,6 +162,24 @@ describe('list: all=true', () => {
     expect(emulator.requests).toHaveLength(2);
     expect(DEFAULT_ALL_MAX_PAGES).toBe(20);
   });
+
+  it('a server honouring neither paging name: the walk stalls and says it is truncated, with no Link', async () => {
+    const stuck = await startEmulator({ acceptedOffsetParams: [] });
+    try {
+      const r = await handlersFor(stuck).list(
+        v2Event({ path: LIST_PATH, query: 'all=true&limit=10', headers: auth() }),
+      );
+      expect(r.statusCode).toBe(200);
+      expectMatchesOpenApi('list', r);
+      expect(ids(r)).toHaveLength(10);
+      expect(r.headers[HEADERS.truncated]).toBe('true');
+      expect(r.headers.Link).toBeUndefined();
+      // The second page under each name: the first page again both times.
+      expect(stuck.requests.map((q) => q.query.start ?? `offset=${q.query.offset}`)).toEqual(['1', '11', 'offset=11']);
+    } finally {
+      await stuck.close();
+    }
+  });
 });
 
 describe('show', () => {

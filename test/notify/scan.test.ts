@@ -135,7 +135,11 @@ describe('the cursor read once for the run', () => {
     created_at: new Date(now - 10 * MIN).toISOString(),
     updated_at: new Date(now - 5 * MIN).toISOString(),
   };
-  const client = { listTasks: async () => ({ body: { task_count: '1', tasks: [task] } }) } as unknown as DmsClient;
+  const client = {
+    listTasks: async () => ({ body: { task_count: '1', tasks: [task] } }),
+    pagingParam: () => 'start',
+    rememberPagingParam: () => undefined,
+  } as unknown as DmsClient;
   let n = 0;
   const setup = async (stored: boolean): Promise<{ store: StateStore; gets: string[] }> => {
     const real = new FileStore(join(dir, `cursor${++n}.json`), { now: () => now });
@@ -178,5 +182,35 @@ describe('the cursor read once for the run', () => {
     };
     expect(await scanInstance(ctx(store), client, target, known)).toMatchObject({ newFailures: 1, baselined: 0 });
     expect(gets).toEqual([]);
+  });
+});
+
+describe('an incomplete listing (no silent short walk)', () => {
+  it('neither paging name advances: the run says so in its summary and log, and keeps the cursor', async () => {
+    h = await createHarness({
+      destinations: [{ type: 'webhook', name: 'hook' }],
+      notify: { baseline: false },
+      // At most 5 a page, and a server that ignores both paging names: page two is page one again.
+      emulator: { acceptedOffsetParams: [], maxLimit: 5 },
+    });
+    const inst = h.addInstance('stalls');
+    for (let t = 0; t < 12; t++) h.fail(inst);
+    const first = await h.run();
+    expect(first).toMatchObject({ instancesScanned: 1, instancesIncomplete: 1, newFailures: 5 });
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'instance listing incomplete',
+        instance: inst,
+        stopReason: 'stalled',
+      }),
+    );
+    expect(h.logs.find((l) => l.msg === 'notify run')).toMatchObject({ instancesIncomplete: 1 });
+    expect(await h.store.get(keys.cursor(h.projectId, inst))).toBeUndefined();
+    // The server starts honouring `offset`: the next run switches names and finds the other seven.
+    h.emulator.setPaging({ acceptedOffsetParams: ['offset'] });
+    h.advance(MIN);
+    expect(await h.run()).toMatchObject({ instancesIncomplete: 0, newFailures: 7 });
+    expect(new Set(h.sink.accepted.map((r) => r.headers['webhook-id'])).size).toBe(12);
   });
 });

@@ -1,5 +1,5 @@
 import type { DmsClient } from '../../dms/client';
-import { collectTasks } from '../../dms/paginate';
+import { collectTasks, type StopReason } from '../../dms/paginate';
 import type { DmsTask } from '../../dms/types';
 import type { StateStore, Versioned } from '../../state/types';
 import { type CursorRecord, cursorOf, keys } from '../records';
@@ -29,6 +29,11 @@ export interface ListedInstance {
   readonly cursor: CursorRecord | undefined;
   /** Tasks created within the listing window. */
   readonly inWindow: readonly DmsTask[];
+  /**
+   * Why the listing stopped short, when it did (`stalled`: neither paging name advanced; `max-pages`):
+   * tasks may be missing, so the scan says so and keeps the cursor where it was.
+   */
+  readonly incomplete?: StopReason;
 }
 
 /** `YYYYMMDDHHmmss`, UTC, as `begin_time` wants it. */
@@ -79,11 +84,11 @@ export async function listInstance(
   const cursor = cursorOf(await readCursor(store, cursorKey, config, known));
   const begin = windowStart(config, cursor, now);
   const listing = { instanceId: target.instanceId, beginTime: formatDmsTime(begin), deadline: ctx.deadline };
-  const { tasks } = await collectTasks(client, { ...listing, maxPages: MAX_PAGES });
+  const { tasks, incomplete, stopReason } = await collectTasks(client, { ...listing, maxPages: MAX_PAGES });
   // Do not trust the server to filter: a task created before the window is out of scope.
   const inWindow = tasks.filter((t) => {
     const created = Date.parse(t.created_at);
     return Number.isNaN(created) || created >= begin;
   });
-  return { target, now, cursor, inWindow };
+  return { target, now, cursor, inWindow, ...(incomplete ? { incomplete: stopReason } : {}) };
 }

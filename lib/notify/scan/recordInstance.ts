@@ -70,7 +70,8 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
   };
   const counts = countEvents(f, created);
   const result: ScanResult = { tasksSeen: listed.inWindow.length, ...counts, queued: created.filter(Boolean).length };
-  if (!f.baseline) return { ...result, cursor };
+  // An incomplete listing keeps the cursor (and so the next window) where it was.
+  if (!f.baseline) return listed.incomplete ? result : { ...result, cursor };
   await store.put(cursor.key, cursor.value);
   return result;
 }

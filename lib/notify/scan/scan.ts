@@ -32,6 +32,11 @@ export interface ScanTotals {
   instancesSkipped: number;
   /** Scans that failed (DMS error, timeout); their cursor did not move. */
   instancesFailed: number;
+  /**
+   * Scans whose task listing stopped short (neither paging name advanced, or the page bound): what was
+   * listed was recorded, tasks may be missing, their cursor did not move.
+   */
+  instancesIncomplete: number;
   tasksSeen: number;
   newFailures: number;
   stuck: number;
@@ -47,6 +52,7 @@ export function emptyScanTotals(): ScanTotals {
     instancesScanned: 0,
     instancesSkipped: 0,
     instancesFailed: 0,
+    instancesIncomplete: 0,
     tasksSeen: 0,
     newFailures: 0,
     stuck: 0,
@@ -83,7 +89,20 @@ export async function scanTargets(input: ScanInput): Promise<ScanOutput> {
   };
   const steps: PipelineSteps<InstanceTarget, Listed> = {
     mayStart: () => input.budget.mayStartScan(),
-    first: async (target) => listStep(input, target).catch((e: unknown) => void failed(target, e)),
+    first: async (target) => {
+      const listed = await listStep(input, target).catch((e: unknown) => void failed(target, e));
+      if (listed?.listed.incomplete) {
+        totals.instancesIncomplete++;
+        const where = { project: target.projectId, instance: target.instanceId };
+        input.log({
+          level: 'warn',
+          msg: 'instance listing incomplete',
+          ...where,
+          stopReason: listed.listed.incomplete,
+        });
+      }
+      return listed;
+    },
     second: async ({ ctx, listed }) => {
       try {
         const { cursor, ...counts } = await recordInstance(ctx, listed);
