@@ -143,7 +143,7 @@ describe('collectTasks against the other plausible servers (emulator modes)', ()
     expect(emu.requests.every((q) => q.query.start === undefined)).toBe(true);
   });
 
-  it('an offset-only server sent start: the page that does not advance is asked again as offset, and every task read', async () => {
+  it('an offset-only server sent start: the page that did not advance asked again as offset, every task read', async () => {
     const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'] });
     const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 10 });
     expect(r.tasks.map((t) => t.id)).toEqual(all);
@@ -194,7 +194,7 @@ describe('no silent short walk: the paging parameter name (SDK 3.1.178-3.1.209 s
     console.log(`pager against the emulator's paging modes (tasks found/existing): ${figures.join('; ')}`);
   });
 
-  it('remembers the name that works per endpoint: the next walk (another client of it) sends it from the first page', async () => {
+  it('remembers the name that works per endpoint: the next walk (another client) sends it from page one', async () => {
     const memory = new OffsetParamMemory();
     const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'] }, { offsetParamMemory: memory });
     await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 20 });
@@ -223,7 +223,7 @@ describe('no silent short walk: the paging parameter name (SDK 3.1.178-3.1.209 s
     expect(sentNames(emu)).toEqual(['start', 'start', 'offset']);
   });
 
-  it('task_count as the page length: a full page of nothing new is a stall too, and the other name ends the walk', async () => {
+  it('task_count as the page length: a full page of nothing new is a stall too; the other name ends it', async () => {
     const { emu, client, all } = await setup({ acceptedOffsetParams: ['offset'], taskCount: 'page' });
     const r = await collectTasks(client, { instanceId: SEED_IDS.kafkaPaged, pageSize: 16 });
     expect(r.tasks.map((t) => t.id)).toEqual(all);
