@@ -156,6 +156,7 @@ export class DmsTaskClient {
   readonly pageSize: number;
   readonly #resolved: Resolved;
   readonly #credentials: CredentialsProvider;
+  readonly #paramMemory: OffsetParamMemory;
 
   constructor(options: DmsClientOptions) {
     const endpoint =
@@ -180,6 +181,7 @@ export class DmsTaskClient {
     };
     this.projectId = options.projectId;
     this.offsetParam = options.offsetParam ?? 'start';
+    this.#paramMemory = options.offsetParamMemory ?? sharedOffsetParamMemory;
     this.offsetBase = options.offsetBase ?? DEFAULT_OFFSET_BASE;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   }
@@ -191,12 +193,12 @@ export class DmsTaskClient {
 
   /** The paging parameter name to send now: the one found to work at this endpoint, else the configured one. */
   pagingParam(): OffsetParam {
-    return (this.#options.offsetParamMemory ?? sharedOffsetParamMemory).get(this.#resolved.origin) ?? this.offsetParam;
+    return this.#paramMemory.get(this.#resolved.origin) ?? this.offsetParam;
   }
 
   /** Records that this endpoint honours `name` (every client of the same memory and endpoint sends it from now on). */
   rememberPagingParam(name: OffsetParam): void {
-    (this.#options.offsetParamMemory ?? sharedOffsetParamMemory).set(this.#resolved.origin, name);
+    this.#paramMemory.set(this.#resolved.origin, name);
   }
 
   /**
