@@ -12,8 +12,10 @@ import type { FunctionName } from './bundles';
  * keep-alive `node:https` transport (about 0.8 KB) took it to 40.2 KB: 44 KiB. Issue 20's
  * percent-encoding refusals took it to 44.6 KB; issue 17's one HTTP edge (the route table that `ops`
  * and the fleet page share, errors as parts, the shared cold start: about 1.35 KB net) and the
- * throttled-here 429 to 46.2 KB: 46 KiB now. The notifier's ioredis is a file of its own, loaded only
- * for the Redis store, outside this budget.
+ * throttled-here 429 to 46.2 KB: 46 KiB; the pager's check of the paging parameter name (a page that
+ * does not advance asked again under the other name, remembered per endpoint: about 0.9 KB) to
+ * 47.1 KB: 48 KiB now. The notifier's ioredis is a file of its own, loaded only for the Redis store,
+ * outside this budget.
  *
  * The notifier was 80.8 KB (budget 80 KiB) before issue 11; the lifecycle events (about 2.6 KB),
  * silences and quiet hours with the Intl time-zone code (about 5.8 KB), issue 12's per-destination
@@ -44,7 +46,7 @@ import type { FunctionName } from './bundles';
  * and the one silence service (2.4 KB) took it to 157.9 KB: 156 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
-  list: 46 * 1024,
+  list: 48 * 1024,
   show: 46 * 1024,
   ops: 156 * 1024,
   'notify-on-failure': 118 * 1024,

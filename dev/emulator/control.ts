@@ -63,7 +63,7 @@ function resolveProject(ctx: ControlContext, instanceId: string, projectId: stri
  * | `DELETE /__emulator/requests` | | 204 |
  * | `POST /__emulator/latency` | `{ms}` | 200 `{latencyMs}` |
  * | `GET /__emulator/paging` | | 200 `{paging}`: the task list's paging settings |
- * | `POST /__emulator/paging` | some of `{offsetBase, acceptedOffsetParams, taskCount, ...}` (paging.ts) | 200 `{paging}` |
+ * | `POST /__emulator/paging` | some of `{offsetBase, acceptedOffsetParams, taskCount, ...}` | 200 `{paging}` |
  * | `POST /__emulator/rate-limit` | `{requestsPerSecond, burst?, retryAfter?}` | 200 `{rateLimit}`, defaults filled |
  * | `DELETE /__emulator/rate-limit` | | 204 (no limit) |
  * | `POST /__emulator/access-key-projects` | `{accessKeyId, projects}` (`null`: every project) | 200 the lists |
