@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,11 @@ export interface RedisServerOptions {
   readonly dir?: string;
   /** Reuse this port (a restart). @default a free loopback port */
   readonly port?: number;
+  /**
+   * Start in cluster mode (`cluster-enabled yes`, its `nodes.conf` in the data directory), to be joined
+   * into a cluster by {@link startRedisCluster}. @default false
+   */
+  readonly clusterNode?: boolean;
 }
 
 export interface RedisServer {
@@ -80,6 +85,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   args.push('--logfile', join(dir, 'redis.log'));
   args.push(...(options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
   if (options.password !== undefined) args.push('--requirepass', options.password);
+  if (options.clusterNode) {
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'));
+    args.push('--cluster-node-timeout', '5000');
+  }
   let tlsCa: string | undefined;
   if (options.tls) {
     const cert = join(dir, 'tls.crt');
@@ -129,6 +138,60 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await exited;
       clearTimeout(timer);
       if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Redis Cluster of masters on loopback, each a real `redis-server`. */
+export interface RedisCluster {
+  /** The masters (give any of them, or all, to a cluster client as its seed nodes). */
+  readonly nodes: readonly RedisServer[];
+  /** Stops every node and deletes their directories. */
+  stop(): Promise<void>;
+}
+
+async function clusterReady(port: number, masters: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await new Promise<string>((resolve) => {
+      execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'], (error, stdout) =>
+        resolve(error ? '' : stdout),
+      );
+    });
+    if (/cluster_state:ok/.test(info) && new RegExp(`cluster_size:${masters}\\b`).test(info)) return;
+    if (Date.now() > deadline) throw new Error(`redis cluster on ${port} not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts `masters` real `redis-server`s in cluster mode on free loopback ports and joins them with
+ * `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes` (the 16,384 slots split between
+ * them), then waits until every node says `cluster_state:ok`. For the store's contract and race tests
+ * against a real cluster: start it once per test file.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  const nodes = await Promise.all(Array.from({ length: masters }, () => startRedisServer({ clusterNode: true })));
+  try {
+    const addresses = nodes.map((n) => `${n.host}:${n.port}`);
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        'redis-cli',
+        ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+        { timeout: 30_000 },
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(`redis-cli --cluster create failed: ${stderr}`)) : resolve(),
+      );
+    });
+    await Promise.all(nodes.map((n) => clusterReady(n.port, masters, 20_000)));
+  } catch (e) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw e;
+  }
+  return {
+    nodes,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
     },
   };
 }

@@ -46,6 +46,7 @@ export const NOTIFY_DEFAULTS = {
   lookbackHours: 24,
   maxCatchUpHours: 168,
   baseline: true,
+  baselineGraceMinutes: 60,
   maxAgeHours: 24,
   concurrency: 16,
   maxGroupItems: 20,

@@ -113,6 +113,13 @@ export interface RunSummary {
   readonly throttled: number;
   /** Time the run's DMS calls waited for the request budget, summed over calls (concurrent waits add up). */
   readonly budgetWaitMs: number;
+  /**
+   * Present when the state store does not persist (`false`: a restart of its server loses every
+   * record, e.g. a DCS single-node instance) or could not tell; absent when it persists.
+   */
+  readonly storePersists?: false;
+  /** What the store said about its persistence, when `storePersists` is not known to be true. */
+  readonly storePersistence?: string;
   readonly durationMs: number;
   /**
    * Why the run, or its delivery phase, failed as a whole (`StateStoreError getMany at redis
@@ -148,6 +155,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
   };
   let delivery: Delivery = { result: emptyDeliverResult() };
   let failure: { readonly error: unknown } | undefined;
+  const persistence = await storePersistence(store, log);
   try {
     const plan = await planTargets({ app: deps.app, store, clientFor, budget, log, now });
     const scanned = await scanTargets({ config, store, now, budget, clientFor, log, ...plan });
@@ -190,6 +198,7 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
     ...delivered,
     throttled,
     budgetWaitMs,
+    ...persistence,
     durationMs,
     ...error,
   };
@@ -206,6 +215,22 @@ export async function runNotifier(deps: RunDependencies, trigger = 'schedule'): 
 function describeFailure(e: unknown, storeLabel: string | undefined): string {
   if (!(e instanceof StateStoreError)) return errorName(e);
   return `${e.name} ${e.operation}${storeLabel ? ` at ${storeLabel}` : ''}`;
+}
+
+/**
+ * What the summary says about the store's persistence (read once per store, at its first use): a
+ * warning line when it does not persist, since a restart then loses what is queued and the next scan
+ * baselines every instance (announcing only what is within `baselineGraceMinutes`).
+ */
+async function storePersistence(
+  store: StateStore,
+  log: LogFn,
+): Promise<Pick<RunSummary, 'storePersists' | 'storePersistence'>> {
+  const p = await store.persistence?.();
+  if (!p || p.persists === true) return {};
+  if (p.persists === undefined) return { storePersistence: p.detail };
+  log({ level: 'warn', msg: 'state store does not persist', detail: p.detail });
+  return { storePersists: false, storePersistence: p.detail };
 }
 
 /**

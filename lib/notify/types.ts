@@ -125,6 +125,12 @@ export interface NotifyConfig {
   readonly maxCatchUpHours: number;
   /** Record what the first scan of an instance finds without sending it. @default true */
   readonly baseline: boolean;
+  /**
+   * In a baseline scan, failures and stuck tasks newer than this are still announced (with the ids
+   * they would always have had): a first scan after the store was lost, or a new deployment, misses
+   * nothing recent. 0 announces nothing in a baseline. @default 60
+   */
+  readonly baselineGraceMinutes: number;
   /** A notification still undelivered after this long is dead. @default 24 */
   readonly maxAgeHours: number;
   /** Instances scanned at once. @default 16 */

@@ -1,4 +1,5 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
+import type { RedisClient } from './redisStore';
 import { loadIoredis } from './loadIoredis';
 
 /** TLS settings of a Redis connection (DCS offers TLS on Redis 6.0 and later). */
@@ -31,6 +32,12 @@ export interface RedisConnectSpec {
   readonly connectTimeoutMs?: number;
   /** Fail one command after this long (a hung server must not eat the invocation). @default 5000 */
   readonly commandTimeoutMs?: number;
+  /**
+   * A Redis Cluster (DCS "Redis Cluster" instances): an ioredis `Cluster` seeded with `host:port`,
+   * which learns the other nodes and routes each command by its key's slot. Not for DCS Proxy
+   * Cluster instances, which answer as one server. `db` must then be 0. @default false
+   */
+  readonly cluster?: boolean;
 }
 
 /**
@@ -39,8 +46,8 @@ export interface RedisConnectSpec {
  * errors reach the command that failed (the client's own `error` events are not logged, so neither
  * the host nor anything else is printed by the library).
  */
-export function connectRedis(spec: RedisConnectSpec): Redis {
-  const { Redis: RedisClient } = loadIoredis();
+export function connectRedis(spec: RedisConnectSpec): RedisClient {
+  const ioredis = loadIoredis();
   const tls = spec.tls === true ? {} : spec.tls || undefined;
   const options: RedisOptions = {
     host: spec.host,
@@ -63,7 +70,21 @@ export function connectRedis(spec: RedisConnectSpec): Redis {
         }
       : {}),
   };
-  const client = new RedisClient(options);
+  if (spec.cluster) {
+    if ((spec.db ?? 0) !== 0) throw new TypeError('a Redis Cluster has only database 0');
+    const { host, port, db: _db, ...nodeOptions } = options;
+    const clusterOptions: ClusterOptions = {
+      lazyConnect: true,
+      redisOptions: nodeOptions,
+      maxRedirections: 8,
+      clusterRetryStrategy: (times) => (times > 3 ? null : Math.min(times * 100, 2000)),
+      ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+    };
+    const cluster = new ioredis.Cluster([{ host: host ?? spec.host, port: port ?? 6379 }], clusterOptions);
+    cluster.on('error', () => undefined);
+    return cluster;
+  }
+  const client = new ioredis.Redis(options);
   client.on('error', () => undefined);
   return client;
 }

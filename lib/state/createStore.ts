@@ -24,6 +24,8 @@ export interface RedisStoreSpec {
   readonly tls?: boolean | RedisTlsConfig;
   /** @default 'dtf:' */
   readonly keyPrefix?: string;
+  /** A Redis Cluster (DCS "Redis Cluster" instances): an ioredis `Cluster` client. @default false */
+  readonly cluster?: boolean;
 }
 
 export type StoreSpec =
@@ -60,6 +62,7 @@ async function createRedisStore(spec: RedisStoreSpec, options: CreateStoreOption
     ...(spec.username !== undefined ? { username: spec.username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(tls !== undefined ? { tls } : {}),
+    ...(spec.cluster ? { cluster: true } : {}),
   });
   return new RedisStore({
     client,

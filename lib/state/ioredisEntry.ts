@@ -4,4 +4,4 @@
  * Redis store is configured, so the notifier's own bundle stays small and the HTTP functions never
  * ship it.
  */
-export { Redis } from 'ioredis';
+export { Cluster, Redis } from 'ioredis';

@@ -16,5 +16,9 @@ export function lazyStore(build: () => Promise<StateStore>): StateStore {
     update: async (k, ver, v, o) => (await store()).update(k, ver, v, o),
     listDue: async (n, l) => (await store()).listDue(n, l),
     scan: async (p, l, c) => (await store()).scan(p, l, c),
+    persistence: async () => {
+      const built = await store().catch(() => undefined);
+      return built?.persistence ? built.persistence() : { persists: undefined, detail: 'store not built' };
+    },
   };
 }

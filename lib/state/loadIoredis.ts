@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The part of the ioredis module the store uses. */
-export type IoredisModule = Pick<typeof import('ioredis'), 'Redis'>;
+export type IoredisModule = Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
 
 /** File name of the companion bundle beside the deployed notifier (see `redisBundlePlugin.js`). */
 export const REDIS_COMPANION_FILE = 'notify-on-failure.redis.js';

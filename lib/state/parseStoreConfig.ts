@@ -25,6 +25,7 @@ export const REDIS_STORE_KEYS = [
   'password',
   'tls',
   'keyPrefix',
+  'cluster',
 ] as const;
 const REDIS_TLS_KEYS = ['ca', 'servername', 'rejectUnauthorized'] as const;
 
@@ -95,6 +96,8 @@ function parseRedisStore(o: Record<string, unknown>): RedisStoreSpec {
           min: 0,
           max: 15,
         });
+  if (o.cluster === true && db !== undefined && db !== 0)
+    throw new ConfigError(`${path}.db`, 'must be 0 with "cluster": true (a Redis Cluster has only database 0)');
   const tlsSetting = parseRedisTls(o.tls, `${path}.tls`);
   if (fromUrl?.tls && tlsSetting === false) throw new ConfigError(`${path}.tls`, 'is false but the URL is rediss://');
   const tls = tlsSetting ?? (fromUrl?.tls ? true : undefined);
@@ -107,6 +110,7 @@ function parseRedisStore(o: Record<string, unknown>): RedisStoreSpec {
     ...(o.password !== undefined ? { password: readSecretRef(o.password, `${path}.password`) } : {}),
     ...(tls !== undefined ? { tls } : {}),
     ...(o.keyPrefix !== undefined ? { keyPrefix: readString(o.keyPrefix, `${path}.keyPrefix`, /^[!-~]{1,64}$/) } : {}),
+    ...(readBoolean(o.cluster, `${path}.cluster`, false) ? { cluster: true } : {}),
   };
 }
 

@@ -4,9 +4,12 @@
  * no other client's command runs in between, and a client killed mid-call leaves either all of it or
  * none. Only commands that Redis 4.0 already had (DCS offers 4.0 to 7.0).
  *
- * A record is a hash `{prefix}r:{key}` with fields `ver`, `val` (the value as JSON), `due` and `exp`
- * (epoch ms, absent when unset); the due index is the sorted set `{prefix}due` (member: the key,
- * score: `due`). Liveness is judged against the caller's clock (`now`), as the DynamoDB store judges
+ * A record is a hash `{<prefix>}r:<key>` with fields `ver`, `val` (the value as JSON), `due` and
+ * `exp` (epoch ms, absent when unset); the due index is the sorted set `{<prefix>}due` (member: the
+ * key, score: `due`). The braces are a hash tag: every key of one store hashes to the same slot, so
+ * on a cluster (DCS Proxy Cluster or Redis Cluster: "every key a script touches must be in the same
+ * slot", EVAL routed by its first key) each script runs whole on one node. Every key a script
+ * touches is in its KEYS; none is built inside a script. Liveness is judged against the caller's clock (`now`), as the DynamoDB store judges
  * its TTL attribute; Redis's own expiry (PEXPIRE, relative, so it does not depend on the two clocks
  * agreeing) only reclaims the memory.
  */
@@ -52,37 +55,17 @@ return 1
 `;
 
 /**
- * KEYS: due index. ARGV: the due cut-off, limit, record key prefix, and the store's clock (expiry is
- * judged on it; the cut-off when absent). Walks the index soonest first and returns up to `limit` live
- * records as flat tuples (key, ver, val, due, exp; '' for an absent field). Members
- * whose record Redis has already expired are removed from the index on the way, so they neither pile
- * up nor crowd live records out of the limit.
+ * KEYS: the due index, then the record of each member in ARGV (same order, same count). Removes
+ * from the index each member whose record no longer exists (Redis expired it), checked here, so a
+ * record written again since it was read keeps its entry. Returns how many were removed. Its work is
+ * bounded by the members the caller passes (at most a page of `listDue`), far from DCS's 5 s limit.
  */
-export const LIST_DUE_SCRIPT = `
-local now = tonumber(ARGV[4] or ARGV[1])
-local limit = tonumber(ARGV[2])
-local out = {}
-local offset = 0
-local found = 0
-while found < limit do
-  local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 100)
-  if #members == 0 then break end
-  local removed = 0
-  for _, m in ipairs(members) do
-    local r = redis.call('HMGET', ARGV[3] .. m, 'ver', 'val', 'due', 'exp')
-    if not r[1] then
-      redis.call('ZREM', KEYS[1], m)
-      removed = removed + 1
-    elseif (not r[4] or tonumber(r[4]) > now) and found < limit then
-      found = found + 1
-      table.insert(out, m)
-      table.insert(out, r[1])
-      table.insert(out, r[2])
-      table.insert(out, r[3] or '')
-      table.insert(out, r[4] or '')
-    end
+export const PRUNE_DUE_SCRIPT = `
+local removed = 0
+for i, m in ipairs(ARGV) do
+  if redis.call('EXISTS', KEYS[i + 1]) == 0 then
+    removed = removed + redis.call('ZREM', KEYS[1], m)
   end
-  offset = offset + #members - removed
 end
-return out
+return removed
 `;

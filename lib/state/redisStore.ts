@@ -1,13 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { InvalidCursorError, StateStoreError } from './errors';
-import { LIST_DUE_SCRIPT, RECORD_FIELDS, WRITE_MODES, WRITE_SCRIPT, type WriteMode } from './redisScripts';
-import type { ScanPage, StateStore, StoredValue, Versioned, WriteOptions } from './types';
+import { PRUNE_DUE_SCRIPT, RECORD_FIELDS, WRITE_MODES, WRITE_SCRIPT, type WriteMode } from './redisScripts';
+import { readPersistence } from './redisPersistence';
+import type { ScanPage, StateStore, StorePersistence, StoredValue, Versioned, WriteOptions } from './types';
+
+/** An ioredis client: one server (single-node, master/standby, DCS Proxy Cluster) or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+const isCluster = (c: RedisClient): c is Cluster => c.isCluster;
 
 export interface RedisStoreOptions {
-  /** A connected (or lazily connecting) ioredis client; see `connectRedis`. */
-  readonly client: Redis;
-  /** Prefix of every key this store writes, so one database can hold several stages. @default 'dtf:' */
+  /** A connected (or lazily connecting) ioredis client, or ioredis `Cluster`; see `connectRedis`. */
+  readonly client: RedisClient;
+  /**
+   * Prefix of every key this store writes, so one database can hold several stages. Written as a
+   * hash tag (`{dtf:}r:<key>`, `{dtf:}due`): all of one store's keys are in one slot. Not empty.
+   * @default 'dtf:'
+   */
   readonly keyPrefix?: string;
   /** @default Date.now */
   readonly now?: () => number;
@@ -20,11 +30,19 @@ function globEscape(s: string): string {
 
 /** Keys read by one pipeline of `getMany`. */
 const GET_MANY_CHUNK = 500;
+/** Due-index members read per round of `listDue`, and records checked per prune script. */
+const DUE_PAGE = 100;
+/**
+ * Due-index members `listDue` examines per call beyond its `limit`: members whose record Redis has
+ * expired are pruned on the way, and this bounds the work of one call however many piled up (the
+ * next call goes on pruning).
+ */
+const DUE_EXTRA_EXAMINED = 1000;
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 const SCRIPTS = {
   write: { lua: WRITE_SCRIPT, sha: sha1(WRITE_SCRIPT) },
-  listDue: { lua: LIST_DUE_SCRIPT, sha: sha1(LIST_DUE_SCRIPT) },
+  pruneDue: { lua: PRUNE_DUE_SCRIPT, sha: sha1(PRUNE_DUE_SCRIPT) },
 } as const;
 
 type Fields = readonly (string | null | undefined)[];
@@ -34,24 +52,44 @@ type Fields = readonly (string | null | undefined)[];
  * is one Lua script ({@link WRITE_SCRIPT}): the conditions of `create` and `update`, the record, its
  * expiry and its entry in the due index change atomically. Reads use the caller's clock for expiry,
  * as the other stores do, so an expired record reads as absent even before Redis reclaims it.
+ *
+ * Cluster-safe (DCS cluster instances, Redis Cluster through ioredis `Cluster`): every key is under
+ * one hash tag, so one slot; every key a script touches is declared in its KEYS; `listDue` reads the
+ * index and the records with plain commands, a page at a time, and runs no script over more than a
+ * page of keys.
  */
 export class RedisStore implements StateStore {
-  readonly #client: Redis;
-  readonly #prefix: string;
+  readonly #client: RedisClient;
+  readonly #tag: string;
   readonly #now: () => number;
+  #persistence: Promise<StorePersistence> | undefined;
 
   constructor(options: RedisStoreOptions) {
+    const prefix = options.keyPrefix ?? 'dtf:';
+    if (prefix === '') throw new TypeError('RedisStore: keyPrefix must not be empty (it is the hash tag of every key)');
     this.#client = options.client;
-    this.#prefix = options.keyPrefix ?? 'dtf:';
+    this.#tag = `{${prefix}}`;
     this.#now = options.now ?? Date.now;
   }
 
   #recordKey(key: string): string {
-    return `${this.#prefix}r:${key}`;
+    return `${this.#tag}r:${key}`;
   }
 
   get #dueKey(): string {
-    return `${this.#prefix}due`;
+    return `${this.#tag}due`;
+  }
+
+  /**
+   * Whether the server keeps data across a restart (`INFO persistence`, `CONFIG GET save`), read once
+   * per store (the first call connects). DCS single-node instances have no persistence: a restart
+   * comes back empty. Never throws: a failure to read says `persists: undefined`.
+   */
+  persistence(): Promise<StorePersistence> {
+    const client = this.#client;
+    this.#persistence ??= (async () =>
+      readPersistence(isCluster(client) ? await this.#masters().catch(() => []) : [client]))();
+    return this.#persistence;
   }
 
   /** A record from its fields (ver, val, due, exp), or `undefined` when absent or expired. */
@@ -116,16 +154,7 @@ export class RedisStore implements StateStore {
     for (let i = 0; i < unique.length; i += GET_MANY_CHUNK) {
       const chunk = unique.slice(i, i + GET_MANY_CHUNK);
       // One round trip per chunk: the HMGETs go out together in a pipeline.
-      const replies = await this.#call('getMany', async () => {
-        const out = await this.#client
-          .pipeline(chunk.map((k) => ['hmget', this.#recordKey(k), ...RECORD_FIELDS]))
-          .exec();
-        if (!out) throw new Error('pipeline was not executed');
-        return out.map(([error, fields]) => {
-          if (error) throw error;
-          return fields as Fields;
-        });
-      });
+      const replies = await this.#call('getMany', () => this.#hmgetAll(chunk.map((k) => this.#recordKey(k))));
       chunk.forEach((k, j) => {
         const v = this.#decode(k, replies[j] ?? []);
         if (v) result.set(k, v);
@@ -146,51 +175,110 @@ export class RedisStore implements StateStore {
     return this.#write(WRITE_MODES.update, key, expectedVersion, value, options);
   }
 
+  /**
+   * The due index a page at a time (`ZRANGEBYSCORE ... LIMIT`), the records of each page in one
+   * pipeline of `HMGET`; members whose record Redis has expired are pruned (a script over that page's
+   * keys, declared). Examines at most `limit` + {@link DUE_EXTRA_EXAMINED} members per call.
+   */
   async listDue(now: number, limit: number): Promise<Versioned[]> {
     if (limit <= 0) return [];
-    const flat = await this.#call('listDue', () =>
-      this.#script(
-        'listDue',
-        [this.#dueKey],
-        [
+    return this.#call('listDue', async () => {
+      const out: Versioned[] = [];
+      let offset = 0;
+      let examined = 0;
+      while (out.length < limit && examined < limit + DUE_EXTRA_EXAMINED) {
+        const members = await this.#client.zrangebyscore(
+          this.#dueKey,
+          '-inf',
           String(Math.floor(now)),
-          String(limit),
-          this.#recordKey(''),
-          // Expiry is judged on the store's clock, as get and the other stores do: `now` is only the
-          // due cut-off, which a caller may set ahead (the notifier lists every live item).
-          String(this.#now()),
-        ],
-      ),
-    );
-    const items = Array.isArray(flat) ? (flat as string[]) : [];
-    const out: Versioned[] = [];
-    for (let i = 0; i + 4 < items.length; i += 5) {
-      const v = this.#decode(items[i] as string, items.slice(i + 1, i + 5));
-      if (v) out.push(v);
-    }
-    return out;
+          'LIMIT',
+          offset,
+          DUE_PAGE,
+        );
+        if (members.length === 0) break;
+        examined += members.length;
+        const fields = await this.#hmgetAll(members.map((m) => this.#recordKey(m)));
+        const gone: string[] = [];
+        members.forEach((m, i) => {
+          const f = fields[i] ?? [];
+          if (!f[0]) gone.push(m);
+          else if (out.length < limit) {
+            const v = this.#decode(m, f);
+            if (v) out.push(v);
+          }
+        });
+        const removed =
+          gone.length > 0
+            ? Number(await this.#script('pruneDue', [this.#dueKey, ...gone.map((m) => this.#recordKey(m))], gone))
+            : 0;
+        if (members.length < DUE_PAGE) break;
+        offset += members.length - removed;
+      }
+      return out;
+    });
+  }
+
+  /** `HMGET` of each key in one pipeline (one round trip; one slot, so one node on a cluster). */
+  async #hmgetAll(recordKeys: readonly string[]): Promise<Fields[]> {
+    const out = await this.#client.pipeline(recordKeys.map((k) => ['hmget', k, ...RECORD_FIELDS])).exec();
+    if (!out) throw new Error('pipeline was not executed');
+    return out.map(([error, fields]) => {
+      if (error) throw error;
+      return Array.isArray(fields) ? fields.map((f) => (typeof f === 'string' ? f : null)) : [];
+    });
   }
 
   /**
    * `SCAN` over this store's record keys with the prefix (`COUNT` is a hint: a page may be short or
    * empty, and Redis may return a key on two pages), then one pipeline of `HMGET`. The cursor is
-   * Redis's own. For the operator API's reads only.
+   * Redis's own; on a cluster, `<node>.<cursor>` over the masters in address order (the store's keys
+   * are on one of them). For the operator API's reads only.
    */
   async scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage> {
-    if (cursor !== undefined && !/^[1-9]\d{0,19}$/.test(cursor)) throw new InvalidCursorError();
     const base = this.#recordKey('');
     const pattern = `${globEscape(base)}${globEscape(prefix)}*`;
-    const [next, found] = await this.#call('scan', () =>
-      this.#client.scan(cursor ?? '0', 'MATCH', pattern, 'COUNT', Math.max(1, limit)),
-    );
+    const count = Math.max(1, limit);
+    let next: string | undefined;
+    let found: string[];
+    if (isCluster(this.#client)) {
+      const at = cursor === undefined ? { node: 0, cursor: '0' } : parseClusterCursor(cursor);
+      const nodes = await this.#call('scan', () => this.#masters());
+      const node = nodes[at.node];
+      if (!node) throw new InvalidCursorError();
+      const [c, keys] = await this.#call('scan', () => node.scan(at.cursor, 'MATCH', pattern, 'COUNT', count));
+      found = keys;
+      next = c !== '0' ? `${at.node}.${c}` : at.node + 1 < nodes.length ? `${at.node + 1}.0` : undefined;
+    } else {
+      if (cursor !== undefined && !/^[1-9]\d{0,19}$/.test(cursor)) throw new InvalidCursorError();
+      const client = this.#client;
+      const [c, keys] = await this.#call('scan', () => client.scan(cursor ?? '0', 'MATCH', pattern, 'COUNT', count));
+      found = keys;
+      next = c === '0' ? undefined : c;
+    }
     const keys = found.map((k) => k.slice(base.length));
     const records = keys.length > 0 ? await this.getMany(keys) : new Map<string, Versioned>();
     const items = keys.map((k) => records.get(k)).filter((v): v is Versioned => v !== undefined);
-    return next === '0' ? { items } : { items, cursor: next };
+    return next === undefined ? { items } : { items, cursor: next };
+  }
+
+  /** The cluster's masters in address order (connecting first, so that the cluster knows them). */
+  async #masters(): Promise<Redis[]> {
+    const cluster = this.#client;
+    if (!isCluster(cluster)) return [];
+    if (cluster.nodes('master').length === 0) await cluster.exists(this.#dueKey);
+    const address = (n: Redis): string => `${n.options.host}:${String(n.options.port).padStart(5, '0')}`;
+    return [...cluster.nodes('master')].sort((a, b) => address(a).localeCompare(address(b)));
   }
 
   /** Closes the connection (tests, `npm start`); a deployed notifier keeps it while warm. */
   async close(): Promise<void> {
     await this.#client.quit().catch(() => this.#client.disconnect());
   }
+}
+
+/** A cluster cursor `<node>.<cursor>`, or `InvalidCursorError`. */
+function parseClusterCursor(cursor: string): { node: number; cursor: string } {
+  const m = /^(\d{1,3})\.(\d{1,20})$/.exec(cursor);
+  if (!m) throw new InvalidCursorError();
+  return { node: Number(m[1]), cursor: m[2] ?? '0' };
 }

@@ -27,6 +27,18 @@ export interface WriteOptions {
 }
 
 /**
+ * Whether a store keeps its data across a server restart. DCS single-node instances have no
+ * persistence (DCS FAQ): one that restarts comes back empty, and the notifier then baselines every
+ * instance again (announcing only what is newer than its grace window) and loses what was queued.
+ */
+export interface StorePersistence {
+  /** `true` AOF or RDB snapshots on every node; `false` neither on some node; `undefined` not known. */
+  readonly persists: boolean | undefined;
+  /** What was read, for the log: e.g. `aof off, rdb save ""` (never a host or a secret). */
+  readonly detail: string;
+}
+
+/**
  * The notifier's state: a small key-value store with conditional writes, the only primitive the
  * exactly-once bookkeeping needs. Expired records read as absent in every implementation.
  */
@@ -50,4 +62,9 @@ export interface StateStore {
    * Throws `InvalidCursorError` for a cursor this store did not make.
    */
   scan(prefix: string, limit: number, cursor?: string): Promise<ScanPage>;
+  /**
+   * Whether the store survives a restart of its server, where that can be lost (the Redis store);
+   * absent for stores that always persist (file, DynamoDB). Never throws.
+   */
+  persistence?(): Promise<StorePersistence>;
 }

@@ -70,12 +70,18 @@ describe('notify-on-failure over HTTP (emulator + sink)', () => {
     expect(s.trigger).toBe('functiongraph-timer');
   });
 
-  it('the first scan records existing failures as a baseline; later failures are sent', async () => {
+  it('the first scan records older failures as a baseline, sends those within the grace window; later ones are sent', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
     const inst = h.addInstance('a');
-    h.fail(inst);
-    h.fail(inst);
-    expect(await h.run()).toMatchObject({ baselined: 2, newFailures: 0, sent: 0 });
+    const old = new Date(h.clock.t - 61 * MIN).toISOString();
+    h.fail(inst, { created_at: old, updated_at: old });
+    h.fail(inst, { created_at: old, updated_at: old });
+    // Failed 59 minutes ago: within the 60-minute grace window, so announced by the first scan too.
+    const recent = new Date(h.clock.t - 59 * MIN).toISOString();
+    const r = h.fail(inst, { created_at: recent, updated_at: recent });
+    expect(await h.run()).toMatchObject({ baselined: 2, newFailures: 1, sent: 1 });
+    expect(h.sink.accepted.map((q) => (q.body as { data: { task: { id: string } } }).data.task.id)).toEqual([r]);
+    h.sink.reset();
     h.advance(5 * MIN);
     const t = h.fail(inst);
     expect(await h.run()).toMatchObject({ newFailures: 1, sent: 1 });

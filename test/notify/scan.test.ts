@@ -160,7 +160,7 @@ describe('the cursor read once for the run', () => {
       gets,
     };
   };
-  const ctx = (store: StateStore) => ({ config, store, now: () => now, deadline: Date.now() + 60_000 });
+  const ctx = (store: StateStore, c = config) => ({ config: c, store, now: () => now, deadline: Date.now() + 60_000 });
 
   it('is read again when it was absent: another run may have done the baseline since', async () => {
     const { store, gets } = await setup(true);
@@ -168,9 +168,19 @@ describe('the cursor read once for the run', () => {
     expect(gets).toHaveLength(1);
   });
 
-  it('absent on a second read too: the first scan baselines', async () => {
+  it('absent on a second read too: the first scan baselines (a failure older than the grace window)', async () => {
     const { store } = await setup(false);
-    expect(await scanInstance(ctx(store), client, target, undefined)).toMatchObject({ newFailures: 0, baselined: 1 });
+    const noGrace = { ...config, baselineGraceMinutes: 0 };
+    expect(await scanInstance(ctx(store, noGrace), client, target, undefined)).toMatchObject({
+      newFailures: 0,
+      baselined: 1,
+    });
+  });
+
+  it('absent on a second read too: a failure within the grace window (default 60 min) is still announced', async () => {
+    const { store } = await setup(false);
+    expect(config.baselineGraceMinutes).toBe(60);
+    expect(await scanInstance(ctx(store), client, target, undefined)).toMatchObject({ newFailures: 1, baselined: 0 });
   });
 
   it('is used as read when it says the baseline is done', async () => {

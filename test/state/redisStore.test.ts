@@ -5,6 +5,7 @@ import { connectRedis } from '../../lib/state/connectRedis';
 import { createStore } from '../../lib/state/createStore';
 import { StateStoreError } from '../../lib/state/errors';
 import { RedisStore } from '../../lib/state/redisStore';
+import { PRUNE_DUE_SCRIPT, WRITE_SCRIPT } from '../../lib/state/redisScripts';
 import { startRedisServer, type RedisServer } from '../../dev/redisServer';
 
 const WORKER = join(__dirname, 'redisStoreWorker.ts');
@@ -43,17 +44,17 @@ afterAll(async () => {
 
 describe('RedisStore across processes (redis-server)', () => {
   it('two processes, ten repetitions: one winner per contested create and update, no put lost', async () => {
+    // Two processes, each through the ten repetitions (one key prefix each) side by side with the other.
+    const args = (name: string) => ['race', String(server.port), 'race', name, 'single', '10'];
+    const runs = await Promise.all([worker(args('A')).done, worker(args('B')).done]);
+    const [a, b] = runs.map((r) => JSON.parse(r) as { wins: string[]; updates: string[] }[]);
     const figures: { wins: number; updates: number; duplicates: number }[] = [];
     for (let rep = 0; rep < 10; rep++) {
-      const prefix = `race${rep}:`;
-      const args = (name: string) => ['race', String(server.port), prefix, name];
-      const runs = await Promise.all([worker(args('A')).done, worker(args('B')).done]);
-      const [a, b] = runs.map((r) => JSON.parse(r) as { wins: string[]; updates: string[] });
-      const wins = [...(a?.wins ?? []), ...(b?.wins ?? [])];
-      const updates = [...(a?.updates ?? []), ...(b?.updates ?? [])];
+      const wins = [...(a?.[rep]?.wins ?? []), ...(b?.[rep]?.wins ?? [])];
+      const updates = [...(a?.[rep]?.updates ?? []), ...(b?.[rep]?.updates ?? [])];
       const duplicates = wins.length - new Set(wins).size + (updates.length - new Set(updates).size);
       figures.push({ wins: wins.length, updates: updates.length, duplicates });
-      const store = storeOn(server, prefix);
+      const store = storeOn(server, `race${rep}:`);
       const own = await store.getMany(['A', 'B'].flatMap((n) => Array.from({ length: 40 }, (_, i) => `own-${n}-${i}`)));
       expect(own.size).toBe(80);
       const contested = await store.getMany(Array.from({ length: 40 }, (_, i) => `contested-${i}`));
@@ -110,6 +111,54 @@ describe('RedisStore across processes (redis-server)', () => {
 });
 
 describe('RedisStore details', () => {
+  it('reads whether the server persists (INFO persistence, CONFIG GET save) once', async () => {
+    expect(await storeOn(server, 'p1:').persistence()).toEqual({ persists: false, detail: 'aof off, rdb save ""' });
+    const durable = await startRedisServer({ durable: true });
+    const store = new RedisStore({ client: connectRedis(durable), keyPrefix: 'p2:' });
+    try {
+      expect(await store.persistence()).toEqual({ persists: true, detail: 'aof on, rdb save ""' });
+      await durable.stop();
+      // Read once per store: a later failure to reach the server does not change the answer.
+      expect((await store.persistence()).persists).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const gone = await startRedisServer();
+    const unreachable = new RedisStore({ client: connectRedis({ ...gone, connectTimeoutMs: 300 }), keyPrefix: 'p3:' });
+    await gone.stop();
+    expect(await unreachable.persistence()).toMatchObject({ persists: undefined });
+    await unreachable.close();
+  });
+
+  it('every key a script touches is declared in KEYS (DCS cluster instances route a script by its keys)', () => {
+    for (const lua of [WRITE_SCRIPT, PRUNE_DUE_SCRIPT]) {
+      const calls = [...lua.matchAll(/redis\.call\('(\w+)', ([^,)]+)/g)];
+      expect(calls.length).toBeGreaterThan(0);
+      for (const [, command, key] of calls) expect(key, command).toMatch(/^KEYS\[/);
+    }
+  });
+
+  it('listDue examines a bounded number of index entries per call; the next call goes on', async () => {
+    const store = storeOn(server, 'bound:');
+    // 1,200 entries whose records Redis expires (its own TTL, on the real clock), ahead of one live record.
+    const dying = Date.now() + 100;
+    await Promise.all(
+      Array.from({ length: 1200 }, (_, i) => store.put(`gone-${i}`, { i }, { due: i, expiresAt: dying })),
+    );
+    await store.put('live', { a: 1 }, { due: 5000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const raw = connectRedis(server);
+    try {
+      // limit 1: at most 1 + 1,000 entries looked at (whole pages of 100), the dead ones pruned.
+      expect(await store.listDue(10_000, 1)).toEqual([]);
+      expect(await raw.zcard('{bound:}due')).toBe(1201 - 1100);
+      expect((await store.listDue(10_000, 1)).map((r) => r.key)).toEqual(['live']);
+      expect(await raw.zcard('{bound:}due')).toBe(1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('a record Redis has expired is dropped from the due index and does not crowd out live ones', async () => {
     const store = storeOn(server, 'ttl:');
     // On the real clock: Redis expires it after 50 ms by its own TTL.
@@ -119,8 +168,8 @@ describe('RedisStore details', () => {
     expect((await store.listDue(10, 1)).map((r) => r.key)).toEqual(['live']);
     const raw = connectRedis(server);
     try {
-      expect(await raw.zrange('ttl:due', '0', '-1')).toEqual(['live']);
-      expect(await raw.pttl('ttl:r:live')).toBe(-1);
+      expect(await raw.zrange('{ttl:}due', '0', '-1')).toEqual(['live']);
+      expect(await raw.pttl('{ttl:}r:live')).toBe(-1);
     } finally {
       raw.disconnect();
     }
@@ -131,7 +180,7 @@ describe('RedisStore details', () => {
     await store.put('p', { a: 1 }, { expiresAt: Date.UTC(2030, 0, 1) + 60_000 });
     const raw = connectRedis(server);
     try {
-      const ttl = await raw.pttl('clock:r:p');
+      const ttl = await raw.pttl('{clock:}r:p');
       expect(ttl).toBeGreaterThan(55_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
     } finally {

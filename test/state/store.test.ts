@@ -12,20 +12,25 @@ import type { StateStore } from '../../lib/state/types';
 import { keys } from '../../lib/notify/records';
 import { SILENCE_LIMITS, SilenceService } from '../../lib/notify/silences/silenceService';
 import { startDynalite } from '../../dev/dynalite';
-import { startRedisServer, type RedisServer } from '../../dev/redisServer';
+import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../../dev/redisServer';
 
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
 let redis: RedisServer;
+/** Three `redis-server` masters joined by `redis-cli --cluster create`: started once for the file. */
+let cluster: RedisCluster;
 const redisStores: RedisStore[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'store-'));
 beforeAll(async () => {
-  [dyn, redis] = await Promise.all([startDynalite(), startRedisServer()]);
-});
+  [dyn, redis, cluster] = await Promise.all([startDynalite(), startRedisServer(), startRedisCluster(3)]);
+}, 60_000);
 afterAll(async () => {
   await Promise.all(redisStores.map((s) => s.close()));
-  await Promise.all([dyn.close(), redis.stop()]);
+  await Promise.all([dyn.close(), redis.stop(), cluster.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A seed node of the cluster, for a cluster client (it learns the others). */
+const clusterSeed = () => ({ host: '127.0.0.1', port: cluster.nodes[0]?.port ?? 0, cluster: true });
 
 let files = 0;
 const impls: [string, (now: () => number) => Promise<StateStore>][] = [
@@ -39,6 +44,15 @@ const impls: [string, (now: () => number) => Promise<StateStore>][] = [
     async (now) => {
       // Each test its own key prefix in one server: the prefix is what separates two deployments.
       const s = new RedisStore({ client: connectRedis(redis), keyPrefix: `t${++files}:`, now });
+      redisStores.push(s);
+      return s;
+    },
+  ],
+  [
+    'RedisStore (Redis Cluster of three redis-server masters, ioredis Cluster)',
+    async (now) => {
+      // Each test its own prefix, so its own hash tag and slot: the tests land on different masters.
+      const s = new RedisStore({ client: connectRedis(clusterSeed()), keyPrefix: `c${++files}:`, now });
       redisStores.push(s);
       return s;
     },
@@ -154,6 +168,63 @@ describe.each(impls)('%s', (_name, make) => {
     const got = await s.getMany(Array.from({ length: 150 }, (_, i) => `k${i}`));
     expect(got.size).toBe(130);
   });
+});
+
+describe('RedisStore on a Redis Cluster (three masters)', () => {
+  it('puts every key of a store in one slot, and the store spans masters by prefix', async () => {
+    const raw = connectRedis(clusterSeed());
+    try {
+      const slots = new Set<number>();
+      for (const prefix of ['dtf:', 'a:', 'b:', 'c:', 'd:', 'e:']) {
+        const store = new RedisStore({ client: raw, keyPrefix: prefix });
+        await store.create('k1', { a: 1 }, { due: 1 });
+        await store.put('k2', { a: 2 });
+        const keys = [`{${prefix}}r:k1`, `{${prefix}}r:k2`, `{${prefix}}due`];
+        const keySlots = await Promise.all(keys.map((k) => raw.cluster('KEYSLOT', k)));
+        expect(new Set(keySlots).size).toBe(1);
+        slots.add(Number(keySlots[0]));
+      }
+      expect(slots.size).toBeGreaterThan(1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('two processes, ten repetitions: one winner per contested create and update, no put lost', async () => {
+    const WORKER = join(__dirname, 'redisStoreWorker.ts');
+    const port = String(cluster.nodes[0]?.port ?? 0);
+    const run = (name: string) =>
+      new Promise<string>((resolve, reject) => {
+        const args = ['--import', 'tsx', WORKER, 'race', port, 'crace', name, 'cluster', '10'];
+        const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker ${name} exited ${code}`))));
+      });
+    const [a, b] = (await Promise.all([run('A'), run('B')])).map(
+      (r) => JSON.parse(r) as { wins: string[]; updates: string[] }[],
+    );
+    const figures: { duplicates: number; lost: number }[] = [];
+    for (let rep = 0; rep < 10; rep++) {
+      const wins = [...(a?.[rep]?.wins ?? []), ...(b?.[rep]?.wins ?? [])];
+      const updates = [...(a?.[rep]?.updates ?? []), ...(b?.[rep]?.updates ?? [])];
+      const store = new RedisStore({ client: connectRedis(clusterSeed()), keyPrefix: `crace${rep}:` });
+      redisStores.push(store);
+      const own = await store.getMany(['A', 'B'].flatMap((n) => Array.from({ length: 40 }, (_, i) => `own-${n}-${i}`)));
+      const contested = await store.getMany(Array.from({ length: 40 }, (_, i) => `contested-${i}`));
+      const updated = [...contested.values()].filter((r) => r.version === 2 && r.value.updated === true);
+      const due = await store.listDue(100, 100);
+      figures.push({
+        duplicates: wins.length - new Set(wins).size + (updates.length - new Set(updates).size),
+        // Puts not found, contested keys nobody won or updated, due entries missing.
+        lost: 80 - own.size + (40 - new Set(wins).size) + (40 - updated.length) + (40 - due.length),
+      });
+      expect(wins).toHaveLength(40);
+      expect(updates).toHaveLength(40);
+    }
+    console.log(`redis cluster race, 2 processes x 10 repetitions: ${JSON.stringify(figures)}`);
+    expect(figures.every((f) => f.duplicates === 0 && f.lost === 0)).toBe(true);
+  }, 120_000);
 });
 
 describe('DynamoStore round trips', () => {

@@ -1,6 +1,6 @@
 import type { DmsTask } from '../../dms/types';
 import type { Versioned } from '../../state/types';
-import { detect, mayNotify, type Detected } from './detect';
+import { detect, mayNotify, stuckAfterFor, type Detected } from './detect';
 import { routesFor } from './filters';
 import type { ListedInstance } from './listInstance';
 import { queue, type OutboxWrite } from '../deliver/outbox';
@@ -13,7 +13,7 @@ export interface Findings {
   readonly outbox: readonly { readonly key: string; readonly write: OutboxWrite }[];
   /** Seen records of the tasks that called for something (notified or baselined). */
   readonly seen: readonly { readonly key: string; readonly value: SeenRecord }[];
-  /** The first scan of an instance: events recorded as seen, nothing notified. */
+  /** The first scan of an instance: events recorded as seen, only those within the grace window notified. */
   readonly baseline: boolean;
   /** Each event detected (not in a baseline): its kind and how many outbox items follow it in `outbox`. */
   readonly events: readonly { readonly kind: EventKind; readonly items: number }[];
@@ -60,9 +60,29 @@ export function seenKey(target: InstanceTarget, task: DmsTask): string {
   return keys.seen(target.projectId, target.instanceId, task.id);
 }
 
+const MINUTE = 60_000;
+
+/**
+ * Whether a baseline scan still announces `d`: a failure whose last update, or a task that became
+ * stuck (created + its threshold), within the last `baselineGraceMinutes`. So the first scan after
+ * the store came back empty (or of a new deployment) records old history quietly and still sends what
+ * is recent, under the same ids (webhook-id, PagerDuty dedup key) it would always have had: a
+ * receiver that already got it de-duplicates.
+ */
+export function withinGrace(d: Detected, config: NotifyConfig, now: number): boolean {
+  if (config.baselineGraceMinutes <= 0) return false;
+  const since = (at: string): number => Date.parse(at);
+  let from = Number.NaN;
+  if (d.event === 'failed')
+    from = Number.isNaN(since(d.task.updated_at)) ? since(d.task.created_at) : since(d.task.updated_at);
+  else if (d.event === 'stuck') from = since(d.task.created_at) + stuckAfterFor(config, d.task.name) * MINUTE;
+  return !Number.isNaN(from) && from >= now - config.baselineGraceMinutes * MINUTE;
+}
+
 /**
  * Detection (pure): for each candidate, given its seen record, the event it calls for now and the
- * outbox items and seen record that event needs. In a baseline scan events are only marked seen.
+ * outbox items and seen record that event needs. In a baseline scan events are only marked seen,
+ * except those {@link withinGrace}, which are announced as in any scan.
  */
 export function findingsOf(
   listed: ListedInstance,
@@ -83,7 +103,7 @@ export function findingsOf(
     const d = detect(task, was, config, now);
     if (!d) continue;
     const mark = markOf(was, d, task, now);
-    if (baseline) {
+    if (baseline && !withinGrace(d, config, now)) {
       baselined++;
       // Not announced: no `stuckAt`, so no reminders and no recovered notice follow.
       const { stuckAt: _notAnnounced, ...quiet } = mark;
