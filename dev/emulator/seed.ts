@@ -260,6 +260,12 @@ const TASK_KINDS: Readonly<Record<string, ParamsFactory>> = {
     topic: pick(n, ['orders', 'payments']),
     timestamp: 1_700_000_000_000 + Math.floor(n() * 1e9),
   }),
+  // Kafka's name in Huawei's Terraform provider (services/kafka/…_message_offset_reset.go).
+  kafkaResetConsumerOffset: (n) => ({
+    group: pick(n, ['billing-consumer', 'search-indexer', 'notifier']),
+    topic: pick(n, ['orders', 'payments']),
+    timestamp: 1_700_000_000_000 + Math.floor(n() * 1e9),
+  }),
   upgradeInstance: (_n, engine) => UPGRADES[engine],
   changeDiskSize: (n) => {
     const from = pick(n, [300, 600, 900]);
@@ -281,7 +287,7 @@ const NAMES_BY_ENGINE: Readonly<Record<Engine, readonly string[]>> = {
     'changeRetentionPolicy',
     'createTopic',
     'deleteTopic',
-    'resetConsumerOffset',
+    'kafkaResetConsumerOffset',
     'upgradeInstance',
     'changeDiskSize',
     'modifyAutoTopic',

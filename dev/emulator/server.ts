@@ -342,6 +342,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return [...smnTopicsOf(state).published];
     },
     addTask: (projectId, instanceId, partial) => state.addTask(projectId, instanceId, partial),
+    deleteTask: (projectId, instanceId, taskId) => state.deleteTask(projectId, instanceId, taskId),
     setTaskStatus: (projectId, instanceId, taskId, status) =>
       state.setTaskStatus(projectId, instanceId, taskId, status),
     tasks: (projectId, instanceId) => {

@@ -156,6 +156,15 @@ export class EmulatorState {
     return task;
   }
 
+  /**
+   * Deletes a task record, as upstream's `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`
+   * (204) does: it is no longer listed, and showing it answers 404.
+   */
+  deleteTask(projectId: string, instanceId: string, taskId: string): void {
+    const inst = this.instanceState(projectId, instanceId);
+    if (!inst.tasks.delete(taskId)) throw new EmulatorInputError(`task not found: ${taskId}`, 'not-found');
+  }
+
   setTaskStatus(projectId: string, instanceId: string, taskId: string, status: TaskStatus): DmsTask {
     assertStatus(status);
     const inst = this.instanceState(projectId, instanceId);

@@ -244,6 +244,8 @@ export interface Emulator extends GatewayControls {
   addTask(projectId: string, instanceId: string, partial?: TaskInput): DmsTask;
   /** Sets a task's status and its `updated_at` to now; returns the updated task. */
   setTaskStatus(projectId: string, instanceId: string, taskId: string, status: TaskStatus): DmsTask;
+  /** Deletes a task record (upstream's `DELETE .../tasks/{task_id}`): no longer listed, shown as 404. */
+  deleteTask(projectId: string, instanceId: string, taskId: string): void;
   /** The instance's tasks, newest first (copies). */
   tasks(projectId: string, instanceId: string): DmsTask[];
   /** Adds a fault; faults are tried in the order they were added. */

@@ -38,7 +38,7 @@ export const DESTINATION_DEFAULTS = {
 } as const satisfies Record<DestinationType, { ratePerMinute: number; spacingMs: number; maxBodyBytes: number }>;
 
 export const NOTIFY_DEFAULTS = {
-  statuses: ['FAILED'],
+  statuses: ['FAILED', 'DELETED'],
   stuckStatuses: ['CREATED', 'EXECUTING'],
   stuckAfterMinutes: 120,
   repeatAfterMinutes: 240,

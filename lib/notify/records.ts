@@ -4,12 +4,26 @@ import { fail, readMember, readObject, readString, readStringList } from '../con
 import type { Versioned } from '../state/types';
 import { EVENT_KINDS, type EventKind, type Notification, type TaskSnapshot } from './types';
 
+/** A task announced as stuck and not ended yet, as the cursor keeps it (what a notice about it needs). */
+export interface OpenStuckTask {
+  readonly [k: string]: unknown;
+  readonly id: string;
+  readonly name: string;
+  readonly user_name: string;
+  readonly created_at: string;
+}
+
 /** Per instance: where the next scan starts and whether the first-scan baseline is done. */
 export interface CursorRecord {
   readonly [k: string]: unknown;
   /** ISO time the last successful scan started. */
   readonly lastScanAt: string;
   readonly baselineDone: boolean;
+  /**
+   * Tasks announced as stuck and not ended: the next scan looks up each one the listing no longer
+   * shows (out of its window, or deleted), so its end or its disappearance still gets a notice.
+   */
+  readonly openStuck?: readonly OpenStuckTask[];
 }
 
 /** Per task: what was already notified (or recorded as baseline), so a later scan adds nothing. */
@@ -161,12 +175,32 @@ export function readOutboxValue(v: unknown, path: string): OutboxRecord {
   };
 }
 
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * A cursor's open stuck tasks, skipping any entry that is not one: a bad entry costs the notice of
+ * that one task's end, never the cursor (and so the instance's listing window).
+ */
+export function readOpenStuck(v: unknown): OpenStuckTask[] {
+  if (!Array.isArray(v)) return [];
+  const out: OpenStuckTask[] = [];
+  for (const e of v) {
+    if (e === null || typeof e !== 'object') continue;
+    const { id, name, user_name, created_at } = e;
+    if (isText(id) && isText(name) && isText(user_name) && isText(created_at))
+      out.push({ id, name, user_name, created_at });
+  }
+  return out;
+}
+
 /** A stored cursor record. */
 export function readCursorValue(v: unknown, path: string): CursorRecord {
   const o = readObject(v, path);
+  const openStuck = readOpenStuck(o.openStuck);
   return {
     lastScanAt: text(o.lastScanAt, `${path}.lastScanAt`),
     baselineDone: bool(o.baselineDone, `${path}.baselineDone`) ?? fail(`${path}.baselineDone`, 'is required'),
+    ...(openStuck.length > 0 ? { openStuck } : {}),
   };
 }
 

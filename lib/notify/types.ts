@@ -22,7 +22,8 @@ export type DestinationType = (typeof DESTINATION_TYPES)[number];
 /**
  * What a notification is about, the one list every part keys on (routes' `events` filters, silences,
  * channels, the generic webhook's `type` `dms.task.<kind>`):
- * - `failed`: the task reached a configured failure status (FAILED, optionally CANCELLED, DELETED);
+ * - `failed`: the task reached a configured failure status (FAILED, DELETED, optionally CANCELLED), or a
+ *   task announced as stuck ended in any status but SUCCESS or vanished (status `VANISHED`);
  * - `stuck`: the task is still in a stuck status `stuckAfterMinutes` after creation (once);
  * - `reminder`: a task announced as stuck is still stuck, every `repeatAfterMinutes`, at most `maxReminders`;
  * - `recovered`: a task announced as stuck finished with SUCCESS (a stuck task that fails gets `failed`).
@@ -105,7 +106,10 @@ export interface NotifyConfig {
   readonly defaultRoutes: readonly string[];
   /** Filter applied before routing. @default everything passes */
   readonly filter: Filter;
-  /** Statuses that count as a failure. @default ['FAILED'] */
+  /**
+   * Statuses that count as a failure. `DELETED` by default: Huawei's Terraform provider ends its waits
+   * as failed on `FAILED` or `DELETED` (services/kafka/common.go). @default ['FAILED', 'DELETED']
+   */
   readonly statuses: readonly string[];
   /** Default stuck threshold, for task names no `stuckAfterByTask` glob matches. @default 120 */
   readonly stuckAfterMinutes: number;

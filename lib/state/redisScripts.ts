@@ -1,17 +1,16 @@
 /**
  * The Lua scripts of {@link RedisStore}. Redis runs a script atomically, so the liveness check, the
- * version check, the record write, its expiry and the due-index update of one write happen together:
- * no other client's command runs in between, and a client killed mid-call leaves either all of it or
- * none. Only commands that Redis 4.0 already had (DCS offers 4.0 to 7.0).
- *
- * A record is a hash `{<prefix>}r:<key>` with fields `ver`, `val` (the value as JSON), `due` and
- * `exp` (epoch ms, absent when unset); the due index is the sorted set `{<prefix>}due` (member: the
- * key, score: `due`). The braces are a hash tag: every key of one store hashes to the same slot, so
- * on a cluster (DCS Proxy Cluster or Redis Cluster: "every key a script touches must be in the same
+ * version check, the record write, its expiry and the due-index update of one write happen
+ * together: no other client's command runs in between, and a client killed mid-call leaves either
+ * all of it or none. Only commands that Redis 4.0 already had (DCS offers 4.0 to 7.0). A record is
+ * a hash `{<prefix>}r:<key>` with fields `ver`, `val` (the value as JSON), `due` and `exp` (epoch
+ * ms, absent when unset); the due index is the sorted set `{<prefix>}due` (member: the key, score:
+ * `due`). The braces are a hash tag: every key of one store hashes to the same slot, so on a
+ * cluster (DCS Proxy Cluster or Redis Cluster: "every key a script touches must be in the same
  * slot", EVAL routed by its first key) each script runs whole on one node. Every key a script
- * touches is in its KEYS; none is built inside a script. Liveness is judged against the caller's clock (`now`), as the DynamoDB store judges
- * its TTL attribute; Redis's own expiry (PEXPIRE, relative, so it does not depend on the two clocks
- * agreeing) only reclaims the memory.
+ * touches is in its KEYS; none is built inside a script. Liveness is judged against the caller's
+ * clock (`now`), as the DynamoDB store judges its TTL attribute; Redis's own expiry (PEXPIRE,
+ * relative, so it does not depend on the two clocks agreeing) only reclaims the memory.
  */
 
 /** Fields of a record hash, in the order the scripts and `HMGET` return them. */

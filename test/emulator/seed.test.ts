@@ -96,9 +96,10 @@ describe('seed data', () => {
     }
   });
 
-  it('uses realistic task names', () => {
+  it("uses realistic task names (Kafka's offset reset as Huawei's provider names it)", () => {
     const names = new Set(tasks.map((t) => t.task.name));
     for (const name of [
+      'kafkaResetConsumerOffset',
       'bindInstancePublicIp',
       'modifyInstanceSpec',
       'restartInstance',

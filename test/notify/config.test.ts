@@ -18,7 +18,7 @@ describe('parseNotifyConfig', () => {
   it('applies the documented defaults', () => {
     const c = parseNotifyConfig(app(base), {});
     expect(c).toMatchObject({
-      statuses: ['FAILED'],
+      statuses: ['FAILED', 'DELETED'],
       stuckAfterMinutes: 120,
       lookbackHours: 24,
       baseline: true,

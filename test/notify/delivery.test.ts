@@ -70,7 +70,7 @@ describe('notify-on-failure over HTTP (emulator + sink)', () => {
     expect(s.trigger).toBe('functiongraph-timer');
   });
 
-  it('the first scan records older failures as a baseline, sends those within the grace window; later ones are sent', async () => {
+  it('the first scan baselines older failures, sends those within the grace window; later ones are sent', async () => {
     h = await createHarness({ destinations: [{ type: 'webhook', name: 'hook' }] });
     const inst = h.addInstance('a');
     const old = new Date(h.clock.t - 61 * MIN).toISOString();

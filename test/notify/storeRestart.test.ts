@@ -93,7 +93,8 @@ describe('losing the store loses nothing recent (redis-server without persistenc
     const before = await restartScenario({ baselineGraceMinutes: 0 }, 'nograce:');
     const now = await restartScenario({}, 'grace:');
     console.log(
-      `store restart without persistence, 12 failures x (webhook, PagerDuty): grace 0 (as before) ${JSON.stringify(before)}; ` +
+      'store restart without persistence, 12 failures x (webhook, PagerDuty): ' +
+        `grace 0 (as before) ${JSON.stringify(before)}; ` +
         `grace 60 min (default) ${JSON.stringify(now)}`,
     );
     // Before: the eight queued when the server died were gone, and the first scan after only baselined.

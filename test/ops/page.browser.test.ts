@@ -88,7 +88,8 @@ describe('the fleet page in headless Chromium', () => {
     await expect.poll(() => orders.textContent()).toContain('restartInstance');
     expect(await orders.textContent()).toMatch(/EXECUTING for 1\d min/);
     expect(await orders.textContent()).toContain('modifyInstanceSpec');
-    expect(await orders.textContent()).toMatch(/2 in 24 h/);
+    // Two FAILED and one DELETED (a failure status by default) within 24 h.
+    expect(await orders.textContent()).toMatch(/3 in 24 h/);
     // Slack answers 410: its notifications of the two recent failures are dead.
     expect(await orders.textContent()).toMatch(/[1-9]\d* dead/);
     const billing = page.locator('article', { has: page.locator('h3', { hasText: 'rabbitmq-billing' }) });

@@ -336,7 +336,7 @@ describe('under Node.js 20.15 with FunctionGraph events and context', () => {
     expect(JSON.stringify(sink.accepted[0]?.body)).toContain(failed.id);
     const client = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
     await client.connect();
-    expect((await client.keys('dtf:*')).length).toBeGreaterThan(0);
+    expect((await client.keys('{dtf:}*')).length).toBeGreaterThan(0);
     await client.quit();
     // A second cold start: the state lives in redis-server, so nothing is sent twice.
     const second = await invoke(2, { DMS_TASKS_CONFIG: JSON.stringify(doc) });

@@ -139,14 +139,15 @@ describe('RedisStore details', () => {
   });
 
   it('listDue examines a bounded number of index entries per call; the next call goes on', async () => {
-    const store = storeOn(server, 'bound:');
-    // 1,200 entries whose records Redis expires (its own TTL, on the real clock), ahead of one live record.
-    const dying = Date.now() + 100;
+    // The store's clock stands still: each record gets a Redis TTL of 300 ms however long the writes take.
+    const t = Date.now();
+    const store = storeOn(server, 'bound:', () => t);
+    // 1,200 entries whose records Redis expires (its own TTL), ahead of one live record.
     await Promise.all(
-      Array.from({ length: 1200 }, (_, i) => store.put(`gone-${i}`, { i }, { due: i, expiresAt: dying })),
+      Array.from({ length: 1200 }, (_, i) => store.put(`gone-${i}`, { i }, { due: i, expiresAt: t + 300 })),
     );
     await store.put('live', { a: 1 }, { due: 5000 });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 400));
     const raw = connectRedis(server);
     try {
       // limit 1: at most 1 + 1,000 entries looked at (whole pages of 100), the dead ones pruned.

@@ -34,11 +34,21 @@ function minutesBetween(from: string, to: number): number | undefined {
   return Number.isNaN(start) ? undefined : Math.floor((to - start) / MINUTE);
 }
 
+/** Not a DMS status: the status a notice gives a task announced as stuck whose record is gone (404). */
+export const VANISHED_STATUS = 'VANISHED';
+
 /**
  * What a task calls for now, given what was already recorded for it: a failure once (any configured
  * status); a stuck notice once; then, while it stays stuck, a reminder every `repeatAfterMinutes` up to
  * `maxReminders`; and a recovered notice once if it then succeeds. Reminders and the recovered notice
  * follow only a stuck notice that was queued (not one recorded by a baseline scan).
+ *
+ * A task announced as stuck that ends in any other status than `SUCCESS` (`CANCELLED`, a `DELETED`
+ * left out of `statuses`, a status upstream adds later), or whose record vanished
+ * ({@link VANISHED_STATUS}), gets a `failed` notice: the operation announced as stuck did not do what
+ * it was started for. `failed` rather than a new kind, so every route, filter, silence and PagerDuty
+ * severity already written for failures applies, and PagerDuty keeps the incident the stuck notice
+ * opened (a `recovered` would resolve it as if the task had succeeded).
  */
 export function detect(
   task: DmsTask,
@@ -52,7 +62,11 @@ export function detect(
     const ran = minutesBetween(task.created_at, Date.parse(task.updated_at));
     return { task, event: 'recovered', ...(ran !== undefined && ran >= 0 ? { ranMinutes: ran } : {}) };
   }
-  if (!config.stuckStatuses.includes(task.status) || seen?.failed) return undefined;
+  if (!config.stuckStatuses.includes(task.status)) {
+    const announced = seen?.stuckAt !== undefined && !seen.failed && !seen.recovered;
+    return announced ? { task, event: 'failed' } : undefined;
+  }
+  if (seen?.failed) return undefined;
   const minutes = minutesBetween(task.created_at, now);
   if (minutes === undefined) return undefined;
   if (!seen?.stuck) {
@@ -71,10 +85,11 @@ export function mayNotify(task: DmsTask, config: NoticeRules, now: number): bool
   const threshold = stuckAfterFor(config, task.name) * MINUTE;
   const created = Date.parse(task.created_at);
   if (Number.isNaN(created)) return false;
-  // A success can only be a recovery if the task ran long enough to have been announced as stuck.
-  if (task.status === 'SUCCESS') {
+  // An ended task (success or any other end) calls for something only if it ran long enough to have
+  // been announced as stuck: a recovery, or the end of a stuck task.
+  if (!config.stuckStatuses.includes(task.status)) {
     const updated = Date.parse(task.updated_at);
     return (Number.isNaN(updated) ? now : updated) - created >= threshold;
   }
-  return config.stuckStatuses.includes(task.status) && now - created >= threshold;
+  return now - created >= threshold;
 }

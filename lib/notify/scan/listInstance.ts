@@ -1,8 +1,10 @@
 import type { DmsClient } from '../../dms/client';
 import { collectTasks, type StopReason } from '../../dms/paginate';
+import { DmsApiError } from '../../dms/errors';
 import type { DmsTask } from '../../dms/types';
+import { VANISHED_STATUS } from './detect';
 import type { StateStore, Versioned } from '../../state/types';
-import { type CursorRecord, cursorOf, keys } from '../records';
+import { type CursorRecord, cursorOf, keys, type OpenStuckTask } from '../records';
 import type { InstanceTarget, NotifyConfig } from '../types';
 
 const HOUR = 3600_000;
@@ -10,6 +12,8 @@ const HOUR = 3600_000;
 const WINDOW_MARGIN_MS = 10 * 60_000;
 /** Pages of one instance's task listing read at most. */
 const MAX_PAGES = 200;
+/** Open stuck tasks looked up one by one per scan at most (a GET each); the rest wait for the next scan. */
+const MAX_LOOKUPS = 20;
 
 /** What scanning one instance works with. */
 export interface ScanContext {
@@ -27,8 +31,13 @@ export interface ListedInstance {
   /** Business time the scan started: the cursor's next `lastScanAt`. */
   readonly now: number;
   readonly cursor: CursorRecord | undefined;
-  /** Tasks created within the listing window. */
+  /**
+   * Tasks created within the listing window, then the open stuck tasks the listing did not show:
+   * as `GET .../tasks/{id}` answered, or, where it answered 404, with status {@link VANISHED_STATUS}.
+   */
   readonly inWindow: readonly DmsTask[];
+  /** Open stuck tasks not looked up this scan (a lookup failed, or beyond the per-scan bound): kept open. */
+  readonly unchecked: readonly OpenStuckTask[];
   /**
    * Why the listing stopped short, when it did (`stalled`: neither paging name advanced; `max-pages`):
    * tasks may be missing, so the scan says so and keeps the cursor where it was.
@@ -90,5 +99,41 @@ export async function listInstance(
     const created = Date.parse(t.created_at);
     return Number.isNaN(created) || created >= begin;
   });
-  return { target, now, cursor, inWindow, ...(incomplete ? { incomplete: stopReason } : {}) };
+  const listed = new Set(tasks.map((t) => t.id));
+  const missing = (cursor?.openStuck ?? []).filter((t) => !listed.has(t.id));
+  const { found, unchecked } = await lookUp(client, target.instanceId, missing, now, ctx.deadline);
+  const more = incomplete ? { incomplete: stopReason } : {};
+  return { target, now, cursor, inWindow: [...inWindow, ...found], unchecked, ...more };
+}
+
+/**
+ * Looks up open stuck tasks the listing did not show (it lists only tasks created within its window,
+ * and a task record can be deleted): the task as upstream has it now, or on a 404 a stand-in with
+ * status {@link VANISHED_STATUS}. Another failure leaves the task unchecked (open) for the next scan.
+ */
+async function lookUp(
+  client: DmsClient,
+  instanceId: string,
+  missing: readonly OpenStuckTask[],
+  now: number,
+  deadline: number,
+): Promise<{ found: DmsTask[]; unchecked: OpenStuckTask[] }> {
+  const found: DmsTask[] = [];
+  const unchecked: OpenStuckTask[] = missing.slice(MAX_LOOKUPS);
+  for (const open of missing.slice(0, MAX_LOOKUPS)) {
+    try {
+      const { body } = await client.showTask(instanceId, open.id, { deadline });
+      const task = body.tasks.find((t) => t.id === open.id);
+      if (task) found.push(task);
+      else unchecked.push(open);
+    } catch (e) {
+      if (!(e instanceof DmsApiError) || e.status !== 404) {
+        unchecked.push(open);
+        continue;
+      }
+      const gone = new Date(now).toISOString();
+      found.push({ ...open, user_id: '', params: '', status: VANISHED_STATUS, updated_at: gone });
+    }
+  }
+  return { found, unchecked };
 }

@@ -5,7 +5,10 @@ import type { ListedInstance, ScanContext } from './listInstance';
 import type { LogFn } from '../log';
 import { errorName } from '../log';
 import { maxAgeOf } from '../deliver/outbox';
-import { keys, type CursorRecord } from '../records';
+import type { DmsTask } from '../../dms/types';
+import type { StoredValue } from '../../state/types';
+import { keys, type CursorRecord, type OpenStuckTask } from '../records';
+import type { NotifyConfig } from '../types';
 
 const HOUR = 3600_000;
 /** Store writes of one instance in flight at once (a DynamoDB request each; the file store groups them). */
@@ -16,6 +19,8 @@ const WRITE_CONCURRENCY = 16;
  * commits of the whole state. The DynamoDB client queues requests beyond its own sockets.
  */
 const CURSOR_WRITE_CONCURRENCY = 512;
+/** Open stuck tasks kept per instance in its cursor at most. */
+const MAX_OPEN_STUCK = 100;
 
 /** What one instance's scan found. */
 export interface ScanResult {
@@ -64,9 +69,14 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
   // Seen records outlive the widest window in which the task can be listed again.
   const seenExpires = now + (config.maxCatchUpHours + config.lookbackHours + 24) * HOUR;
   await mapLimit(f.seen, WRITE_CONCURRENCY, (w) => store.put(w.key, w.value, { expiresAt: seenExpires }));
+  const openStuck = openStuckAfter(candidates, f, seen, config, (t) => seenKey(target, t), listed.unchecked);
   const cursor: CursorWrite = {
     key: keys.cursor(target.projectId, target.instanceId),
-    value: { lastScanAt: new Date(now).toISOString(), baselineDone: true },
+    value: {
+      lastScanAt: new Date(now).toISOString(),
+      baselineDone: true,
+      ...(openStuck.length > 0 ? { openStuck } : {}),
+    },
   };
   const counts = countEvents(f, created);
   const result: ScanResult = { tasksSeen: listed.inWindow.length, ...counts, queued: created.filter(Boolean).length };
@@ -74,6 +84,31 @@ export async function recordInstance(ctx: ScanContext, listed: ListedInstance): 
   if (!f.baseline) return listed.incomplete ? result : { ...result, cursor };
   await store.put(cursor.key, cursor.value);
   return result;
+}
+
+/**
+ * The instance's open stuck tasks once this scan is stored: candidates still in a stuck status whose
+ * seen record (as this scan leaves it) says a stuck notice was queued and nothing ended it, plus those
+ * not looked up this scan. Bounded by {@link MAX_OPEN_STUCK}.
+ */
+function openStuckAfter(
+  candidates: readonly DmsTask[],
+  f: Findings,
+  seen: ReadonlyMap<string, Versioned>,
+  config: NotifyConfig,
+  keyOf: (t: DmsTask) => string,
+  unchecked: readonly OpenStuckTask[],
+): OpenStuckTask[] {
+  const marks = new Map<string, StoredValue>(f.seen.map((w) => [w.key, w.value]));
+  const open: OpenStuckTask[] = [];
+  for (const t of candidates) {
+    if (!config.stuckStatuses.includes(t.status)) continue;
+    const mark = marks.get(keyOf(t)) ?? seen.get(keyOf(t))?.value;
+    if (typeof mark?.stuckAt !== 'number' || mark.failed || mark.recovered) continue;
+    open.push({ id: t.id, name: t.name, user_name: t.user_name, created_at: t.created_at });
+  }
+  const ids = new Set(open.map((t) => t.id));
+  return [...open, ...unchecked.filter((t) => !ids.has(t.id))].slice(0, MAX_OPEN_STUCK);
 }
 
 /** Stores the cursors the scan phase returned; the file store commits them as one group. */
