@@ -44,11 +44,16 @@ async function restartScenario(notify: Record<string, unknown>, prefix: string):
     h.advance(2 * MIN);
     for (let i = 0; i < 8; i++) tasks.push(h.fail(inst));
     // The server dies once the run has queued the eight and stored its cursors, as delivery begins.
+    let cursorsStored = false;
     let killed = false;
     const dying: StateStore = {
       ...bindStore(h.store),
+      put: async (k, v, o) => {
+        await h.store.put(k, v, o);
+        if (k.startsWith('cursor#')) cursorsStored = true;
+      },
       listDue: async (n, l) => {
-        if (!killed) {
+        if (cursorsStored && !killed) {
           killed = true;
           await server.kill();
           restarted = await startRedisServer({ port: server.port });
@@ -61,6 +66,7 @@ async function restartScenario(notify: Record<string, unknown>, prefix: string):
       h.advance(2 * MIN);
       await h.run();
     }
+    expect(killed).toBe(true);
     const summary = h.logs.filter((l) => l.msg === 'notify run').at(-1);
     expect(summary).toMatchObject({ storePersists: false });
     const expected = {
