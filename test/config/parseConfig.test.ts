@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadHttpConfig, parseConfig, parseHttpAppConfig } from '../../lib/config';
-import { SecretResolutionError, resolveCredentials, resolveSecret } from '../../lib/secrets';
-import { clientForProject } from '../../lib/runtime';
+import { SecretResolutionError } from '../../lib/secrets/errors';
+import { resolveCredentials } from '../../lib/secrets/resolveCredentials';
+import { resolveSecret } from '../../lib/secrets/resolveSecret';
+import { clientForProject } from '../../lib/runtime/clientFor';
 import { parseNotifyConfig } from '../../lib/notify/config/parseNotifyConfig';
 
 const P1 = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';

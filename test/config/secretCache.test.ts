@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretResolutionError } from '../../lib/secrets';
+import { SecretResolutionError } from '../../lib/secrets/errors';
 import { resolveSecret, type SecretOptions } from '../../lib/secrets/resolveSecret';
 import { SecretCache } from '../../lib/secrets/secretCache';
 

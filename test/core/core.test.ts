@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, isRecord, lazyOnce, mapLimit, sleep } from '../../lib/core';
-import { remainingTimeOf, remainingTimeOr } from '../../lib/runtime';
+import { backoff } from '../../lib/core/backoff';
+import { isRecord } from '../../lib/core/isRecord';
+import { mapLimit } from '../../lib/core/mapLimit';
+import { lazyOnce } from '../../lib/core/once';
+import { sleep } from '../../lib/core/sleep';
+import { remainingTimeOf, remainingTimeOr } from '../../lib/runtime/remainingTime';
 
 describe('sleep', () => {
   it('resolves after the delay', async () => {
