@@ -5,6 +5,7 @@ import { lazyOnce } from '../core/once';
 import { remainingTimeOr } from '../runtime/remainingTime';
 import { DmsClient } from '../dms/client';
 import type { RequestBudgets } from '../dms/requestBudgets';
+import type { OffsetBase, OffsetParam } from '../dms/types';
 import { createStore } from '../state/createStore';
 import { describeStore } from '../state/describeStore';
 import type { StateStore } from '../state/types';
@@ -14,6 +15,7 @@ import { resolveDestinations } from './deliver/resolveDestinations';
 import { defaultLog, runNotifier, type RunSummary } from './runNotifier';
 import { normalizeTrigger } from './triggerEvent';
 import { coldStartCheck } from './coldStartCheck';
+import { loadPagingRecord, pagingFromRecord } from './scan/pagingRecord';
 
 /**
  * The part of a Lambda (or FunctionGraph) context the notifier reads: time left, request id (the
@@ -57,6 +59,32 @@ interface Ready {
  * @example
  * export const handler = createNotifyHandler();
  */
+/**
+ * The paging each project's scan uses: what the self-check's probe found and kept in the store
+ * (`GET /ops/v1/doctor`, `dms.paging`) where the document sets no value, one store read per project and
+ * run. A store that cannot be read leaves the configured paging (the run goes on).
+ */
+async function probedPaging(
+  rt: Runtime<NotifierConfig, DmsClient>,
+  store: StateStore,
+  log: LogFn,
+): Promise<Map<string, { readonly offsetParam: OffsetParam; readonly offsetBase: OffsetBase }>> {
+  const out = new Map<string, { readonly offsetParam: OffsetParam; readonly offsetBase: OffsetBase }>();
+  const { config } = rt;
+  if (config.pagingExplicit.param && config.pagingExplicit.base) return out;
+  for (const project of config.projects.values()) {
+    try {
+      const host = new URL(rt.clientFor(project).origin).host;
+      const paging = pagingFromRecord(config, await loadPagingRecord(store, host, project.projectId));
+      if (paging) out.set(project.projectId, paging);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : 'failed';
+      log({ level: 'warn', msg: 'paging record unreadable', projectId: project.projectId, error });
+    }
+  }
+  return out;
+}
+
 export function createNotifyHandler(
   options: NotifyHandlerOptions = {},
 ): (event: unknown, context?: InvocationContext) => Promise<RunSummary> {
@@ -104,6 +132,7 @@ export function createNotifyHandler(
     // The platform's clock when the context has one, else a budget counted down from now.
     const remaining = remainingTimeOr(context, options.defaultRemainingMs ?? 60_000);
     const trigger = normalizeTrigger(event);
+    const paging = await probedPaging(rt, r.store, log);
     return runNotifier(
       {
         app,
@@ -113,7 +142,7 @@ export function createNotifyHandler(
         clientFor: (projectId) => {
           const project = app.projects.get(projectId);
           if (!project) throw new Error(`no client for project ${projectId}`);
-          return rt.clientFor(project);
+          return rt.clientFor(project, paging.get(projectId));
         },
         budgets: rt.budgets,
         ...(options.store ? {} : { storeLabel: describeStore(config.store) }),

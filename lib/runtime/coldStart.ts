@@ -3,6 +3,7 @@ import type { CoreConfig, CoreProject } from '../config/types';
 import type { Pacing } from '../dms/requestBudget';
 import type { RequestBudgets } from '../dms/requestBudgets';
 import type { DmsClientOptions, DmsTaskClient } from '../dms/taskClient';
+import type { OffsetBase, OffsetParam } from '../dms/types';
 import { InvocationSecrets, type InvocationSecretsOptions } from '../secrets/invocationSecrets';
 import type { SsmReader } from '../secrets/resolveSecret';
 import { clientOptionsFor, requestBudgetsFor } from './clientFor';
@@ -37,6 +38,12 @@ export interface ColdStartOptions<C extends CoreConfig, K extends DmsTaskClient>
   readonly pacing?: Pacing;
 }
 
+/** A paging parameter and base to use instead of the configured ones. */
+export interface PagingOverride {
+  readonly offsetParam: OffsetParam;
+  readonly offsetBase: OffsetBase;
+}
+
 /** What a warm instance keeps: the configuration, the secrets of each invocation, the DMS clients. */
 export interface Runtime<C extends CoreConfig, K extends DmsTaskClient = DmsTaskClient> {
   readonly config: C;
@@ -49,9 +56,10 @@ export interface Runtime<C extends CoreConfig, K extends DmsTaskClient = DmsTask
   readonly budgets: RequestBudgets;
   /**
    * The DMS client of a configured project, built on first use and kept while warm; it signs with
-   * `secrets.credentials`.
+   * `secrets.credentials`. `paging` overrides the configured paging parameter and base (the notifier:
+   * what the self-check's probe found); one client is kept per project and paging.
    */
-  readonly clientFor: (project: CoreProject) => K;
+  readonly clientFor: (project: CoreProject, paging?: PagingOverride) => K;
 }
 
 /**
@@ -81,11 +89,13 @@ export function coldStart<C extends CoreConfig, K extends DmsTaskClient>(
     const secrets = new InvocationSecrets(config, secretOptions);
     const budgets = options.budgets ?? requestBudgetsFor(config, options.pacing);
     const clients = new Map<string, K>();
-    const clientFor = (project: CoreProject): K => {
-      let client = clients.get(project.projectId);
+    const clientFor = (project: CoreProject, paging?: PagingOverride): K => {
+      const key = paging ? `${project.projectId} ${paging.offsetParam} ${paging.offsetBase}` : project.projectId;
+      let client = clients.get(key);
       if (!client) {
-        client = new options.Client(clientOptionsFor(config, project, secrets.credentials, options.client, budgets));
-        clients.set(project.projectId, client);
+        const overrides = paging ? { ...options.client, ...paging } : options.client;
+        client = new options.Client(clientOptionsFor(config, project, secrets.credentials, overrides, budgets));
+        clients.set(key, client);
       }
       return client;
     };

@@ -1,4 +1,5 @@
 import { isRecord } from '../../core/isRecord';
+import type { CoreConfig } from '../../config/types';
 import type { OffsetBase, OffsetParam } from '../../dms/types';
 import type { StateStore } from '../../state/types';
 import { keys } from '../records';
@@ -42,4 +43,16 @@ export async function loadPagingRecord(
 ): Promise<PagingRecord | undefined> {
   const got = await store.get(keys.paging(host, projectId));
   return got ? readPagingRecord(got.value) : undefined;
+}
+
+/** The paging the notifier's scan uses for a project: the probe's answer where the document sets no value. */
+export function pagingFromRecord(
+  config: Pick<CoreConfig, 'offsetParam' | 'offsetBase' | 'pagingExplicit'>,
+  record: PagingRecord | undefined,
+): { readonly offsetParam: OffsetParam; readonly offsetBase: OffsetBase } | undefined {
+  if (!record) return undefined;
+  const offsetParam = config.pagingExplicit.param ? config.offsetParam : record.param;
+  const offsetBase = config.pagingExplicit.base ? config.offsetBase : record.base;
+  if (offsetParam === config.offsetParam && offsetBase === config.offsetBase) return undefined;
+  return { offsetParam, offsetBase };
 }
