@@ -34,7 +34,8 @@ import type { FunctionName } from './bundles';
  * 119.7 KB: 118 KiB; issue 18's pager check of the paging name, the cluster-safe Redis store (ioredis
  * Cluster, its due list a page at a time, its persistence reading), the first scan's grace window and
  * the look-up of open stuck tasks that end or vanish (about 4.3 KB, esbuild metafile) to about 124 KB:
- * 124 KiB now. `ops` (the
+ * 124 KiB; issue 19's probed paging (the store record read per run, the paging override: about 0.8 KB)
+ * took it to 127.1 KB: 128 KiB now. `ops` (the
  * operator API: list/show's HTTP edge, the notify configuration parser, the state store) started at
  * 80 KiB (65.5 KB); the fleet page it serves (issue 13: the HTML views with their CSS and script,
  * about 30 KB, and the DMS client for the live listings, about 11 KB) took it to 107.1 KB
@@ -54,5 +55,5 @@ export const BUNDLE_BUDGET_BYTES = {
   list: 48 * 1024,
   show: 46 * 1024,
   ops: 160 * 1024,
-  'notify-on-failure': 124 * 1024,
+  'notify-on-failure': 128 * 1024,
 } as const satisfies Record<FunctionName, number>;
