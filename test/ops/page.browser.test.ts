@@ -117,6 +117,18 @@ describe('the fleet page in headless Chromium', () => {
     await page.close();
   });
 
+  it("sends a test notification from a destination's button and shows the receiver's answer", async () => {
+    const page = await newPage(1280, 900);
+    await signIn(page);
+    await page.getByRole('button', { name: 'Send a test notification to feishu' }).click();
+    await page.waitForSelector('h2:has-text("Test notification to feishu")');
+    expect(await page.locator('[role=status]').last().textContent()).toBe('Delivered');
+    expect(await page.locator('main dl').textContent()).toMatch(/Receiver status\s*200/);
+    await page.getByRole('link', { name: 'Back to the fleet' }).click();
+    await page.waitForSelector('h2:has-text("Destinations")');
+    await page.close();
+  });
+
   it('opens a task: its fields, params pretty-printed, its notifications and attempts', async () => {
     const page = await newPage(1280, 900);
     await signIn(page);

@@ -294,6 +294,46 @@ describe('the fleet page handler', () => {
     expect(html.body).toContain(`+${cut[0]?.moreFailures} more`);
   });
 
+  it("sends a test per destination from the page: the receiver's answer, then 429 within 10 s", async () => {
+    const { cookie, csrf } = await signIn();
+    const page = await call({ path: '/ops/v1/fleet', cookies: [cookie] });
+    for (const id of ['hook', 'slack', 'feishu', 'dingtalk'])
+      expect(page.body).toContain(`action="/ops/v1/fleet/destinations/${id}/test"`);
+    const send = (id: string, form: Record<string, string> = { csrf }) =>
+      call({
+        method: 'POST',
+        path: `/ops/v1/fleet/destinations/${id}/test`,
+        headers: SAME_ORIGIN,
+        cookies: [cookie],
+        form,
+      });
+    // Without the CSRF token: refused, nothing sent.
+    expect((await send('hook', {})).statusCode).toBe(403);
+    const ok = await send('hook');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('Delivered');
+    expect(ok.body).toMatch(/Receiver status<\/dt><dd>204<\/dd>/);
+    expect(ok.body).toMatch(/<time datetime="\d{4}-/);
+    const again = await send('hook');
+    expect(again.statusCode).toBe(429);
+    expect(Number(again.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(again.body).toContain('one test per destination every 10 seconds');
+    // Slack answers 410 in this stack: shown as not delivered, with the status.
+    const gone = await send('slack');
+    expect(gone.statusCode).toBe(200);
+    expect(gone.body).toContain('Not delivered: HTTP 410');
+    expect(gone.body).toMatch(/Receiver status<\/dt><dd>410<\/dd>/);
+    expect((await send('nowhere')).statusCode).toBe(404);
+    // Recorded in the history as tests, like the operator API's.
+    const h = await call({
+      path: '/ops/v1/history',
+      query: 'instance=test&limit=100',
+      headers: { authorization: `Bearer ${PAGE_TOKEN}` },
+    });
+    const tests = (JSON.parse(h.body) as { items: { destination: string; test?: boolean }[] }).items;
+    expect(tests.filter((t) => t.test).map((t) => t.destination)).toEqual(expect.arrayContaining(['hook', 'slack']));
+  });
+
   it('lists only the visible instances upstream, once per cache period', async () => {
     const fresh = stack.functions.ops();
     const auth = { authorization: `Bearer ${PAGE_TOKEN}` };

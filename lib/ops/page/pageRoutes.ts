@@ -1,7 +1,8 @@
 import { authenticate } from '../../http/bearerAuth';
 import { AUTH_REALM } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
-import { AuthenticationError } from '../../http/errors';
+import { AuthenticationError, HttpError } from '../../http/errors';
+import { sendTestNotification, TestTooSoonError } from '../../notify/deliver/sendTest';
 import { jsonResponse } from '../../http/response';
 import type { Route, RouteOutcome } from '../../http/routes';
 import type { OpsServices } from '../opsServices';
@@ -12,7 +13,7 @@ import { buildFleetView, type FleetSources } from './fleetData';
 import { parseForm } from './forms';
 import { checkSameOrigin } from './pageAuth';
 import { html, pageError, redirect, signInPage } from './pageResponses';
-import { renderFleetMain, signedInHeader } from './renderFleet';
+import { renderFleetMain, renderTestResultMain, signedInHeader } from './renderFleet';
 import { renderTaskMain } from './renderTask';
 import { SignInLimiter } from './signInLimit';
 import { buildTaskView } from './taskData';
@@ -56,7 +57,9 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
       if (!v.session) return { response: signInPage(v.base, r.requestId, 200) };
       const view = await buildFleetView(await fleetSources(r.services), query, v.now);
       const ctx = pageContext(v);
-      const response = html(200, 'DMS fleet', signedInHeader(ctx, true), renderFleetMain(view, ctx), r.requestId, true);
+      const destinations = [...r.services.config.notify.destinations].map(([id, d]) => ({ id, type: d.type }));
+      const main = renderFleetMain(view, ctx, destinations);
+      const response = html(200, 'DMS fleet', signedInHeader(ctx, true), main, r.requestId, true);
       return {
         response: { ...response, headers: { ...response.headers, 'X-Dtf-Upstream-Calls': String(view.upstreamCalls) } },
         upstreamCalls: view.upstreamCalls,
@@ -135,6 +138,38 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
       if (!expired)
         throw new NotFoundPageError('silence_id: no silence in force has this id', ERROR_CODES.pageSilenceNotFound);
       return { response: redirect(v.base, r.requestId) };
+    },
+  }),
+  htmlRoute({
+    method: 'POST',
+    path: '/ops/v1/fleet/destinations/{destination_id}/test',
+    answer: async (r) => {
+      const id = r.params.get('destination_id') ?? '';
+      const v = await visitOf(r);
+      checkChange(v, parseForm(r.req.body));
+      const { services: s } = r;
+      if (!s.config.notify.destinations.has(id))
+        throw new HttpError(404, ERROR_CODES.destinationNotFound, 'no destination with this id is configured');
+      try {
+        // The operator API's test (POST /ops/v1/destinations/{id}/test): the same function, gate and history.
+        const result = await sendTestNotification(s.config.notify, id, {
+          store: await s.store(),
+          secrets: s.secrets.options,
+          credentials: s.secrets.credentials,
+          now: s.now,
+        });
+        const ctx = pageContext(v);
+        const main = renderTestResultMain(result, ctx);
+        return { response: html(200, `Test ${id}: DMS fleet`, signedInHeader(ctx, false), main, r.requestId) };
+      } catch (err) {
+        if (err instanceof TestTooSoonError) {
+          const seconds = Math.ceil(err.retryAfterMs / 1000);
+          throw new HttpError(429, ERROR_CODES.testTooSoon, `${err.message}: try again in ${seconds} s`, {
+            'Retry-After': String(seconds),
+          });
+        }
+        throw err;
+      }
     },
   }),
   htmlRoute({

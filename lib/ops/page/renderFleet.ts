@@ -1,3 +1,4 @@
+import type { TestSendResult } from '../../notify/deliver/sendTest';
 import { REFRESH_SECONDS, SILENCE_DURATIONS_MINUTES } from './constants';
 import { escapeHtml as e } from './escapeHtml';
 import type { Silence } from './silences';
@@ -140,8 +141,42 @@ function pager(v: FleetView, ctx: PageContext): string {
   return `<nav class="pages" aria-label="Pages">${prev}<span>Page ${v.page} of ${v.pages}</span>${next}</nav>`;
 }
 
-/** The fleet page's `<main>`: search, summary, instances by project, region and engine, silences. */
-export function renderFleetMain(v: FleetView, ctx: PageContext): string {
+/** A configured destination as the page lists it (never its URL). */
+export interface PageDestination {
+  readonly id: string;
+  readonly type: string;
+}
+
+/** One "Send test" form per destination (session and CSRF like the silence forms). */
+function destinationsSection(destinations: readonly PageDestination[], ctx: PageContext): string {
+  if (destinations.length === 0) return '';
+  const rows = destinations
+    .map(
+      (d) => `<tr><td>${e(d.id)}</td><td>${e(d.type)}</td><td><form class="inline" method="post"
+ action="${e(ctx.base)}/destinations/${e(encodeURIComponent(d.id))}/test">${csrfField(ctx)}
+<button type="submit" class="secondary" aria-label="Send a test notification to ${e(d.id)}">Send test</button>
+</form></td></tr>`,
+    )
+    .join('');
+  return `<section aria-labelledby="dest-h"><h2 id="dest-h">Destinations</h2>
+<table><caption class="sr">Destinations</caption><thead><tr><th scope="col">Destination</th><th scope="col">Type</th>
+<th scope="col"><span class="sr">Action</span></th></tr></thead><tbody>${rows}</tbody></table>
+<p class="muted">A test is one marked notification, recorded in the history; one per destination every 10 s.</p>
+</section>`;
+}
+
+/** The answer of a "Send test": the receiver's status, its reason, the time taken and when. */
+export function renderTestResultMain(r: TestSendResult, ctx: PageContext): string {
+  return `<h2>Test notification to ${e(r.destinationId)} <span class="muted">(${e(r.type)})</span></h2>
+<p role="status" class="${r.delivered ? 'ok' : 'bad'}">${r.delivered ? 'Delivered' : `Not delivered: ${e(r.reason)}`}</p>
+<dl class="result"><dt>Receiver status</dt><dd>${r.status === undefined ? '<span class="muted">no answer</span>' : r.status}</dd>
+<dt>Time taken</dt><dd>${r.ms} ms</dd><dt>Sent</dt><dd>${timeTag(r.sentAt)}</dd>
+<dt>History id</dt><dd><code>${e(r.id)}</code></dd></dl>
+<p><a href="${e(ctx.base)}">Back to the fleet</a></p>`;
+}
+
+/** The fleet page's `<main>`: search, summary, instances by project, region and engine, silences, destinations. */
+export function renderFleetMain(v: FleetView, ctx: PageContext, destinations: readonly PageDestination[] = []): string {
   // A group can appear twice (among those needing attention, then the others): its number keeps ids unique.
   const groups = v.groups
     .map(
@@ -164,7 +199,8 @@ ${v.upstreamCalls} DMS calls, ${v.cachedInstances} from cache</li></ul>
 ${pager(v, ctx)}
 ${groups || '<p>No instance matches.</p>'}
 ${v.pages > 1 ? pager(v, ctx) : ''}
-${silencesSection(v, ctx)}`;
+${silencesSection(v, ctx)}
+${destinationsSection(destinations, ctx)}`;
 }
 
 /** The header of every signed-in page: title, auto refresh, sign out. */
