@@ -49,11 +49,12 @@ import type { FunctionName } from './bundles';
  * Issue 18's pager check, cluster-safe Redis store and stuck-task look-ups (about 1.7 KB) took `ops`
  * past 156 KiB: 160 KiB now. `list` grew by the pager's check of the paging parameter name (a page that
  * does not advance asked again under the other name, remembered per endpoint: about 0.9 KB) to
- * 47.4 KB: 48 KiB.
+ * 47.4 KB: 48 KiB. Issue 21's operator screen (stuck marks, "+N more", counts by the notifier's
+ * mayNotify, the Send test form and page: about 4.2 KB) took `ops` past 160 KiB: 166 KiB now.
  */
 export const BUNDLE_BUDGET_BYTES = {
   list: 48 * 1024,
   show: 46 * 1024,
-  ops: 160 * 1024,
+  ops: 166 * 1024,
   'notify-on-failure': 128 * 1024,
 } as const satisfies Record<FunctionName, number>;

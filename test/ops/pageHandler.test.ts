@@ -312,7 +312,7 @@ describe('the fleet page handler', () => {
     const ok = await send('hook');
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('Delivered');
-    expect(ok.body).toMatch(/Receiver status<\/dt><dd>204<\/dd>/);
+    expect(ok.body).toMatch(/Receiver status<\/dt>\s*<dd>204<\/dd>/);
     expect(ok.body).toMatch(/<time datetime="\d{4}-/);
     const again = await send('hook');
     expect(again.statusCode).toBe(429);
@@ -322,7 +322,7 @@ describe('the fleet page handler', () => {
     const gone = await send('slack');
     expect(gone.statusCode).toBe(200);
     expect(gone.body).toContain('Not delivered: HTTP 410');
-    expect(gone.body).toMatch(/Receiver status<\/dt><dd>410<\/dd>/);
+    expect(gone.body).toMatch(/Receiver status<\/dt>\s*<dd>410<\/dd>/);
     expect((await send('nowhere')).statusCode).toBe(404);
     // Recorded in the history as tests, like the operator API's.
     const h = await call({

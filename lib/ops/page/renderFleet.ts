@@ -167,9 +167,11 @@ function destinationsSection(destinations: readonly PageDestination[], ctx: Page
 
 /** The answer of a "Send test": the receiver's status, its reason, the time taken and when. */
 export function renderTestResultMain(r: TestSendResult, ctx: PageContext): string {
+  const verdict = r.delivered ? 'Delivered' : `Not delivered: ${e(r.reason)}`;
   return `<h2>Test notification to ${e(r.destinationId)} <span class="muted">(${e(r.type)})</span></h2>
-<p role="status" class="${r.delivered ? 'ok' : 'bad'}">${r.delivered ? 'Delivered' : `Not delivered: ${e(r.reason)}`}</p>
-<dl class="result"><dt>Receiver status</dt><dd>${r.status === undefined ? '<span class="muted">no answer</span>' : r.status}</dd>
+<p role="status" class="${r.delivered ? 'ok' : 'bad'}">${verdict}</p>
+<dl class="result"><dt>Receiver status</dt>
+<dd>${r.status === undefined ? '<span class="muted">no answer</span>' : r.status}</dd>
 <dt>Time taken</dt><dd>${r.ms} ms</dd><dt>Sent</dt><dd>${timeTag(r.sentAt)}</dd>
 <dt>History id</dt><dd><code>${e(r.id)}</code></dd></dl>
 <p><a href="${e(ctx.base)}">Back to the fleet</a></p>`;
