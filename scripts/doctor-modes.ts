@@ -38,6 +38,7 @@ const MODES: readonly Mode[] = [
     doc: { offsetParam: 'start', offsetBase: 1 },
     rows: ['dms.paging'],
   },
+  { name: 'task_count per page', emulator: { taskCount: 'page' }, rows: ['dms.paging', 'dms.task_count'] },
   { name: 'wrong secret key', env: { CLOUD_SDK_SK: 'not-the-secret-0123456789' }, rows: ['dms.credentials'] },
   { name: 'CSMS secret read refused (403)', denySecret: true, rows: ['secret.readable'] },
   { name: 'SMN topic missing', missingTopic: true, rows: ['smn.topic'] },

@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type CheckResult, ok, problem, unknown } from '../core/checkResult';
-import type { StateStore } from './types';
-
-/** Whether the store keeps its data across a restart, as the store itself reports it. */
-export interface PersistenceFact {
-  /** `true`: it persists; `false`: it does not; `undefined`: it cannot be told from here. */
-  readonly persists: boolean | undefined;
-  /** What was read (`aof_enabled:0, rdb save ""`, `point-in-time recovery on`). */
-  readonly detail: string;
-}
+import type { StateStore, StorePersistence } from './types';
 
 /** The key the check writes (expires in a minute: it leaves nothing behind for long). */
 export const DOCTOR_KEY_PREFIX = 'doctor/';
 
 /**
  * The state store answers, accepts a conditional write (create, then update at the version read, then
- * refuse an update at a stale version), and persists.
+ * refuse an update at a stale version), and persists (what the store reads of itself, `persistence()`).
  */
 export async function checkStore(
   name: string,
   store: StateStore,
   now: () => number,
-  persistence?: () => Promise<PersistenceFact>,
+  persistence: (() => Promise<StorePersistence>) | undefined = store.persistence?.bind(store),
 ): Promise<CheckResult[]> {
   const rows: CheckResult[] = [];
   const key = `${DOCTOR_KEY_PREFIX}${randomUUID()}`;

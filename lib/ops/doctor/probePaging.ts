@@ -34,8 +34,9 @@ export async function probePaging(clientWith: ClientWithParam, instanceId: strin
   let sawSecond = false;
   for (const param of PARAMS) {
     const client = clientWith(param);
-    const at1 = (await client.listTasks({ instanceId, offset: 1, limit: 1 })).body.tasks[0]?.id;
-    const at2 = (await client.listTasks({ instanceId, offset: 2, limit: 1 })).body.tasks[0]?.id;
+    // The name given per call: the client's memory of what worked at this endpoint must not answer for it.
+    const at1 = (await client.listTasks({ instanceId, offset: 1, limit: 1, offsetParam: param })).body.tasks[0]?.id;
+    const at2 = (await client.listTasks({ instanceId, offset: 2, limit: 1, offsetParam: param })).body.tasks[0]?.id;
     if (at1 !== undefined && at1 !== t0) {
       found = { param, base: 0 };
       sawSecond = true;
@@ -108,7 +109,9 @@ export function judgePaging(subject: string, facts: PagingFacts, configured: Con
     ok(
       'dms.task_count',
       subject,
-      `${seen}: task_count is ${facts.countIsTotal ? 'the total of matching tasks' : "the page's length"}`,
+      facts.countIsTotal
+        ? `${seen}: task_count is the total of matching tasks`
+        : `${seen}: task_count is the page's length (the pager reads on until a short page)`,
     ),
   );
   return rows;

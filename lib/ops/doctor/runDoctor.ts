@@ -14,7 +14,7 @@ import { checkDestinations } from './checkDestinations';
 import { type PlatformFacts, checkPlatform } from '../../runtime/checkPlatform';
 import { checkProject, type SeenInstance } from './checkProject';
 import { checkSecrets } from './checkSecrets';
-import { checkStore, type PersistenceFact } from '../../state/checkStore';
+import { checkStore } from '../../state/checkStore';
 import { savePagingRecord } from '../../notify/scan/pagingRecord';
 import { judgePaging, pagingUnknown, probePaging } from './probePaging';
 import { secretRefsOf } from './secretRefs';
@@ -24,7 +24,6 @@ export interface DoctorStore {
   /** How rows name it (`redis 10.0.0.5:6379`, `dynamodb table`, `file .state/notify.json`): never a password. */
   readonly name: string;
   readonly open: () => Promise<StateStore>;
-  readonly persistence?: () => Promise<PersistenceFact>;
 }
 
 /** What one self-check reads, injected by its two callers (the `ops` route and `npm run doctor`). */
@@ -139,7 +138,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     if (input.store) {
       try {
         store = await input.store.open();
-        results.push(...(await checkStore(input.store.name, store, now, input.store.persistence)));
+        results.push(...(await checkStore(input.store.name, store, now)));
       } catch (err) {
         results.push(
           problem(
