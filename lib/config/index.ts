@@ -17,4 +17,3 @@ export { parseConfig } from './parseConfig';
 export { HTTP_KEYS, parseHttpAppConfig, parseHttpConfig } from './parseHttpConfig';
 export { readConfigDocument } from './readConfigDocument';
 export { loadConfig } from './loadConfig';
-export { loadHttpConfig } from './loadHttpConfig';

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadHttpConfig, parseConfig, parseHttpAppConfig } from '../../lib/config';
+import { ConfigError, parseConfig, parseHttpAppConfig, readConfigDocument } from '../../lib/config';
 import { SecretResolutionError } from '../../lib/secrets/errors';
 import { resolveCredentials } from '../../lib/secrets/resolveCredentials';
 import { resolveSecret } from '../../lib/secrets/resolveSecret';
@@ -114,21 +114,23 @@ describe('parseConfig', () => {
   });
 });
 
-describe('loadConfig', () => {
+/** What the functions did at cold start before the shared cold start: read the document, then parse it. */
+const loadApp = (env: NodeJS.ProcessEnv) => parseConfig(readConfigDocument(env));
+const loadHttp = (env: NodeJS.ProcessEnv) => parseHttpAppConfig(readConfigDocument(env));
+
+describe('reading and parsing the document', () => {
   it('reads DMS_TASKS_CONFIG, or DMS_TASKS_CONFIG_FILE', async () => {
     const doc = { projects: { [P1]: 'cn-north-4' } };
-    expect(loadConfig({ DMS_TASKS_CONFIG: JSON.stringify(doc) }).projects.has(P1)).toBe(true);
+    expect(loadApp({ DMS_TASKS_CONFIG: JSON.stringify(doc) }).projects.has(P1)).toBe(true);
     const dir = await mkdtemp(join(tmpdir(), 'dtf-config-'));
     await writeFile(join(dir, 'c.json'), JSON.stringify(doc));
-    expect(loadConfig({ DMS_TASKS_CONFIG_FILE: join(dir, 'c.json') }).projects.has(P1)).toBe(true);
+    expect(loadApp({ DMS_TASKS_CONFIG_FILE: join(dir, 'c.json') }).projects.has(P1)).toBe(true);
   });
 
   it('names the variable when it is missing or not JSON', () => {
-    expect(errorOf(() => loadConfig({})).path).toBe('DMS_TASKS_CONFIG');
-    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG: '{nope' })).message).toMatch(/not valid JSON/);
-    expect(errorOf(() => loadConfig({ DMS_TASKS_CONFIG_FILE: '/nonexistent/x.json' })).path).toBe(
-      'DMS_TASKS_CONFIG_FILE',
-    );
+    expect(errorOf(() => loadApp({})).path).toBe('DMS_TASKS_CONFIG');
+    expect(errorOf(() => loadApp({ DMS_TASKS_CONFIG: '{nope' })).message).toMatch(/not valid JSON/);
+    expect(errorOf(() => loadApp({ DMS_TASKS_CONFIG_FILE: '/nonexistent/x.json' })).path).toBe('DMS_TASKS_CONFIG_FILE');
   });
 });
 
@@ -207,7 +209,7 @@ describe('each function parses only its own settings', () => {
   });
 
   it('loadHttpConfig reads the same variables as loadConfig', () => {
-    expect(loadHttpConfig({ DMS_TASKS_CONFIG: JSON.stringify(shared) }).http.allowInstances).toBe('any');
-    expect(errorOf(() => loadHttpConfig({})).path).toBe('DMS_TASKS_CONFIG');
+    expect(loadHttp({ DMS_TASKS_CONFIG: JSON.stringify(shared) }).http.allowInstances).toBe('any');
+    expect(errorOf(() => loadHttp({})).path).toBe('DMS_TASKS_CONFIG');
   });
 });

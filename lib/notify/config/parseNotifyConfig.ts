@@ -160,10 +160,10 @@ function checkRouteNames(app: AppConfig, routes: ReadonlyMap<string, RouteConfig
  * reads them.
  *
  * The shared settings and the notifier's project settings (`discover`, instance `routes`) are read by
- * `parseConfig` (inside `loadConfig`); `http` belongs to the HTTP functions and is not read here.
+ * `parseConfig` (inside the cold start); `http` belongs to the HTTP functions and is not read here.
  *
  * @example
- * const notify = parseNotifyConfig(loadConfig());
+ * const notify = parseNotifyConfig(parseConfig(readConfigDocument()));
  */
 export function parseNotifyConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): NotifyConfig {
   const o = readObject(app.notify ?? {}, 'notify');
