@@ -123,6 +123,9 @@ async function printedLinesWork(output: string): Promise<void> {
     expect(status, line).toBe(0);
     expect(stdout.trim(), line).not.toBe('');
     expect(stdout, line).not.toMatch(/DTF\.00404|DTF\.005|Not Found|No control route/);
+    // The self-check finds nothing wrong with the demo, and its test notification arrives.
+    if (line.includes('/ops/v1/doctor')) expect(stdout, line).toMatch(/^0 problem, /m);
+    if (line.includes('/destinations/')) expect(stdout, line).toContain('"delivered":true');
   }
   const ids = async (line: string | undefined): Promise<string[]> => {
     const body = (await shell((line ?? '').replace('curl -si', 'curl -s'), token)).stdout;
