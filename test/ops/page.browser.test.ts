@@ -106,6 +106,19 @@ describe('the fleet page in headless Chromium', () => {
     const payments = page.locator('article', { has: page.locator('h3', { hasText: 'rocketmq-payments' }) });
     expect(await payments.textContent()).toMatch(/STUCK, 3 h( \d+ min)? past its 2 h threshold/);
     expect(await page.locator('main article h3').first().textContent()).toContain('rocketmq-payments');
+    // Times in the viewer's time zone, the UTC time on hover.
+    const times = await page.locator('main time[datetime]').evaluateAll((ts) =>
+      ts.map((t) => ({
+        text: t.textContent,
+        title: t.getAttribute('title'),
+        local: new Date(t.getAttribute('datetime') ?? '').toLocaleString(),
+      })),
+    );
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) {
+      expect(t.text).toBe(t.local);
+      expect(t.title).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    }
     // A hostile task name is text, never markup.
     const notify = page.locator('article', { has: page.locator('h3', { hasText: 'rabbitmq-notify' }) });
     expect(await notify.textContent()).toContain(XSS_NAME);

@@ -34,14 +34,19 @@ thead{display:none}td{border:0;padding:2px 0}tr{border-bottom:1px solid var(--li
 `;
 
 /**
- * Refreshes `<main>` every REFRESH seconds from the same URL while nobody is typing in a form, and
- * says so in a live region; the checkbox turns it off. No framework, no external file. Only the
- * `<main>` element of the answer is parsed: parsing the whole document would apply its `<style>`,
- * whose nonce is the new response's and not this page's, and the CSP refuses it (a console error
+ * Shows every `<time datetime>` in the viewer's time zone, the UTC time on hover (`title`; the server
+ * renders UTC, which is what a reader without script sees). Refreshes `<main>` every REFRESH seconds
+ * from the same URL while nobody is typing in a form, and says so in a live region; the checkbox
+ * turns it off. No framework, no external file. Only the `<main>` element of the answer is parsed:
+ * parsing the whole document would apply its `<style>`, whose nonce is the new response's and not this page's, and the CSP refuses it (a console error
  * on every refresh, issue 20 item 8).
  */
 const SCRIPT = `
-(function(){var box=document.getElementById('autorefresh');var out=document.getElementById('refresh-status');
+(function(){function local(){var ts=document.querySelectorAll('time[datetime]');for(var i=0;i<ts.length;i++){
+var t=ts[i],d=new Date(t.getAttribute('datetime'));if(isNaN(d.getTime())||t.title)continue;
+t.title=d.toISOString().slice(0,19).replace('T',' ')+' UTC';t.textContent=d.toLocaleString()}}
+local();
+var box=document.getElementById('autorefresh');var out=document.getElementById('refresh-status');
 if(!box||!out)return;var secs=Number(box.getAttribute('data-seconds'))||30;
 function typing(){var a=document.activeElement;return a&&/^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName)}
 function tick(){if(!box.checked||typing()||document.hidden)return;
@@ -50,7 +55,7 @@ if(r.status!==200){out.textContent='Refresh failed ('+r.status+')';return null}r
 if(t===null)return;var a=t.indexOf('<main'),b=t.lastIndexOf('</main>');
 if(a<0||b<a){out.textContent='Refresh failed';return}
 var d=new DOMParser().parseFromString(t.slice(a,b+7),'text/html');var m=d.querySelector('main');
-var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;
+var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;local();
 out.textContent='Updated '+new Date().toLocaleTimeString()}}).catch(function(){out.textContent='Refresh failed'})}
 setInterval(tick,secs*1000)})();
 `;

@@ -160,7 +160,8 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
         });
         const ctx = pageContext(v);
         const main = renderTestResultMain(result, ctx);
-        return { response: html(200, `Test ${id}: DMS fleet`, signedInHeader(ctx, false), main, r.requestId) };
+        const header = signedInHeader(ctx, false);
+        return { response: html(200, `Test ${id}: DMS fleet`, header, main, r.requestId, true) };
       } catch (err) {
         if (err instanceof TestTooSoonError) {
           const seconds = Math.ceil(err.retryAfterMs / 1000);
@@ -200,7 +201,7 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
       const ctx = pageContext(v);
       const title = `${view.task.name ?? 'Task'}: DMS fleet`;
       return {
-        response: html(200, title, signedInHeader(ctx, false), renderTaskMain(view, ctx), r.requestId),
+        response: html(200, title, signedInHeader(ctx, false), renderTaskMain(view, ctx), r.requestId, true),
         upstreamCalls: 1,
       };
     },
