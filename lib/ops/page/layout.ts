@@ -38,8 +38,8 @@ thead{display:none}td{border:0;padding:2px 0}tr{border-bottom:1px solid var(--li
  * renders UTC, which is what a reader without script sees). Refreshes `<main>` every REFRESH seconds
  * from the same URL while nobody is typing in a form, and says so in a live region; the checkbox
  * turns it off. No framework, no external file. Only the `<main>` element of the answer is parsed:
- * parsing the whole document would apply its `<style>`, whose nonce is the new response's and not this page's, and the CSP refuses it (a console error
- * on every refresh, issue 20 item 8).
+ * parsing the whole document would apply its `<style>`, whose nonce is the new response's and not
+ * this page's, and the CSP refuses it (a console error on every refresh, issue 20 item 8).
  */
 const SCRIPT = `
 (function(){function local(){var ts=document.querySelectorAll('time[datetime]');for(var i=0;i<ts.length;i++){
