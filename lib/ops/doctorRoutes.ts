@@ -1,10 +1,10 @@
 import * as ERROR_CODES from '../http/errorCodes';
-import { HttpError, ValidationError } from '../http/errors';
+import { ValidationError } from '../http/errors';
 import * as HEADERS from '../http/headers';
 import { type HttpResponse, jsonResponse } from '../http/response';
 import type { EdgeRequest, Route, RouteOutcome } from '../http/routes';
 import { singleQuery } from '../http/singleQuery';
-import { sendTestNotification, TestTooSoonError } from '../notify/deliver/sendTest';
+import { testDestination } from './testDestination';
 import { readConfigDocument } from '../config/readConfigDocument';
 import { resolveConfigDocument } from '../runtime/resolveConfigDocument';
 import { doctorInputFrom } from './doctor/doctorInputFrom';
@@ -62,33 +62,14 @@ async function doctor(r: EdgeRequest<OpsServices>): Promise<RouteOutcome> {
 }
 
 /** `POST /ops/v1/destinations/{destination_id}/test`: one marked notification, its answer and time. */
-async function testDestination(r: EdgeRequest<OpsServices>): Promise<RouteOutcome> {
+async function testRoute(r: EdgeRequest<OpsServices>): Promise<RouteOutcome> {
   singleQuery(r.req, []);
-  const { services } = r;
-  const id = r.params.get('destination_id') ?? '';
-  if (!services.config.notify.destinations.has(id)) {
-    throw new HttpError(404, ERROR_CODES.destinationNotFound, 'no destination with this id is configured');
-  }
-  try {
-    const result = await sendTestNotification(services.config.notify, id, {
-      store: await services.store(),
-      secrets: services.secrets.options,
-      credentials: services.secrets.credentials,
-      now: services.now,
-    });
-    return { response: jsonResponse(200, result, r.requestId) };
-  } catch (err) {
-    if (err instanceof TestTooSoonError) {
-      throw new HttpError(429, ERROR_CODES.testTooSoon, err.message, {
-        'Retry-After': String(Math.ceil(err.retryAfterMs / 1000)),
-      });
-    }
-    throw err;
-  }
+  const result = await testDestination(r.services, r.params.get('destination_id') ?? '');
+  return { response: jsonResponse(200, result, r.requestId) };
 }
 
 /** The routes of the self-check and the test notifications, behind the bearer check of the edge. */
 export const DOCTOR_API_ROUTES: readonly Route<OpsServices>[] = [
   { method: 'GET', path: '/ops/v1/doctor', answer: doctor },
-  { method: 'POST', path: '/ops/v1/destinations/{destination_id}/test', answer: testDestination },
+  { method: 'POST', path: '/ops/v1/destinations/{destination_id}/test', answer: testRoute },
 ];

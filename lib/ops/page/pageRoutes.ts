@@ -1,8 +1,8 @@
 import { authenticate } from '../../http/bearerAuth';
 import { AUTH_REALM } from '../../http/constants';
 import * as ERROR_CODES from '../../http/errorCodes';
-import { AuthenticationError, HttpError } from '../../http/errors';
-import { sendTestNotification, TestTooSoonError } from '../../notify/deliver/sendTest';
+import { AuthenticationError } from '../../http/errors';
+import { testDestination } from '../testDestination';
 import { jsonResponse } from '../../http/response';
 import type { Route, RouteOutcome } from '../../http/routes';
 import type { OpsServices } from '../opsServices';
@@ -147,30 +147,12 @@ export const PAGE_ROUTES: readonly Route<OpsServices>[] = [
       const id = r.params.get('destination_id') ?? '';
       const v = await visitOf(r);
       checkChange(v, parseForm(r.req.body));
-      const { services: s } = r;
-      if (!s.config.notify.destinations.has(id))
-        throw new HttpError(404, ERROR_CODES.destinationNotFound, 'no destination with this id is configured');
-      try {
-        // The operator API's test (POST /ops/v1/destinations/{id}/test): the same function, gate and history.
-        const result = await sendTestNotification(s.config.notify, id, {
-          store: await s.store(),
-          secrets: s.secrets.options,
-          credentials: s.secrets.credentials,
-          now: s.now,
-        });
-        const ctx = pageContext(v);
-        const main = renderTestResultMain(result, ctx);
-        const header = signedInHeader(ctx, false);
-        return { response: html(200, `Test ${id}: DMS fleet`, header, main, r.requestId, true) };
-      } catch (err) {
-        if (err instanceof TestTooSoonError) {
-          const seconds = Math.ceil(err.retryAfterMs / 1000);
-          throw new HttpError(429, ERROR_CODES.testTooSoon, `${err.message}: try again in ${seconds} s`, {
-            'Retry-After': String(seconds),
-          });
-        }
-        throw err;
-      }
+      // The operator API's test (POST /ops/v1/destinations/{id}/test): the same function, gate and history.
+      const result = await testDestination(r.services, id);
+      const ctx = pageContext(v);
+      const main = renderTestResultMain(result, ctx);
+      const header = signedInHeader(ctx, false);
+      return { response: html(200, `Test ${id}: DMS fleet`, header, main, r.requestId, true) };
     },
   }),
   htmlRoute({
