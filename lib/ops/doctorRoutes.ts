@@ -12,12 +12,6 @@ import { renderDoctorText } from './doctor/renderDoctor';
 import { runDoctor } from './doctor/runDoctor';
 import type { OpsServices } from './opsServices';
 
-/** The self-check's and the test notification's routes, as logged and documented in `openapi/openapi.json`. */
-export const DOCTOR_ROUTES = {
-  doctor: 'GET /ops/v1/doctor',
-  testDestination: 'POST /ops/v1/destinations/{destination_id}/test',
-} as const;
-
 function textResponse(status: number, body: string, requestId: string): HttpResponse {
   return {
     statusCode: status,

@@ -3,7 +3,7 @@ import { type CheckResult, ok, problem, unknown } from '../core/checkResult';
 import type { StateStore, StorePersistence } from './types';
 
 /** The key the check writes (expires in a minute: it leaves nothing behind for long). */
-export const DOCTOR_KEY_PREFIX = 'doctor/';
+const DOCTOR_KEY_PREFIX = 'doctor/';
 
 /**
  * The state store answers, accepts a conditional write (create, then update at the version read, then

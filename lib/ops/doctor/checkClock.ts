@@ -5,7 +5,7 @@ import { type CheckResult, ok, problem, unknown } from '../../core/checkResult';
  * (API signing guide, "APIG.0201 … Request expired"); warn well before that.
  * @default 300 s
  */
-export const MAX_SKEW_SECONDS = 300;
+const MAX_SKEW_SECONDS = 300;
 
 /**
  * The local clock against upstream's `Date` header, read from an unsigned request to the endpoint's
